@@ -1,0 +1,3 @@
+from alliance_cli.cli import main
+
+main()

@@ -1,0 +1,226 @@
+"""The `alliance log` conversation; the only module that imports questionary.
+
+Every question is asked with `unsafe_ask()`, so Ctrl-C raises KeyboardInterrupt instead of
+looking like an empty answer. After each answer the state goes to `on_change`, which the
+caller saves as a draft: whatever stops the conversation, nothing answered is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import questionary
+from questionary import Choice
+
+from .answers import applies, coerce
+from .errors import InputError
+from .inputs import MODALITIES, check_client_code, new_client_code, parse_session_date
+from .models import Prompt, PromptSet
+
+EDITOR_WORD = ":e"
+NEW_CODE_WORD = "+"
+SKIP = "(skip)"
+
+
+@dataclass
+class LogState:
+    """A log in progress, as kept in a draft."""
+
+    client: str | None = None
+    date: str | None = None
+    modality: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LogState:
+        known = {k: data[k] for k in ("client", "date", "modality", "answers", "asked") if k in data}
+        return cls(**known)
+
+
+def run_log(
+    ps: PromptSet,
+    state: LogState,
+    *,
+    clients: list[str],
+    default_modality: str | None,
+    today: date,
+    on_change: Callable[[LogState], None],
+    **io: Any,
+) -> LogState:
+    """Ask whatever `state` does not hold yet, in order; return the completed state."""
+    if state.client is None:
+        state.client = _ask_client(clients, **io)
+        on_change(state)
+    if state.date is None:
+        state.date = _ask_date(today, **io)
+        on_change(state)
+    if state.modality is None:
+        default = default_modality if default_modality in MODALITIES else MODALITIES[0]
+        state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
+        on_change(state)
+    for prompt in ps.prompts:
+        if prompt.id in state.asked or not applies(prompt, state.answers):
+            continue
+        value = ask_prompt(prompt, **io)
+        if value is None:
+            state.answers.pop(prompt.id, None)
+        else:
+            state.answers[prompt.id] = value
+        state.asked.append(prompt.id)
+        on_change(state)
+    return state
+
+
+def _ask_client(clients: list[str], **io: Any) -> str:
+    def validate(text: str) -> bool | str:
+        if text.strip() == NEW_CODE_WORD:
+            return True
+        try:
+            check_client_code(text)
+        except InputError as exc:
+            return exc.message
+        return True
+
+    hint = f"(Tab completes known codes; {NEW_CODE_WORD} makes a new random one)"
+    if clients:
+        code = questionary.autocomplete(
+            "Client code:", choices=clients, validate=validate, instruction=hint, **io
+        ).unsafe_ask()
+    else:
+        code = questionary.text("Client code:", validate=validate, instruction=hint, **io).unsafe_ask()
+    code = code.strip()
+    if code == NEW_CODE_WORD:
+        code = new_client_code(set(clients))
+        questionary.print(f"New client code: {code}")
+    return code
+
+
+
+def _ask_date(today: date, **io: Any) -> str:
+    def validate(text: str) -> bool | str:
+        try:
+            parse_session_date(text, today=today)
+        except InputError as exc:
+            return exc.message
+        return True
+
+    answer = questionary.text(
+        "Session date:", default="today", validate=validate, instruction="(YYYY-MM-DD, today, yesterday)", **io
+    ).unsafe_ask()
+    return parse_session_date(answer, today=today).isoformat()
+
+
+def ask_prompt(prompt: Prompt, default: Any = None, **io: Any) -> Any:
+    """Ask one prompt; the typed answer, or None when an optional prompt is skipped."""
+    if prompt.kind == "choice":
+        choices = [Choice(c, value=c) for c in prompt.choices or []]
+        if not prompt.required:
+            choices.append(Choice(SKIP, value=None))
+        answer = questionary.select(
+            prompt.text, choices=choices, default=default if default in (prompt.choices or []) else None,
+            instruction=prompt.help, **io,
+        ).unsafe_ask()
+        return answer
+    if prompt.kind == "multi":
+        checked = default or []
+        choices = [Choice(c, value=c, checked=c in checked) for c in prompt.choices or []]
+        answer = questionary.checkbox(
+            prompt.text, choices=choices, instruction=prompt.help,
+            validate=(lambda picked: bool(picked) or "Pick at least one.") if prompt.required else (lambda _: True),
+            **io,
+        ).unsafe_ask()
+        return answer or None
+    answer = questionary.text(
+        prompt.text,
+        default=_as_text(default),
+        validate=lambda text: _check(prompt, text),
+        instruction=_instruction(prompt),
+        multiline=False,
+        **io,
+    ).unsafe_ask()
+    if prompt.kind == "text" and answer.strip() == EDITOR_WORD:
+        answer = edit_in_editor("")
+    return coerce(prompt, answer)
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _check(prompt: Prompt, text: str) -> bool | str:
+    if prompt.kind == "text" and text.strip() == EDITOR_WORD:
+        return True
+    try:
+        value = coerce(prompt, text)
+    except ValueError as exc:
+        return str(exc)[:1].upper() + str(exc)[1:]
+    if value is None and prompt.required:
+        return "An answer is needed here."
+    return True
+
+
+def _instruction(prompt: Prompt) -> str:
+    parts: list[str] = []
+    if prompt.help:
+        parts.append(prompt.help)
+    if prompt.kind == "rating":
+        labels = prompt.labels or {}
+        lo, hi = int(prompt.min or 0), int(prompt.max or 0)
+        ends = [f"{lo} = {labels[lo]}" if lo in labels else str(lo), f"{hi} = {labels[hi]}" if hi in labels else str(hi)]
+        parts.append(f"{ends[0]} … {ends[1]}")
+    elif prompt.kind == "yesno":
+        parts.append("y/n")
+    elif prompt.kind == "text":
+        parts.append(f"{EDITOR_WORD} opens your editor")
+    if not prompt.required:
+        parts.append("Enter skips")
+    return "(" + "; ".join(parts) + ")"
+
+
+def confirm(message: str, default: bool = True, **io: Any) -> bool:
+    return bool(questionary.confirm(message, default=default, **io).unsafe_ask())
+
+
+def ask_resume(description: str, **io: Any) -> str:
+    """'resume', 'new' (keep the draft for later) or 'discard'."""
+    return questionary.select(
+        f"You have an unfinished log: {description}.",
+        choices=[
+            Choice("Resume it", value="resume"),
+            Choice("Start a new log and keep the draft for later", value="new"),
+            Choice("Discard it and start a new log", value="discard"),
+        ],
+        **io,
+    ).unsafe_ask()
+
+
+def edit_in_editor(initial: str) -> str:
+    """Write a longer answer in $VISUAL/$EDITOR through a private temp file, removed afterwards."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    fd, name = tempfile.mkstemp(prefix="alliance-", suffix=".txt")  # created 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(initial)
+        try:
+            subprocess.run([*shlex.split(editor), name], check=False)
+        except OSError:
+            raise InputError(f"Could not start the editor '{editor}'; set VISUAL or EDITOR.") from None
+        with open(name, encoding="utf-8") as handle:
+            return handle.read().strip()
+    finally:
+        os.unlink(name)

@@ -1,0 +1,248 @@
+"""Logging a session, scripted or interactive, as plain functions the CLI and tests call.
+
+The scripted path validates everything before it opens a transaction, so a refused input
+never leaves a row behind. The interactive path saves a draft after every answer and turns
+an interrupt into `Interrupted`, whose message says how to resume.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .answers import validate_answers
+from .errors import AnswerError, InputError, Interrupted
+from .inputs import MODALITIES, check_client_code, parse_modality, parse_session_date
+from .prompts import prompt_set_snapshot
+from .store import Journal, NewSession, SavedSession
+
+if TYPE_CHECKING:
+    from .interview import LogState
+    from .models import PromptSet
+
+SESSION_KEYS = ("client", "date", "modality")
+T = TypeVar("T")
+
+
+def split_answers_file(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An --answers document as (session fields, prompt answers).
+
+    Either a flat mapping of prompt ids, or one with `answers:` beside client/date/modality.
+    """
+    if not isinstance(data, dict):
+        raise AnswerError("The answers file must hold a mapping of prompt ids to answers.")
+    fields = {k: data[k] for k in SESSION_KEYS if k in data}
+    if "answers" in data:
+        extra = [k for k in data if k not in (*SESSION_KEYS, "answers")]
+        if extra or not isinstance(data["answers"], dict):
+            raise AnswerError("With an 'answers:' mapping, the file may only add client, date and modality.")
+        return fields, dict(data["answers"])
+    return fields, {k: v for k, v in data.items() if k not in SESSION_KEYS}
+
+
+def new_session(ps: PromptSet, client: str, day: date, modality: str, answers: Mapping[str, Any]) -> NewSession:
+    body, digest = prompt_set_snapshot(ps)
+    kinds = {p.id: p.kind for p in ps.prompts}
+    return NewSession(
+        client=client, date=day, modality=modality, answers=dict(answers), kinds=kinds,
+        prompt_set_version=ps.version, prompt_set_snapshot=body, prompt_set_digest=digest,
+    )
+
+
+def log_scripted(
+    journal: Journal,
+    ps: PromptSet,
+    *,
+    client: str | None,
+    day: str | None,
+    modality: str | None,
+    raw_answers: Mapping[str, Any],
+    today: date | None = None,
+) -> SavedSession:
+    """Validate everything, then save in one transaction; AnswerError lists every problem."""
+    problems: list[str] = []
+    code = session_day = mode = None
+    if not client:
+        problems.append("client: required (--client CODE)")
+    else:
+        code = _field(problems, "client", lambda: check_client_code(str(client)))
+    session_day = _field(problems, "date", lambda: parse_session_date(str(day or "today"), today=today))
+    mode = _field(problems, "modality", lambda: parse_modality(str(modality or journal.last_modality() or MODALITIES[0])))
+    try:
+        answers = validate_answers(ps, raw_answers)
+    except AnswerError as exc:
+        problems.extend(exc.lines())
+        answers = {}
+    if problems:
+        raise AnswerError(problems[0], problems)
+    return journal.save_session(new_session(ps, code, session_day, mode, answers))
+
+
+def _field(problems: list[str], name: str, parse: Callable[[], Any]) -> Any:
+    try:
+        return parse()
+    except InputError as exc:
+        problems.append(f"{name}: {exc.message}")
+        return None
+
+
+def log_interactive(
+    journal: Journal,
+    ps: PromptSet,
+    state: LogState,
+    *,
+    draft_id: int | None,
+    show_summary: Callable[[LogState], None],
+    today: date | None = None,
+    **io: Any,
+) -> SavedSession | None:
+    """Run the conversation from `state`; save on confirmation. None if the user declines."""
+    from . import interview
+
+    today = today or date.today()
+    current = draft_id
+
+    def keep(s: LogState) -> None:
+        nonlocal current
+        current = journal.save_draft(current, s.to_dict())
+
+    try:
+        interview.run_log(
+            ps, state, clients=journal.client_codes(), default_modality=journal.last_modality(),
+            today=today, on_change=keep, **io,
+        )
+        show_summary(state)
+        save = interview.confirm("Save this session?", default=True, **io)
+    except (KeyboardInterrupt, EOFError):
+        if current is None:
+            raise Interrupted("Stopped before the first answer; nothing was kept.") from None
+        raise Interrupted(
+            "Stopped. Your answers so far are kept as a draft; `alliance log --resume` picks up where you left off."
+        ) from None
+    if not save:
+        return None
+    assert state.client and state.date and state.modality
+    answers = validate_answers(ps, state.answers)
+    session = new_session(ps, state.client, date.fromisoformat(state.date), state.modality, answers)
+    return journal.save_session(session, draft_id=current)
+
+
+def describe_draft(state: Mapping[str, Any], updated_at: str) -> str:
+    client = state.get("client") or "no client yet"
+    n = len(state.get("answers") or {})
+    return f"{client}, {n} answer{'s' if n != 1 else ''}, last changed {updated_at.replace('T', ' ')[:16]} UTC"
+
+
+def read_answers_file(path: Path) -> Any:
+    """Parse an --answers file (YAML or JSON; '-' is stdin)."""
+    import yaml
+
+    name = "stdin" if str(path) == "-" else str(path)
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnswerError(f"{name}: answers file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswerError(f"{name}: cannot read the answers file ({exc.__class__.__name__})") from None
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark is not None else name
+        raise AnswerError(f"{where}: not valid YAML or JSON") from None
+
+
+def log_command(
+    journal: Journal,
+    ps: PromptSet,
+    *,
+    client: str | None,
+    day: str | None,
+    modality: str | None,
+    sets: list[str],
+    answers_path: Path | None,
+    resume: bool,
+    discard_draft: bool,
+    show_summary: Callable[[LogState], None],
+    interactive: bool | None = None,
+    today: date | None = None,
+    **io: Any,
+) -> SavedSession | None:
+    """What `alliance log` does: scripted when answers are given, else the conversation."""
+    from .answers import missing_required, parse_assignments
+
+    raw: dict[str, Any] = {}
+    if answers_path is not None:
+        fields, raw = split_answers_file(read_answers_file(answers_path))
+        client = client or fields.get("client")
+        day = day or (str(fields["date"]) if fields.get("date") is not None else None)
+        modality = modality or fields.get("modality")
+    raw.update(parse_assignments(sets))
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    scripted = bool(raw) or answers_path is not None
+    draft = journal.latest_draft()
+    if draft is not None and discard_draft:
+        journal.delete_draft(draft.id)
+        draft = None
+    if scripted or not interactive:
+        if not interactive or not missing_required(ps, validate_answers(ps, raw, complete=False)):
+            return log_scripted(journal, ps, client=client, day=day, modality=modality, raw_answers=raw, today=today)
+    if resume and draft is None:
+        raise InputError("There is no unfinished log to resume.")
+    state = _prefilled(ps, client, day, modality, raw, today)
+    draft_id = None
+    if draft is not None and not scripted:
+        from . import interview
+
+        choice = "resume" if resume else _interruptible(
+            lambda: interview.ask_resume(describe_draft(draft.state, draft.updated_at), **io))
+        if choice == "resume":
+            state, draft_id = interview.LogState.from_dict(draft.state), draft.id
+        elif choice == "discard":
+            journal.delete_draft(draft.id)
+    with _signals_as_interrupts():
+        return log_interactive(journal, ps, state, draft_id=draft_id, show_summary=show_summary, today=today, **io)
+
+
+def _interruptible(ask: Callable[[], T]) -> T:
+    try:
+        return ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted("Stopped; nothing was changed.") from None
+
+
+def _prefilled(
+    ps: PromptSet, client: str | None, day: str | None, modality: str | None, raw: Mapping[str, Any], today: date | None
+) -> LogState:
+    from .interview import LogState
+
+    answers = validate_answers(ps, raw, complete=False)
+    return LogState(
+        client=check_client_code(client) if client else None,
+        date=parse_session_date(day, today=today).isoformat() if day else None,
+        modality=parse_modality(modality) if modality else None,
+        answers=answers,
+        asked=list(raw),
+    )
+
+
+@contextmanager
+def _signals_as_interrupts() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or SIGTERM stops the log the way Ctrl-C does: draft kept."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [s for s in ("SIGHUP", "SIGTERM") if hasattr(signal, s)]
+    previous = {name: signal.signal(getattr(signal, name), stop) for name in wanted}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)

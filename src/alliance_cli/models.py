@@ -1,0 +1,133 @@
+"""pydantic models of the prompt set.
+
+A prompt set is the YAML file that decides what `alliance log` asks. It is validated
+strictly: unknown keys are errors (a typo must not silently drop a prompt), and the
+cross-field rules (unique ids, `when:` pointing at an earlier prompt, min <= max) live in
+`prompts.check_prompt_set`, which reports every problem at once with its location.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Kind = Literal["rating", "choice", "multi", "yesno", "text", "number"]
+KINDS: tuple[str, ...] = ("rating", "choice", "multi", "yesno", "text", "number")
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Scalar = bool | int | float | str
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Area(Strict):
+    """A principle or a practice of the therapeutic relationship."""
+
+    id: Identifier
+    title: Label
+    description: Label
+    tips: list[Label] = Field(default_factory=list)
+
+
+class When(Strict):
+    """Ask a prompt only after a given answer to an earlier one. Exactly one test is set."""
+
+    prompt: Identifier
+    equals: Scalar | None = None
+    one_of: list[Scalar] | None = None
+    between: tuple[float, float] | None = None
+    not_between: tuple[float, float] | None = None
+
+    def tests(self) -> list[str]:
+        return [name for name in ("equals", "one_of", "between", "not_between") if getattr(self, name) is not None]
+
+    def holds(self, value: object) -> bool:
+        """Whether an earlier answer `value` (None when skipped) makes the prompt apply."""
+        if value is None:
+            return False
+        if self.equals is not None:
+            return _same(value, self.equals)
+        if self.one_of is not None:
+            if isinstance(value, list):
+                return any(_same(v, w) for v in value for w in self.one_of)
+            return any(_same(value, w) for w in self.one_of)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        if self.between is not None:
+            return self.between[0] <= value <= self.between[1]
+        if self.not_between is not None:
+            return not (self.not_between[0] <= value <= self.not_between[1])
+        return False
+
+    def describe(self) -> str:
+        if self.equals is not None:
+            return f"{self.prompt} is {_show(self.equals)}"
+        if self.one_of is not None:
+            return f"{self.prompt} is one of {', '.join(_show(v) for v in self.one_of)}"
+        if self.between is not None:
+            return f"{self.prompt} is from {_num(self.between[0])} to {_num(self.between[1])}"
+        assert self.not_between is not None
+        return f"{self.prompt} is below {_num(self.not_between[0])} or above {_num(self.not_between[1])}"
+
+
+def _same(value: object, wanted: object) -> bool:
+    if isinstance(wanted, bool) or isinstance(value, bool):
+        return value is wanted or (isinstance(value, str) and value == ("yes" if wanted else "no"))
+    return value == wanted
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class Prompt(Strict):
+    id: Identifier
+    kind: Kind
+    text: Label
+    help: Label | None = None
+    principle: Identifier | None = None
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    labels: dict[int, Label] | None = None
+    choices: list[Label] | None = None
+    positive: list[Scalar] | None = None
+    when: When | None = None
+
+    def is_positive(self, value: object) -> bool | None:
+        """Whether an answer counts as the practice done (None when the prompt has no notion of it)."""
+        if self.positive is not None:
+            values = value if isinstance(value, list) else [value]
+            return any(_same(v, p) for v in values for p in self.positive)
+        if self.kind == "yesno":
+            return value is True
+        return None
+
+
+class PromptSet(Strict):
+    version: int = Field(ge=1)
+    title: Label | None = None
+    principles: list[Area]
+    practices: list[Area] = Field(default_factory=list)
+    prompts: list[Prompt]
+
+    def prompt(self, prompt_id: str) -> Prompt | None:
+        return next((p for p in self.prompts if p.id == prompt_id), None)
+
+    def area(self, area_id: str) -> Area | None:
+        return next((a for a in (*self.principles, *self.practices) if a.id == area_id), None)
+
+    def rating_prompts(self) -> list[Prompt]:
+        """The per-principle self-ratings, in the order of the principles."""
+        by_principle = {p.principle: p for p in self.prompts if p.kind == "rating" and p.principle}
+        return [by_principle[a.id] for a in self.principles if a.id in by_principle]

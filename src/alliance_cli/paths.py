@@ -1,0 +1,80 @@
+"""Where the journal, the config and the prompt set live.
+
+Each location has one function with an environment override, so tests (and users) can
+point every path elsewhere. The per-user folders follow the XDG base directory spec on
+Linux and the platform conventions elsewhere; written by hand because platformdirs
+would add an import to every command for three small functions.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP = "alliance"
+DB_ENV = "ALLIANCE_DB"
+PROMPTS_ENV = "ALLIANCE_PROMPTS"
+CONFIG_ENV = "ALLIANCE_CONFIG"
+JOURNAL_NAME = "journal.db"
+
+
+def _home() -> Path:
+    return Path.home()
+
+
+def user_data_dir() -> Path:
+    """The per-user data folder: ~/.local/share/alliance on Linux, honouring XDG_DATA_HOME."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or _home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = _home() / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        base = Path(xdg) if os.path.isabs(xdg) else _home() / ".local" / "share"
+    return base / APP
+
+
+def user_config_dir() -> Path:
+    """The per-user config folder: ~/.config/alliance on Linux, honouring XDG_CONFIG_HOME."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or _home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = _home() / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_CONFIG_HOME", "")
+        base = Path(xdg) if os.path.isabs(xdg) else _home() / ".config"
+    return base / APP
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / JOURNAL_NAME
+
+
+def resolve_db_path(flag: Path | None) -> Path:
+    """The journal to use: --db (Typer also reads ALLIANCE_DB into it), else the default."""
+    if flag is not None:
+        return flag.expanduser()
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+def bundled_prompts_path() -> Path:
+    """The default prompt set shipped with the package (or the checkout's data/ folder)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "prompts.yaml"
+    if packaged.is_file():
+        return packaged
+    # An editable install runs from src/: the canonical file is at the top of the repo.
+    return here.parent.parent / "data" / "prompts.yaml"
+
+
+def resolve_prompts_path(flag: Path | None) -> Path:
+    if flag is not None:
+        return flag.expanduser()
+    env = os.environ.get(PROMPTS_ENV)
+    if env:
+        return Path(env).expanduser()
+    return bundled_prompts_path()
