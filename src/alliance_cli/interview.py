@@ -106,7 +106,6 @@ def _ask_client(clients: list[str], **io: Any) -> str:
     return code
 
 
-
 def _ask_date(today: date, **io: Any) -> str:
     def validate(text: str) -> bool | str:
         try:
@@ -128,15 +127,20 @@ def ask_prompt(prompt: Prompt, default: Any = None, **io: Any) -> Any:
         if not prompt.required:
             choices.append(Choice(SKIP, value=None))
         answer = questionary.select(
-            prompt.text, choices=choices, default=default if default in (prompt.choices or []) else None,
-            instruction=prompt.help, **io,
+            prompt.text,
+            choices=choices,
+            default=default if default in (prompt.choices or []) else None,
+            instruction=prompt.help,
+            **io,
         ).unsafe_ask()
         return answer
     if prompt.kind == "multi":
         checked = default or []
         choices = [Choice(c, value=c, checked=c in checked) for c in prompt.choices or []]
         answer = questionary.checkbox(
-            prompt.text, choices=choices, instruction=prompt.help,
+            prompt.text,
+            choices=choices,
+            instruction=prompt.help,
             validate=(lambda picked: bool(picked) or "Pick at least one.") if prompt.required else (lambda _: True),
             **io,
         ).unsafe_ask()
@@ -181,7 +185,10 @@ def _instruction(prompt: Prompt) -> str:
     if prompt.kind == "rating":
         labels = prompt.labels or {}
         lo, hi = int(prompt.min or 0), int(prompt.max or 0)
-        ends = [f"{lo} = {labels[lo]}" if lo in labels else str(lo), f"{hi} = {labels[hi]}" if hi in labels else str(hi)]
+        ends = [
+            f"{lo} = {labels[lo]}" if lo in labels else str(lo),
+            f"{hi} = {labels[hi]}" if hi in labels else str(hi),
+        ]
         parts.append(f"{ends[0]} … {ends[1]}")
     elif prompt.kind == "yesno":
         parts.append("y/n")

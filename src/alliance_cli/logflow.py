@@ -49,8 +49,14 @@ def new_session(ps: PromptSet, client: str, day: date, modality: str, answers: M
     body, digest = prompt_set_snapshot(ps)
     kinds = {p.id: p.kind for p in ps.prompts}
     return NewSession(
-        client=client, date=day, modality=modality, answers=dict(answers), kinds=kinds,
-        prompt_set_version=ps.version, prompt_set_snapshot=body, prompt_set_digest=digest,
+        client=client,
+        date=day,
+        modality=modality,
+        answers=dict(answers),
+        kinds=kinds,
+        prompt_set_version=ps.version,
+        prompt_set_snapshot=body,
+        prompt_set_digest=digest,
     )
 
 
@@ -72,7 +78,9 @@ def log_scripted(
     else:
         code = _field(problems, "client", lambda: check_client_code(str(client)))
     session_day = _field(problems, "date", lambda: parse_session_date(str(day or "today"), today=today))
-    mode = _field(problems, "modality", lambda: parse_modality(str(modality or journal.last_modality() or MODALITIES[0])))
+    mode = _field(
+        problems, "modality", lambda: parse_modality(str(modality or journal.last_modality() or MODALITIES[0]))
+    )
     try:
         answers = validate_answers(ps, raw_answers)
     except AnswerError as exc:
@@ -113,8 +121,13 @@ def log_interactive(
 
     try:
         interview.run_log(
-            ps, state, clients=journal.client_codes(), default_modality=journal.last_modality(),
-            today=today, on_change=keep, **io,
+            ps,
+            state,
+            clients=journal.client_codes(),
+            default_modality=journal.last_modality(),
+            today=today,
+            on_change=keep,
+            **io,
         )
         show_summary(state)
         save = interview.confirm("Save this session?", default=True, **io)
@@ -174,7 +187,7 @@ def log_command(
     **io: Any,
 ) -> SavedSession | None:
     """What `alliance log` does: scripted when answers are given, else the conversation."""
-    from .answers import missing_required, parse_assignments
+    from .answers import parse_assignments
 
     raw: dict[str, Any] = {}
     if answers_path is not None:
@@ -190,9 +203,8 @@ def log_command(
     if draft is not None and discard_draft:
         journal.delete_draft(draft.id)
         draft = None
-    if scripted or not interactive:
-        if not interactive or not missing_required(ps, validate_answers(ps, raw, complete=False)):
-            return log_scripted(journal, ps, client=client, day=day, modality=modality, raw_answers=raw, today=today)
+    if not interactive or (scripted and _complete(ps, raw)):
+        return log_scripted(journal, ps, client=client, day=day, modality=modality, raw_answers=raw, today=today)
     if resume and draft is None:
         raise InputError("There is no unfinished log to resume.")
     state = _prefilled(ps, client, day, modality, raw, today)
@@ -200,14 +212,27 @@ def log_command(
     if draft is not None and not scripted:
         from . import interview
 
-        choice = "resume" if resume else _interruptible(
-            lambda: interview.ask_resume(describe_draft(draft.state, draft.updated_at), **io))
+        choice = (
+            "resume"
+            if resume
+            else _interruptible(lambda: interview.ask_resume(describe_draft(draft.state, draft.updated_at), **io))
+        )
         if choice == "resume":
             state, draft_id = interview.LogState.from_dict(draft.state), draft.id
         elif choice == "discard":
             journal.delete_draft(draft.id)
     with _signals_as_interrupts():
         return log_interactive(journal, ps, state, draft_id=draft_id, show_summary=show_summary, today=today, **io)
+
+
+def _complete(ps: PromptSet, raw: Mapping[str, Any]) -> bool:
+    """Whether scripted answers need no questions (invalid ones are left for log_scripted to list)."""
+    from .answers import missing_required
+
+    try:
+        return not missing_required(ps, validate_answers(ps, raw, complete=False))
+    except AnswerError:
+        return True
 
 
 def _interruptible(ask: Callable[[], T]) -> T:

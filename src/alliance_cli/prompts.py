@@ -53,7 +53,9 @@ def parse_prompt_set(text: str, source: str) -> PromptSet:
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise PromptSetError(f"{where}: not valid YAML: {problem}") from None
     if not isinstance(data, dict):
-        raise PromptSetError(f"{source}:1: the prompts file must be a mapping with 'version', 'principles' and 'prompts'")
+        raise PromptSetError(
+            f"{source}:1: the prompts file must be a mapping with 'version', 'principles' and 'prompts'"
+        )
 
     problems: list[tuple[Loc, str]] = []
     prompt_set = None
@@ -107,9 +109,9 @@ def _check_kind(p: Any, at: Loc) -> list[tuple[Loc, str]]:
         for field in ("min", "max"):
             if getattr(p, field) is not None:
                 problems.append(((*at, field), f"'{field}' only applies to rating and number prompts"))
-    if p.kind == "rating" and p.min is not None and p.max is not None:
-        if not (float(p.min).is_integer() and float(p.max).is_integer()):
-            problems.append(((*at, "min"), "a rating's min and max must be whole numbers"))
+    whole = p.min is None or p.max is None or (float(p.min).is_integer() and float(p.max).is_integer())
+    if p.kind == "rating" and not whole:
+        problems.append(((*at, "min"), "a rating's min and max must be whole numbers"))
     if p.labels is not None:
         if p.kind != "rating":
             problems.append(((*at, "labels"), "'labels' only applies to rating prompts"))
@@ -144,7 +146,9 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     if target.choices:
         for value in wanted:
             if not isinstance(value, str) or value not in target.choices:
-                return [((*loc, tests[0]), f"'{value}' is not one of the choices of '{target.id}' (quote yes/no in YAML)")]
+                return [
+                    ((*loc, tests[0]), f"'{value}' is not one of the choices of '{target.id}' (quote yes/no in YAML)")
+                ]
     if target.kind == "yesno" and any(not isinstance(v, bool) for v in wanted):
         return [((*loc, tests[0]), f"'{target.id}' is a yes/no prompt; use yes or no")]
     return []
@@ -176,17 +180,19 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Loc:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if isinstance(node, dict) and part in node or isinstance(node, list) and _index(part) < len(node):
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier() and not path[-1:] == [part]:
+        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier() and path[-1:] != [part]:
             path.append(part)  # a missing key: still worth naming
             break
         else:
             break
         path.append(part)
     return tuple(path)
+
+
+def _index(part: Any) -> int:
+    return part if isinstance(part, int) else 1 << 30
 
 
 def _format(source: str, root: Any, loc: Loc, msg: str) -> str:

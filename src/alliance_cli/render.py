@@ -37,7 +37,11 @@ def sessions_table(rows: Sequence[Mapping[str, Any]]) -> Table:
         table.add_column(header, justify="right")
     for row in rows:
         table.add_row(
-            str(row["id"]), row["date"], row["client"], str(row["session_number"]), row["modality"],
+            str(row["id"]),
+            row["date"],
+            row["client"],
+            str(row["session_number"]),
+            row["modality"],
             *(_rating(row.get(pid)) for pid in RATING_HEADERS),
         )
     return table
@@ -62,7 +66,8 @@ def answers_table(answers: Mapping[str, Any], texts: Mapping[str, str]) -> Table
 
 def session_detail(session: StoredSession) -> Group:
     head = Text.assemble(
-        (f"Session {session.id}", "bold"), f" · {session.date} · {session.client}",
+        (f"Session {session.id}", "bold"),
+        f" · {session.date} · {session.client}",
         f" (session {session.session_number}) · {session.modality}",
     )
     meta = Text(
@@ -89,7 +94,9 @@ def prompt_set_view(ps: PromptSet, source: str) -> Group:
     for area in (*ps.principles, *ps.practices):
         areas.add_row(area.id, area.title, str(len(area.tips)))
     parts.append(areas)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Prompts, in the order they are asked", title_justify="left")
+    table = Table(
+        box=box.SIMPLE_HEAD, pad_edge=False, title="Prompts, in the order they are asked", title_justify="left"
+    )
     table.add_column("ID", style="bold", no_wrap=True)
     table.add_column("Kind")
     table.add_column("Question", overflow="fold")

@@ -17,10 +17,10 @@ import json
 import os
 import sqlite3
 import uuid as uuidlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -82,7 +82,7 @@ class StoredSession:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
@@ -196,9 +196,13 @@ class Journal:
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise describe_sqlite_error(exc, self.path) from None
-            raise JournalError(f"{self.path} is not an alliance journal (it is not an SQLite database); left untouched.") from None
+            raise JournalError(
+                f"{self.path} is not an alliance journal (it is not an SQLite database); left untouched."
+            ) from None
         if tables and not applied:
-            raise JournalError(f"{self.path} is an SQLite database of another program, not an alliance journal; left untouched.")
+            raise JournalError(
+                f"{self.path} is an SQLite database of another program, not an alliance journal; left untouched."
+            )
         unknown = [name for name in applied if name not in migrations.NAMES]
         if unknown:
             raise JournalError(
@@ -234,24 +238,47 @@ class Journal:
     @_guarded
     def save_session(self, session: NewSession, *, draft_id: int | None = None) -> SavedSession:
         """Write a session and all its answers at once (and drop the draft it came from)."""
-        session_uuid = session.uuid or str(uuidlib.uuid4())
         with self.write() as conn:
-            set_id = self._prompt_set_id(session)
-            cur = conn.execute(
-                "INSERT INTO sessions (uuid, client, date, modality, logged_at, prompt_set_id) VALUES (?, ?, ?, ?, ?, ?)",
-                (session_uuid, session.client, session.date.isoformat(), session.modality,
-                 session.logged_at or now_iso(), set_id),
-            )
-            session_id = int(cur.lastrowid or 0)
-            conn.executemany(
-                "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
-                [(session_id, pid, session.kinds[pid], *_columns(session.kinds[pid], value))
-                 for pid, value in session.answers.items() if value is not None],
-            )
+            session_id, session_uuid = self._insert_session(session)
             if draft_id is not None:
                 conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
             number = conn.execute("SELECT session_number FROM session_view WHERE id = ?", (session_id,)).fetchone()[0]
         return SavedSession(session_id, session_uuid, int(number))
+
+    @_guarded
+    def save_sessions(self, sessions: Iterable[NewSession]) -> int:
+        """Write many sessions in one transaction (imports, the benchmark's generator)."""
+        count = 0
+        with self.write():
+            for session in sessions:
+                self._insert_session(session)
+                count += 1
+        return count
+
+    def _insert_session(self, session: NewSession) -> tuple[int, str]:
+        session_uuid = session.uuid or str(uuidlib.uuid4())
+        set_id = self._prompt_set_id(session)
+        cur = self.conn.execute(
+            "INSERT INTO sessions (uuid, client, date, modality, logged_at, prompt_set_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                session_uuid,
+                session.client,
+                session.date.isoformat(),
+                session.modality,
+                session.logged_at or now_iso(),
+                set_id,
+            ),
+        )
+        session_id = int(cur.lastrowid or 0)
+        self.conn.executemany(
+            "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
+            [
+                (session_id, pid, session.kinds[pid], *_columns(session.kinds[pid], value))
+                for pid, value in session.answers.items()
+                if value is not None
+            ],
+        )
+        return session_id, session_uuid
 
     def _prompt_set_id(self, session: NewSession) -> int:
         row = self.conn.execute("SELECT id FROM prompt_sets WHERE digest = ?", (session.prompt_set_digest,)).fetchone()
@@ -281,9 +308,17 @@ class Journal:
         ordered = {pid: answers[pid] for pid in order if pid in answers}
         ordered.update({k: v for k, v in answers.items() if k not in ordered})
         return StoredSession(
-            id=row["id"], uuid=row["uuid"], client=row["client"], date=row["date"], modality=row["modality"],
-            session_number=row["session_number"], logged_at=row["logged_at"], edited_at=row["edited_at"],
-            prompt_set_version=row["ps_version"], prompt_set=snapshot, answers=ordered,
+            id=row["id"],
+            uuid=row["uuid"],
+            client=row["client"],
+            date=row["date"],
+            modality=row["modality"],
+            session_number=row["session_number"],
+            logged_at=row["logged_at"],
+            edited_at=row["edited_at"],
+            prompt_set_version=row["ps_version"],
+            prompt_set=snapshot,
+            answers=ordered,
         )
 
     @_guarded
@@ -313,7 +348,10 @@ class Journal:
     @_guarded
     def client_codes(self) -> list[str]:
         """Client codes in use, most recently seen first."""
-        return [r[0] for r in self.conn.execute("SELECT client FROM sessions GROUP BY client ORDER BY MAX(date) DESC, client")]
+        return [
+            r[0]
+            for r in self.conn.execute("SELECT client FROM sessions GROUP BY client ORDER BY MAX(date) DESC, client")
+        ]
 
     @_guarded
     def last_modality(self) -> str | None:
@@ -323,8 +361,9 @@ class Journal:
     # -- drafts ----------------------------------------------------------------------------
 
     @_guarded
-    def save_draft(self, draft_id: int | None, state: dict[str, Any], *, command: str = "log",
-                   session_id: int | None = None) -> int:
+    def save_draft(
+        self, draft_id: int | None, state: dict[str, Any], *, command: str = "log", session_id: int | None = None
+    ) -> int:
         """Create or update a draft; called after every answer, so it is small and quick."""
         body = json.dumps(state, default=str)
         stamp = now_iso()
@@ -347,7 +386,9 @@ class Journal:
         ).fetchone()
         if row is None:
             return None
-        return Draft(row["id"], row["command"], row["session_id"], json.loads(row["state"]), row["created_at"], row["updated_at"])
+        return Draft(
+            row["id"], row["command"], row["session_id"], json.loads(row["state"]), row["created_at"], row["updated_at"]
+        )
 
     @_guarded
     def count_drafts(self) -> int:

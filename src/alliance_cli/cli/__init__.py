@@ -1,0 +1,153 @@
+"""The Typer app: parse, call one plain function, render. The one error boundary.
+
+Each module of this package adds the commands of one area to `app`; each command is thin:
+it parses, calls one plain function of the domain, and renders. Commands import what they
+need inside their bodies, so `alliance --help` and `--version` load Typer alone and `list`
+never loads questionary or pydantic. stdout carries data (tables, CSV, JSON, a new
+session's id); messages go to stderr. `AllianceGroup.invoke` is the only place that turns
+errors into exit codes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import AllianceError, ExitCode
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..models import PromptSet
+    from ..store import Journal
+
+
+class AllianceGroup(TyperGroup):
+    """Maps domain errors to one-line messages and exit codes; hides tracebacks."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AllianceError as exc:
+            for line in exc.lines():
+                _say(f"alliance: {line}" if not line.startswith("Stopped") else line)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] in ("click", "typer") or os.environ.get("ALLIANCE_DEBUG"):
+                raise
+            if isinstance(exc, BrokenPipeError):
+                raise typer.Exit(int(ExitCode.REFUSED)) from None
+            # The message could hold answer text: name the type only.
+            _say(f"alliance: unexpected error ({type(exc).__name__}); run again with ALLIANCE_DEBUG=1 to see details.")
+            raise typer.Exit(int(ExitCode.REFUSED)) from None
+
+
+app = typer.Typer(
+    cls=AllianceGroup,
+    name="alliance",
+    help="A private reflection journal for clinicians: log each session, review your week.",
+    epilog="Your journal stays on this machine. Start with: alliance log",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+prompts_app = typer.Typer(cls=AllianceGroup, help="Look at or check a prompt set.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _stdout() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _complete_client(incomplete: str) -> list[str]:
+    from ..paths import resolve_db_path
+    from ..store import open_journal
+
+    try:
+        with open_journal(resolve_db_path(None)) as journal:
+            return [c for c in journal.client_codes() if c.startswith(incomplete)]
+    except AllianceError:
+        return []
+
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--db",
+        envvar="ALLIANCE_DB",
+        show_envvar=True,
+        dir_okay=False,
+        help="Journal file to use [default: ~/.local/share/alliance/journal.db].",
+    ),
+]
+PromptsOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--prompts",
+        envvar="ALLIANCE_PROMPTS",
+        show_envvar=True,
+        dir_okay=False,
+        help="Prompt set to use instead of the built-in one.",
+    ),
+]
+ClientOption = Annotated[
+    Optional[str], typer.Option("--client", "-c", help="Client code, e.g. C-014.", autocompletion=_complete_client)
+]
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _open(db: Path | None, *, create: bool = False) -> Journal:
+    from ..paths import resolve_db_path
+    from ..store import open_journal
+
+    return open_journal(resolve_db_path(db), create=create)
+
+
+def _prompt_set(path: Path | None) -> tuple[PromptSet, Path]:
+    from ..paths import resolve_prompts_path
+    from ..prompts import load_prompt_set
+
+    where = resolve_prompts_path(path)
+    return load_prompt_set(where), where
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"alliance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """A private reflection journal for clinicians: log each session, review your week."""
+
+
+def main() -> NoReturn:
+    app(prog_name="alliance")
+    sys.exit(0)  # pragma: no cover - app() exits itself
+
+
+# The commands, one module an area; importing registers them on `app`.
+from . import journal as _journal  # noqa: E402,F401

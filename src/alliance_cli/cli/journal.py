@@ -1,0 +1,195 @@
+"""Commands for the journal itself: log, list, show, client-code, prompts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..errors import ExitCode
+from . import (
+    ClientOption,
+    DbOption,
+    ListFormat,
+    PromptsOption,
+    _open,
+    _prompt_set,
+    _say,
+    _stdout,
+    app,
+    prompts_app,
+)
+
+
+@app.command()
+def log(
+    client: ClientOption = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", "-d", help="Session date: YYYY-MM-DD, today, yesterday.")
+    ] = None,
+    modality: Annotated[
+        Optional[str],
+        typer.Option("--modality", "-m", help="in person, video, phone or text [default: the last one used]."),
+    ] = None,
+    set_: Annotated[
+        Optional[list[str]], typer.Option("--set", "-s", help="Answer a prompt: PROMPT_ID=VALUE (repeatable).")
+    ] = None,
+    answers: Annotated[
+        Optional[Path],
+        typer.Option("--answers", help="YAML or JSON file of answers ('-' reads stdin).", allow_dash=True),
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Resume the unfinished log without asking.")] = False,
+    discard_draft: Annotated[
+        bool, typer.Option("--discard-draft", help="Throw away the unfinished log first.")
+    ] = False,
+    db: DbOption = None,
+    prompts: PromptsOption = None,
+) -> None:
+    """Log a session you just had: a few ratings, a line or two of reflection.
+
+    Run it bare to be asked step by step (Ctrl-C keeps a draft you can resume). Give the
+    answers as flags or a file to log without questions, e.g.
+
+        alliance log -c C-014 -s empathy=7 -s respect=8 -s genuineness=7
+        -s positive_regard=8 -s active_listening=6 -s rupture=no
+
+    The new session's id is printed on stdout.
+    """
+    from ..logflow import log_command
+
+    if resume and discard_draft:
+        raise typer.BadParameter("--resume and --discard-draft cannot be used together.")
+    ps, _ = _prompt_set(prompts)
+    with _open(db, create=True) as journal:
+        saved = log_command(
+            journal,
+            ps,
+            client=client,
+            day=date,
+            modality=modality,
+            sets=set_ or [],
+            answers_path=answers,
+            resume=resume,
+            discard_draft=discard_draft,
+            show_summary=lambda state: _show_summary(ps, state),
+        )
+    if saved is None:
+        _say("Not saved. Your answers are kept as a draft; `alliance log --resume` picks them up.")
+        raise typer.Exit(int(ExitCode.REFUSED))
+    _say(f"Saved session {saved.id} (session {saved.session_number} with this client).")
+    print(saved.id)
+
+
+def _show_summary(ps: Any, state: Any) -> None:
+    from ..render import log_summary
+
+    _stdout().print(log_summary(ps, state))
+
+
+@app.command("list")
+def list_(
+    client: ClientOption = None,
+    since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="How many sessions; 0 for all.")] = 20,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """List recent sessions, newest first, with the five ratings.
+
+    Columns for csv and json: id, date, client, session_number, modality, empathy, respect,
+    genuineness, positive_regard, active_listening.
+
+        alliance list --client C-014 --since 2026-11-01
+    """
+    from ..inputs import parse_date
+
+    start = parse_date(since) if since else None
+    end = parse_date(until) if until else None
+    with _open(db) as journal:
+        rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None)
+    if fmt is ListFormat.table:
+        from ..render import sessions_table
+
+        if not rows:
+            _say("No sessions match. Log one with `alliance log`.")
+            return
+        _stdout().print(sessions_table(rows))
+        return
+    from ..export import write_records
+    from ..store import PRINCIPLE_IDS
+
+    columns = ["id", "date", "client", "session_number", "modality", *PRINCIPLE_IDS]
+    write_records(rows, columns, fmt.value, sys.stdout)
+
+
+@app.command()
+def show(
+    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.")],
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table or json.")] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Show one saved session with every answer.
+
+    alliance show 42
+    """
+    from ..errors import NotFoundError
+
+    with _open(db) as journal:
+        session = journal.get_session(session_id)
+    if session is None:
+        raise NotFoundError(f"No session with id {session_id}; `alliance list` shows the ids.")
+    if fmt is ListFormat.table:
+        from ..render import session_detail
+
+        _stdout().print(session_detail(session))
+        return
+    import json
+    from dataclasses import asdict
+
+    data = asdict(session)
+    data.pop("prompt_set")
+    if fmt is ListFormat.csv:
+        raise typer.BadParameter("show prints table or json; use `alliance list --format csv` for CSV.")
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command("client-code")
+def client_code(db: DbOption = None) -> None:
+    """Print a fresh random client code, not used in the journal yet.
+
+    Codes keep clients unidentifiable: never use names or initials.
+    """
+    from ..inputs import new_client_code
+    from ..paths import resolve_db_path
+
+    taken: set[str] = set()
+    if resolve_db_path(db).exists():
+        with _open(db) as journal:
+            taken = set(journal.client_codes())
+    print(new_client_code(taken))
+
+
+@prompts_app.command("show")
+def prompts_show(prompts: PromptsOption = None) -> None:
+    """Print the prompt set `alliance log` uses, in the order it asks."""
+    from ..render import prompt_set_view
+
+    ps, where = _prompt_set(prompts)
+    _stdout().print(prompt_set_view(ps, str(where)))
+
+
+@prompts_app.command("check")
+def prompts_check(file: Annotated[Path, typer.Argument(help="The prompts file to check.")]) -> None:
+    """Check a prompts file: every problem is listed with its line and field.
+
+    alliance prompts check my-prompts.yaml
+    """
+    from ..prompts import load_prompt_set
+
+    ps = load_prompt_set(file)
+    _say(f"{file}: OK, version {ps.version}, {len(ps.prompts)} prompts.")

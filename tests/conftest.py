@@ -1,0 +1,85 @@
+"""Every test runs against its own temporary home: journal, config and prompts paths all
+point inside tmp_path, so no test can read or touch a real journal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+FULL_ANSWERS = {
+    "empathy": "7",
+    "respect": "8",
+    "genuineness": "6",
+    "positive_regard": "8",
+    "active_listening": "5",
+    "rupture": "no",
+}
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ("ALLIANCE_DB", "ALLIANCE_PROMPTS", "ALLIANCE_CONFIG", "ALLIANCE_DEBUG", "VISUAL", "EDITOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "journal" / "journal.db"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run(db_path: Path) -> Callable[..., Result]:
+    """Run the CLI in-process against the test journal; stdout and stderr kept apart."""
+
+    def invoke(*args: str, input: str | None = None, db: Path | None = db_path) -> Result:
+        from alliance_cli.cli import app
+
+        argv = list(args)
+        env = {"ALLIANCE_DB": str(db)} if db is not None else {}
+        result = CliRunner().invoke(app, argv, input=input, env=env, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+def set_flags(answers: dict[str, str]) -> list[str]:
+    flags: list[str] = []
+    for key, value in answers.items():
+        flags += ["--set", f"{key}={value}"]
+    return flags
+
+
+@pytest.fixture
+def alliance_exe() -> list[str]:
+    """The command that runs alliance as a separate process (the installed script)."""
+    exe = Path(sys.executable).with_name("alliance")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "alliance_cli"]
+
+
+@pytest.fixture
+def subprocess_env(db_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["ALLIANCE_DB"] = str(db_path)
+    return env
