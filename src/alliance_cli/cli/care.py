@@ -1,12 +1,14 @@
-"""Commands that look after the journal: config."""
+"""Commands that look after the journal: config, backup, restore."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
-from . import AllianceGroup, _say, app
+from ..errors import ExitCode
+from . import AllianceGroup, DbOption, _say, app
 
 PRECEDENCE = (
     "For each setting the first one found wins: a flag on the command line (--db, --prompts, --modality), "
@@ -73,3 +75,67 @@ def config_path_cmd() -> None:
     from ..config import config_path
 
     print(config_path())
+
+
+@app.command()
+def backup(
+    path: Annotated[
+        Optional[Path],
+        typer.Argument(help="A folder, or a new file name [default: backups/ beside the journal]."),
+    ] = None,
+    keep: Annotated[
+        Optional[int], typer.Option("--keep", min=1, help="Keep only the newest N timestamped backups there.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Make a consistent copy of the journal, safe while another terminal is logging.
+
+    alliance backup --keep 10
+
+    Backups are named journal-YYYYMMDD-HHMMSSZ.db (UTC) and readable by you alone. The new
+    backup's path is printed on stdout.
+    """
+    from ..backup import make_backup
+    from ..paths import resolve_db_path
+
+    result = make_backup(resolve_db_path(db), path, keep=keep)
+    size = f"{result.size / 1_048_576:.1f} MB" if result.size >= 1_048_576 else f"{result.size // 1024 + 1} KB"
+    if not result.intact:
+        _say(f"Copied to {result.path}, but the copy shows damage from the journal; run `alliance doctor`.")
+        print(result.path)
+        raise typer.Exit(int(ExitCode.REFUSED))
+    _say(f"Backed up {_sessions(result.sessions)} ({size}).")
+    for old in result.pruned:
+        _say(f"Removed the older backup {old.name}.")
+    print(result.path)
+
+
+def _sessions(n: int) -> str:
+    return f"{n} session{'s' if n != 1 else ''}"
+
+
+@app.command()
+def restore(
+    backup_file: Annotated[Path, typer.Argument(metavar="BACKUP", help="The backup file to bring back.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before replacing the journal.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Put a backup in place of the journal, after checking it; the journal as it was is kept.
+
+    alliance restore ~/.local/share/alliance/backups/journal-20261120-095200Z.db
+    """
+    from ..backup import check_backup, restore_backup
+    from ..paths import resolve_db_path
+
+    journal = resolve_db_path(db)
+    found = check_backup(backup_file)
+    if not yes:
+        _say(f"{backup_file} is intact and holds {_sessions(found.sessions)}.")
+        where = "replaces" if journal.exists() else "becomes"
+        if not typer.confirm(f"It {where} the journal {journal}. Go ahead?", default=False, err=True):
+            _say("Nothing was changed.")
+            raise typer.Exit(int(ExitCode.REFUSED))
+    result = restore_backup(backup_file, journal)
+    if result.replaced_copy is not None:
+        _say(f"The journal as it was is kept in {result.replaced_copy}.")
+    _say(f"Restored: the journal now holds {_sessions(result.sessions)}.")
