@@ -1,14 +1,15 @@
-"""Commands that look after the journal: config, backup, restore."""
+"""Commands that look after the journal: config, backup, restore, doctor."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ..errors import ExitCode
-from . import AllianceGroup, DbOption, _say, app
+from . import AllianceGroup, DbOption, PromptsOption, _say, app
 
 PRECEDENCE = (
     "For each setting the first one found wins: a flag on the command line (--db, --prompts, --modality), "
@@ -18,6 +19,11 @@ PRECEDENCE = (
     "report.low_mean (a session mean below it is flagged; default 5.0), "
     "report.falling_sessions (this many falling session means in a row are flagged; 2 or more, default 3)."
 )
+
+
+class DoctorFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 config_app = typer.Typer(
@@ -139,3 +145,34 @@ def restore(
     if result.replaced_copy is not None:
         _say(f"The journal as it was is kept in {result.replaced_copy}.")
     _say(f"Restored: the journal now holds {_sessions(result.sessions)}.")
+
+
+@app.command()
+def doctor(
+    fmt: Annotated[DoctorFormat, typer.Option("--format", "-f", help="text, or json for scripts.")] = DoctorFormat.text,
+    db: DbOption = None,
+    prompts: PromptsOption = None,
+) -> None:
+    """Check the journal, its folder, your settings and prompts; exit 1 if anything needs care.
+
+    alliance doctor
+
+    It only reads: a damaged journal is reported, never changed. JSON keys: level (ok, note,
+    warning, problem), check, message.
+    """
+    from ..doctor import healthy, run_checks
+
+    findings = run_checks(db, prompts)
+    if fmt is DoctorFormat.json:
+        import json
+
+        print(json.dumps([{"level": f.level, "check": f.check, "message": f.message} for f in findings], indent=2))
+    else:
+        for f in findings:
+            print(f"{f.level:<8} {f.check:<12} {f.message}")
+    if healthy(findings):
+        _say("All is well.")
+        return
+    count = sum(f.level in ("warning", "problem") for f in findings)
+    _say(f"{count} finding{'s' if count != 1 else ''} need{'s' if count == 1 else ''} your attention.")
+    raise typer.Exit(int(ExitCode.REFUSED))
