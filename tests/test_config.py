@@ -148,3 +148,13 @@ def test_written_strings_survive_quotes_backslashes_and_accents():
 def test_help_documents_the_precedence(run):
     text = run("config", "--help").stdout
     assert "first one found wins" in " ".join(text.split())
+
+
+def test_client_codes_complete_from_the_journal_named_in_the_settings(run, settings, tmp_path):
+    from alliance_cli.cli import _complete_client
+
+    journal = tmp_path / "configured.db"
+    run("config", "set", "journal", str(journal))
+    for client in ("C-014", "C-015", "D-1"):
+        assert run("log", "-c", client, *set_flags(FULL_ANSWERS), db=None).exit_code == 0
+    assert sorted(_complete_client("C-")) == ["C-014", "C-015"]
