@@ -89,7 +89,7 @@ def check_journal(journal: Path) -> list[Finding]:
         return [Finding("warning", "journal", f"No journal at {journal} yet; `alliance log` starts one there.")]
     if not journal.is_file():
         return [Finding("problem", "journal", f"{journal} is not a file.")]
-    findings = [Finding("ok", "journal", f"{journal}")]
+    findings = [Finding("ok", "journal", f"The journal is {journal}.")]
     try:
         conn = connect_readonly(journal)
     except sqlite3.Error as exc:
