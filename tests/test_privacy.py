@@ -155,3 +155,12 @@ def test_corpus_file_matches_its_generator():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.make() == _benchmark().load()
+
+
+def test_client_code_is_fresh_random_and_accepted_by_log(run):
+    from alliance_cli.inputs import check_client_code
+
+    codes = {run("client-code").stdout.strip() for _ in range(5)}
+    assert len(codes) == 5
+    for code in codes:
+        assert check_client_code(code) == code

@@ -338,7 +338,7 @@ def _signals_as_interrupts() -> Iterator[None]:
 
 def history_facts(journal: Journal, client: str | None, day: date | None) -> frozenset[str]:
     """The `history:` conditions that hold for a new session with `client` on `day`."""
-    if client is None or day is None or not journal.path.exists():
+    if client is None or day is None:
         return frozenset()
     from .store_continuity import continuity
 

@@ -133,20 +133,32 @@ def _phone_ok(m: re.Match[str]) -> bool:
     return 9 <= digits <= 15
 
 
-_PATTERNS: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool] | None]] = [
-    ("email", _EMAIL, None),
-    ("url", _URL, None),
-    ("ssn", _SSN, None),
-    ("phone", _PHONE, _phone_ok),
-    ("date", _DATE, _date_ok),
-    ("address", _ADDRESS, None),
-    ("age", _AGE, None),
+_DIGIT = re.compile(r"\d")
+_OLD_HINT = re.compile(r"\d|ninet|hundred", re.IGNORECASE)
+
+
+def _has_digit(text: str) -> bool:
+    return _DIGIT.search(text) is not None
+
+
+# (kind, pattern, accept a match?, worth trying on this text?): the last is a cheap
+# pre-check, since most reflections hold no digit and no '@' at all.
+_PATTERNS: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool] | None, Callable[[str], bool]]] = [
+    ("email", _EMAIL, None, lambda text: "@" in text),
+    ("url", _URL, None, lambda text: "." in text),
+    ("ssn", _SSN, None, _has_digit),
+    ("phone", _PHONE, _phone_ok, _has_digit),
+    ("date", _DATE, _date_ok, _has_digit),
+    ("address", _ADDRESS, None, _has_digit),
+    ("age", _AGE, None, lambda text: _OLD_HINT.search(text) is not None),
 ]
 _TRAILING = ".,;:!?)]}'\""
 
 
 def _candidates(text: str, watchlist: Watchlist | None) -> Iterator[Finding]:
-    for kind, pattern, accept in _PATTERNS:
+    for kind, pattern, accept, worth_trying in _PATTERNS:
+        if not worth_trying(text):
+            continue
         for m in pattern.finditer(text):
             if accept is not None and not accept(m):
                 continue
