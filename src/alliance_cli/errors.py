@@ -60,3 +60,7 @@ class Interrupted(AllianceError):
     """The user stopped an interactive step; what was typed so far is kept as a draft."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+class PrivacyError(AllianceError):
+    """`--strict` found details in an answer that could identify a client; nothing was saved."""

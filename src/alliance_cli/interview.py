@@ -57,21 +57,27 @@ def run_log(
     default_modality: str | None,
     today: date,
     on_change: Callable[[LogState], None],
+    history: Callable[[LogState], frozenset[str]] | None = None,
     **io: Any,
 ) -> LogState:
-    """Ask whatever `state` does not hold yet, in order; return the completed state."""
+    """Ask whatever `state` does not hold yet, in order; return the completed state.
+
+    `history(state)`, called once client and date are known, may show a recap of the last
+    session and returns the facts about earlier sessions that `when: {history: ...}` tests.
+    """
     if state.client is None:
         state.client = _ask_client(clients, **io)
         on_change(state)
     if state.date is None:
         state.date = _ask_date(today, **io)
         on_change(state)
+    facts = history(state) if history is not None else frozenset()
     if state.modality is None:
         default = default_modality if default_modality in MODALITIES else MODALITIES[0]
         state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
         on_change(state)
     for prompt in ps.prompts:
-        if prompt.id in state.asked or not applies(prompt, state.answers):
+        if prompt.id in state.asked or not applies(prompt, state.answers, facts):
             continue
         value = ask_prompt(prompt, **io)
         if value is None:
@@ -233,3 +239,40 @@ def edit_in_editor(initial: str) -> str:
             return handle.read().strip()
     finally:
         os.unlink(name)
+
+
+def review_findings(
+    ps: PromptSet,
+    state: LogState,
+    *,
+    check: Callable[[str, Any], str | None],
+    redact: Callable[[str], str],
+    on_change: Callable[[LogState], None],
+    **io: Any,
+) -> LogState:
+    """Before saving: for each free-text answer the privacy check flags, edit, redact or keep it.
+
+    `check(prompt_id, value)` says what was found ("an e-mail address"), never the text itself.
+    """
+    for prompt in ps.prompts:
+        while prompt.id in state.answers and (found := check(prompt.id, state.answers[prompt.id])):
+            choice = questionary.select(
+                f"Privacy check: your answer to “{prompt.text}” may hold {found}.",
+                choices=[
+                    Choice("Edit the answer", value="edit"),
+                    Choice("Replace what was found with [redacted]", value="redact"),
+                    Choice("Keep it as it is", value="keep"),
+                ],
+                instruction="(details like these could identify a client)",
+                **io,
+            ).unsafe_ask()
+            if choice == "keep":
+                break
+            value = state.answers[prompt.id]
+            new = redact(value) if choice == "redact" else ask_prompt(prompt, default=value, **io)
+            if new is None:
+                state.answers.pop(prompt.id, None)
+            else:
+                state.answers[prompt.id] = new
+            on_change(state)
+    return state
