@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sqlite3
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,7 @@ def three_clients(run):
 
 
 def test_clients_summary_as_json(run, three_clients):
-    result = run("clients", "--format", "json")
+    result = run("clients", "--all", "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert [d["client"] for d in data] == ["C-2", "C-3", "C-1"]  # most recently seen first
@@ -125,7 +126,7 @@ def test_clients_summary_as_json(run, three_clients):
 
 
 def test_clients_table_has_a_sparkline(run, three_clients):
-    result = run("clients")
+    result = run("clients", "--all")
     assert result.exit_code == 0
     line = next(line for line in result.stdout.splitlines() if "C-1" in line)
     assert "2026-10-05" in line and "2026-10-26" in line and "6.8" in line
@@ -133,7 +134,7 @@ def test_clients_table_has_a_sparkline(run, three_clients):
 
 
 def test_clients_csv(run, three_clients):
-    data = list(csv.reader(io.StringIO(run("clients", "-f", "csv").stdout)))
+    data = list(csv.reader(io.StringIO(run("clients", "--all", "-f", "csv").stdout)))
     assert data[0] == ["client", "sessions", "first_date", "last_date", "recent_mean", "open_ruptures", "session_means"]
     assert data[3] == ["C-1", "4", "2026-10-05", "2026-10-26", "6.8", "0", "5.8 6.8 6.8 6.8"]
 
@@ -144,6 +145,16 @@ def test_clients_in_an_empty_journal(run):
     result = run("clients")
     assert result.exit_code == 0 and result.stdout == ""
     assert "No clients yet" in result.stderr
+
+
+def test_clients_shows_the_last_year_unless_all(run):
+    today = date.today()
+    log(run, "C-1", (today - timedelta(days=400)).isoformat())
+    log(run, "C-2", (today - timedelta(days=30)).isoformat())
+    result = run("clients", "-f", "json")
+    assert [c["client"] for c in json.loads(result.stdout)] == ["C-2"]
+    assert "1 client not seen in the last 365 days; --all shows them." in result.stderr
+    assert [c["client"] for c in json.loads(run("clients", "--all", "-f", "json").stdout)] == ["C-2", "C-1"]
 
 
 def test_rename_moves_every_session_and_unfinished_log(run, db_path, three_clients):
@@ -208,7 +219,7 @@ def test_forget_erases_the_client_and_leaves_no_readable_text(run, db_path, thre
         assert word.encode() not in data, word
     assert rows(db_path, "SELECT COUNT(*) FROM sessions WHERE client = 'C-4'") == [(0,)]
     assert rows(db_path, "SELECT json_extract(state, '$.client') FROM drafts") == [("C-1",)]
-    assert [c["client"] for c in json.loads(run("clients", "-f", "json").stdout)] == ["C-2", "C-3", "C-1"]
+    assert [c["client"] for c in json.loads(run("clients", "-a", "-f", "json").stdout)] == ["C-2", "C-3", "C-1"]
     assert json.loads(run("search", "allotment", "-f", "json").stdout) == []
 
 

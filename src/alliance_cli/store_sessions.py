@@ -114,14 +114,19 @@ class ClientSummary:
 
 
 @_guarded
-def client_summaries(journal: Journal) -> list[ClientSummary]:
-    """One summary per client code, most recently seen first."""
+def client_summaries(journal: Journal, *, seen_since: date | None = None) -> list[ClientSummary]:
+    """One summary per client code, most recently seen first; only those seen since a date if given."""
     marks = ", ".join("?" for _ in PRINCIPLE_IDS)
+    seen = ""
+    params: list[Any] = list(PRINCIPLE_IDS)
+    if seen_since is not None:
+        seen = "WHERE s.client IN (SELECT client FROM sessions GROUP BY client HAVING MAX(date) >= ?) "
+        params.append(seen_since.isoformat())
     rows = journal.conn.execute(
         "SELECT s.client, s.date, SUM(a.value_num) AS total, COUNT(a.value_num) AS n "
         f"FROM sessions s LEFT JOIN answers a ON a.session_id = s.id AND a.prompt_id IN ({marks}) "
-        "GROUP BY s.id ORDER BY s.client, s.date, s.id",
-        PRINCIPLE_IDS,
+        f"{seen}GROUP BY s.id ORDER BY s.client, s.date, s.id",
+        params,
     ).fetchall()
     ruptures = dict(
         journal.conn.execute(
@@ -153,6 +158,11 @@ def client_summaries(journal: Journal) -> list[ClientSummary]:
     summaries.sort(key=lambda s: s.client)
     summaries.sort(key=lambda s: s.last_date, reverse=True)
     return summaries
+
+
+@_guarded
+def count_clients(journal: Journal) -> int:
+    return int(journal.conn.execute("SELECT COUNT(DISTINCT client) FROM sessions").fetchone()[0])
 
 
 @dataclass

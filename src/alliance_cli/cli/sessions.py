@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 clients_app = typer.Typer(cls=AllianceGroup, invoke_without_command=True)
 app.add_typer(clients_app, name="clients")
 
+RECENT_DAYS = 365  # `alliance clients` shows the clients seen in the last year unless --all
 CodeArgument = Annotated[str, typer.Argument(metavar="CODE", autocompletion=_complete_client)]
 
 
@@ -111,6 +112,9 @@ def delete(
 @clients_app.callback()
 def clients(
     ctx: typer.Context,
+    all_: Annotated[
+        bool, typer.Option("--all", "-a", help=f"Every client, not only those seen in the last {RECENT_DAYS} days.")
+    ] = False,
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
     ] = ListFormat.table,
@@ -118,9 +122,10 @@ def clients(
 ) -> None:
     """Your client codes at a glance; rename or merge a code, forget a client.
 
-    Run bare for one row per client code: sessions, first and last date, the recent mean
-    (the five ratings over the last three sessions), a trend sparkline of each session's
-    mean (0 to 10, oldest left) and open ruptures (a rupture not marked repaired).
+    Run bare for one row per client seen in the last year (--all for every one): sessions,
+    first and last date, the recent mean (the five ratings over the last three sessions), a
+    trend sparkline of each session's mean (0 to 10, oldest left) and open ruptures (a
+    rupture not marked repaired).
 
     Columns for csv and json: client, sessions, first_date, last_date, recent_mean,
     open_ruptures, session_means (oldest first; space-separated in csv).
@@ -130,28 +135,34 @@ def clients(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..store_sessions import client_summaries
+    from datetime import date, timedelta
 
+    from ..store_sessions import client_summaries, count_clients
+
+    since = None if all_ else date.today() - timedelta(days=RECENT_DAYS - 1)
     with _open(db) as journal:
-        summaries = client_summaries(journal)
+        summaries = client_summaries(journal, seen_since=since)
+        hidden = count_clients(journal) - len(summaries)
     if fmt is ListFormat.table:
         from ..render_sessions import clients_table
 
-        if not summaries:
+        if summaries:
+            _stdout().print(clients_table(summaries))
+        elif not hidden:
             _say("No clients yet. Log a session with `alliance log`.")
-            return
-        _stdout().print(clients_table(summaries))
-        return
-    from dataclasses import asdict
+    else:
+        from dataclasses import asdict
 
-    from ..export import write_records
+        from ..export import write_records
 
-    records = [asdict(s) for s in summaries]
-    if fmt is ListFormat.csv:
-        for rec in records:
-            rec["session_means"] = " ".join("" if m is None else f"{m:g}" for m in rec["session_means"])
-    columns = ["client", "sessions", "first_date", "last_date", "recent_mean", "open_ruptures", "session_means"]
-    write_records(records, columns, fmt.value, sys.stdout)
+        records = [asdict(s) for s in summaries]
+        if fmt is ListFormat.csv:
+            for rec in records:
+                rec["session_means"] = " ".join("" if m is None else f"{m:g}" for m in rec["session_means"])
+        columns = ["client", "sessions", "first_date", "last_date", "recent_mean", "open_ruptures", "session_means"]
+        write_records(records, columns, fmt.value, sys.stdout)
+    if hidden:
+        _say(f"{hidden} client{'s' if hidden != 1 else ''} not seen in the last {RECENT_DAYS} days; --all shows them.")
 
 
 @clients_app.command("rename")
