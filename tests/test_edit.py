@@ -136,6 +136,7 @@ def test_edit_checks_against_the_prompt_set_the_session_was_logged_with(run, tmp
 
 ENTER = "\r"
 BACKSPACE = "\x7f"
+DOWN = "\x1b[B"
 KEEP_SESSION_FIELDS = ENTER * 3  # client, date, modality
 # With RICH saved, after the five ratings: six practices, rupture, three reflections.
 KEEP_PRACTICES_AND_RUPTURE = ENTER * 7
@@ -176,7 +177,7 @@ def test_interactive_edit_starts_from_the_saved_answers(run, db_path):
         KEEP_SESSION_FIELDS
         + BACKSPACE + "3" + ENTER + "Lost the thread." + ENTER  # empathy, then its moment
         + ENTER * 4  # the other ratings kept
-        + KEEP_PRACTICES_AND_RUPTURE
+        + ENTER * 2 + DOWN * 4 + ENTER + ENTER * 4  # goals_together moved to (skip)
         + BACKSPACE * 40 + "Rain again." + ENTER + ENTER * 2  # went_well rewritten
         + SAVE
     )  # fmt: skip
@@ -184,8 +185,20 @@ def test_interactive_edit_starts_from_the_saved_answers(run, db_path):
     assert result is not None and result.changed
     answers = shown(run)["answers"]
     assert answers["empathy"] == 3 and answers["empathy_moment"] == "Lost the thread."
-    assert answers["respect"] == 8 and answers["goals_together"] == "together" and answers["felt_safe"] == "yes"
+    assert answers["respect"] == 8 and answers["felt_safe"] == "yes"
+    assert "goals_together" not in answers
     assert answers["went_well"] == "Rain again."
+    assert drafts(db_path) == []
+
+
+def test_enter_through_an_interactive_edit_keeps_the_session_as_it_was(run, db_path):
+    logged(run, FULL_ANSWERS)  # the optional choices were left unanswered
+    before = shown(run)
+    result = interactive_edit(
+        db_path, KEEP_SESSION_FIELDS + ENTER * 5 + KEEP_PRACTICES_AND_RUPTURE + KEEP_REFLECTIONS + SAVE
+    )
+    assert result is not None and not result.changed
+    assert shown(run) == before
     assert drafts(db_path) == []
 
 

@@ -272,7 +272,11 @@ def run_edit(
         if not applies(prompt, state.answers):
             state.answers.pop(prompt.id, None)
             continue
-        value = ask_prompt(prompt, default=state.answers.get(prompt.id), **io)
+        saved = state.answers.get(prompt.id)
+        if prompt.kind == "choice":
+            value = _ask_choice_again(prompt, saved, **io)
+        else:
+            value = ask_prompt(prompt, default=saved, **io)
         if value is None:
             state.answers.pop(prompt.id, None)
         else:
@@ -280,6 +284,23 @@ def run_edit(
         state.asked.append(prompt.id)
         on_change(state)
     return state
+
+
+def _ask_choice_again(prompt: Prompt, saved: Any, **io: Any) -> Any:
+    """A choice with the pointer on the saved answer, or on (skip) when there was none.
+
+    questionary gives a Choice without a value its title as value, so (skip) is matched by
+    its title and turned into None here.
+    """
+    skip = Choice(SKIP)
+    choices = [Choice(c, value=c) for c in prompt.choices or []]
+    if not prompt.required:
+        choices.append(skip)
+    default: Any = saved if saved in (prompt.choices or []) else (None if prompt.required else skip)
+    answer = questionary.select(
+        prompt.text, choices=choices, default=default, instruction=prompt.help, **io
+    ).unsafe_ask()
+    return None if answer == SKIP else answer
 
 
 def _ask_code_again(clients: list[str], default: str, **io: Any) -> str:
