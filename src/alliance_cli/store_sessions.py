@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -329,7 +330,7 @@ def search_answers(
         total = len(rows)
         if limit is not None and total >= limit:
             total = journal.conn.execute(f"SELECT COUNT(*) {base}", [query, *params]).fetchone()[0]
-    except Exception as exc:  # a query FTS5 still refuses: say so without quoting the text
+    except sqlite3.OperationalError as exc:  # a query FTS5 still refuses: say so without quoting the text
         if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
             raise InputError("That search could not be understood; try plain words.") from None
         raise
