@@ -228,3 +228,27 @@ def test_history_condition_stands_alone_in_a_prompt_set(tmp_path, run):
     result = run("prompts", "check", str(bad))
     assert result.exit_code == 1
     assert "prompts[0].when: 'history' stands alone" in result.stderr
+
+
+def test_editing_a_session_keeps_its_follow_up_answers(run, db_path):
+    from alliance_cli.editflow import edit_command
+
+    log_first(run)
+    follow_ups = ["--set", "intention_followed=partly", "--set", "intention_note=Near the end.",
+                  "--set", "rupture_revisited=yes"]  # fmt: skip
+    assert run("log", "-c", "C-014", "-d", "2026-11-09", *set_flags(FULL_ANSWERS), *follow_ups).exit_code == 0
+    result = run("edit", "2", "--set", "empathy=8")
+    assert result.exit_code == 0, result.stderr
+    answers = answers_of(run, 2)
+    assert (answers["empathy"], answers["intention_followed"], answers["rupture_revisited"]) == (8, "partly", "yes")
+
+    # Enter through every question of an interactive edit: nothing changes, nothing is dropped.
+    with open_journal(db_path) as journal, create_pipe_input() as pipe:
+        pipe.send_text(ENTER * 22)
+        edited = edit_command(
+            journal, 2, client=None, day=None, modality=None, sets=[], answers_path=None, resume=False,
+            discard_draft=False, show_summary=lambda ps, state: None, interactive=True, today=date(2026, 11, 21),
+            input=pipe, output=DummyOutput(),
+        )  # fmt: skip
+    assert edited is not None and not edited.changed
+    assert answers_of(run, 2)["intention_note"] == "Near the end."

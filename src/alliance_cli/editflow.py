@@ -71,8 +71,9 @@ def edit_scripted(
     session_day = _field(problems, "date", lambda: parse_session_date(str(day or session.date), today=today))
     mode = session.modality if modality is None else _field(problems, "modality", lambda: parse_modality(modality))
     answers: dict[str, Any] = {}
+    facts = _facts(journal, session, code, session_day)
     try:
-        answers = validate_answers(ps, {**session.answers, **raw_answers})
+        answers = validate_answers(ps, {**session.answers, **raw_answers}, history=facts)
     except AnswerError as exc:
         problems.extend(exc.lines())
         stale = [
@@ -85,6 +86,16 @@ def edit_scripted(
     if problems:
         raise AnswerError(problems[0], problems)
     return _save(journal, session, ps, code, session_day, mode, answers)
+
+
+def _facts(journal: Journal, session: StoredSession, client: str | None, day: date | None) -> frozenset[str]:
+    """What the sessions before this one say (an intention set, a rupture still open), so the
+    follow-up answers it holds stay valid; looked up for the client and date after the edit."""
+    from .store_continuity import continuity
+
+    if client is None or day is None:
+        return frozenset()
+    return continuity(journal, client, day, before_id=session.id).facts
 
 
 def _save(
@@ -155,8 +166,13 @@ def edit_interactive(
         nonlocal current
         current = journal.save_draft(current, s.to_dict(), command="edit", session_id=session.id)
 
+    def history(s: LogState) -> frozenset[str]:
+        return _facts(journal, session, s.client, date.fromisoformat(s.date) if s.date else None)
+
     try:
-        interview.run_edit(ps, state, clients=journal.client_codes(), today=today, on_change=keep, **io)
+        interview.run_edit(
+            ps, state, clients=journal.client_codes(), today=today, on_change=keep, history=history, **io
+        )
         show_summary(ps, state)
         save = interview.confirm("Save these changes?", default=True, **io)
     except (KeyboardInterrupt, EOFError):
@@ -169,7 +185,7 @@ def edit_interactive(
     if not save:
         return None
     assert state.client and state.date and state.modality
-    answers = validate_answers(ps, state.answers)
+    answers = validate_answers(ps, state.answers, history=history(state))
     return _save(
         journal, session, ps, state.client, date.fromisoformat(state.date), state.modality, answers, draft_id=current
     )

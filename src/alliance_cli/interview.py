@@ -290,6 +290,7 @@ def run_edit(
     clients: list[str],
     today: date,
     on_change: Callable[[LogState], None],
+    history: Callable[[LogState], frozenset[str]] | None = None,
     **io: Any,
 ) -> LogState:
     """Re-ask a saved session, each question starting from the saved answer (Enter keeps it).
@@ -311,10 +312,11 @@ def run_edit(
         state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
         state.asked.append(ASKED_MODALITY)
         on_change(state)
+    facts = history(state) if history is not None else frozenset()
     for prompt in ps.prompts:
         if prompt.id in state.asked:
             continue
-        if not applies(prompt, state.answers):
+        if not applies(prompt, state.answers, facts):
             state.answers.pop(prompt.id, None)
             continue
         saved = state.answers.get(prompt.id)
