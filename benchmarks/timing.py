@@ -44,7 +44,10 @@ def compare(
     warmup: int = 1,
 ) -> tuple[float, float]:
     """Median seconds of (cmd, reference), `runs` runs each, alternating."""
-    env = env or dict(os.environ)
+    env = dict(env or os.environ)
+    # A user's install has compiled bytecode (pip writes it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE would recompile alliance's own modules on every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     for _ in range(warmup):
         run_once(reference, env)
         run_once(cmd, env, stdin)
