@@ -151,3 +151,4 @@ def main() -> NoReturn:
 
 # The commands, one module an area; importing registers them on `app`.
 from . import journal as _journal  # noqa: E402,F401
+from . import review as _review  # noqa: E402,F401
