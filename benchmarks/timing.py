@@ -58,4 +58,7 @@ def compare(
 def report_line(name: str, ours: float, theirs: float, target: float) -> str:
     ratio = ours / theirs
     verdict = "ok" if ratio <= target else "OVER"
-    return f"{name:<28} {ours * 1000:7.1f} ms   reference {theirs * 1000:7.1f} ms   ratio {ratio:4.2f} (target {target:.1f}x) {verdict}"
+    return (
+        f"{name:<28} {ours * 1000:7.1f} ms   reference {theirs * 1000:7.1f} ms   "
+        f"ratio {ratio:4.2f} (target {target:.1f}x) {verdict}"
+    )
