@@ -106,7 +106,7 @@ def test_markdown_report_for_supervision(run, busy_week, monkeypatch, width):
     result = run("report", "--week", "2026-W47", "--format", "markdown", "--notes")
     assert result.exit_code == 0, result.stderr
     md = result.stdout
-    assert md.startswith("# Weekly review: 2026-11-16 to 2026-11-22\n")
+    assert md.startswith("# Weekly review: 2026-11-16 to 2026-11-22 (week 47 of 2026)\n")
     assert "| Principle | This period | Before | Change | Last 12 weeks | Ratings |" in md
     assert "| Empathy | 5.8 | 7.5 | ▼ −1.8 |" in md
     assert "## Ruptures and repairs" in md

@@ -62,8 +62,12 @@ def _plural(n: int, word: str) -> str:
 
 
 def headline(report: Report) -> str:
+    period = report.period
+    kind = "Weekly review" if period.days == 7 else f"Review of {period.days} days"
     who = f" with {report.client}" if report.client else ""
-    return f"Weekly review{who}: {report.period.start} to {report.period.end}"
+    year, week, weekday = period.start.isocalendar()
+    iso = f" (week {week} of {year})" if period.days == 7 and weekday == 1 else ""
+    return f"{kind}{who}: {period.start} to {period.end}{iso}"
 
 
 def summary_line(report: Report) -> str:
@@ -99,7 +103,7 @@ def flag_reason(flag: ClientFlag, report: Report) -> str:
     if "falling" in flag.reasons:
         parts.append(f"lower in each of the last {report.thresholds.falling_sessions} sessions")
     if "low_mean" in flag.reasons:
-        parts.append(f"mean {_num(flag.mean)}, under {report.thresholds.low_mean:g}")
+        parts.append(f"average {_num(flag.mean)} this period (below {report.thresholds.low_mean:g})")
     return "; ".join(parts)
 
 
@@ -272,8 +276,8 @@ def report_view(report: Report, width: int = 80) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    def section(title: str) -> Text:
-        return Text(f"\n{title}", style="bold")
+    def section(title: str, gap: bool = True) -> Text:
+        return Text(f"\n{title}" if gap else title, style="bold")
 
     def calm(text: str) -> Text:
         return Text(text, style="dim")
@@ -308,7 +312,7 @@ def report_view(report: Report, width: int = 80) -> Any:
 
     side = width >= WIDE
     half = (width - 4) // 2 if side else width
-    flags: list[Any] = [section("Clients to check in with")]
+    flags: list[Any] = [section("Clients to check in with", gap=not side)]
     if report.flags:
         flags.append(calm("Worth a moment of reflection before their next session."))
         rows = [
@@ -319,7 +323,7 @@ def report_view(report: Report, width: int = 80) -> Any:
     else:
         flags.append(calm("No client's ratings stand out this period."))
 
-    ruptures: list[Any] = [section("Ruptures and repairs")]
+    ruptures: list[Any] = [section("Ruptures and repairs", gap=not side)]
     if report.ruptures:
         rows = [
             [
@@ -342,7 +346,7 @@ def report_view(report: Report, width: int = 80) -> Any:
         grid.add_column(width=half)
         grid.add_column(width=half)
         grid.add_row(Group(*flags), Group(*ruptures))
-        parts.append(grid)
+        parts += [Text(""), grid]
     else:
         parts += [*flags, *ruptures]
 
