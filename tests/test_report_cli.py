@@ -216,3 +216,9 @@ def test_demo_defaults_beside_the_journal_and_refuses_the_journal_itself(run, db
     assert (private_home / ".local" / "share" / "alliance" / "demo.db").exists()
     assert not db_path.exists()
     assert os.stat(private_home / ".local" / "share" / "alliance" / "demo.db").st_mode & 0o077 == 0
+
+
+def test_a_client_without_sessions_in_the_period_is_named_calmly(run, busy_week):
+    result = run("report", "--week", "2026-W47", "--client", "C-999")
+    assert result.exit_code == 0
+    assert "No sessions with C-999 logged from 2026-11-16 to 2026-11-22." in result.stdout

@@ -80,8 +80,9 @@ def summary_line(report: Report) -> str:
 
 
 def empty_message(report: Report) -> str:
+    who = f" with {report.client}" if report.client else ""
     return (
-        f"No sessions logged from {report.period.start} to {report.period.end}. "
+        f"No sessions{who} logged from {report.period.start} to {report.period.end}. "
         "That is fine: the review fills in as you log sessions with `alliance log` "
         "(or try `alliance demo` to see a filled-in example)."
     )

@@ -51,7 +51,7 @@ def report(
     db: DbOption = None,
     prompts: PromptsOption = None,
 ) -> None:
-    """Review your week: each principle against the week before, what to focus on, whom to check in with.
+    """Review your week beside the week before: principles, a focus, clients to check in with.
 
     Covers the last 7 days unless told otherwise, and always compares with the equally long
     period just before. JSON keys are listed in the README.
