@@ -222,3 +222,9 @@ def test_a_client_without_sessions_in_the_period_is_named_calmly(run, busy_week)
     result = run("report", "--week", "2026-W47", "--client", "C-999")
     assert result.exit_code == 0
     assert "No sessions with C-999 logged from 2026-11-16 to 2026-11-22." in result.stdout
+
+
+def test_a_since_at_the_start_of_the_calendar_is_not_an_error(run, busy_week):
+    data = json.loads(run("report", "--since", "0001-01-01", "--until", "2026-11-22", "-f", "json").stdout)
+    assert data["period"]["start"] == "2026-11-09"
+    assert data["sessions"] == 6

@@ -256,8 +256,8 @@ def load_report(
     from .report import Thresholds, build_report, practice_prompts, rating_ids, text_ids
 
     limits = thresholds or Thresholds()
-    if period.start == date.min:  # --until alone: from the first session on
-        period = Period(min(first_session_date(journal) or period.end, period.end), period.end)
+    if period.start.toordinal() <= period.days:  # --until alone (or a far-off --since): no period before it
+        period = Period(max(period.start, min(first_session_date(journal) or period.end, period.end)), period.end)
     rows = fetch_report_rows(
         journal,
         period,
