@@ -228,3 +228,15 @@ def test_a_since_at_the_start_of_the_calendar_is_not_an_error(run, busy_week):
     data = json.loads(run("report", "--since", "0001-01-01", "--until", "2026-11-22", "-f", "json").stdout)
     assert data["period"]["start"] == "2026-11-09"
     assert data["sessions"] == 6
+
+
+def test_thresholds_come_from_the_settings_file(run, busy_week, tmp_path, monkeypatch):
+    def flagged() -> list[tuple[str, list[str]]]:
+        data = json.loads(run("report", "--week", "2026-W47", "-f", "json").stdout)
+        return [(f["client"], f["reasons"]) for f in data["flags"]]
+
+    assert flagged() == [("C-0777-LONG-CODE", ["low_mean"]), ("C-014", ["falling"])]
+    settings = tmp_path / "config.toml"
+    settings.write_text("[report]\nlow_mean = 5.5\nfalling_sessions = 4\n")
+    monkeypatch.setenv("ALLIANCE_CONFIG", str(settings))
+    assert flagged() == [("C-0777-LONG-CODE", ["low_mean"]), ("C-002", ["low_mean"])]

@@ -48,6 +48,10 @@ class InputError(AllianceError):
     """A value given on the command line is not valid (a date, a client code, an id)."""
 
 
+class ConfigError(AllianceError):
+    """The settings file cannot be read, or holds an unknown key or a bad value."""
+
+
 class NotFoundError(AllianceError):
     """A session, client or draft that was asked for does not exist."""
 

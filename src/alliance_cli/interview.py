@@ -27,6 +27,7 @@ from .models import Prompt, PromptSet
 EDITOR_WORD = ":e"
 NEW_CODE_WORD = "+"
 SKIP = "(skip)"
+SKIP_VALUE = "\x00skip"
 
 
 @dataclass
@@ -124,16 +125,17 @@ def ask_prompt(prompt: Prompt, default: Any = None, **io: Any) -> Any:
     """Ask one prompt; the typed answer, or None when an optional prompt is skipped."""
     if prompt.kind == "choice":
         choices = [Choice(c, value=c) for c in prompt.choices or []]
+        skip = Choice(SKIP, value=SKIP_VALUE)  # questionary reads value=None as "use the title"
         if not prompt.required:
-            choices.append(Choice(SKIP, value=None))
+            choices.append(skip)  # and the default, so Enter skips an optional prompt
         answer = questionary.select(
             prompt.text,
             choices=choices,
-            default=default if default in (prompt.choices or []) else None,
+            default=default if default in (prompt.choices or []) else (None if prompt.required else skip),
             instruction=prompt.help,
             **io,
         ).unsafe_ask()
-        return answer
+        return None if answer == SKIP_VALUE else answer
     if prompt.kind == "multi":
         checked = default or []
         choices = [Choice(c, value=c, checked=c in checked) for c in prompt.choices or []]

@@ -78,9 +78,7 @@ def log_scripted(
     else:
         code = _field(problems, "client", lambda: check_client_code(str(client)))
     session_day = _field(problems, "date", lambda: parse_session_date(str(day or "today"), today=today))
-    mode = _field(
-        problems, "modality", lambda: parse_modality(str(modality or journal.last_modality() or MODALITIES[0]))
-    )
+    mode = _field(problems, "modality", lambda: parse_modality(str(modality or default_modality(journal))))
     try:
         answers = validate_answers(ps, raw_answers)
     except AnswerError as exc:
@@ -89,6 +87,15 @@ def log_scripted(
     if problems:
         raise AnswerError(problems[0], problems)
     return journal.save_session(new_session(ps, code, session_day, mode, answers))
+
+
+def default_modality(journal: Journal) -> str:
+    """`default_modality` from the settings file, else the last one used, else in person."""
+    from .config import config_path, load_config
+
+    path = config_path()
+    configured = load_config(path).default_modality if path.exists() else None
+    return configured or journal.last_modality() or MODALITIES[0]
 
 
 def _field(problems: list[str], name: str, parse: Callable[[], Any]) -> Any:
@@ -124,7 +131,7 @@ def log_interactive(
             ps,
             state,
             clients=journal.client_codes(),
-            default_modality=journal.last_modality(),
+            default_modality=default_modality(journal),
             today=today,
             on_change=keep,
             **io,

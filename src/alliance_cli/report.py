@@ -30,8 +30,8 @@ class _Model(BaseModel):
 class Thresholds(_Model):
     """When a client is worth a check-in and a principle becomes the focus (0–10 ratings)."""
 
-    low_mean: float = 6.0  # a client's mean rating in the period below this
-    falling_sessions: int = Field(default=3, ge=2)  # ratings fell across this many last sessions ...
+    low_mean: float = 5.0  # a client's mean rating in the period below this (config: report.low_mean)
+    falling_sessions: int = Field(default=3, ge=2)  # lower in each of this many last sessions (config too) ...
     falling_min_drop: float = Field(default=1.0, ge=0)  # ... by at least this much, first to last
     focus_min_fall: float = Field(default=0.5, ge=0)  # a fall this large outweighs the lowest mean
     open_rupture_weeks: int = Field(default=12, ge=0)  # older unrepaired ruptures: how far back

@@ -31,7 +31,11 @@ def log(
     ] = None,
     modality: Annotated[
         Optional[str],
-        typer.Option("--modality", "-m", help="in person, video, phone or text [default: the last one used]."),
+        typer.Option(
+            "--modality",
+            "-m",
+            help="in person, video, phone or text [default: default_modality in the settings, else the last one used].",
+        ),
     ] = None,
     set_: Annotated[
         Optional[list[str]], typer.Option("--set", "-s", help="Answer a prompt: PROMPT_ID=VALUE (repeatable).")

@@ -58,14 +58,18 @@ def report(
 
         alliance report --week 2026-W47 --format markdown > supervision.md
     """
+    from ..config import load_config
     from ..periods import resolve_period
+    from ..report import Thresholds
     from ..store_report import journal_prompt_set, load_report
 
     period = resolve_period(week=week, since=since, until=until, last=last)
     assert period is not None
+    settings = load_config().report
+    thresholds = Thresholds(low_mean=settings.low_mean, falling_sessions=settings.falling_sessions)
     with _open(db) as journal:
         ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
-        result = load_report(journal, ps, period, client=client, notes=notes)
+        result = load_report(journal, ps, period, client=client, thresholds=thresholds, notes=notes)
     _show(result, fmt)
 
 
