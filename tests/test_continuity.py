@@ -129,6 +129,30 @@ def test_follow_through_rate_counts_intentions_that_came_up_in_the_period(run, d
         first_week = follow_through(journal, date(2026, 11, 2), date(2026, 11, 8))
         assert (first_week.came_up, first_week.rate) == (0, None)
         assert follow_through(journal, date(2026, 11, 16), date(2026, 11, 22)).rate == 1.0
+        assert follow_through(journal, date(2026, 11, 9), date(2026, 11, 15), client="C-2").partly == 1
+
+    # The weekly review shows the same figures, as data and in words.
+    data = json.loads(run("report", "--week", "2026-W46", "--format", "json").stdout)
+    assert data["follow_through"] == {
+        "came_up": 4, "recorded": 3, "carried_out": 1, "partly": 1, "not_carried_out": 1, "rate": 0.33,
+    }  # fmt: skip
+    text = run("report", "--week", "2026-W46", "--format", "markdown").stdout
+    assert "Follow-through: 1 of 3 carried out (33%), 1 partly, 1 not; 1 not recorded." in text
+    assert "Follow-through" not in run("report", "--week", "2026-W45").stdout  # nothing came up then
+
+
+def test_report_shows_a_rupture_repaired_in_a_later_session(run):
+    log_first(run)  # rupture on 11-02, partly repaired
+    before = json.loads(run("report", "--week", "2026-W45", "--format", "json").stdout)["ruptures"]
+    assert [(r["client"], r["open"]) for r in before] == [("C-014", True)]
+    follow_up = [*set_flags(FULL_ANSWERS), "-s", "rupture_revisited=yes", "-s", "intention_followed=yes"]
+    assert run("log", "-c", "C-014", "-d", "2026-11-09", *follow_up).exit_code == 0
+    # The rupture's own week now shows it repaired; the next week no longer lists it as open.
+    again = json.loads(run("report", "--week", "2026-W45", "--format", "json").stdout)["ruptures"]
+    assert [(r["client"], r["open"], r["revisited"]) for r in again] == [("C-014", False, True)]
+    after = json.loads(run("report", "--week", "2026-W46", "--format", "json").stdout)
+    assert after["ruptures"] == []
+    assert after["follow_through"]["carried_out"] == 1
 
 
 def _interactive(db_path, ps, keys: str, *, client="C-014", day="2026-11-09"):

@@ -48,10 +48,15 @@ def test_json_has_the_documented_structure(run, busy_week):
         "flags",
         "ruptures",
         "intentions",
+        "follow_through",
         "practices",
         "notes",
         "thresholds",
     ]
+    # C-014's intention of 11-09 came up at their next session (11-16) and was not answered.
+    assert data["follow_through"] == {
+        "came_up": 1, "recorded": 0, "carried_out": 0, "partly": 0, "not_carried_out": 0, "rate": None,
+    }  # fmt: skip
     assert data["period"] == {"start": "2026-11-16", "end": "2026-11-22", "days": 7}
     assert data["previous_period"]["start"] == "2026-11-09"
     assert (data["sessions"], data["clients"], data["notes"]) == (4, 3, None)

@@ -116,6 +116,18 @@ def rupture_state(r: Rupture) -> str:
     return "repaired later"
 
 
+def follow_through_text(report: Report) -> str:
+    """`Follow-through: 3 of 5 carried out (60%), 1 partly, 1 not; 2 not recorded.`"""
+    f = report.follow_through
+    if not f.recorded:
+        return f"Follow-through: {f.came_up} intention{'s' if f.came_up != 1 else ''} came up; none was recorded."
+    text = f"Follow-through: {f.carried_out} of {f.recorded} carried out ({f.rate:.0%})"
+    text += f", {f.partly} partly, {f.not_carried_out} not"
+    if f.came_up > f.recorded:
+        text += f"; {f.came_up - f.recorded} not recorded"
+    return text + "."
+
+
 def next_text(i: Intention) -> str:
     if i.next_session is None:
         return "no session since"
@@ -211,6 +223,8 @@ def report_markdown(report: Report) -> str:
         )
     else:
         out.append("No intentions were set in the previous period.")
+    if report.follow_through.came_up:
+        out += ["", follow_through_text(report)]
     if report.practices:
         out += ["", "## Practices", ""]
         out += _md_table(["Practice", "Done"], [[p.title, practice_text(p)] for p in report.practices])
@@ -357,6 +371,8 @@ def report_view(report: Report, width: int = 80) -> Any:
         parts.append(_columns(["Set on", "Client", "Next session", "Intention"], rows, width))
     else:
         parts.append(calm("No intentions were set in the previous period."))
+    if report.follow_through.came_up:
+        parts.append(Text(follow_through_text(report)))
 
     if report.practices:
         parts.append(section("Practices"))

@@ -108,6 +108,18 @@ class Intention(_Model):
     next_session: NextSession | None
 
 
+class FollowThrough(_Model):
+    """Intentions that came up for follow-up in the period (the session after the one that set
+    it falls in the period), and what the follow-up question recorded."""
+
+    came_up: int
+    recorded: int
+    carried_out: int
+    partly: int
+    not_carried_out: int
+    rate: float | None  # carried out, out of those recorded; null when none was recorded
+
+
 class Practice(_Model):
     prompt_id: str
     area: str
@@ -143,6 +155,7 @@ class Report(_Model):
     flags: list[ClientFlag]
     ruptures: list[Rupture]
     intentions: list[Intention]
+    follow_through: FollowThrough
     practices: list[Practice]
     notes: list[NoteGroup] | None
     thresholds: Thresholds
@@ -185,9 +198,23 @@ def build_report(
         flags=_flags(rows, limits),
         ruptures=_ruptures(rows, limits),
         intentions=[_intention(r) for r in rows.intentions],
+        follow_through=_follow_through(rows.follow_through),
         practices=_practices(rows, ps),
         notes=_notes(rows, ps) if notes else None,
         thresholds=limits,
+    )
+
+
+def _follow_through(counts: dict[str, int]) -> FollowThrough:
+    recorded = counts.get("recorded", 0)
+    carried = counts.get("carried_out", 0)
+    return FollowThrough(
+        came_up=counts.get("came_up", 0),
+        recorded=recorded,
+        carried_out=carried,
+        partly=counts.get("partly", 0),
+        not_carried_out=counts.get("not_carried_out", 0),
+        rate=round(carried / recorded, 2) if recorded else None,
     )
 
 

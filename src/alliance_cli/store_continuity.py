@@ -214,20 +214,22 @@ def rupture_outcomes(
 
 
 @_guarded
-def follow_through(journal: Journal, since: date, until: date) -> FollowThrough:
+def follow_through(journal: Journal, since: date, until: date, *, client: str | None = None) -> FollowThrough:
     """Sessions from `since` to `until` whose previous session with the client set an
-    intention, and how the intention_followed answers went (yes / partly / no)."""
+    intention, and how the intention_followed answers went (yes / partly / no).
+
+    Starts from the period's sessions (index on date) and finds each one's previous session
+    through the (client, date) index, so the cost follows the period, not the journal."""
+    who = " AND s.client = ?" if client is not None else ""
     rows = journal.conn.execute(
-        "WITH ordered AS ("
-        "  SELECT s.id, s.date, LAG(s.id) OVER (PARTITION BY s.client ORDER BY s.date, s.id) AS prev_id"
-        "  FROM sessions s"
-        ") "
-        "SELECT "
-        "  (SELECT value_text FROM answers f WHERE f.session_id = o.id AND f.prompt_id = 'intention_followed') AS done,"
-        "  EXISTS (SELECT 1 FROM answers i WHERE i.session_id = o.prev_id AND i.prompt_id = 'intention'"
-        "          AND trim(i.value_text) <> '') AS had_intention "
-        "FROM ordered o WHERE o.date BETWEEN ? AND ?",
-        (since.isoformat(), until.isoformat()),
+        "SELECT"
+        "  (SELECT value_text FROM answers f WHERE f.session_id = s.id AND f.prompt_id = 'intention_followed') AS done,"
+        "  EXISTS (SELECT 1 FROM answers i WHERE i.prompt_id = 'intention' AND trim(i.value_text) <> ''"
+        "    AND i.session_id = (SELECT p.id FROM sessions p WHERE p.client = s.client"
+        "      AND (p.date < s.date OR (p.date = s.date AND p.id < s.id)) ORDER BY p.date DESC, p.id DESC LIMIT 1)"
+        "  ) AS had_intention "
+        f"FROM sessions s WHERE s.date BETWEEN ? AND ?{who}",
+        (since.isoformat(), until.isoformat(), *([client] if client is not None else [])),
     ).fetchall()
     result = FollowThrough()
     for row in rows:

@@ -53,6 +53,7 @@ class ReportRows:
     intentions: list[dict[str, Any]] = field(default_factory=list)
     practices: list[dict[str, Any]] = field(default_factory=list)  # prompt_id, kind, value_num, value_text, n
     notes: list[dict[str, Any]] | None = None  # prompt_id, session_id, date, client, text
+    follow_through: dict[str, int] = field(default_factory=dict)  # came_up, recorded, carried_out, partly, ...
 
 
 def _marks(items: list[str]) -> str:
@@ -197,6 +198,13 @@ def fetch_report_rows(
         end,
         *by,
     )
+    from .store_continuity import follow_through
+
+    done = follow_through(journal, period.start, period.end, client=client)
+    rows.follow_through = {
+        "came_up": done.came_up, "recorded": done.recorded, "carried_out": done.carried_out,
+        "partly": done.partly, "not_carried_out": done.not_carried_out,
+    }  # fmt: skip
     rows.intentions = query(
         "WITH set_ AS MATERIALIZED (SELECT s.id, s.date, s.client, a.value_text AS text,"
         "   (SELECT n.id FROM sessions n WHERE n.client = s.client"
