@@ -19,6 +19,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 from typer.core import TyperGroup
 
+# pydantic plugins (observability hooks found through installed packages' entry points) see
+# every value validated, and answers are clinical text: alliance runs without them. It also
+# spares every command the scan of installed packages that looks for them.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 from .. import __version__
 from ..errors import AllianceError, ExitCode
 
