@@ -150,4 +150,5 @@ def main() -> NoReturn:
 
 
 # The commands, one module an area; importing registers them on `app`.
+from . import exchange as _exchange  # noqa: E402,F401
 from . import journal as _journal  # noqa: E402,F401
