@@ -12,6 +12,9 @@ import json
 import sqlite3
 import sys
 
+HEADER = ("session_id", "uuid", "date", "client", "session_number", "modality", "prompt_id", "principle", "kind")
+HEADER += ("value",)
+
 conn = sqlite3.connect(sys.argv[1])
 snapshot = json.loads(conn.execute("SELECT snapshot FROM prompt_sets ORDER BY id DESC LIMIT 1").fetchone()[0])
 conn.execute("CREATE TEMP TABLE p (ord INTEGER PRIMARY KEY, prompt_id TEXT, principle TEXT)")
@@ -27,10 +30,7 @@ rows = conn.execute(
     "FROM sessions s INDEXED BY sessions_date CROSS JOIN n ON n.id = s.id CROSS JOIN p "
     "CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = p.prompt_id ORDER BY s.date, s.id, p.ord"
 )
-out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
-writer = csv.writer(out, lineterminator="\r\n")
-writer.writerow(
-    ["session_id", "uuid", "date", "client", "session_number", "modality", "prompt_id", "principle", "kind", "value"]
-)
-writer.writerows(rows)
-out.flush()
+with open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False) as out:
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows)

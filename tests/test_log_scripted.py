@@ -17,7 +17,16 @@ def count_rows(db: Path, table: str) -> int:
 
 
 def test_scripted_log_saves_session_and_prints_its_id(run, db_path):
-    result = run("log", "--client", "C-014", "--date", "2026-11-20", *set_flags(FULL_ANSWERS), "--set", "went_well=We named the pattern, together.")
+    result = run(
+        "log",
+        "--client",
+        "C-014",
+        "--date",
+        "2026-11-20",
+        *set_flags(FULL_ANSWERS),
+        "--set",
+        "went_well=We named the pattern, together.",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == "1"
     assert "Saved session 1" in result.stderr
@@ -68,8 +77,19 @@ def test_answers_from_stdin_as_json(run):
 
 def test_bad_input_lists_every_problem_and_writes_nothing(run, db_path):
     result = run(
-        "log", "-c", "C-1", "-d", "2026-02-30", "--set", "empathy=11", "--set", "nonsense=3",
-        "--set", "rupture=maybe", "--set", "rupture_kind=withdrawal",
+        "log",
+        "-c",
+        "C-1",
+        "-d",
+        "2026-02-30",
+        "--set",
+        "empathy=11",
+        "--set",
+        "nonsense=3",
+        "--set",
+        "rupture=maybe",
+        "--set",
+        "rupture_kind=withdrawal",
     )
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -116,7 +136,13 @@ def test_missing_required_without_terminal_lists_what_is_missing(run):
     result = run("log", "-c", "C-1", "--set", "empathy=5", input="")
     assert result.exit_code == 1
     missing = [line for line in result.stderr.splitlines() if "required, but no answer" in line]
-    assert [m.split(":")[1].strip() for m in missing] == ["respect", "genuineness", "positive_regard", "active_listening", "rupture"]
+    assert [m.split(":")[1].strip() for m in missing] == [
+        "respect",
+        "genuineness",
+        "positive_regard",
+        "active_listening",
+        "rupture",
+    ]
 
 
 def test_error_messages_never_quote_answer_text(run):

@@ -240,31 +240,31 @@ class _Problems:
         return self.count > 0
 
 
-def check_columns(columns: list[str], ps: PromptSet, source: str) -> str:
-    """The shape ('long' or 'wide') the columns describe; ImportFileError lists what is wrong."""
+def check_columns(columns: list[str], ps: PromptSet, source: str, noun: str = "column") -> str:
+    """The shape ('long' or 'wide') the columns (JSON: keys) describe; ImportFileError lists what is wrong."""
     problems = []
     seen: set[str] = set()
     for column in columns:
         if column in seen:
-            problems.append(f"{source}: the column '{column}' appears twice.")
+            problems.append(f"{source}: the {noun} '{column}' appears twice.")
         seen.add(column)
     long = "prompt_id" in seen or "value" in seen
     required = LONG_REQUIRED if long else REQUIRED_SESSION
     for column in required:
         if column not in seen:
-            problems.append(f"{source}: the '{column}' column is missing.")
+            problems.append(f"{source}: the '{column}' {noun} is missing.")
     allowed = set(LONG_COLUMNS) if long else set(SESSION_COLUMNS)
     for column in columns:
         if column in allowed:
             continue
         if long:
-            problems.append(f"{source}: '{column}' is not a column of a long export ({', '.join(LONG_COLUMNS)}).")
+            problems.append(f"{source}: '{column}' is not a {noun} of a long export ({', '.join(LONG_COLUMNS)}).")
         elif ps.prompt(column) is None:
             problems.append(
-                f"{source}: the column '{column}' is not a prompt in this prompt set (see `alliance prompts show`)."
+                f"{source}: the {noun} '{column}' is not a prompt in this prompt set (see `alliance prompts show`)."
             )
     if problems:
-        problems.append("Nothing was imported: the columns must be those `alliance export` writes.")
+        problems.append(f"Nothing was imported: the {noun}s must be those `alliance export` writes.")
         raise ImportFileError(problems[0], problems)
     return "long" if long else "wide"
 
@@ -322,7 +322,9 @@ class _Checker:
 
         problems = self.problems
         before = problems.count
-        session_uuid = self._uuid(where, fields.get("uuid"))
+        session_uuid, repeated = self._uuid(where, fields.get("uuid"))
+        if repeated:
+            return None  # checked where it first appeared; its answers would only repeat problems
         client = self._field(where, "client", lambda: check_client_code(_str(fields.get("client"))))
         day = self._field(where, "date", lambda: parse_session_date(_str(fields.get("date")), today=self.today))
         modality = self._field(where, "modality", lambda: parse_modality(_str(fields.get("modality"))))
@@ -359,22 +361,23 @@ class _Checker:
             self.problems.add(where, name, exc.message)
             return None
 
-    def _uuid(self, where: str, raw: Any) -> str | None:
+    def _uuid(self, where: str, raw: Any) -> tuple[str | None, bool]:
+        """The uuid in its usual form, and whether the file had it already."""
         text = _str(raw)
         try:
             value = str(uuidlib.UUID(text))
         except ValueError:
             what = "missing" if not text else "not a session uuid such as `alliance export` writes"
             self.problems.add(where, "uuid", f"{what}; it is how a session is recognised when it comes back.")
-            return None
+            return None, False
         first = self.seen.get(value)
         if first is not None:
             self.problems.add(
                 where, "uuid", f"this session is already in the file at {first} (a session's rows must be together)."
             )
-            return None
+            return None, True
         self.seen[value] = where
-        return value
+        return value, False
 
     def _id_hint(self, where: str, raw: Any) -> int | None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -539,7 +542,7 @@ def _read_sessions(
             return
         if not isinstance(first.values, dict):
             raise ImportFileError(f"{first.where}: expected an object with the keys `alliance export` writes.")
-        shape = check_columns(list(first.values), ps, name)
+        shape = check_columns(list(first.values), ps, f"{name}, {first.where}", "key")
         records = _chain(first, items)
     checker = _Checker(ps, shape, check_keys=fmt != "csv", unescape=fmt == "csv" and not raw, today=today)
     grouped = _long_sessions(records, checker) if shape == "long" else _wide_sessions(records, checker)
@@ -638,10 +641,11 @@ def summary_lines(outcome: ImportOutcome, source: str) -> list[str]:
         )
     if outcome.conflicts:
         n = len(outcome.conflicts)
-        lines.append(
-            f"{n} session{'s' if n != 1 else ''} in the file differ{'' if n != 1 else 's'} from the journal's "
-            f"and {'would be' if would else 'were'} left as {'they are' if n != 1 else 'it is'}:"
-        )
+        left = "would be" if would else ("was" if n == 1 else "were")
+        if n == 1:
+            lines.append(f"1 session in the file differs from the journal's and {left} left as it is:")
+        else:
+            lines.append(f"{n} sessions in the file differ from the journal's and {left} left as they are:")
         for c in outcome.conflicts[:MAX_LISTED]:
             lines.append(f"  session {c.session_id} · {c.client} · {c.date} · {c.uuid}")
         if n > MAX_LISTED:
