@@ -282,3 +282,28 @@ def test_raw_export_keeps_text_exactly(payload_journal):
     body = rows(out.decode())[1:]
     assert [r[9] for r in body if r[6] == "note"] == PAYLOADS
     assert [r[9] for r in body if r[6] == "tags"] == ["+1;=sum"]
+
+
+def test_answers_to_prompts_of_an_older_prompt_set_are_exported_after_the_current_ones(db_path, tmp_path):
+    from alliance_cli.prompts import parse_prompt_set
+    from exchange_support import tricky
+
+    older = parse_prompt_set(
+        TRICKY_PROMPTS.replace("version: 3", "version: 2")
+        + "  - {id: old_q, kind: text, principle: rapport, text: An old question?}\n",
+        "older.yaml",
+    )
+    fill(db_path, older, [("C-1", date(2026, 1, 5), "video", {"empathy": 4, "old_q": "kept", "note": "n"})])
+    prompts = tmp_path / "current.yaml"
+    prompts.write_text(TRICKY_PROMPTS)
+    assert tricky().prompt("old_q") is None
+    code, out, _ = run_bytes("export", "--prompts", str(prompts), db=db_path)
+    assert code == 0
+    body = rows(out.decode())[1:]
+    assert [(r[6], r[7], r[9]) for r in body] == [
+        ("empathy", "empathy", "4"),
+        ("note", "empathy", "n"),
+        ("old_q", "rapport", "kept"),
+    ]
+    code, out, _ = run_bytes("export", "--prompts", str(prompts), "--shape", "wide", db=db_path)
+    assert rows(out.decode())[0][-1] == "old_q"

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .answers import validate_answers
-from .errors import AllianceError, AnswerError, InputError
+from .errors import AnswerError, InputError, Interrupted
 from .export import LONG_COLUMNS, SESSION_COLUMNS, unescape_cell
 from .inputs import check_client_code, parse_modality, parse_session_date
 
@@ -592,6 +592,23 @@ def import_file(
     A journal that does not exist yet is created, and removed again if the import is
     refused. A dry run of a missing journal runs against a throwaway one.
     """
+    try:
+        return _import(db_path, ps, source, fmt, replace, dry_run, raw, on_progress, today)
+    except KeyboardInterrupt:
+        raise Interrupted("Stopped; nothing was imported.") from None
+
+
+def _import(
+    db_path: Path,
+    ps: PromptSet,
+    source: Path,
+    fmt: str | None,
+    replace: bool,
+    dry_run: bool,
+    raw: bool,
+    on_progress: Progress | None,
+    today: date | None,
+) -> ImportOutcome:
     from .store import open_journal
     from .store_exchange import import_sessions
 
@@ -606,8 +623,8 @@ def import_file(
         journal = stack.enter_context(open_journal(target, create=True))
         try:
             return import_sessions(journal, _chain_sessions(first, sessions), replace=replace, dry_run=dry_run)
-        except (AllianceError, KeyboardInterrupt):
-            if created and target == db_path:
+        except BaseException:
+            if created and target == db_path:  # the journal this import made goes with it
                 journal.close()
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{db_path}{suffix}").unlink(missing_ok=True)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING
+
+BAR_FROM_BYTES = 1_000_000  # smaller files import in a blink: no bar to flash
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+def progress_for(total: int | None, *, terminal: bool) -> AbstractContextManager[Callable[[int], None] | None]:
+    """The bar when stderr is a terminal and the file is large (or of unknown size), else nothing."""
+    if terminal and (total is None or total > BAR_FROM_BYTES):
+        return import_progress(total)
+    return nullcontext(None)
 
 
 @contextmanager

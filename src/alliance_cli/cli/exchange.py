@@ -60,6 +60,7 @@ def export(
     prompt_id, principle, kind, value. Wide shape: the session columns, then one column per
     prompt id. Everything unless you give a period or a client.
     """
+    from ..errors import Interrupted
     from ..export import export_journal, output_stream
     from ..periods import resolve_period
     from ..store_exchange import ExportQuery
@@ -72,8 +73,11 @@ def export(
         prompt_ids=tuple(prompt or ()),
     )
     ps, _ = _prompt_set(prompts)
-    with _open(db) as journal, output_stream(output) as out:
-        count = export_journal(journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw)
+    try:
+        with _open(db) as journal, output_stream(output) as out:
+            count = export_journal(journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw)
+    except KeyboardInterrupt:
+        raise Interrupted("Stopped; no file was written." if output else "Stopped.") from None
     if output is not None and str(output) != "-":
         what = "answer" if shape is Shape.long else "session"
         _say(f"Wrote {count} {what}{'' if count == 1 else 's'} to {output}.")
@@ -103,21 +107,14 @@ def import_(
     already in the journal are recognised by their uuid and skipped.
     """
     import sys
-    from contextlib import nullcontext
 
     from ..importer import import_file, summary_lines
     from ..paths import resolve_db_path
+    from ..render_exchange import progress_for
 
     ps, _ = _prompt_set(prompts)
     size = file.stat().st_size if str(file) != "-" and file.is_file() else None
-    show = sys.stderr.isatty() and (size is None or size > 1_000_000)
-    if show:
-        from ..render_exchange import import_progress
-
-        progress = import_progress(size)
-    else:
-        progress = nullcontext(None)
-    with progress as on_progress:
+    with progress_for(size, terminal=sys.stderr.isatty()) as on_progress:
         outcome = import_file(
             resolve_db_path(db),
             ps,
