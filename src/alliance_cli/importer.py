@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -44,10 +45,8 @@ if TYPE_CHECKING:
     from .store import NewSession
     from .store_exchange import ImportOutcome, IncomingSession
 
-FORMATS = ("csv", "json", "jsonl")
 REQUIRED_SESSION = ("uuid", "date", "client", "modality")
 LONG_REQUIRED = (*REQUIRED_SESSION, "prompt_id", "value")
-DERIVED = ("session_id", "session_number")  # read past: the journal assigns them
 MAX_LISTED = 30
 PROGRESS_EVERY = 2000
 _CHUNK = 1 << 16
@@ -543,7 +542,7 @@ def _read_sessions(
         if not isinstance(first.values, dict):
             raise ImportFileError(f"{first.where}: expected an object with the keys `alliance export` writes.")
         shape = check_columns(list(first.values), ps, f"{name}, {first.where}", "key")
-        records = _chain(first, items)
+        records = chain([first], items)
     checker = _Checker(ps, shape, check_keys=fmt != "csv", unescape=fmt == "csv" and not raw, today=today)
     grouped = _long_sessions(records, checker) if shape == "long" else _wide_sessions(records, checker)
     for count, session in enumerate(grouped, 1):
@@ -558,11 +557,6 @@ def _read_sessions(
             lines.append(f"… and {hidden} more problem{'s' if hidden != 1 else ''}.")
         lines.append(f"Nothing was imported from {name}: fix the rows above and run the import again.")
         raise ImportFileError(lines[0], lines)
-
-
-def _chain(first: Record, rest: Iterator[Record]) -> Iterator[Record]:
-    yield first
-    yield from rest
 
 
 def _position(binary: IO[bytes]) -> Callable[[], int]:
@@ -622,7 +616,8 @@ def _import(
             target = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "journal.db"
         journal = stack.enter_context(open_journal(target, create=True))
         try:
-            return import_sessions(journal, _chain_sessions(first, sessions), replace=replace, dry_run=dry_run)
+            incoming = chain([first] if first is not None else [], sessions)
+            return import_sessions(journal, incoming, replace=replace, dry_run=dry_run)
         except BaseException:
             if created and target == db_path:  # the journal this import made goes with it
                 journal.close()
@@ -630,12 +625,6 @@ def _import(
                     Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             raise
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _chain_sessions(first: IncomingSession | None, rest: Iterator[IncomingSession]) -> Iterator[IncomingSession]:
-    if first is not None:
-        yield first
-    yield from rest
 
 
 def summary_lines(outcome: ImportOutcome, source: str) -> list[str]:
