@@ -11,6 +11,17 @@ from rich.table import Table
 app = typer.Typer()
 
 
+def _version(value: bool) -> None:
+    if value:
+        print("reference 1.0")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True)) -> None:
+    """The reference app."""
+
+
 @app.command()
 def table() -> None:
     """Print a small table."""

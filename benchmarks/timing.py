@@ -44,7 +44,10 @@ def compare(
     warmup: int = 1,
 ) -> tuple[float, float]:
     """Median seconds of (cmd, reference), `runs` runs each, alternating."""
-    env = env or dict(os.environ)
+    env = dict(env or os.environ)
+    # A user's install has compiled bytecode (pip writes it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE would recompile alliance's own modules on every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     for _ in range(warmup):
         run_once(reference, env)
         run_once(cmd, env, stdin)
@@ -58,4 +61,7 @@ def compare(
 def report_line(name: str, ours: float, theirs: float, target: float) -> str:
     ratio = ours / theirs
     verdict = "ok" if ratio <= target else "OVER"
-    return f"{name:<28} {ours * 1000:7.1f} ms   reference {theirs * 1000:7.1f} ms   ratio {ratio:4.2f} (target {target:.1f}x) {verdict}"
+    return (
+        f"{name:<28} {ours * 1000:7.1f} ms   reference {theirs * 1000:7.1f} ms   "
+        f"ratio {ratio:4.2f} (target {target:.1f}x) {verdict}"
+    )

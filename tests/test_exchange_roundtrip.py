@@ -110,3 +110,24 @@ TRICKY_SESSIONS = [
 def test_round_trip_of_awkward_sessions_in_every_format_and_shape(tmp_path, combo):
     # Session 2 is deleted, so ids have a gap; two sessions share a client and a day.
     round_trip(tmp_path, [*TRICKY_SESSIONS, ("C-3", date(2026, 3, 3), "video", {"empathy": 1})], [2], combo)
+
+
+def test_round_trip_of_a_sample_journal_with_follow_up_prompts(tmp_path):
+    # Follow-ups (`when: {history: ...}`) depend on earlier sessions; import takes them as recorded.
+    from alliance_cli.sample import generate
+    from exchange_support import bundled
+
+    ps = bundled()
+    source = tmp_path / "sample.db"
+    with open_journal(source, create=True) as journal:
+        journal.save_sessions(generate(ps, sessions=150, end=date(2026, 11, 20)))
+    first = tmp_path / "first.csv"
+    with open_journal(source) as journal, output_stream(first) as out:
+        export_journal(journal, ps, out, query=ExportQuery())
+    assert b",intention_followed," in first.read_bytes()
+    target = tmp_path / "target.db"
+    assert import_file(target, ps, first, today=date(2026, 11, 20)).added == 150
+    second = tmp_path / "second.csv"
+    with open_journal(target) as journal, output_stream(second) as out:
+        export_journal(journal, ps, out, query=ExportQuery())
+    assert second.read_bytes() == first.read_bytes()

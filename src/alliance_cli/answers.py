@@ -94,12 +94,23 @@ def _number(prompt: Prompt, raw: Any) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-def applies(prompt: Prompt, answers: Mapping[str, Any]) -> bool:
-    """Whether the prompt is asked, given the answers so far."""
-    return prompt.when is None or prompt.when.holds(answers.get(prompt.when.prompt))
+NO_HISTORY: frozenset[str] = frozenset()
 
 
-def validate_answers(ps: PromptSet, raw: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
+def applies(prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> bool:
+    """Whether the prompt is asked, given the answers so far and the facts about earlier
+    sessions with this client that hold (`history`, see `store_continuity`)."""
+    when = prompt.when
+    if when is None:
+        return True
+    if when.history is not None:
+        return when.history in history
+    return when.holds(answers.get(when.prompt or ""))
+
+
+def validate_answers(
+    ps: PromptSet, raw: Mapping[str, Any], *, complete: bool = True, history: frozenset[str] = NO_HISTORY
+) -> dict[str, Any]:
     """Typed answers in prompt-set order; AnswerError lists every problem, one per line.
 
     With `complete=False` a missing required answer is not a problem (the interactive log
@@ -119,7 +130,7 @@ def validate_answers(ps: PromptSet, raw: Mapping[str, Any], *, complete: bool = 
             except ValueError as exc:
                 problems.append(f"{prompt.id}: {exc}")
                 continue
-        if not applies(prompt, answers):
+        if not applies(prompt, answers, history):
             if value is not None and prompt.when is not None:
                 problems.append(f"{prompt.id}: only asked when {prompt.when.describe()}")
             continue
@@ -137,8 +148,8 @@ def _failed(problems: list[str], pid: str) -> bool:
     return any(p.startswith(f"{pid}: ") for p in problems)
 
 
-def missing_required(ps: PromptSet, answers: Mapping[str, Any]) -> list[str]:
-    return [p.id for p in ps.prompts if p.required and applies(p, answers) and answers.get(p.id) is None]
+def missing_required(ps: PromptSet, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> list[str]:
+    return [p.id for p in ps.prompts if p.required and applies(p, answers, history) and answers.get(p.id) is None]
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:

@@ -48,6 +48,10 @@ class InputError(AllianceError):
     """A value given on the command line is not valid (a date, a client code, an id)."""
 
 
+class ConfigError(AllianceError):
+    """The settings file cannot be read, or holds an unknown key or a bad value."""
+
+
 class NotFoundError(AllianceError):
     """A session, client or draft that was asked for does not exist."""
 
@@ -56,3 +60,7 @@ class Interrupted(AllianceError):
     """The user stopped an interactive step; what was typed so far is kept as a draft."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+class PrivacyError(AllianceError):
+    """`--strict` found details in an answer that could identify a client; nothing was saved."""

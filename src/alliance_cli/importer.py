@@ -286,6 +286,10 @@ class _Checker:
         self.problems = _Problems()
         self.seen: dict[str, str] = {}  # uuid -> where it first appeared
         self.prompt_ids = frozenset(self.kinds)
+        # Follow-up prompts (`when: {history: ...}`) were asked, or not, by the journal the
+        # file came from, from sessions this journal may not have: take them as recorded.
+        self.follow_ups = {p.id for p in ps.prompts if p.when is not None and p.when.history is not None}
+        self.history = frozenset(p.when.history for p in ps.prompts if p.when is not None and p.when.history)
         self.shape = shape
         self.check_keys = check_keys
         self.required = LONG_REQUIRED if shape == "long" else REQUIRED_SESSION
@@ -331,11 +335,13 @@ class _Checker:
         if self.unescape:
             raw = {pid: unescape_cell(v) if isinstance(v, str) else v for pid, v in raw.items()}
         try:
-            answers = validate_answers(self.ps, raw)
+            answers = validate_answers(self.ps, raw, history=self.history)
         except AnswerError as exc:
             answers = {}
             for line in exc.lines():
                 pid, _, message = line.partition(": ")
+                if pid in self.follow_ups and message.startswith("required"):
+                    continue
                 problems.add(rows.get(pid, where), pid, message)
         if problems.count > before:
             return None

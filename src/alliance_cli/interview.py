@@ -27,6 +27,7 @@ from .models import Prompt, PromptSet
 EDITOR_WORD = ":e"
 NEW_CODE_WORD = "+"
 SKIP = "(skip)"
+SKIP_VALUE = "\x00skip"
 
 
 @dataclass
@@ -56,21 +57,27 @@ def run_log(
     default_modality: str | None,
     today: date,
     on_change: Callable[[LogState], None],
+    history: Callable[[LogState], frozenset[str]] | None = None,
     **io: Any,
 ) -> LogState:
-    """Ask whatever `state` does not hold yet, in order; return the completed state."""
+    """Ask whatever `state` does not hold yet, in order; return the completed state.
+
+    `history(state)`, called once client and date are known, may show a recap of the last
+    session and returns the facts about earlier sessions that `when: {history: ...}` tests.
+    """
     if state.client is None:
         state.client = _ask_client(clients, **io)
         on_change(state)
     if state.date is None:
         state.date = _ask_date(today, **io)
         on_change(state)
+    facts = history(state) if history is not None else frozenset()
     if state.modality is None:
         default = default_modality if default_modality in MODALITIES else MODALITIES[0]
         state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
         on_change(state)
     for prompt in ps.prompts:
-        if prompt.id in state.asked or not applies(prompt, state.answers):
+        if prompt.id in state.asked or not applies(prompt, state.answers, facts):
             continue
         value = ask_prompt(prompt, **io)
         if value is None:
@@ -124,16 +131,17 @@ def ask_prompt(prompt: Prompt, default: Any = None, **io: Any) -> Any:
     """Ask one prompt; the typed answer, or None when an optional prompt is skipped."""
     if prompt.kind == "choice":
         choices = [Choice(c, value=c) for c in prompt.choices or []]
+        skip = Choice(SKIP, value=SKIP_VALUE)  # questionary reads value=None as "use the title"
         if not prompt.required:
-            choices.append(Choice(SKIP, value=None))
+            choices.append(skip)  # and the default, so Enter skips an optional prompt
         answer = questionary.select(
             prompt.text,
             choices=choices,
-            default=default if default in (prompt.choices or []) else None,
+            default=default if default in (prompt.choices or []) else (None if prompt.required else skip),
             instruction=prompt.help,
             **io,
         ).unsafe_ask()
-        return answer
+        return None if answer == SKIP_VALUE else answer
     if prompt.kind == "multi":
         checked = default or []
         choices = [Choice(c, value=c, checked=c in checked) for c in prompt.choices or []]
@@ -231,3 +239,158 @@ def edit_in_editor(initial: str) -> str:
             return handle.read().strip()
     finally:
         os.unlink(name)
+
+
+def review_findings(
+    ps: PromptSet,
+    state: LogState,
+    *,
+    check: Callable[[str, Any], str | None],
+    redact: Callable[[str], str],
+    on_change: Callable[[LogState], None],
+    **io: Any,
+) -> LogState:
+    """Before saving: for each free-text answer the privacy check flags, edit, redact or keep it.
+
+    `check(prompt_id, value)` says what was found ("an e-mail address"), never the text itself.
+    """
+    for prompt in ps.prompts:
+        while prompt.id in state.answers and (found := check(prompt.id, state.answers[prompt.id])):
+            choice = questionary.select(
+                f"Privacy check: your answer to “{prompt.text}” may hold {found}.",
+                choices=[
+                    Choice("Edit the answer", value="edit"),
+                    Choice("Replace what was found with [redacted]", value="redact"),
+                    Choice("Keep it as it is", value="keep"),
+                ],
+                instruction="(details like these could identify a client)",
+                **io,
+            ).unsafe_ask()
+            if choice == "keep":
+                break
+            value = state.answers[prompt.id]
+            new = redact(value) if choice == "redact" else ask_prompt(prompt, default=value, **io)
+            if new is None:
+                state.answers.pop(prompt.id, None)
+            else:
+                state.answers[prompt.id] = new
+            on_change(state)
+    return state
+
+
+# -- editing a saved session, confirming an erasure (alliance edit, alliance clients forget) --
+
+ASKED_CLIENT, ASKED_DATE, ASKED_MODALITY = ":client", ":date", ":modality"  # never prompt ids
+
+
+def run_edit(
+    ps: PromptSet,
+    state: LogState,
+    *,
+    clients: list[str],
+    today: date,
+    on_change: Callable[[LogState], None],
+    history: Callable[[LogState], frozenset[str]] | None = None,
+    **io: Any,
+) -> LogState:
+    """Re-ask a saved session, each question starting from the saved answer (Enter keeps it).
+
+    `state` starts as the saved session; `state.asked` records what was asked already, so a
+    resumed draft carries on where it stopped. A prompt that no longer applies (its `when:`
+    answer changed) loses its saved answer, as the summary before saving shows.
+    """
+    if ASKED_CLIENT not in state.asked:
+        state.client = _ask_code_again(clients, state.client or "", **io)
+        state.asked.append(ASKED_CLIENT)
+        on_change(state)
+    if ASKED_DATE not in state.asked:
+        state.date = _ask_date_again(today, state.date or today.isoformat(), **io)
+        state.asked.append(ASKED_DATE)
+        on_change(state)
+    if ASKED_MODALITY not in state.asked:
+        default = state.modality if state.modality in MODALITIES else MODALITIES[0]
+        state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
+        state.asked.append(ASKED_MODALITY)
+        on_change(state)
+    facts = history(state) if history is not None else frozenset()
+    for prompt in ps.prompts:
+        if prompt.id in state.asked:
+            continue
+        if not applies(prompt, state.answers, facts):
+            state.answers.pop(prompt.id, None)
+            continue
+        saved = state.answers.get(prompt.id)
+        if prompt.kind == "choice":
+            value = _ask_choice_again(prompt, saved, **io)
+        else:
+            value = ask_prompt(prompt, default=saved, **io)
+        if value is None:
+            state.answers.pop(prompt.id, None)
+        else:
+            state.answers[prompt.id] = value
+        state.asked.append(prompt.id)
+        on_change(state)
+    return state
+
+
+def _ask_choice_again(prompt: Prompt, saved: Any, **io: Any) -> Any:
+    """A choice with the pointer on the saved answer, or on (skip) when there was none.
+
+    questionary gives a Choice without a value its title as value, so (skip) is matched by
+    its title and turned into None here.
+    """
+    skip = Choice(SKIP)
+    choices = [Choice(c, value=c) for c in prompt.choices or []]
+    if not prompt.required:
+        choices.append(skip)
+    default: Any = saved if saved in (prompt.choices or []) else (None if prompt.required else skip)
+    answer = questionary.select(
+        prompt.text, choices=choices, default=default, instruction=prompt.help, **io
+    ).unsafe_ask()
+    return None if answer == SKIP else answer
+
+
+def _ask_code_again(clients: list[str], default: str, **io: Any) -> str:
+    def validate(text: str) -> bool | str:
+        try:
+            check_client_code(text)
+        except InputError as exc:
+            return exc.message
+        return True
+
+    return (
+        questionary.autocomplete("Client code:", choices=clients or [default], default=default, validate=validate, **io)
+        .unsafe_ask()
+        .strip()
+    )
+
+
+def _ask_date_again(today: date, default: str, **io: Any) -> str:
+    def validate(text: str) -> bool | str:
+        try:
+            parse_session_date(text, today=today)
+        except InputError as exc:
+            return exc.message
+        return True
+
+    answer = questionary.text(
+        "Session date:", default=default, validate=validate, instruction="(YYYY-MM-DD, today, yesterday)", **io
+    ).unsafe_ask()
+    return parse_session_date(answer, today=today).isoformat()
+
+
+def ask_resume_edit(description: str, **io: Any) -> str:
+    """'resume' or 'discard' (start again from the saved session)."""
+    return questionary.select(
+        f"You have an unfinished edit of this session: {description}.",
+        choices=[
+            Choice("Resume it", value="resume"),
+            Choice("Discard it and start again from the saved session", value="discard"),
+        ],
+        **io,
+    ).unsafe_ask()
+
+
+def ask_typed(message: str, **io: Any) -> str:
+    """Free text typed by the user (for example a code typed again to confirm an erasure)."""
+    return str(questionary.text(message, **io).unsafe_ask()).strip()

@@ -24,6 +24,8 @@ from .store import Journal, NewSession, SavedSession
 if TYPE_CHECKING:
     from .interview import LogState
     from .models import PromptSet
+    from .store_continuity import Continuity
+    from .watchlist import Watchlist
 
 SESSION_KEYS = ("client", "date", "modality")
 T = TypeVar("T")
@@ -69,8 +71,15 @@ def log_scripted(
     modality: str | None,
     raw_answers: Mapping[str, Any],
     today: date | None = None,
+    strict: bool = False,
+    warn: Callable[[str], None] | None = None,
+    watchlist: Watchlist | None = None,
 ) -> SavedSession:
-    """Validate everything, then save in one transaction; AnswerError lists every problem."""
+    """Validate everything, then save in one transaction; AnswerError lists every problem.
+
+    The privacy guard runs last: each finding is a warning through `warn`, or with `strict`
+    a PrivacyError and nothing saved.
+    """
     problems: list[str] = []
     code = session_day = mode = None
     if not client:
@@ -78,17 +87,26 @@ def log_scripted(
     else:
         code = _field(problems, "client", lambda: check_client_code(str(client)))
     session_day = _field(problems, "date", lambda: parse_session_date(str(day or "today"), today=today))
-    mode = _field(
-        problems, "modality", lambda: parse_modality(str(modality or journal.last_modality() or MODALITIES[0]))
-    )
+    mode = _field(problems, "modality", lambda: parse_modality(str(modality or default_modality(journal))))
+    facts = history_facts(journal, code, session_day)
     try:
-        answers = validate_answers(ps, raw_answers)
+        answers = validate_answers(ps, raw_answers, history=facts)
     except AnswerError as exc:
         problems.extend(exc.lines())
         answers = {}
     if problems:
         raise AnswerError(problems[0], problems)
+    guard_scripted(ps, answers, strict=strict, warn=warn, watchlist=watchlist)
     return journal.save_session(new_session(ps, code, session_day, mode, answers))
+
+
+def default_modality(journal: Journal) -> str:
+    """`default_modality` from the settings file, else the last one used, else in person."""
+    from .config import config_path, load_config
+
+    path = config_path()
+    configured = load_config(path).default_modality if path.exists() else None
+    return configured or journal.last_modality() or MODALITIES[0]
 
 
 def _field(problems: list[str], name: str, parse: Callable[[], Any]) -> Any:
@@ -107,28 +125,43 @@ def log_interactive(
     draft_id: int | None,
     show_summary: Callable[[LogState], None],
     today: date | None = None,
+    show_recap: Callable[[Continuity], None] | None = None,
+    watchlist: Watchlist | None = None,
     **io: Any,
 ) -> SavedSession | None:
-    """Run the conversation from `state`; save on confirmation. None if the user declines."""
+    """Run the conversation from `state`; save on confirmation. None if the user declines.
+
+    Once the client and date are known, the recap of the last session with the client goes
+    to `show_recap` and the follow-up prompts apply; before the summary, the privacy guard
+    lets the clinician edit, redact or keep each flagged answer.
+    """
     from . import interview
 
     today = today or date.today()
     current = draft_id
+    facts: frozenset[str] = frozenset()
 
     def keep(s: LogState) -> None:
         nonlocal current
         current = journal.save_draft(current, s.to_dict())
+
+    def history(s: LogState) -> frozenset[str]:
+        nonlocal facts
+        facts = recap_and_facts(journal, s, show_recap)
+        return facts
 
     try:
         interview.run_log(
             ps,
             state,
             clients=journal.client_codes(),
-            default_modality=journal.last_modality(),
+            default_modality=default_modality(journal),
             today=today,
             on_change=keep,
+            history=history,
             **io,
         )
+        review_privacy(ps, state, on_change=keep, watchlist=watchlist, **io)
         show_summary(state)
         save = interview.confirm("Save this session?", default=True, **io)
     except (KeyboardInterrupt, EOFError):
@@ -140,7 +173,7 @@ def log_interactive(
     if not save:
         return None
     assert state.client and state.date and state.modality
-    answers = validate_answers(ps, state.answers)
+    answers = validate_answers(ps, state.answers, history=facts)
     session = new_session(ps, state.client, date.fromisoformat(state.date), state.modality, answers)
     return journal.save_session(session, draft_id=current)
 
@@ -184,10 +217,16 @@ def log_command(
     show_summary: Callable[[LogState], None],
     interactive: bool | None = None,
     today: date | None = None,
+    strict: bool = False,
+    warn: Callable[[str], None] | None = None,
+    show_recap: Callable[[Continuity], None] | None = None,
     **io: Any,
 ) -> SavedSession | None:
     """What `alliance log` does: scripted when answers are given, else the conversation."""
     from .answers import parse_assignments
+    from .watchlist import load_watchlist
+
+    watchlist = load_watchlist()  # a damaged file is reported now, before any question
 
     raw: dict[str, Any] = {}
     if answers_path is not None:
@@ -203,11 +242,23 @@ def log_command(
     if draft is not None and discard_draft:
         journal.delete_draft(draft.id)
         draft = None
-    if not interactive or (scripted and _complete(ps, raw)):
-        return log_scripted(journal, ps, client=client, day=day, modality=modality, raw_answers=raw, today=today)
+    facts = _known_facts(journal, client, day, today)
+    if not interactive or (scripted and _complete(ps, raw, facts)):
+        return log_scripted(
+            journal,
+            ps,
+            client=client,
+            day=day,
+            modality=modality,
+            raw_answers=raw,
+            today=today,
+            strict=strict,
+            warn=warn,
+            watchlist=watchlist,
+        )
     if resume and draft is None:
         raise InputError("There is no unfinished log to resume.")
-    state = _prefilled(ps, client, day, modality, raw, today)
+    state = _prefilled(ps, client, day, modality, raw, today, facts)
     draft_id = None
     if draft is not None and not scripted:
         from . import interview
@@ -222,15 +273,25 @@ def log_command(
         elif choice == "discard":
             journal.delete_draft(draft.id)
     with _signals_as_interrupts():
-        return log_interactive(journal, ps, state, draft_id=draft_id, show_summary=show_summary, today=today, **io)
+        return log_interactive(
+            journal,
+            ps,
+            state,
+            draft_id=draft_id,
+            show_summary=show_summary,
+            today=today,
+            show_recap=show_recap,
+            watchlist=watchlist,
+            **io,
+        )
 
 
-def _complete(ps: PromptSet, raw: Mapping[str, Any]) -> bool:
+def _complete(ps: PromptSet, raw: Mapping[str, Any], facts: frozenset[str] = frozenset()) -> bool:
     """Whether scripted answers need no questions (invalid ones are left for log_scripted to list)."""
     from .answers import missing_required
 
     try:
-        return not missing_required(ps, validate_answers(ps, raw, complete=False))
+        return not missing_required(ps, validate_answers(ps, raw, complete=False, history=facts), facts)
     except AnswerError:
         return True
 
@@ -243,11 +304,17 @@ def _interruptible(ask: Callable[[], T]) -> T:
 
 
 def _prefilled(
-    ps: PromptSet, client: str | None, day: str | None, modality: str | None, raw: Mapping[str, Any], today: date | None
+    ps: PromptSet,
+    client: str | None,
+    day: str | None,
+    modality: str | None,
+    raw: Mapping[str, Any],
+    today: date | None,
+    facts: frozenset[str] = frozenset(),
 ) -> LogState:
     from .interview import LogState
 
-    answers = validate_answers(ps, raw, complete=False)
+    answers = validate_answers(ps, raw, complete=False, history=facts)
     return LogState(
         client=check_client_code(client) if client else None,
         date=parse_session_date(day, today=today).isoformat() if day else None,
@@ -271,3 +338,78 @@ def _signals_as_interrupts() -> Iterator[None]:
     finally:
         for name, handler in previous.items():
             signal.signal(getattr(signal, name), handler)
+
+
+# -- continuity and the privacy guard --------------------------------------------------------
+
+
+def history_facts(journal: Journal, client: str | None, day: date | None) -> frozenset[str]:
+    """The `history:` conditions that hold for a new session with `client` on `day`."""
+    if client is None or day is None:
+        return frozenset()
+    from .store_continuity import continuity
+
+    return continuity(journal, client, day).facts
+
+
+def _known_facts(journal: Journal, client: str | None, day: str | None, today: date | None) -> frozenset[str]:
+    """Facts for flags given up front; a bad client or date is left for log_scripted to list."""
+    try:
+        code = check_client_code(client) if client else None
+        session_day = parse_session_date(str(day or "today"), today=today)
+    except InputError:
+        return frozenset()
+    return history_facts(journal, code, session_day)
+
+
+def recap_and_facts(
+    journal: Journal, state: LogState, show_recap: Callable[[Continuity], None] | None
+) -> frozenset[str]:
+    """Once the interactive log knows client and date: show the recap, return the facts."""
+    from .store_continuity import continuity
+
+    if not state.client or not state.date:
+        return frozenset()
+    found = continuity(journal, state.client, date.fromisoformat(state.date))
+    if show_recap is not None and found.last is not None:
+        show_recap(found)
+    return found.facts
+
+
+def guard_scripted(
+    ps: PromptSet,
+    answers: Mapping[str, Any],
+    *,
+    strict: bool,
+    warn: Callable[[str], None] | None,
+    watchlist: Watchlist | None,
+) -> None:
+    """Scripted privacy check: one warning per flagged answer, or with `strict` a refusal."""
+    from .errors import PrivacyError
+    from .privacy import check_answers, finding_lines
+
+    lines = finding_lines(check_answers(ps, answers, watchlist))
+    if not lines:
+        return
+    if strict:
+        advice = "Nothing was saved: take these details out, or log without --strict to save with a warning."
+        raise PrivacyError(lines[0], [*lines, advice])
+    for line in lines:
+        if warn is not None:
+            warn(f"alliance: warning: {line} (saved anyway; --strict refuses instead)")
+
+
+def review_privacy(
+    ps: PromptSet, state: LogState, *, on_change: Callable[[LogState], None], watchlist: Watchlist | None, **io: Any
+) -> None:
+    """Interactive privacy check: the clinician edits, redacts or keeps each flagged answer."""
+    from . import interview
+    from .privacy import check_answers, describe, redact
+
+    def check(prompt_id: str, value: Any) -> str | None:
+        found = check_answers(ps, {prompt_id: value}, watchlist).get(prompt_id)
+        return describe(found) if found else None
+
+    interview.review_findings(
+        ps, state, check=check, redact=lambda text: redact(text, watchlist), on_change=on_change, **io
+    )

@@ -63,8 +63,61 @@ def m001_journal(db: Any) -> None:
     )
 
 
+def m002_search(db: Any) -> None:
+    """Full-text search over the free-text answers, kept in step by triggers on `answers`.
+
+    `answers` has no rowid, so `search_map` gives each text answer one (the FTS row's id) and
+    lets a trigger find it again by (session_id, prompt_id) through an index. Every write
+    path (log, edit, delete, import, forget, a cascade from `sessions`) goes through these
+    triggers, so the index cannot drift. Existing answers are indexed in the same step.
+    """
+    db.executescript(
+        """
+        CREATE TABLE search_map (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL,
+            prompt_id TEXT NOT NULL,
+            UNIQUE (session_id, prompt_id)
+        );
+        CREATE VIRTUAL TABLE search_text USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER answers_search_insert AFTER INSERT ON answers
+        WHEN new.kind = 'text' AND new.value_text IS NOT NULL
+        BEGIN
+            INSERT INTO search_map (session_id, prompt_id) VALUES (new.session_id, new.prompt_id);
+            INSERT INTO search_text (rowid, body)
+            SELECT id, new.value_text FROM search_map WHERE session_id = new.session_id AND prompt_id = new.prompt_id;
+        END;
+        CREATE TRIGGER answers_search_delete AFTER DELETE ON answers
+        WHEN old.kind = 'text'
+        BEGIN
+            DELETE FROM search_text WHERE rowid =
+                (SELECT id FROM search_map WHERE session_id = old.session_id AND prompt_id = old.prompt_id);
+            DELETE FROM search_map WHERE session_id = old.session_id AND prompt_id = old.prompt_id;
+        END;
+        CREATE TRIGGER answers_search_update AFTER UPDATE ON answers
+        WHEN old.kind = 'text' OR new.kind = 'text'
+        BEGIN
+            DELETE FROM search_text WHERE rowid =
+                (SELECT id FROM search_map WHERE session_id = old.session_id AND prompt_id = old.prompt_id);
+            DELETE FROM search_map WHERE session_id = old.session_id AND prompt_id = old.prompt_id;
+            INSERT INTO search_map (session_id, prompt_id)
+            SELECT new.session_id, new.prompt_id WHERE new.kind = 'text' AND new.value_text IS NOT NULL;
+            INSERT INTO search_text (rowid, body)
+            SELECT id, new.value_text FROM search_map
+            WHERE new.kind = 'text' AND new.value_text IS NOT NULL
+                AND session_id = new.session_id AND prompt_id = new.prompt_id;
+        END;
+        INSERT INTO search_map (session_id, prompt_id)
+        SELECT session_id, prompt_id FROM answers WHERE kind = 'text' AND value_text IS NOT NULL;
+        INSERT INTO search_text (rowid, body)
+        SELECT m.id, a.value_text FROM search_map m
+        JOIN answers a ON a.session_id = m.session_id AND a.prompt_id = m.prompt_id;
+        """
+    )
+
+
 # Append new steps at the end; the names are the record of what a journal has.
-STEPS: list[Callable[[Any], None]] = [m001_journal]
+STEPS: list[Callable[[Any], None]] = [m001_journal, m002_search]
 NAMES: tuple[str, ...] = tuple(step.__name__ for step in STEPS)
 
 

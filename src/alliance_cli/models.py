@@ -34,10 +34,20 @@ class Area(Strict):
     tips: list[Label] = Field(default_factory=list)
 
 
-class When(Strict):
-    """Ask a prompt only after a given answer to an earlier one. Exactly one test is set."""
+HISTORY: dict[str, str] = {
+    "intention_set": "the last session with this client set an intention",
+    "open_rupture": "a rupture with this client is still open (not or partly repaired)",
+}
+History = Literal["intention_set", "open_rupture"]
 
-    prompt: Identifier
+
+class When(Strict):
+    """Ask a prompt only after a given answer to an earlier one (exactly one test is set),
+    or, with `history:`, only when something holds about earlier sessions with the client
+    (`store_continuity.continuity` says which facts hold)."""
+
+    prompt: Identifier | None = None
+    history: History | None = None
     equals: Scalar | None = None
     one_of: list[Scalar] | None = None
     between: tuple[float, float] | None = None
@@ -65,6 +75,8 @@ class When(Strict):
         return False
 
     def describe(self) -> str:
+        if self.history is not None:
+            return HISTORY[self.history]
         if self.equals is not None:
             return f"{self.prompt} is {_show(self.equals)}"
         if self.one_of is not None:

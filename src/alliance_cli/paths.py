@@ -52,13 +52,14 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(flag: Path | None) -> Path:
-    """The journal to use: --db (Typer also reads ALLIANCE_DB into it), else the default."""
+    """The journal to use: --db (Typer also reads ALLIANCE_DB into it), the environment,
+    `journal` in the settings file, else the default."""
     if flag is not None:
         return flag.expanduser()
     env = os.environ.get(DB_ENV)
     if env:
         return Path(env).expanduser()
-    return default_db_path()
+    return _configured("journal") or default_db_path()
 
 
 def bundled_prompts_path() -> Path:
@@ -72,9 +73,20 @@ def bundled_prompts_path() -> Path:
 
 
 def resolve_prompts_path(flag: Path | None) -> Path:
+    """The prompt set: --prompts / ALLIANCE_PROMPTS, `prompts` in the settings file, else the built-in one."""
     if flag is not None:
         return flag.expanduser()
     env = os.environ.get(PROMPTS_ENV)
     if env:
         return Path(env).expanduser()
-    return bundled_prompts_path()
+    return _configured("prompts") or bundled_prompts_path()
+
+
+def _configured(key: str) -> Path | None:
+    """A path from the settings file; the file is only read (and checked) when it exists."""
+    from .config import config_path, load_config
+
+    path = config_path()
+    if not path.exists():
+        return None
+    return getattr(load_config(path), key)

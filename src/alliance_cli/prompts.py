@@ -133,6 +133,12 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     w = p.when
     loc: Loc = (*at, "when")
     tests = w.tests()
+    if w.history is not None:
+        if w.prompt is not None or tests:
+            return [(loc, "'history' stands alone: give no prompt and no test beside it")]
+        return []
+    if w.prompt is None:
+        return [(loc, "give the earlier 'prompt' to test, or a 'history' condition")]
     if len(tests) != 1:
         return [(loc, "give exactly one of equals, one_of, between, not_between")]
     if w.prompt not in seen:

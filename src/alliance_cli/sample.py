@@ -42,6 +42,11 @@ INTENTIONS = [
     "Leave more silence after hard questions.",
     "Follow up on the sleep diary.",
 ]
+FOLLOW_UP_NOTES = [
+    "Did it at the start; the client seemed relieved.",
+    "Remembered only near the end.",
+    "The session went elsewhere and it did not fit.",
+]
 REPAIRS = [
     "Named the strain and asked how the session felt for them.",
     "Owned that I pushed too hard and asked what would help.",
@@ -65,6 +70,8 @@ class _Client:
         self.weekday = rng.randint(0, 4)
         self.modality = rng.choices(MODALITIES, weights=[6, 3, 1, 0.3])[0]
         self.strain = 0.0
+        self.intention_set = False  # the last session set an intention: follow it up
+        self.open_rupture = False  # a rupture not (fully) repaired yet
 
 
 def generate(
@@ -109,14 +116,24 @@ def _answers(ps: PromptSet, rng: random.Random, client: _Client) -> dict[str, An
     mood = client.base + client.trend * client.sessions - client.strain + rng.gauss(0, 0.9)
     client.strain *= 0.5
     answers: dict[str, Any] = {}
+    history = frozenset(
+        fact
+        for fact, holds in (("intention_set", client.intention_set), ("open_rupture", client.open_rupture))
+        if holds
+    )
     for prompt in ps.prompts:
-        if not applies(prompt, answers):
+        if not applies(prompt, answers, history):
             continue
         value = _answer(prompt, rng, mood)
         if value is not None:
             answers[prompt.id] = value
     if answers.get("rupture") is True:
         client.strain += 1.5 if answers.get("repaired") != "yes" else 0.5
+    if answers.get("rupture_revisited") == "yes":
+        client.open_rupture = False
+    if answers.get("rupture") is True and answers.get("repaired") in ("no", "partly"):
+        client.open_rupture = True
+    client.intention_set = bool(answers.get("intention"))
     return answers
 
 
@@ -128,6 +145,8 @@ def _answer(prompt: Any, rng: random.Random, mood: float) -> Any:
         return round(rng.uniform(prompt.min or 0, prompt.max or 10), 1)
     if prompt.id == "rupture":
         return rng.random() < 0.08
+    if prompt.id == "intention_note":
+        return rng.choice(FOLLOW_UP_NOTES) if rng.random() < 0.3 else None
     if kind == "yesno":
         return rng.random() < min(0.95, mood / 9)
     if kind == "choice":

@@ -138,9 +138,11 @@ def _create_private(path: Path) -> None:
     if not folder.exists():
         try:
             folder.mkdir(mode=0o700, parents=True)
+            os.chmod(folder, 0o700)
+        except FileExistsError:
+            pass  # another terminal created it a moment ago
         except OSError as exc:
             raise JournalError(f"Cannot create the folder {folder} ({exc.strerror}).") from None
-        os.chmod(folder, 0o700)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)

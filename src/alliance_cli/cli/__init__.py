@@ -53,7 +53,7 @@ app = typer.Typer(
     cls=AllianceGroup,
     name="alliance",
     help="A private reflection journal for clinicians: log each session, review your week.",
-    epilog="Your journal stays on this machine. Start with: alliance log",
+    epilog="Your journal stays on this machine. Start with: alliance log. Settings: alliance config --help",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -90,7 +90,7 @@ DbOption = Annotated[
         envvar="ALLIANCE_DB",
         show_envvar=True,
         dir_okay=False,
-        help="Journal file to use [default: ~/.local/share/alliance/journal.db].",
+        help="Journal file to use [default: `journal` in `alliance config`, else ~/.local/share/alliance/journal.db].",
     ),
 ]
 PromptsOption = Annotated[
@@ -100,7 +100,7 @@ PromptsOption = Annotated[
         envvar="ALLIANCE_PROMPTS",
         show_envvar=True,
         dir_okay=False,
-        help="Prompt set to use instead of the built-in one.",
+        help="Prompt set to use [default: `prompts` in `alliance config`, else the built-in one].",
     ),
 ]
 ClientOption = Annotated[
@@ -150,5 +150,8 @@ def main() -> NoReturn:
 
 
 # The commands, one module an area; importing registers them on `app`.
+from . import journal as _journal  # noqa: E402,F401,I001
+from . import sessions as _sessions  # noqa: E402,F401
+from . import care as _care  # noqa: E402,F401
+from . import privacy as _privacy  # noqa: E402,F401
 from . import exchange as _exchange  # noqa: E402,F401
-from . import journal as _journal  # noqa: E402,F401

@@ -31,7 +31,11 @@ def log(
     ] = None,
     modality: Annotated[
         Optional[str],
-        typer.Option("--modality", "-m", help="in person, video, phone or text [default: the last one used]."),
+        typer.Option(
+            "--modality",
+            "-m",
+            help="in person, video, phone or text [default: default_modality in the settings, else the last one used].",
+        ),
     ] = None,
     set_: Annotated[
         Optional[list[str]], typer.Option("--set", "-s", help="Answer a prompt: PROMPT_ID=VALUE (repeatable).")
@@ -44,6 +48,12 @@ def log(
     discard_draft: Annotated[
         bool, typer.Option("--discard-draft", help="Throw away the unfinished log first.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Refuse to save a scripted log whose text could identify a client (else: a warning)."
+        ),
+    ] = False,
     db: DbOption = None,
     prompts: PromptsOption = None,
 ) -> None:
@@ -54,6 +64,11 @@ def log(
 
         alliance log -c C-014 -s empathy=7 -s respect=8 -s genuineness=7
         -s positive_regard=8 -s active_listening=6 -s rupture=no
+
+    With a client seen before, the log starts with a recap of the last session and asks
+    whether last time's intention was carried out (-s intention_followed=yes|partly|no) and
+    whether a rupture still open was repaired (-s rupture_revisited=yes|partly|no). Free
+    text is checked for details that could identify a client before it is saved.
 
     The new session's id is printed on stdout.
     """
@@ -74,12 +89,21 @@ def log(
             resume=resume,
             discard_draft=discard_draft,
             show_summary=lambda state: _show_summary(ps, state),
+            strict=strict,
+            warn=_say,
+            show_recap=_show_recap,
         )
     if saved is None:
         _say("Not saved. Your answers are kept as a draft; `alliance log --resume` picks them up.")
         raise typer.Exit(int(ExitCode.REFUSED))
     _say(f"Saved session {saved.id} (session {saved.session_number} with this client).")
     print(saved.id)
+
+
+def _show_recap(found: Any) -> None:
+    from ..render_continuity import recap
+
+    _stdout().print(recap(found))
 
 
 def _show_summary(ps: Any, state: Any) -> None:

@@ -1,0 +1,243 @@
+"""Backups of the journal and restoring one.
+
+A backup is a consistent copy made through SQLite's online backup API (another terminal
+may keep logging meanwhile), written under a temporary name and renamed when complete, so
+a half-written copy never looks like a backup. By default it goes into `backups/` beside
+the journal as `journal-YYYYMMDD-HHMMSSZ.db` (UTC), 0600 in a 0700 folder; `--keep N`
+removes all but the newest N of those, and never touches any other file.
+
+Restoring checks the backup first (read-only: integrity, and that it is an alliance
+journal this version understands), keeps a copy of the journal it replaces, and then
+writes the backup's content into the journal through the backup API, so the journal's
+-wal and -shm files stay SQLite's business. Only a journal too damaged to be opened is
+replaced as a file (its stale -wal and -shm go with it, or SQLite would replay them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import InputError, JournalError, NotFoundError
+from .store_care import (
+    Inspection,
+    connect_readonly,
+    copy_database,
+    copy_into_live,
+    count_rows,
+    guard,
+    inspect_file,
+    page_size,
+    quick_check_ok,
+    set_page_size,
+)
+
+BACKUPS_FOLDER = "backups"
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    sessions: int
+    size: int
+    intact: bool
+    pruned: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class RestoreResult:
+    sessions: int
+    replaced_copy: Path | None
+
+
+def backups_dir(journal: Path) -> Path:
+    return journal.parent / BACKUPS_FOLDER
+
+
+def _pattern(journal: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(journal.stem)}-(\d{{8}}-\d{{6}})Z(?:-(\d+))?\.db$")
+
+
+def _stamp(now: datetime | None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def _free_name(folder: Path, stem: str, stamp: str, tail: str = "") -> Path:
+    candidate = folder / f"{stem}-{stamp}Z{tail}.db"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{stamp}Z{tail}-{n}.db"
+        n += 1
+    return candidate
+
+
+def _private_folder(folder: Path) -> None:
+    if folder.exists():
+        if not folder.is_dir():
+            raise InputError(f"{folder} is a file, not a folder for backups.")
+        return
+    try:
+        folder.mkdir(mode=0o700, parents=True)
+        os.chmod(folder, 0o700)
+    except OSError as exc:
+        raise JournalError(f"Cannot create the folder {folder} ({exc.strerror}).") from None
+
+
+def _private_copy(source: Path, target: Path) -> None:
+    """Copy `source` (a journal) into the new file `target`, 0600, complete or not at all."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        copy_database(source, tmp)
+        os.chmod(tmp, 0o600)
+        if target.exists():
+            raise InputError(f"{target} already exists; choose another name.")
+        os.replace(tmp, target)
+    except sqlite3.Error as exc:
+        raise guard(source, exc) from None
+    except OSError as exc:
+        raise JournalError(f"Cannot write the backup {target} ({exc.strerror}).") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}-journal").unlink(missing_ok=True)
+
+
+def make_backup(
+    journal: Path, target: Path | None = None, *, keep: int | None = None, now: datetime | None = None
+) -> BackupResult:
+    """Back the journal up into `target` (a file, a folder, or None for backups/ beside it)."""
+    if not journal.exists():
+        raise NotFoundError(f"No journal at {journal} yet; there is nothing to back up.")
+    inspect_file(journal, full_check=False)  # refuses a file that is not an alliance journal
+    if target is None or target.is_dir():
+        folder = target if target is not None else backups_dir(journal)
+        _private_folder(folder)
+        path = _free_name(folder, journal.stem, _stamp(now))
+    else:
+        if keep is not None:
+            raise InputError("--keep works with a backups folder, not with a file name.")
+        path = target
+        if path.exists():
+            raise InputError(f"{path} already exists; choose another name or a folder.")
+        if not path.parent.is_dir():
+            raise InputError(f"The folder {path.parent} does not exist.")
+    _private_copy(journal, path)
+    intact = quick_check_ok(path)
+    conn = connect_readonly(path)
+    try:
+        sessions = count_rows(conn, "sessions") if intact else 0
+    finally:
+        conn.close()
+    pruned = prune(path.parent, journal, keep) if keep is not None else []
+    return BackupResult(path, sessions, path.stat().st_size, intact, pruned)
+
+
+def list_backups(folder: Path, journal: Path) -> list[Path]:
+    """The timestamped backups of `journal` in `folder`, oldest first."""
+    pattern = _pattern(journal)
+    found: list[tuple[str, int, Path]] = []
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            match = pattern.match(entry.name)
+            if match and entry.is_file():
+                found.append((match.group(1), int(match.group(2) or 1), entry))
+    return [p for _, _, p in sorted(found)]
+
+
+def prune(folder: Path, journal: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` timestamped backups; returns what was removed."""
+    if keep < 1:
+        raise InputError("--keep must be 1 or more: the backup just made is always kept.")
+    old = list_backups(folder, journal)[:-keep]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return old
+
+
+# -- restore ----------------------------------------------------------------------------
+
+
+def check_backup(backup: Path) -> Inspection:
+    """Read-only checks of a backup; JournalError when it must not be restored."""
+    if not backup.exists():
+        raise NotFoundError(f"No backup at {backup}.")
+    if not backup.is_file():
+        raise InputError(f"{backup} is a folder; give the backup file, e.g. {backup}/journal-…Z.db.")
+    try:
+        found = inspect_file(backup)
+    except JournalError as exc:
+        raise JournalError(f"{exc.message} Nothing was restored.") from None
+    if found.problems:
+        lines = [f"The backup {backup} is damaged; nothing was restored. SQLite found:", *found.problems[:5]]
+        raise JournalError(lines[0], lines)
+    return found
+
+
+def restore_backup(backup: Path, journal: Path, *, now: datetime | None = None) -> RestoreResult:
+    """Replace the journal's content with a checked backup; the journal as it was is kept."""
+    check_backup(backup)
+    if journal.exists() and journal.samefile(backup):
+        raise InputError(f"{backup} is the journal itself; give a backup file.")
+    replaced = _keep_current(journal, now) if journal.exists() else None
+    _private_folder(journal.parent)
+    staged = journal.with_name(f".{journal.name}.restore-{os.getpid()}")
+    try:
+        fd = os.open(staged, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        os.close(fd)
+        copy_database(backup, staged)
+        if not journal.exists():
+            os.replace(staged, journal)
+        else:
+            _write_into(staged, journal)
+    except sqlite3.Error as exc:
+        raise guard(journal, exc) from None
+    except OSError as exc:
+        raise JournalError(f"Cannot write the journal {journal} ({exc.strerror}).") from None
+    finally:
+        staged.unlink(missing_ok=True)
+        Path(f"{staged}-journal").unlink(missing_ok=True)
+    from .store import open_journal
+
+    with open_journal(journal) as opened:  # migrates an older backup, switches to WAL
+        sessions = count_rows(opened.conn, "sessions")
+    return RestoreResult(sessions, replaced)
+
+
+def _write_into(staged: Path, journal: Path) -> None:
+    try:
+        size = page_size(journal)
+        if page_size(staged) != size:
+            set_page_size(staged, size)  # the backup API cannot change a WAL journal's page size
+        copy_into_live(staged, journal)
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        # The journal is too damaged to be written through SQLite: swap the file, and drop
+        # its -wal and -shm (a copy of them was kept), which SQLite would otherwise replay.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{journal}{suffix}").unlink(missing_ok=True)
+        os.replace(staged, journal)
+
+
+def _keep_current(journal: Path, now: datetime | None) -> Path:
+    """Keep the journal about to be replaced in backups/, as one file (or a raw copy if damaged)."""
+    folder = backups_dir(journal)
+    _private_folder(folder)
+    target = _free_name(folder, journal.stem, _stamp(now), "-before-restore")
+    try:
+        _private_copy(journal, target)
+    except JournalError:
+        # Too damaged for SQLite to read: copy the bytes, with the -wal under the matching name.
+        for suffix in ("", "-wal"):
+            source = Path(f"{journal}{suffix}")
+            if source.exists():
+                copied = Path(f"{target}{suffix}")
+                shutil.copyfile(source, copied)
+                os.chmod(copied, 0o600)
+    return target

@@ -1,0 +1,93 @@
+"""Deleting sessions and forgetting a client: show what will go, ask, then act.
+
+Both ask before they act. Scripts skip the question with `--yes` (forget also takes
+`--confirm CODE`); without a terminal and without those flags the command refuses, so a
+pipeline can never erase anything by accident. A declined question returns None and
+nothing is changed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .errors import InputError, NotFoundError
+from .logflow import _interruptible
+from .store import Journal
+from .store_sessions import ClientRecord, ForgetResult, client_record, delete_sessions, forget_client, session_rows
+
+
+def _terminal(interactive: bool | None) -> bool:
+    return sys.stdin.isatty() if interactive is None else interactive
+
+
+def delete_command(
+    journal: Journal,
+    ids: Sequence[int],
+    *,
+    yes: bool,
+    show: Callable[[list[dict[str, Any]]], None],
+    interactive: bool | None = None,
+    **io: Any,
+) -> int | None:
+    """Delete the sessions after showing them and asking; how many went, or None if declined."""
+    wanted = list(dict.fromkeys(ids))
+    rows = session_rows(journal, wanted)
+    found = {r["id"] for r in rows}
+    missing = [f"No session with id {i}; `alliance list` shows the ids." for i in wanted if i not in found]
+    if missing:
+        raise NotFoundError(missing[0], [*missing, "Nothing was deleted."])
+    if not yes and not _terminal(interactive):
+        raise InputError("Deleting needs --yes when alliance is not run in a terminal; nothing was deleted.")
+    show(rows)
+    if not yes:
+        from . import interview
+
+        which = "this session" if len(rows) == 1 else f"these {len(rows)} sessions"
+        question = f"Delete {which} and every answer in it? This cannot be undone."
+        if not _interruptible(lambda: interview.confirm(question, default=False, **io)):
+            return None
+    return delete_sessions(journal, wanted)
+
+
+def describe_record(record: ClientRecord) -> str:
+    """What the journal holds about a client, in a sentence."""
+    dates = record.first_date if record.first_date == record.last_date else f"{record.first_date} to {record.last_date}"
+    return (
+        f"{record.client}: {_count(record.sessions, 'session')} ({dates}), {_count(record.answers, 'answer')}, "
+        f"{_count(record.drafts, 'unfinished draft')}"
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def forget_command(
+    journal: Journal,
+    code: str,
+    *,
+    yes: bool,
+    confirm_code: str | None,
+    show: Callable[[str], None],
+    interactive: bool | None = None,
+    **io: Any,
+) -> ForgetResult | None:
+    """Erase a client after the code is typed again (or given with --confirm); None if it did not match."""
+    record = client_record(journal, code)
+    if confirm_code is not None and confirm_code.strip() != code:
+        raise InputError(f"--confirm does not match {code}; nothing was erased.")
+    if not yes and confirm_code is None:
+        if not _terminal(interactive):
+            raise InputError(
+                "Forgetting a client needs --yes or --confirm CODE when alliance is not run in a terminal; "
+                "nothing was erased."
+            )
+        from . import interview
+
+        show(f"This erases for good {describe_record(record)}.")
+        typed = _interruptible(lambda: interview.ask_typed(f"Type {code} again to erase it:", **io))
+        if typed != code:
+            return None
+    return forget_client(journal, code)

@@ -1,0 +1,74 @@
+"""Commands for the privacy guard's watch-list: add, remove, count.
+
+The words themselves are never printed or stored: the file holds salted hashes, and the
+commands only say how many words changed.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from . import AllianceGroup, _say, app
+
+watchlist_app = typer.Typer(
+    cls=AllianceGroup,
+    help="Words the privacy guard warns about (first names of clients, places), kept as salted hashes.",
+    no_args_is_help=True,
+)
+app.add_typer(watchlist_app, name="watchlist")
+
+WordsArgument = Annotated[
+    Optional[list[str]],
+    typer.Argument(help="Words; leave out to type them instead (one a line), which keeps them out of shell history."),
+]
+
+
+def _words(words: list[str] | None) -> list[str]:
+    if words:
+        return words
+    if sys.stdin.isatty():
+        return [typer.prompt("Word (not shown)", hide_input=True)]
+    return [line.strip() for line in sys.stdin if line.strip()]
+
+
+def _count(n: int, verb: str, total: int) -> None:
+    _say(f"{n} word{'s' if n != 1 else ''} {verb}; {total} on your watch-list.")
+
+
+@watchlist_app.command("add")
+def watchlist_add(words: WordsArgument = None) -> None:
+    """Add words to look for in every reflection, e.g. the first names of current clients.
+
+    alliance watchlist add      (then type one word a line, Ctrl-D to finish)
+    """
+    from ..watchlist import change_watchlist
+
+    changed, total = change_watchlist(_words(words))
+    _count(changed, "added", total)
+
+
+@watchlist_app.command("remove")
+def watchlist_remove(words: WordsArgument = None) -> None:
+    """Take words off the watch-list.
+
+    alliance watchlist remove
+    """
+    from ..watchlist import change_watchlist
+
+    changed, total = change_watchlist(_words(words), remove=True)
+    _count(changed, "removed", total)
+
+
+@watchlist_app.command("count")
+def watchlist_count() -> None:
+    """Print how many words are on the watch-list (the words themselves are not kept).
+
+    alliance watchlist count
+    """
+    from ..watchlist import load_watchlist
+
+    watchlist = load_watchlist()
+    print(len(watchlist) if watchlist else 0)

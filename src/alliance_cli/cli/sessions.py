@@ -1,0 +1,269 @@
+"""Commands that look after saved sessions: edit, delete, clients (rename, forget), search."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from ..errors import ExitCode
+from . import AllianceGroup, ClientOption, DbOption, ListFormat, _complete_client, _open, _say, _stdout, app
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+clients_app = typer.Typer(cls=AllianceGroup, invoke_without_command=True)
+app.add_typer(clients_app, name="clients")
+
+RECENT_DAYS = 365  # `alliance clients` shows the clients seen in the last year unless --all
+CodeArgument = Annotated[str, typer.Argument(metavar="CODE", autocompletion=_complete_client)]
+
+
+def _stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+@app.command()
+def edit(
+    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.")],
+    client: ClientOption = None,
+    date: Annotated[Optional[str], typer.Option("--date", "-d", help="New session date: YYYY-MM-DD.")] = None,
+    modality: Annotated[
+        Optional[str], typer.Option("--modality", "-m", help="in person, video, phone or text.")
+    ] = None,
+    set_: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", "-s", help="Change one answer: PROMPT_ID=VALUE; PROMPT_ID= removes it (repeatable)."),
+    ] = None,
+    answers: Annotated[
+        Optional[Path],
+        typer.Option("--answers", help="YAML or JSON file of changed answers ('-' reads stdin).", allow_dash=True),
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Resume the unfinished edit without asking.")] = False,
+    discard_draft: Annotated[
+        bool, typer.Option("--discard-draft", help="Throw away the unfinished edit first.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Change a saved session: re-answer its questions, or fix its date or client.
+
+    Run it with just the id to go through the questions again, each starting from the
+    saved answer (Enter keeps it; Ctrl-C keeps a draft). Or give only the changes:
+
+        alliance edit 42 --set empathy=6 --date 2026-11-19
+
+    Changes are checked exactly as `alliance log` checks answers. The session keeps its id.
+    """
+    from ..editflow import edit_command
+
+    if resume and discard_draft:
+        raise typer.BadParameter("--resume and --discard-draft cannot be used together.")
+    with _open(db) as journal:
+        result = edit_command(
+            journal,
+            session_id,
+            client=client,
+            day=date,
+            modality=modality,
+            sets=set_ or [],
+            answers_path=answers,
+            resume=resume,
+            discard_draft=discard_draft,
+            show_summary=_show_summary,
+        )
+    if result is None:
+        _say(f"Not saved. Your changes are kept as a draft; `alliance edit {session_id} --resume` picks them up.")
+        raise typer.Exit(int(ExitCode.REFUSED))
+    _say(f"Saved changes to session {session_id}." if result.changed else f"Nothing changed in session {session_id}.")
+    print(session_id)
+
+
+def _show_summary(ps: Any, state: Any) -> None:
+    from ..render import log_summary
+
+    _stdout().print(log_summary(ps, state))
+
+
+@app.command()
+def delete(
+    session_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="One or more session ids.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask (for scripts).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Delete sessions and all their answers, after showing them and asking.
+
+    alliance delete 41 42
+    """
+    from ..careflow import delete_command
+    from ..render import sessions_table
+
+    with _open(db) as journal:
+        removed = delete_command(journal, session_ids, yes=yes, show=lambda rows: _stderr().print(sessions_table(rows)))
+    if removed is None:
+        _say("Nothing was deleted.")
+        raise typer.Exit(int(ExitCode.REFUSED))
+    _say(f"Deleted {removed} session{'s' if removed != 1 else ''} and their answers.")
+
+
+@clients_app.callback()
+def clients(
+    ctx: typer.Context,
+    all_: Annotated[
+        bool, typer.Option("--all", "-a", help=f"Every client, not only those seen in the last {RECENT_DAYS} days.")
+    ] = False,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Your client codes at a glance; rename or merge a code, forget a client.
+
+    Run bare for one row per client seen in the last year (--all for every one): sessions,
+    first and last date, the recent mean (the five ratings over the last three sessions), a
+    trend sparkline of each session's mean (0 to 10, oldest left) and open ruptures (a
+    rupture not marked repaired).
+
+    Columns for csv and json: client, sessions, first_date, last_date, recent_mean,
+    open_ruptures, session_means (oldest first; space-separated in csv).
+
+        alliance clients
+        alliance clients rename C-014 C-114
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from datetime import date, timedelta
+
+    from ..store_sessions import client_summaries, count_clients
+
+    since = None if all_ else date.today() - timedelta(days=RECENT_DAYS - 1)
+    with _open(db) as journal:
+        summaries = client_summaries(journal, seen_since=since)
+        hidden = count_clients(journal) - len(summaries)
+    if fmt is ListFormat.table:
+        from ..render_sessions import clients_table
+
+        if summaries:
+            _stdout().print(clients_table(summaries))
+        elif not hidden:
+            _say("No clients yet. Log a session with `alliance log`.")
+    else:
+        from dataclasses import asdict
+
+        from ..export import write_records
+
+        records = [asdict(s) for s in summaries]
+        if fmt is ListFormat.csv:
+            for rec in records:
+                rec["session_means"] = " ".join("" if m is None else f"{m:g}" for m in rec["session_means"])
+        columns = ["client", "sessions", "first_date", "last_date", "recent_mean", "open_ruptures", "session_means"]
+        write_records(records, columns, fmt.value, sys.stdout)
+    if hidden:
+        _say(f"{hidden} client{'s' if hidden != 1 else ''} not seen in the last {RECENT_DAYS} days; --all shows them.")
+
+
+@clients_app.command("rename")
+def clients_rename(
+    old: CodeArgument,
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The new code.")],
+    merge: Annotated[bool, typer.Option("--merge", help="NEW is already in use: move OLD's sessions into it.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Give a client a new code, on every session; --merge joins two codes for one client.
+
+    alliance clients rename C-014 C-114
+    """
+    from ..inputs import check_client_code
+    from ..store_sessions import rename_client
+
+    with _open(db) as journal:
+        result = rename_client(journal, old, check_client_code(new), merge=merge)
+    plural = "s" if result.moved != 1 else ""
+    if result.merged:
+        _say(f"Moved {result.moved} session{plural} from {old} into {result.new}; {result.new} now has {result.total}.")
+    else:
+        _say(f"Renamed {old} to {result.new} on {result.moved} session{plural}.")
+
+
+@clients_app.command("forget")
+def clients_forget(
+    code: CodeArgument,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask (for scripts).")] = False,
+    confirm: Annotated[
+        Optional[str], typer.Option("--confirm", metavar="CODE", help="The code again, instead of typing it.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Erase every session, answer and draft of one client, for good.
+
+    You are asked to type the code again. The erased text is overwritten in the journal
+    file; backups made earlier still hold it.
+
+        alliance clients forget C-014
+    """
+    from ..careflow import describe_record, forget_command
+
+    with _open(db) as journal:
+        result = forget_command(journal, code, yes=yes, confirm_code=confirm, show=_say)
+    if result is None:
+        _say("The code did not match; nothing was erased.")
+        raise typer.Exit(int(ExitCode.REFUSED))
+    _say(f"Erased {describe_record(result.record)}.")
+    if not result.log_cleared:
+        _say("alliance is open in another terminal; when it closes, the journal's log file is cleared too.")
+    _say("Backups made before now still hold this client; delete them too if they must go.")
+
+
+@app.command()
+def search(
+    text: Annotated[list[str], typer.Argument(metavar="TEXT", help='Words to find; "in quotes" for a phrase.')],
+    client: ClientOption = None,
+    since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="How many results; 0 for all.")] = 50,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
+    ] = ListFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Find words in your written reflections, newest first.
+
+    Every word must appear; a word ending in * finds every word it starts (withdr*);
+    put words in double quotes to find them together. Case and accents do not matter.
+
+        alliance search withdrew --client C-014 --since 2026-01-01
+
+    Columns for csv and json: id, date, client, prompt_id, prompt, snippet (the matched
+    words marked **like this**).
+    """
+    from ..periods import resolve_period
+    from ..store_sessions import HIGHLIGHT, search_answers
+
+    period = resolve_period(since=since, until=until, default_days=None)
+    with _open(db) as journal:
+        hits = search_answers(
+            journal,
+            " ".join(text),
+            client=client,
+            since=period.start if period else None,
+            until=period.end if period else None,
+            limit=limit or None,
+        )
+    if fmt is ListFormat.table:
+        from ..render_sessions import search_table
+
+        if not hits.rows:
+            _say("Nothing found.")
+            return
+        _stdout().print(search_table(hits.rows, HIGHLIGHT))
+        if hits.total > len(hits.rows):
+            _say(f"Showing the newest {len(hits.rows)} of {hits.total}; --limit 0 shows them all.")
+        return
+    from ..export import write_records
+
+    for row in hits.rows:
+        row["snippet"] = row["snippet"].replace(HIGHLIGHT[0], "**").replace(HIGHLIGHT[1], "**")
+    write_records(hits.rows, ["id", "date", "client", "prompt_id", "prompt", "snippet"], fmt.value, sys.stdout)

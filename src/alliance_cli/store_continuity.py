@@ -1,0 +1,246 @@
+"""Continuity between sessions with the same client: queries on the journal.
+
+Three questions, all answered from the answers table:
+
+- `continuity(journal, client, day)`: what the log should bring back before a new session,
+  the last session (date, number, the five ratings, its intention) and the ruptures still
+  open. Its `facts` are the `history:` conditions of the prompt set that hold
+  (`intention_set`, `open_rupture`), so `intention_followed` and `rupture_revisited` are
+  asked, and accepted from `--set`, only when there is something to follow up.
+- `rupture_outcomes(journal, ids)`: for rupture sessions, whether the rupture was repaired
+  then, repaired in a later session (`rupture_revisited = yes`), or is still open; for the
+  weekly report's rupture list.
+- `follow_through(journal, since, until)`: of the intentions that came up for follow-up in
+  a period, how many were carried out; for the weekly report.
+
+A rupture is *open* when it was recorded as not or partly repaired and no later session
+with the client answered `rupture_revisited = yes`. A later answer applies to every rupture
+open at that point ("did you come back to the strain and repair it?").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .store import PRINCIPLE_IDS, _guarded, _value
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .store import Journal
+
+INTENTION = "intention"
+INTENTION_FOLLOWED = "intention_followed"
+RUPTURE_REVISITED = "rupture_revisited"
+_OPEN_REPAIRS = ("no", "partly")
+_LAST_ID = 1 << 62  # "after every saved session": a new session's place in (date, id) order
+
+
+@dataclass
+class LastSession:
+    id: int
+    date: str
+    session_number: int
+    modality: str
+    ratings: dict[str, Any]  # principle id -> rating (None when not answered)
+    intention: str | None
+
+
+@dataclass
+class OpenRupture:
+    session_id: int
+    date: str
+    session_number: int
+    repaired: str  # "no" or "partly", as recorded that day
+    kind: str | None  # withdrawal / confrontation / both, when recorded
+
+
+@dataclass
+class Continuity:
+    """What a new log with `client` on `day` starts from."""
+
+    client: str
+    last: LastSession | None = None
+    open_ruptures: list[OpenRupture] = field(default_factory=list)  # oldest first
+
+    @property
+    def facts(self) -> frozenset[str]:
+        """The `history:` conditions of the prompt set that hold for this log."""
+        facts = set()
+        if self.last is not None and self.last.intention:
+            facts.add("intention_set")
+        if self.open_ruptures:
+            facts.add("open_rupture")
+        return frozenset(facts)
+
+
+@dataclass
+class RuptureOutcome:
+    session_id: int
+    repaired: str | None  # as recorded in the rupture's own session
+    repaired_later_in: int | None = None  # the later session that answered rupture_revisited = yes
+    repaired_later_on: str | None = None  # its date
+    revisited: int = 0  # later sessions that came back to it without a full repair
+
+    @property
+    def status(self) -> str:
+        """'repaired', 'repaired later' or 'open'."""
+        if self.repaired == "yes":
+            return "repaired"
+        if self.repaired_later_in is not None:
+            return "repaired later"
+        return "open"
+
+
+@dataclass
+class FollowThrough:
+    """Intentions that came up for follow-up in a period, and what became of them."""
+
+    came_up: int = 0  # sessions whose previous session with the client set an intention
+    recorded: int = 0  # ... of which the follow-up question was answered
+    carried_out: int = 0
+    partly: int = 0
+    not_carried_out: int = 0
+
+    @property
+    def not_recorded(self) -> int:
+        return self.came_up - self.recorded
+
+    @property
+    def rate(self) -> float | None:
+        """Carried out, out of the follow-ups answered (unanswered ones are left out, not
+        counted as not done); None when none was answered."""
+        return self.carried_out / self.recorded if self.recorded else None
+
+
+def _before(alias: str) -> str:
+    """SQL: session `alias` comes before the point (?, ?, ?) = (date, date, id) in (date, id) order."""
+    return f"({alias}.date < ? OR ({alias}.date = ? AND {alias}.id < ?))"
+
+
+@_guarded
+def continuity(journal: Journal, client: str, day: date, *, before_id: int | None = None) -> Continuity:
+    """The last session with `client` before a session on `day`, and the ruptures still open.
+
+    For a new session every saved session on `day` counts as earlier; to look back from a
+    saved session (editing it), give its id as `before_id`.
+    """
+    point = (day.isoformat(), day.isoformat(), before_id if before_id is not None else _LAST_ID)
+    conn = journal.conn
+    row = conn.execute(
+        f"SELECT s.id, s.date, s.modality FROM sessions s WHERE s.client = ? AND {_before('s')} "
+        "ORDER BY s.date DESC, s.id DESC LIMIT 1",
+        (client, *point),
+    ).fetchone()
+    result = Continuity(client)
+    if row is None:
+        return result
+    answers = {
+        a["prompt_id"]: _value(a["kind"], a["value_num"], a["value_text"])
+        for a in conn.execute("SELECT * FROM answers WHERE session_id = ?", (row["id"],))
+    }
+    number = conn.execute("SELECT session_number FROM session_view WHERE id = ?", (row["id"],)).fetchone()[0]
+    intention = answers.get(INTENTION)
+    result.last = LastSession(
+        id=row["id"],
+        date=row["date"],
+        session_number=int(number),
+        modality=row["modality"],
+        ratings={pid: answers.get(pid) for pid in PRINCIPLE_IDS},
+        intention=intention if isinstance(intention, str) and intention.strip() else None,
+    )
+    rows = conn.execute(
+        "SELECT s.id, s.date, s.session_number, r.value_text AS repaired, "
+        "(SELECT value_text FROM answers k WHERE k.session_id = s.id AND k.prompt_id = 'rupture_kind') AS kind "
+        "FROM session_view s "
+        "JOIN answers a ON a.session_id = s.id AND a.prompt_id = 'rupture' AND a.value_num = 1 "
+        "JOIN answers r ON r.session_id = s.id AND r.prompt_id = 'repaired' AND r.value_text IN ('no', 'partly') "
+        f"WHERE s.client = ? AND {_before('s')} AND NOT EXISTS ("
+        "  SELECT 1 FROM sessions l JOIN answers v ON v.session_id = l.id "
+        "  AND v.prompt_id = 'rupture_revisited' AND v.value_text = 'yes' "
+        f"  WHERE l.client = s.client AND (l.date > s.date OR (l.date = s.date AND l.id > s.id)) AND {_before('l')}"
+        ") ORDER BY s.date, s.id",
+        (client, *point, *point),
+    ).fetchall()
+    result.open_ruptures = [
+        OpenRupture(r["id"], r["date"], int(r["session_number"]), r["repaired"], r["kind"]) for r in rows
+    ]
+    return result
+
+
+@_guarded
+def rupture_outcomes(
+    journal: Journal, session_ids: Iterable[int], *, until: date | None = None
+) -> dict[int, RuptureOutcome]:
+    """For each rupture session: repaired then, repaired in a later session, or still open.
+
+    Later sessions count up to `until` when given (a report on a past week can ask what was
+    known by its end, or leave it out to show what happened since). Ids of sessions without
+    a rupture are left out of the result.
+    """
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    conn = journal.conn
+    out: dict[int, RuptureOutcome] = {}
+    last_day = until.isoformat() if until else "9999-12-31"
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT s.id, s.client, s.date, "
+            "(SELECT value_text FROM answers r WHERE r.session_id = s.id AND r.prompt_id = 'repaired') AS repaired "
+            "FROM sessions s JOIN answers a ON a.session_id = s.id AND a.prompt_id = 'rupture' AND a.value_num = 1 "
+            f"WHERE s.id IN ({marks})",
+            chunk,
+        ).fetchall()
+        for row in rows:
+            outcome = RuptureOutcome(row["id"], row["repaired"])
+            if row["repaired"] != "yes":
+                later = conn.execute(
+                    "SELECT l.id, l.date, v.value_text FROM sessions l JOIN answers v ON v.session_id = l.id "
+                    "AND v.prompt_id = 'rupture_revisited' WHERE l.client = ? AND l.date <= ? "
+                    "AND (l.date > ? OR (l.date = ? AND l.id > ?)) ORDER BY l.date, l.id",
+                    (row["client"], last_day, row["date"], row["date"], row["id"]),
+                ).fetchall()
+                for later_row in later:
+                    if later_row["value_text"] == "yes":
+                        outcome.repaired_later_in, outcome.repaired_later_on = later_row["id"], later_row["date"]
+                        break
+                    outcome.revisited += later_row["value_text"] == "partly"
+            out[row["id"]] = outcome
+    return out
+
+
+@_guarded
+def follow_through(journal: Journal, since: date, until: date) -> FollowThrough:
+    """Sessions from `since` to `until` whose previous session with the client set an
+    intention, and how the intention_followed answers went (yes / partly / no)."""
+    rows = journal.conn.execute(
+        "WITH ordered AS ("
+        "  SELECT s.id, s.date, LAG(s.id) OVER (PARTITION BY s.client ORDER BY s.date, s.id) AS prev_id"
+        "  FROM sessions s"
+        ") "
+        "SELECT "
+        "  (SELECT value_text FROM answers f WHERE f.session_id = o.id AND f.prompt_id = 'intention_followed') AS done,"
+        "  EXISTS (SELECT 1 FROM answers i WHERE i.session_id = o.prev_id AND i.prompt_id = 'intention'"
+        "          AND trim(i.value_text) <> '') AS had_intention "
+        "FROM ordered o WHERE o.date BETWEEN ? AND ?",
+        (since.isoformat(), until.isoformat()),
+    ).fetchall()
+    result = FollowThrough()
+    for row in rows:
+        if not row["had_intention"] and row["done"] is None:
+            continue
+        result.came_up += 1
+        if row["done"] is None:
+            continue
+        result.recorded += 1
+        if row["done"] == "yes":
+            result.carried_out += 1
+        elif row["done"] == "partly":
+            result.partly += 1
+        else:
+            result.not_carried_out += 1
+    return result

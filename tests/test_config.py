@@ -1,0 +1,160 @@
+"""`alliance config`: the settings file, its checks, and flag > environment > file > default."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from alliance_cli.config import Config, config_path, dumps, load_config
+from conftest import FULL_ANSWERS, set_flags
+
+
+@pytest.fixture
+def settings(private_home: Path) -> Path:
+    return private_home / ".config" / "alliance" / "config.toml"
+
+
+def test_config_path_is_in_the_user_config_folder_or_ALLIANCE_CONFIG(run, settings, tmp_path, monkeypatch):
+    assert run("config", "path").stdout.strip() == str(settings)
+    monkeypatch.setenv("ALLIANCE_CONFIG", str(tmp_path / "elsewhere.toml"))
+    assert run("config", "path").stdout.strip() == str(tmp_path / "elsewhere.toml")
+
+
+def test_set_writes_a_private_toml_file_that_show_reports(run, settings):
+    assert run("config", "set", "default_modality", "Video").exit_code == 0
+    result = run("config", "set", "report.low_mean", "4.5")
+    assert result.exit_code == 0, result.stderr
+    assert "report.low_mean = 4.5" in result.stderr
+    assert tomllib.loads(settings.read_text()) == {"default_modality": "video", "report": {"low_mean": 4.5}}
+    assert settings.stat().st_mode & 0o777 == 0o600
+    assert settings.parent.stat().st_mode & 0o777 == 0o700
+    shown = run("config", "show").stdout
+    assert 'default_modality = "video"  # config file' in shown
+    assert "low_mean = 4.5  # config file" in shown
+    assert "falling_sessions = 3  # default" in shown
+    tomllib.loads(shown)  # the output is itself valid TOML
+
+
+def test_unset_brings_the_default_back(run, settings):
+    run("config", "set", "report.falling_sessions", "4")
+    assert load_config(settings).report.falling_sessions == 4
+    assert run("config", "unset", "report.falling_sessions").exit_code == 0
+    assert load_config(settings).report.falling_sessions == 3
+    assert "was not set" in run("config", "unset", "report.falling_sessions").stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("jounral", "/tmp/x.db", "jounral: unknown setting"),
+        ("default_modality", "bus", "default_modality: must be one of: in person, video, phone, text (got 'bus')"),
+        ("report.low_mean", "low", "report.low_mean: must be a number of 0 or more"),
+        ("report.low_mean", "-1", "report.low_mean: must be a number of 0 or more"),
+        ("report.falling_sessions", "1", "report.falling_sessions: must be a whole number of 2 or more"),
+        ("report.falling_sessions", "2.5", "report.falling_sessions: must be a whole number of 2 or more"),
+    ],
+)
+def test_set_refuses_unknown_keys_and_bad_values_naming_the_key(run, settings, key, value, message):
+    result = run("config", "set", key, "--", value)  # `--` lets a value start with '-'
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert not settings.exists()
+
+
+def test_a_file_with_an_unknown_key_or_bad_value_is_refused_by_every_command(run, settings, db_path):
+    settings.parent.mkdir(parents=True)
+    settings.write_text('jounral = "/tmp/x.db"\n[report]\nfalling_sessions = 1\n')
+    result = run("list", db=None)
+    assert result.exit_code == 1
+    assert f"{settings}: jounral: unknown setting" in result.stderr
+    assert f"{settings}: report.falling_sessions: must be a whole number of 2 or more (got 1)" in result.stderr
+    assert "Traceback" not in result.stderr
+    # set refuses to write on top of a broken file; unset can take the bad key out.
+    assert run("config", "set", "default_modality", "video").exit_code == 1
+    assert run("config", "unset", "jounral").exit_code == 1  # falling_sessions is still wrong
+    settings.write_text('jounral = "/tmp/x.db"\n')
+    assert run("config", "unset", "jounral").exit_code == 0
+    assert load_config(settings) == Config()
+
+
+def test_a_file_that_is_not_toml_is_refused(run, settings):
+    settings.parent.mkdir(parents=True)
+    settings.write_text("journal = [unclosed\n")
+    result = run("config", "show")
+    assert result.exit_code == 1
+    assert "not valid TOML" in result.stderr and str(settings) in result.stderr
+
+
+def test_journal_precedence_flag_then_environment_then_file_then_default(run, settings, tmp_path, private_home):
+    from_file, from_env, from_flag = tmp_path / "file.db", tmp_path / "env.db", tmp_path / "flag.db"
+    assert run("config", "set", "journal", str(from_file)).exit_code == 0
+    log = ["log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS)]
+
+    assert run(*log, db=None).exit_code == 0
+    assert from_file.exists()
+    assert run(*log, db=from_env).exit_code == 0  # run() passes ALLIANCE_DB
+    assert from_env.exists()
+    assert run(*log, "--db", str(from_flag), db=from_env).exit_code == 0
+    assert from_flag.exists()
+    assert run("config", "unset", "journal").exit_code == 0
+    assert run(*log, db=None).exit_code == 0
+    assert (private_home / ".local" / "share" / "alliance" / "journal.db").exists()
+
+
+def test_relative_paths_in_the_file_are_relative_to_its_folder(settings):
+    settings.parent.mkdir(parents=True)
+    settings.write_text('journal = "notes/journal.db"\nprompts = "~/mine.yaml"\n')
+    cfg = load_config(settings)
+    assert cfg.journal == settings.parent / "notes" / "journal.db"
+    assert cfg.prompts == Path.home() / "mine.yaml"
+
+
+def test_prompts_path_from_the_file_is_used(run, settings, tmp_path):
+    bad = tmp_path / "mine.yaml"
+    bad.write_text("version: 1\n")
+    run("config", "set", "prompts", str(bad))
+    result = run("prompts", "show")
+    assert result.exit_code == 1
+    assert str(bad) in result.stderr
+
+
+def test_default_modality_from_the_file_wins_over_the_last_used_but_not_the_flag(run):
+    base = ["log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS)]
+    assert run(*base, "--modality", "phone").exit_code == 0
+    assert run(*base).exit_code == 0  # no setting: the last one used
+    assert run("config", "set", "default_modality", "video").exit_code == 0
+    assert run(*base).exit_code == 0
+    assert run(*base, "-m", "text").exit_code == 0
+    rows = json.loads(run("list", "-f", "json").stdout)
+    assert [r["modality"] for r in reversed(rows)] == ["phone", "phone", "video", "text"]
+
+
+def test_report_thresholds_have_defaults_and_read_from_the_file(settings):
+    assert (load_config(settings).report.low_mean, load_config(settings).report.falling_sessions) == (5.0, 3)
+    settings.parent.mkdir(parents=True)
+    settings.write_text("[report]\nlow_mean = 6\nfalling_sessions = 4\n")
+    assert (load_config().report.low_mean, load_config().report.falling_sessions) == (6.0, 4)
+    assert config_path() == settings
+
+
+def test_written_strings_survive_quotes_backslashes_and_accents():
+    value = 'C:\\Users\\Zoë "notes"\x7f/journal.db'
+    assert tomllib.loads(dumps({"journal": value}))["journal"] == value
+
+
+def test_help_documents_the_precedence(run):
+    text = run("config", "--help").stdout
+    assert "first one found wins" in " ".join(text.split())
+
+
+def test_client_codes_complete_from_the_journal_named_in_the_settings(run, settings, tmp_path):
+    from alliance_cli.cli import _complete_client
+
+    journal = tmp_path / "configured.db"
+    run("config", "set", "journal", str(journal))
+    for client in ("C-014", "C-015", "D-1"):
+        assert run("log", "-c", client, *set_flags(FULL_ANSWERS), db=None).exit_code == 0
+    assert sorted(_complete_client("C-")) == ["C-014", "C-015"]

@@ -1,0 +1,171 @@
+"""The logging conversation, driven by real keystrokes through prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from alliance_cli.errors import ExitCode, Interrupted
+from alliance_cli.logflow import log_command
+from alliance_cli.paths import bundled_prompts_path
+from alliance_cli.prompts import load_prompt_set
+from alliance_cli.store import open_journal
+
+ENTER, CTRL_C, CTRL_D, DOWN = "\r", "\x03", "\x04", "\x1b[B"
+TODAY = date(2026, 11, 21)
+# client, date (default today), modality (default), five mid-scale ratings
+START = "C-014\r" + ENTER + ENTER + "7\r8\r6\r8\r5\r"
+# the six practice prompts skipped, no rupture, one reflection, two skipped, then save
+REST = ENTER * 6 + "n\r" + "We paused together.\r" + ENTER * 2 + ENTER
+
+
+@pytest.fixture
+def ps():
+    return load_prompt_set(bundled_prompts_path())
+
+
+def converse(db: Path, ps, keys: str, **options):
+    summaries = []
+    with create_pipe_input() as inp, open_journal(db, create=True) as journal:
+        inp.send_text(keys)
+        saved = log_command(
+            journal,
+            ps,
+            client=options.pop("client", None),
+            day=None,
+            modality=None,
+            sets=options.pop("sets", []),
+            answers_path=None,
+            resume=options.pop("resume", False),
+            discard_draft=options.pop("discard_draft", False),
+            show_summary=summaries.append,
+            interactive=True,
+            today=TODAY,
+            input=inp,
+            output=DummyOutput(),
+        )
+    return saved, summaries
+
+
+def stored(db: Path, session_id: int):
+    with open_journal(db) as journal:
+        return journal.get_session(session_id)
+
+
+def draft_answers(db: Path):
+    with open_journal(db) as journal:
+        draft = journal.latest_draft()
+        return None if draft is None else draft.state
+
+
+def test_full_conversation_saves_the_session(db_path, ps):
+    saved, summaries = converse(db_path, ps, START + REST)
+    assert saved is not None and saved.id == 1
+    session = stored(db_path, 1)
+    assert (session.client, session.date, session.modality) == ("C-014", "2026-11-21", "in person")
+    assert session.answers == {
+        "empathy": 7, "respect": 8, "genuineness": 6, "positive_regard": 8, "active_listening": 5,
+        "rupture": False, "went_well": "We paused together.",
+    }  # fmt: skip
+    assert summaries and summaries[0].client == "C-014"
+    assert draft_answers(db_path) is None  # the draft goes once the session is saved
+
+
+def test_extreme_rating_asks_for_the_moment_behind_it(db_path, ps):
+    keys = "C-014\r\r\r" + "10\r" + "When I named the fear.\r" + "8\r6\r8\r5\r" + REST
+    saved, _ = converse(db_path, ps, keys)
+    answers = stored(db_path, saved.id).answers
+    assert answers["empathy"] == 10
+    assert answers["empathy_moment"] == "When I named the fear."
+
+
+def test_out_of_range_rating_is_asked_again(db_path, ps):
+    keys = "C-014\r\r\r" + "12\r" + "\x7f\x7f" + "7\r8\r6\r8\r5\r" + REST
+    saved, _ = converse(db_path, ps, keys)
+    assert stored(db_path, saved.id).answers["empathy"] == 7
+
+
+@pytest.mark.parametrize(
+    ("keys", "kept"),
+    [
+        (START[: START.index("7\r")] + "7\r8\r" + CTRL_C, {"empathy": 7, "respect": 8}),
+        (START + ENTER * 6 + "n\r" + "Half a thought" + CTRL_C, {"rupture": False, "empathy": 7}),
+        (START + REST[:-1] + CTRL_C, {"went_well": "We paused together."}),  # at "Save this session?"
+        (START + "y\r" + CTRL_D, {"followed_through": True}),  # Ctrl-D on an empty prompt
+    ],
+    ids=["mid-ratings", "mid-text", "at-confirmation", "ctrl-d"],
+)
+def test_interrupt_keeps_every_answer_as_a_draft(db_path, ps, keys, kept):
+    with pytest.raises(Interrupted) as stopped:
+        converse(db_path, ps, keys)
+    assert stopped.value.exit_code == ExitCode.INTERRUPTED
+    assert "alliance log --resume" in stopped.value.message
+    draft = draft_answers(db_path)
+    assert draft["client"] == "C-014"
+    for key, value in kept.items():
+        assert draft["answers"][key] == value
+    with open_journal(db_path) as journal:
+        assert journal.list_sessions() == []  # nothing half-finished counts as a session
+
+
+def test_interrupt_before_any_answer_keeps_nothing(db_path, ps):
+    with pytest.raises(Interrupted) as stopped:
+        converse(db_path, ps, "C-0" + CTRL_C)
+    assert "nothing was kept" in stopped.value.message
+    assert draft_answers(db_path) is None
+
+
+def test_resume_picks_up_where_the_log_stopped(db_path, ps):
+    with pytest.raises(Interrupted):
+        converse(db_path, ps, START[: START.index("7\r")] + "7\r8\r" + CTRL_C)
+    # With --resume only the remaining prompts are asked: genuineness onwards.
+    saved, _ = converse(db_path, ps, "6\r8\r5\r" + REST, resume=True)
+    answers = stored(db_path, saved.id).answers
+    assert (answers["empathy"], answers["respect"], answers["genuineness"]) == (7, 8, 6)
+    assert draft_answers(db_path) is None
+
+
+def test_next_log_offers_the_draft_and_can_resume_it(db_path, ps):
+    with pytest.raises(Interrupted):
+        converse(db_path, ps, START + CTRL_C)
+    saved, _ = converse(db_path, ps, ENTER + REST)  # "Resume it" is the first choice
+    assert stored(db_path, saved.id).answers["active_listening"] == 5
+
+
+def test_next_log_can_discard_the_draft(db_path, ps):
+    with pytest.raises(Interrupted):
+        converse(db_path, ps, START + CTRL_C)
+    saved, _ = converse(db_path, ps, DOWN + DOWN + ENTER + "C-020\r\r\r" + "5\r5\r5\r5\r5\r" + REST)
+    session = stored(db_path, saved.id)
+    assert session.client == "C-020"
+    assert draft_answers(db_path) is None
+
+
+def test_declining_to_save_keeps_the_draft(db_path, ps):
+    saved, _ = converse(db_path, ps, START + REST[:-1] + "n")
+    assert saved is None
+    assert draft_answers(db_path)["answers"]["went_well"] == "We paused together."
+
+
+def test_flags_prefill_the_conversation(db_path, ps):
+    # date, modality, then the moment behind the extreme rating (skipped), then the rest
+    keys = ENTER + ENTER + ENTER + "8\r6\r8\r5\r" + REST
+    saved, _ = converse(db_path, ps, keys, client="C-5", sets=["empathy=9"])
+    answers = stored(db_path, saved.id).answers
+    assert answers["empathy"] == 9 and "empathy_moment" not in answers
+    assert stored(db_path, saved.id).client == "C-5"
+
+
+def test_plus_makes_a_fresh_random_client_code(db_path, ps):
+    saved, _ = converse(db_path, ps, "+\r" + START[len("C-014\r") :] + REST)
+    code = stored(db_path, saved.id).client
+    assert code.startswith("C-") and code != "C-014" and any(ch.isdigit() for ch in code)
+
+
+def test_name_as_client_code_is_asked_again(db_path, ps):
+    saved, _ = converse(db_path, ps, "Anna\r" + "\x7f" * 4 + START + REST)
+    assert stored(db_path, saved.id).client == "C-014"

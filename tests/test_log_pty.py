@@ -1,0 +1,109 @@
+"""`alliance log` in a real pseudo-terminal, as a clinician runs it."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import pexpect
+import pytest
+
+from alliance_cli.store import open_journal
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
+TIMEOUT = 30
+
+
+def spawn(alliance_exe, subprocess_env, *args):
+    env = dict(subprocess_env, TERM="xterm", COLUMNS="100", LINES="40")
+    return pexpect.spawn(
+        alliance_exe[0], [*alliance_exe[1:], "log", *args], env=env, encoding="utf-8", timeout=TIMEOUT,
+        dimensions=(40, 100),
+    )  # fmt: skip
+
+
+def answer(child, prompt: str, keys: str) -> None:
+    child.expect_exact(prompt)
+    child.send(keys)
+
+
+def answer_ratings(child) -> None:
+    for prompt, value in [("Empathy:", "7"), ("Respect:", "8"), ("Genuineness:", "6"),
+                          ("Positive regard:", "8"), ("Active listening:", "5")]:  # fmt: skip
+        answer(child, prompt, value + "\r")
+
+
+def answer_rest(child) -> None:
+    for prompt in ["follow through", "open questions", "goals and next steps", "agreed boundaries",
+                   "say what was hard", "values, beliefs"]:  # fmt: skip
+        answer(child, prompt, "\r")
+    answer(child, "strain or rupture", "n\r")
+    answer(child, "What went well?", "We stayed with the silence.\r")
+    answer(child, "What would you do differently?", "\r")
+    answer(child, "One thing to do in the next session", "\r")
+    answer(child, "Save this session?", "\r")
+
+
+def test_log_in_a_terminal_saves_the_session(alliance_exe, subprocess_env, db_path):
+    child = spawn(alliance_exe, subprocess_env)
+    answer(child, "Client code:", "C-014\r")
+    answer(child, "Session date:", "\r")
+    answer(child, "Modality:", "\r")
+    answer_ratings(child)
+    answer_rest(child)
+    child.expect_exact("Saved session 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with open_journal(db_path) as journal:
+        session = journal.get_session(1)
+    assert session.client == "C-014"
+    assert session.answers["went_well"] == "We stayed with the silence."
+    assert session.answers["active_listening"] == 5
+
+
+def test_ctrl_c_keeps_a_draft_and_the_next_log_offers_it(alliance_exe, subprocess_env, db_path):
+    child = spawn(alliance_exe, subprocess_env)
+    answer(child, "Client code:", "C-014\r")
+    answer(child, "Session date:", "\r")
+    answer(child, "Modality:", "\r")
+    answer(child, "Empathy:", "7\r")
+    child.expect_exact("Respect:")
+    child.sendcontrol("c")
+    child.expect_exact("alliance log --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    with open_journal(db_path) as journal:
+        assert journal.list_sessions() == []
+        assert journal.latest_draft().state["answers"] == {"empathy": 7}
+
+    child = spawn(alliance_exe, subprocess_env)
+    answer(child, "You have an unfinished log: C-014, 1 answer", "\r")  # "Resume it"
+    for prompt, value in [("Respect:", "8"), ("Genuineness:", "6"), ("Positive regard:", "8"),
+                          ("Active listening:", "5")]:  # fmt: skip
+        answer(child, prompt, value + "\r")
+    answer_rest(child)
+    child.expect_exact("Saved session 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with open_journal(db_path) as journal:
+        assert journal.get_session(1).answers["empathy"] == 7
+        assert journal.latest_draft() is None
+
+
+def test_closed_terminal_keeps_the_draft(alliance_exe, subprocess_env, db_path):
+    child = spawn(alliance_exe, subprocess_env)
+    answer(child, "Client code:", "C-021\r")
+    answer(child, "Session date:", "\r")
+    answer(child, "Modality:", "\r")
+    answer(child, "Empathy:", "4\r")
+    child.expect_exact("Respect:")
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    with open_journal(db_path) as journal:
+        draft = journal.latest_draft()
+    assert draft.state["client"] == "C-021" and draft.state["answers"] == {"empathy": 4}

@@ -1,0 +1,136 @@
+"""alliance search: full-text search over the written answers, in step with every change."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import date
+
+import pytest
+
+from alliance_cli import migrations
+from alliance_cli.paths import bundled_prompts_path
+from alliance_cli.prompts import load_prompt_set
+from alliance_cli.sample import generate
+from alliance_cli.store import open_journal
+from alliance_cli.store_sessions import fts_query
+from conftest import FULL_ANSWERS, set_flags
+
+
+def log(run, client, day, **texts):
+    result = run("log", "-c", client, "-d", day, *set_flags({**FULL_ANSWERS, **texts}))
+    assert result.exit_code == 0, result.stderr
+
+
+def found(run, *args) -> list[tuple]:
+    result = run("search", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return [(r["id"], r["prompt_id"]) for r in json.loads(result.stdout)]
+
+
+@pytest.fixture
+def journal_with_text(run):
+    log(run, "C-1", "2026-11-02", went_well="She spoke about her sister for the first time.")
+    log(run, "C-2", "2026-11-05", do_differently="I rushed the ending; she withdrew.")
+    log(run, "C-1", "2026-11-09", went_well="The café noise bothered us both.", intention="Ask about her sister.")
+
+
+def test_search_finds_words_newest_first_with_snippet(run, journal_with_text):
+    result = run("search", "sister", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert list(rows[0]) == ["id", "date", "client", "prompt_id", "prompt", "snippet"]
+    assert [(r["id"], r["date"], r["client"], r["prompt_id"]) for r in rows] == [
+        (3, "2026-11-09", "C-1", "intention"),
+        (1, "2026-11-02", "C-1", "went_well"),
+    ]
+    assert rows[0]["prompt"] == "One thing to do in the next session with this client."
+    assert rows[0]["snippet"] == "Ask about her **sister**."
+
+
+def test_search_table_shows_date_client_prompt_and_snippet(run, journal_with_text):
+    result = run("search", "withdrew")
+    assert result.exit_code == 0
+    assert "2026-11-05" in result.stdout and "C-2" in result.stdout
+    assert "What would you do differently?" in result.stdout
+    assert "I rushed the ending; she withdrew." in result.stdout
+
+
+def test_search_ignores_case_and_accents_and_takes_prefixes(run, journal_with_text):
+    assert found(run, "CAFE") == [(3, "went_well")]
+    assert found(run, "withdr*") == [(2, "do_differently")]
+    assert found(run, "sister", "time") == [(1, "went_well")]
+    assert found(run, '"her sister"') == [(3, "intention"), (1, "went_well")]
+    assert found(run, '"sister her"') == []
+
+
+def test_search_filters_by_client_and_dates(run, journal_with_text):
+    assert found(run, "she", "--client", "C-2") == [(2, "do_differently")]
+    assert found(run, "sister", "--since", "2026-11-03") == [(3, "intention")]
+    assert found(run, "sister", "--until", "2026-11-03") == [(1, "went_well")]
+
+
+def test_search_csv_has_fixed_columns(run, journal_with_text):
+    result = run("search", "sister", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["id", "date", "client", "prompt_id", "prompt", "snippet"]
+    assert len(rows) == 3
+
+
+@pytest.mark.parametrize(
+    "text", ["AND", "sister OR", '"', "NEAR(a b", "*", 'a"b"c"', "col:sister", "^sister", "-", "(", "\x00sister"]
+)
+def test_odd_search_text_never_crashes(run, journal_with_text, text):
+    result = run("search", text, "--format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
+    if result.exit_code == 0:
+        json.loads(result.stdout)
+
+
+def test_search_without_words_explains(run, journal_with_text):
+    result = run("search", '""')
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "alliance: Give a word or a phrase to search for, e.g. alliance search withdrew"
+
+
+def test_fts_query_quotes_everything():
+    assert fts_query('she AND "her sister" withdr*') == '"she" "AND" "her sister" "withdr"*'
+
+
+def test_search_follows_edit_and_delete(run, journal_with_text):
+    assert run("edit", "3", "--set", "intention=Check in about the move.").exit_code == 0
+    assert found(run, "sister") == [(1, "went_well")]
+    assert found(run, "move") == [(3, "intention")]
+    assert run("edit", "1", "--set", "went_well=").exit_code == 0
+    assert found(run, "sister") == []
+    assert run("delete", "3", "--yes").exit_code == 0
+    assert found(run, "move") == []
+    assert run("clients", "rename", "C-2", "C-9").exit_code == 0
+    assert found(run, "withdrew", "--client", "C-9") == [(2, "do_differently")]
+
+
+def test_search_limit_says_how_many_more(run, journal_with_text):
+    log(run, "C-3", "2026-11-10", went_well="Her sister came up again.")
+    result = run("search", "sister", "--limit", "1")
+    assert result.exit_code == 0
+    assert "Showing the newest 1 of 3; --limit 0 shows them all." in result.stderr
+
+
+def test_older_journal_is_indexed_when_opened(tmp_path, monkeypatch, run, db_path):
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:1])
+    monkeypatch.setattr(migrations, "NAMES", migrations.NAMES[:1])
+    ps = load_prompt_set(bundled_prompts_path())
+    with open_journal(db_path, create=True) as journal:
+        journal.save_sessions(generate(ps, sessions=30, end=date(2026, 11, 20)))
+    monkeypatch.undo()
+    with sqlite3.connect(db_path) as conn:
+        texts = conn.execute("SELECT COUNT(*) FROM answers WHERE kind = 'text'").fetchone()[0]
+        assert "search_text" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    result = run("search", "the", "--limit", "0", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM search_text").fetchone()[0] == texts > 0
+    assert len(json.loads(result.stdout)) > 0
