@@ -307,3 +307,20 @@ def test_not_utf8_empty_and_missing_files_are_refused(tmp_path, db_path):
     refused([str(empty)], db_path, "the file is empty")
     refused([str(tmp_path / "nowhere.csv")], db_path, "file not found")
     assert not db_path.exists()
+
+
+def test_imported_reflections_are_found_by_search_and_replaced_ones_are_reindexed(source, db_path):
+    _, file = source
+    assert run_bytes("import", str(file), db=db_path)[0] == 0
+    code, out, _ = run_bytes("search", "named", "--format", "json", db=db_path)
+    assert code == 0
+    assert [hit["date"] for hit in json.loads(out)] == ["2026-11-02"]
+
+    def reword(table):
+        row = next(r for r in table[1:] if r[6] == "went_well")
+        row[9] = "We paused, then laughed."
+
+    edit(file, reword)
+    assert run_bytes("import", str(file), "--replace", db=db_path)[0] == 0
+    assert json.loads(run_bytes("search", "named", "--format", "json", db=db_path)[1]) == []
+    assert len(json.loads(run_bytes("search", "laughed", "--format", "json", db=db_path)[1])) == 1
