@@ -169,3 +169,11 @@ def test_plus_makes_a_fresh_random_client_code(db_path, ps):
 def test_name_as_client_code_is_asked_again(db_path, ps):
     saved, _ = converse(db_path, ps, "Anna\r" + "\x7f" * 4 + START + REST)
     assert stored(db_path, saved.id).client == "C-014"
+
+
+def test_second_log_completes_known_client_codes(db_path, ps):
+    converse(db_path, ps, START + REST)
+    # With codes in the journal the question completes them (an autocomplete prompt).
+    saved, _ = converse(db_path, ps, START + REST)
+    session = stored(db_path, saved.id)
+    assert (session.client, session.session_number) == ("C-014", 2)

@@ -46,7 +46,7 @@ def answer_rest(child) -> None:
 
 def test_log_in_a_terminal_saves_the_session(alliance_exe, subprocess_env, db_path):
     child = spawn(alliance_exe, subprocess_env)
-    answer(child, "Client code:", "C-014\r")
+    answer(child, "Client code", "C-014\r")
     answer(child, "Session date:", "\r")
     answer(child, "Modality:", "\r")
     answer_ratings(child)
@@ -64,7 +64,7 @@ def test_log_in_a_terminal_saves_the_session(alliance_exe, subprocess_env, db_pa
 
 def test_ctrl_c_keeps_a_draft_and_the_next_log_offers_it(alliance_exe, subprocess_env, db_path):
     child = spawn(alliance_exe, subprocess_env)
-    answer(child, "Client code:", "C-014\r")
+    answer(child, "Client code", "C-014\r")
     answer(child, "Session date:", "\r")
     answer(child, "Modality:", "\r")
     answer(child, "Empathy:", "7\r")
@@ -95,7 +95,7 @@ def test_ctrl_c_keeps_a_draft_and_the_next_log_offers_it(alliance_exe, subproces
 
 def test_closed_terminal_keeps_the_draft(alliance_exe, subprocess_env, db_path):
     child = spawn(alliance_exe, subprocess_env)
-    answer(child, "Client code:", "C-021\r")
+    answer(child, "Client code", "C-021\r")
     answer(child, "Session date:", "\r")
     answer(child, "Modality:", "\r")
     answer(child, "Empathy:", "4\r")

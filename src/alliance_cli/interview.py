@@ -89,23 +89,30 @@ def run_log(
     return state
 
 
-def _ask_client(clients: list[str], **io: Any) -> str:
+def _validator(check: Callable[[str], object]) -> Callable[[str], bool | str]:
+    """A questionary validator from a parser that raises InputError: its message is the hint."""
+
     def validate(text: str) -> bool | str:
-        if text.strip() == NEW_CODE_WORD:
-            return True
         try:
-            check_client_code(text)
+            check(text)
         except InputError as exc:
             return exc.message
         return True
 
-    hint = f"(Tab completes known codes; {NEW_CODE_WORD} makes a new random one)"
-    if clients:
-        code = questionary.autocomplete(
-            "Client code:", choices=clients, validate=validate, instruction=hint, **io
-        ).unsafe_ask()
-    else:
-        code = questionary.text("Client code:", validate=validate, instruction=hint, **io).unsafe_ask()
+    return validate
+
+
+def _ask_client(clients: list[str], default: str = "", **io: Any) -> str:
+    # questionary's autocomplete takes no `instruction`, so the hint is part of the question.
+    hint = (
+        f"(Tab completes; {NEW_CODE_WORD} makes a new random code)"
+        if clients
+        else f"({NEW_CODE_WORD} makes a random code)"
+    )
+    validate = _validator(lambda text: text.strip() == NEW_CODE_WORD or check_client_code(text))
+    ask = questionary.autocomplete if clients else questionary.text
+    extra = {"choices": clients} if clients else {}
+    code = ask(f"Client code {hint}:", default=default, validate=validate, **extra, **io).unsafe_ask()
     code = code.strip()
     if code == NEW_CODE_WORD:
         code = new_client_code(set(clients))
@@ -113,16 +120,10 @@ def _ask_client(clients: list[str], **io: Any) -> str:
     return code
 
 
-def _ask_date(today: date, **io: Any) -> str:
-    def validate(text: str) -> bool | str:
-        try:
-            parse_session_date(text, today=today)
-        except InputError as exc:
-            return exc.message
-        return True
-
+def _ask_date(today: date, default: str = "today", **io: Any) -> str:
+    validate = _validator(lambda text: parse_session_date(text, today=today))
     answer = questionary.text(
-        "Session date:", default="today", validate=validate, instruction="(YYYY-MM-DD, today, yesterday)", **io
+        "Session date:", default=default, validate=validate, instruction="(YYYY-MM-DD, today, yesterday)", **io
     ).unsafe_ask()
     return parse_session_date(answer, today=today).isoformat()
 
@@ -300,11 +301,11 @@ def run_edit(
     answer changed) loses its saved answer, as the summary before saving shows.
     """
     if ASKED_CLIENT not in state.asked:
-        state.client = _ask_code_again(clients, state.client or "", **io)
+        state.client = _ask_client(clients, state.client or "", **io)
         state.asked.append(ASKED_CLIENT)
         on_change(state)
     if ASKED_DATE not in state.asked:
-        state.date = _ask_date_again(today, state.date or today.isoformat(), **io)
+        state.date = _ask_date(today, state.date or today.isoformat(), **io)
         state.asked.append(ASKED_DATE)
         on_change(state)
     if ASKED_MODALITY not in state.asked:
@@ -319,11 +320,7 @@ def run_edit(
         if not applies(prompt, state.answers, facts):
             state.answers.pop(prompt.id, None)
             continue
-        saved = state.answers.get(prompt.id)
-        if prompt.kind == "choice":
-            value = _ask_choice_again(prompt, saved, **io)
-        else:
-            value = ask_prompt(prompt, default=saved, **io)
+        value = ask_prompt(prompt, default=state.answers.get(prompt.id), **io)
         if value is None:
             state.answers.pop(prompt.id, None)
         else:
@@ -331,52 +328,6 @@ def run_edit(
         state.asked.append(prompt.id)
         on_change(state)
     return state
-
-
-def _ask_choice_again(prompt: Prompt, saved: Any, **io: Any) -> Any:
-    """A choice with the pointer on the saved answer, or on (skip) when there was none.
-
-    questionary gives a Choice without a value its title as value, so (skip) is matched by
-    its title and turned into None here.
-    """
-    skip = Choice(SKIP)
-    choices = [Choice(c, value=c) for c in prompt.choices or []]
-    if not prompt.required:
-        choices.append(skip)
-    default: Any = saved if saved in (prompt.choices or []) else (None if prompt.required else skip)
-    answer = questionary.select(
-        prompt.text, choices=choices, default=default, instruction=prompt.help, **io
-    ).unsafe_ask()
-    return None if answer == SKIP else answer
-
-
-def _ask_code_again(clients: list[str], default: str, **io: Any) -> str:
-    def validate(text: str) -> bool | str:
-        try:
-            check_client_code(text)
-        except InputError as exc:
-            return exc.message
-        return True
-
-    return (
-        questionary.autocomplete("Client code:", choices=clients or [default], default=default, validate=validate, **io)
-        .unsafe_ask()
-        .strip()
-    )
-
-
-def _ask_date_again(today: date, default: str, **io: Any) -> str:
-    def validate(text: str) -> bool | str:
-        try:
-            parse_session_date(text, today=today)
-        except InputError as exc:
-            return exc.message
-        return True
-
-    answer = questionary.text(
-        "Session date:", default=default, validate=validate, instruction="(YYYY-MM-DD, today, yesterday)", **io
-    ).unsafe_ask()
-    return parse_session_date(answer, today=today).isoformat()
 
 
 def ask_resume_edit(description: str, **io: Any) -> str:

@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import sqlite3
+import time
 import uuid as uuidlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -216,12 +217,26 @@ class Journal:
     def _configure(self) -> None:
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
-            mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode != "wal":
-                self.conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self.conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.Error as exc:
             raise describe_sqlite_error(exc, self.path) from None
+
+    def _use_wal(self) -> None:
+        """Switch a new journal to WAL. The switch needs the file to itself and SQLite does
+        not wait for that on its own, so a second terminal opening the same new journal at
+        the same moment retries here instead of failing."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
+                    return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError("database is locked")
+            time.sleep(0.01)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:

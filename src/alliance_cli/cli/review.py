@@ -1,0 +1,97 @@
+"""The weekly self-review: report, and demo (the same review of a sample journal)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from . import ClientOption, DbOption, PromptsOption, _open, _prompt_set, _say, _stdout, app
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+
+class ReportFormat(StrEnum):
+    rich = "rich"
+    markdown = "markdown"
+    json = "json"
+
+
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option("--format", "-f", help="rich for the terminal, markdown for supervision, json for scripts."),
+]
+
+
+def _show(report: Report, fmt: ReportFormat) -> None:
+    from ..render_report import report_json, report_markdown, report_view
+
+    if fmt is ReportFormat.json:
+        sys.stdout.write(report_json(report) + "\n")
+    elif fmt is ReportFormat.markdown:
+        sys.stdout.write(report_markdown(report))
+    else:
+        console = _stdout()
+        console.print(report_view(report, console.width))
+
+
+@app.command()
+def report(
+    week: Annotated[Optional[str], typer.Option("--week", help="An ISO week, e.g. 2026-W47.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
+    last: Annotated[Optional[str], typer.Option("--last", help="A length ending today: 4w, 30d.")] = None,
+    client: ClientOption = None,
+    notes: Annotated[bool, typer.Option("--notes", help="Add the period's written reflections.")] = False,
+    fmt: FormatOption = ReportFormat.rich,
+    db: DbOption = None,
+    prompts: PromptsOption = None,
+) -> None:
+    """Review your week beside the week before: principles, a focus, clients to check in with.
+
+    Covers the last 7 days unless told otherwise, and always compares with the equally long
+    period just before. JSON keys are listed in the README.
+
+        alliance report --week 2026-W47 --format markdown > supervision.md
+    """
+    from ..config import load_config
+    from ..periods import resolve_period
+    from ..report import Thresholds
+    from ..store_report import journal_prompt_set, load_report
+
+    period = resolve_period(week=week, since=since, until=until, last=last)
+    assert period is not None
+    settings = load_config().report
+    thresholds = Thresholds(low_mean=settings.low_mean, falling_sessions=settings.falling_sessions)
+    with _open(db) as journal:
+        ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
+        result = load_report(journal, ps, period, client=client, thresholds=thresholds, notes=notes)
+    _show(result, fmt)
+
+
+@app.command()
+def demo(
+    fmt: FormatOption = ReportFormat.rich,
+    db: Annotated[
+        Optional[Path],
+        typer.Option("--db", dir_okay=False, help="Sample journal to use [default: demo.db beside your journal]."),
+    ] = None,
+) -> None:
+    """See what the weekly review looks like, on a sample journal of invented sessions.
+
+    The first time, fills a separate file with about four months of made-up sessions; then
+    shows its review of the last week. Your own journal is never opened.
+
+        alliance demo --format markdown
+    """
+    from ..demo import run_demo
+
+    result = run_demo(db)
+    if result.made:
+        _say(f"Filled a sample journal with {result.made} invented sessions.")
+    _say(f"This is a sample ({result.path}); `alliance report` reviews your own journal.")
+    _show(result.report, fmt)

@@ -1,0 +1,56 @@
+"""`alliance demo`: the weekly review of a sample journal, so a newcomer sees it before logging.
+
+The sample lives in its own file (demo.db beside the journal, or the --db given to demo)
+and is filled once by `sample.generate`, the generator the benchmarks use, ending today.
+A file that already holds sessions is only read, never added to, and the real journal
+(the default path, or ALLIANCE_DB) is refused outright, so the demo cannot touch it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+from .paths import bundled_prompts_path, resolve_db_path, user_data_dir
+
+if TYPE_CHECKING:
+    from .report import Report
+
+DEMO_NAME = "demo.db"
+DEMO_SESSIONS = 800  # about four months of a full caseload
+
+
+@dataclass
+class Demo:
+    path: Path
+    made: int  # sessions written now (0 when the sample was already there)
+    report: Report
+
+
+def demo_path(flag: Path | None) -> Path:
+    path = flag.expanduser() if flag is not None else user_data_dir() / DEMO_NAME
+    if path.resolve() == resolve_db_path(None).resolve():
+        raise InputError(f"{path} is your journal; the demo only uses a separate sample file (try another --db).")
+    return path
+
+
+def run_demo(flag: Path | None = None, *, today: date | None = None) -> Demo:
+    """Fill the sample journal if it is new or empty, and review its last seven days."""
+    from .periods import Period
+    from .prompts import load_prompt_set
+    from .sample import generate
+    from .store import open_journal
+    from .store_report import last_session_date, load_report
+
+    path = demo_path(flag)
+    ps = load_prompt_set(bundled_prompts_path())
+    made = 0
+    with open_journal(path, create=True) as journal:
+        if last_session_date(journal) is None:
+            made = journal.save_sessions(generate(ps, sessions=DEMO_SESSIONS, end=today or date.today()))
+        end = last_session_date(journal) or today or date.today()
+        report = load_report(journal, ps, Period(end - timedelta(days=6), end))
+    return Demo(path, made, report)
