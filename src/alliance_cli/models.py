@@ -8,6 +8,7 @@ cross-field rules (unique ids, `when:` pointing at an earlier prompt, min <= max
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -134,7 +135,15 @@ class PromptSet(Strict):
     prompts: list[Prompt]
 
     def prompt(self, prompt_id: str) -> Prompt | None:
-        return next((p for p in self.prompts if p.id == prompt_id), None)
+        return self._by_id.get(prompt_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Prompt]:
+        # Looked up for every answer of every imported row: a dict, built once, not a scan.
+        by_id: dict[str, Prompt] = {}
+        for p in self.prompts:
+            by_id.setdefault(p.id, p)
+        return by_id
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in (*self.principles, *self.practices) if a.id == area_id), None)

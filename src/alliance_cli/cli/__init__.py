@@ -160,3 +160,4 @@ from . import review as _review  # noqa: E402,F401
 from . import sessions as _sessions  # noqa: E402,F401
 from . import care as _care  # noqa: E402,F401
 from . import privacy as _privacy  # noqa: E402,F401
+from . import exchange as _exchange  # noqa: E402,F401

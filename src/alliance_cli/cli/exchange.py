@@ -1,0 +1,129 @@
+"""Commands that move data out of the journal and back in: export, import."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import ClientOption, DbOption, PromptsOption, _open, _prompt_set, _say, app
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class ImportFormat(StrEnum):
+    auto = "auto"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class Shape(StrEnum):
+    long = "long"
+    wide = "wide"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json (one array) or jsonl.")] = (
+        ExportFormat.csv
+    ),
+    shape: Annotated[
+        Shape, typer.Option("--shape", help="long: a row per answer; wide: a row per session.")
+    ] = Shape.long,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="Write to this file instead of stdout.")
+    ] = None,
+    since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
+    week: Annotated[Optional[str], typer.Option(help="One ISO week, e.g. 2026-W47.")] = None,
+    last: Annotated[Optional[str], typer.Option(help="The last days or weeks, e.g. 30d or 4w.")] = None,
+    client: ClientOption = None,
+    prompt: Annotated[
+        Optional[list[str]], typer.Option("--prompt", "-p", help="Only this prompt id (repeatable).")
+    ] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="No spreadsheet-safety quote before =, +, -, @.")] = False,
+    db: DbOption = None,
+    prompts: PromptsOption = None,
+) -> None:
+    """Export your journal as CSV or JSON for a spreadsheet or a script.
+
+        alliance export --since 2026-01-01 -o journal.csv
+
+    Long shape columns: session_id, uuid, date, client, session_number, modality,
+    prompt_id, principle, kind, value. Wide shape: the session columns, then one column per
+    prompt id. Everything unless you give a period or a client.
+    """
+    from ..errors import Interrupted
+    from ..export import export_journal, output_stream
+    from ..periods import resolve_period
+    from ..store_exchange import ExportQuery
+
+    period = resolve_period(week=week, since=since, until=until, last=last, default_days=None)
+    query = ExportQuery(
+        client=client,
+        since=period.start if period else None,
+        until=period.end if period else None,
+        prompt_ids=tuple(prompt or ()),
+    )
+    ps, _ = _prompt_set(prompts)
+    try:
+        with _open(db) as journal, output_stream(output) as out:
+            count = export_journal(journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw)
+    except KeyboardInterrupt:
+        raise Interrupted("Stopped; no file was written." if output else "Stopped.") from None
+    if output is not None and str(output) != "-":
+        what = "answer" if shape is Shape.long else "session"
+        _say(f"Wrote {count} {what}{'' if count == 1 else 's'} to {output}.")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A file `alliance export` wrote ('-' reads stdin).", allow_dash=True)],
+    fmt: Annotated[ImportFormat, typer.Option("--format", "-f", help="auto, csv, json or jsonl.")] = (
+        ImportFormat.auto
+    ),
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Where a session differs from the journal's, take the file's version.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and say what would change.")] = False,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="The file was exported with --raw: take every leading ' as text.")
+    ] = False,
+    db: DbOption = None,
+    prompts: PromptsOption = None,
+) -> None:
+    """Import sessions from an export: another machine's journal, or a backup.
+
+        alliance import journal.csv --dry-run
+
+    Every row is checked first; if any row has a problem, nothing is imported. Sessions
+    already in the journal are recognised by their uuid and skipped.
+    """
+    import sys
+
+    from ..importer import import_file, summary_lines
+    from ..paths import resolve_db_path
+    from ..render_exchange import progress_for
+
+    ps, _ = _prompt_set(prompts)
+    size = file.stat().st_size if str(file) != "-" and file.is_file() else None
+    with progress_for(size, terminal=sys.stderr.isatty()) as on_progress:
+        outcome = import_file(
+            resolve_db_path(db),
+            ps,
+            file,
+            fmt=None if fmt is ImportFormat.auto else fmt.value,
+            replace=replace,
+            dry_run=dry_run,
+            raw=raw,
+            on_progress=on_progress,
+        )
+    for line in summary_lines(outcome, "stdin" if str(file) == "-" else str(file)):
+        _say(line)

@@ -1,0 +1,326 @@
+"""`alliance import`: what it keeps, what it skips, and refusing bad files whole."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import date
+from io import StringIO
+
+import pytest
+from rich.console import Console
+
+from exchange_support import BASIC, bundled, count, fill, run_bytes
+
+LONG_HEADER = "session_id,uuid,date,client,session_number,modality,prompt_id,principle,kind,value"
+
+
+@pytest.fixture
+def source(tmp_path):
+    """A journal with three sessions, and its long CSV export."""
+    db = tmp_path / "source" / "journal.db"
+    fill(
+        db,
+        bundled(),
+        [
+            ("C-1", date(2026, 11, 2), "in person", {**BASIC, "went_well": '=We, "named" it\nthen 😀'}),
+            ("C-2", date(2026, 11, 3), "video", BASIC),
+            ("C-1", date(2026, 11, 9), "phone", {**BASIC, "rupture": True, "repaired": "partly"}),
+        ],
+        delete=[],
+    )
+    out = tmp_path / "export.csv"
+    assert run_bytes("export", "-o", str(out), db=db)[0] == 0
+    return db, out
+
+
+def sessions(db):
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT id, uuid, client, date, modality FROM sessions ORDER BY id").fetchall()
+
+
+def test_import_into_a_fresh_journal_keeps_ids_uuids_and_fields(source, db_path):
+    db, file = source
+    code, out, err = run_bytes("import", str(file), db=db_path)
+    assert code == 0, err
+    assert out == b""
+    assert "Added 3 sessions" in err and "(20 answers)" in err
+    assert sessions(db_path) == sessions(db)
+    assert db_path.stat().st_mode & 0o777 == 0o600
+    assert run_bytes("export", db=db_path)[1] == file.read_bytes()
+
+
+def test_importing_the_same_file_twice_adds_nothing(source, db_path):
+    _, file = source
+    assert run_bytes("import", str(file), db=db_path)[0] == 0
+    code, _, err = run_bytes("import", str(file), db=db_path)
+    assert code == 0
+    assert "Added 0 sessions" in err and "3 sessions were already in the journal" in err
+    assert count(db_path) == 3 and count(db_path, "answers") == 20
+
+
+def test_into_a_journal_with_sessions_new_ones_get_new_ids(source, db_path):
+    _, file = source
+    fill(db_path, bundled(), [("C-9", date(2026, 10, 1), "video", BASIC)])
+    code, _, err = run_bytes("import", str(file), db=db_path)
+    assert code == 0, err
+    assert [row[0] for row in sessions(db_path)] == [1, 2, 3, 4]
+    assert count(db_path, "answers") == 26
+
+
+def edit(file, change):
+    table = list(csv.reader(io.StringIO(file.read_text(encoding="utf-8"), newline="")))
+    change(table)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(table)
+    file.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def test_a_session_that_differs_is_a_conflict_left_alone_unless_replace(source, db_path):
+    _, file = source
+    assert run_bytes("import", str(file), db=db_path)[0] == 0
+
+    def lower_empathy(table):
+        row = next(r for r in table[1:] if r[6] == "empathy" and r[2] == "2026-11-03")
+        row[9] = "3"
+
+    edit(file, lower_empathy)
+    code, _, err = run_bytes("import", str(file), db=db_path)
+    assert code == 0
+    assert "1 session in the file differs from the journal's and was left as it is" in err
+    assert "session 2 · C-2 · 2026-11-03" in err
+    assert "--replace" in err
+    with sqlite3.connect(db_path) as conn:
+        query = "SELECT value_num FROM answers WHERE session_id = 2 AND prompt_id = 'empathy'"
+        assert conn.execute(query).fetchone()[0] == 7
+        code, _, err = run_bytes("import", str(file), "--replace", db=db_path)
+        assert code == 0 and "Replaced 1 session" in err
+        assert conn.execute(query).fetchone()[0] == 3
+        assert conn.execute("SELECT edited_at IS NOT NULL FROM sessions WHERE id = 2").fetchone()[0] == 1
+    assert count(db_path) == 3
+
+
+def test_dry_run_reports_and_changes_nothing(source, db_path):
+    _, file = source
+    code, _, err = run_bytes("import", str(file), "--dry-run", db=db_path)
+    assert code == 0
+    assert "Would add 3 sessions" in err and "Dry run: nothing was changed." in err
+    assert not db_path.exists()
+    fill(db_path, bundled(), [])
+    assert run_bytes("import", str(file), "--dry-run", db=db_path)[0] == 0
+    assert count(db_path) == 0
+
+
+def test_stdin_and_every_export_format_are_read(source, tmp_path):
+    db, _ = source
+    for fmt in ("csv", "json", "jsonl"):
+        for shape in ("long", "wide"):
+            exported = run_bytes("export", "-f", fmt, "--shape", shape, db=db)[1]
+            target = tmp_path / f"{fmt}-{shape}.db"
+            code, _, err = run_bytes("import", "-", db=target, input=exported)
+            assert code == 0, (fmt, shape, err)
+            assert run_bytes("export", "-f", fmt, "--shape", shape, db=target)[1] == exported, (fmt, shape)
+
+
+def test_format_is_detected_without_an_extension_or_given(source, tmp_path, db_path):
+    db, _ = source
+    file = tmp_path / "backup"
+    file.write_bytes(run_bytes("export", "-f", "json", db=db)[1])
+    assert run_bytes("import", str(file), db=db_path)[0] == 0
+    assert count(db_path) == 3
+    other = tmp_path / "other.db"
+    code, _, err = run_bytes("import", str(file), "--format", "csv", db=other)
+    assert code == 1 and "column" in err
+
+
+def test_spreadsheet_quote_is_undone_on_import_unless_raw(tmp_path, db_path):
+    src = tmp_path / "src.db"
+    fill(src, bundled(), [("C-1", date(2026, 11, 2), "video", {**BASIC, "went_well": "'=x"})])
+    escaped = run_bytes("export", db=src)[1]
+    assert b"''=x" in escaped
+    assert run_bytes("import", "-", db=db_path, input=escaped)[0] == 0
+    raw = run_bytes("export", "--raw", db=src)[1]
+    other = tmp_path / "raw.db"
+    assert run_bytes("import", "-", "--raw", db=other, input=raw)[0] == 0
+    for target in (db_path, other):
+        with sqlite3.connect(target) as conn:
+            text = conn.execute("SELECT value_text FROM answers WHERE prompt_id = 'went_well'").fetchone()[0]
+        assert text == "'=x"
+
+
+def test_a_file_saved_by_a_spreadsheet_with_a_byte_order_mark_is_read(source, db_path):
+    _, file = source
+    file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
+    code, _, err = run_bytes("import", str(file), db=db_path)
+    assert code == 0, err
+    assert count(db_path) == 3
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(source, db_path):
+    _, file = source
+    _, _, err = run_bytes("import", str(file), db=db_path)
+    assert err.splitlines() == ["Added 3 sessions from " + str(file) + " (20 answers)."]
+
+
+def test_progress_bar_draws_on_a_terminal():
+    from alliance_cli.render_exchange import import_progress
+
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=True, width=80, color_system=None)
+    with import_progress(1000, console=console) as update:
+        update(500)
+    assert "Checking and importing" in buffer.getvalue()
+
+
+# -- bad files: a clear message with the row, exit 1, nothing written --------------------
+
+
+def refused(args, db_path, *expected):
+    code, out, err = run_bytes("import", *args, db=db_path)
+    assert code == 1, err
+    assert out == b""
+    for text in expected:
+        assert text in err, err
+    assert "Traceback" not in err
+    return err
+
+
+def test_wrong_columns_are_refused_before_anything_is_written(source, db_path):
+    _, file = source
+    edit(file, lambda t: t[0].__setitem__(1, "uid"))
+    refused([str(file)], db_path, "the 'uuid' column is missing", "'uid' is not a column", "Nothing was imported")
+    assert not db_path.exists()
+
+
+def test_wide_file_with_a_column_that_is_not_a_prompt_is_refused(source, db_path, tmp_path):
+    db, _ = source
+    wide = run_bytes("export", "--shape", "wide", db=db)[1].decode()
+    file = tmp_path / "wide.csv"
+    file.write_text(wide.replace(",went_well,", ",went_wel,", 1), newline="")
+    refused([str(file)], db_path, "the column 'went_wel' is not a prompt")
+    assert not db_path.exists()
+
+
+def test_impossible_date_unknown_prompt_and_out_of_range_rating_are_listed_with_their_rows(source, db_path):
+    _, file = source
+
+    def spoil(table):
+        for row in table[1:]:
+            if row[1] == table[1][1]:  # every row of the first session (rows 2 to 8)
+                row[2] = "2026-02-30"
+        table[10][6] = "empathyy"  # row 11
+        table[16][9] = "99"  # row 17
+
+    edit(file, spoil)
+    table = list(csv.reader(io.StringIO(file.read_text(), newline="")))
+    assert table[16][6] in ("empathy", "respect", "genuineness", "positive_regard", "active_listening")
+    err = refused(
+        [str(file)],
+        db_path,
+        "row 2: date: '2026-02-30' is not a date",
+        "row 11: prompt_id: 'empathyy' is not a prompt in this prompt set",
+        f"row 17: {table[16][6]}: expected a whole number from 0 to 10",
+        "Nothing was imported from",
+    )
+    assert not db_path.exists()
+    assert not any("99" in line for line in err.splitlines()[:-1])  # the value itself is never echoed
+
+
+def test_answer_text_never_appears_in_a_message(tmp_path, db_path):
+    file = tmp_path / "bad.csv"
+    file.write_text(
+        LONG_HEADER + "\r\n"
+        "1,8b53e1b4-28d3-4bf6-9227-759b4060b731,2026-11-02,C-1,1,video,empathy,empathy,rating,my client Jane\r\n",
+        newline="",
+    )
+    err = refused([str(file)], db_path, "row 2: empathy: expected a whole number from 0 to 10")
+    assert "Jane" not in err
+
+
+def test_a_problem_late_in_the_file_rolls_back_the_whole_import(source, db_path):
+    _, file = source
+    fill(db_path, bundled(), [("C-9", date(2026, 10, 1), "video", BASIC)])
+    before = (count(db_path), count(db_path, "answers"), count(db_path, "prompt_sets"))
+    edit(file, lambda t: [row.__setitem__(3, "Jane Doe") for row in t[1:] if row[1] == t[-1][1]])
+    refused([str(file)], db_path, "client: 'Jane Doe' looks like a personal name")
+    assert (count(db_path), count(db_path, "answers"), count(db_path, "prompt_sets")) == before
+
+
+def test_a_refused_import_into_a_new_journal_leaves_no_journal(source, db_path):
+    _, file = source
+    edit(file, lambda t: [row.__setitem__(5, "carrier pigeon") for row in t[1:] if row[1] == t[-1][1]])
+    refused([str(file)], db_path, "modality: 'carrier pigeon' is not a modality")
+    assert not db_path.exists()
+    assert list(db_path.parent.glob("journal.db*")) == []
+
+
+def test_truncated_json_is_refused_with_where_it_stops(source, db_path, tmp_path):
+    db, _ = source
+    text = run_bytes("export", "-f", "json", db=db)[1]
+    file = tmp_path / "cut.json"
+    file.write_bytes(text[: len(text) // 2])
+    refused([str(file)], db_path, "cut.json: line ", "may be cut short")
+    assert not db_path.exists()
+    file.write_bytes(text.rstrip()[:-1])  # the closing bracket is missing
+    refused([str(file)], db_path, "the array is closed", "may be cut short")
+    assert not db_path.exists()
+
+
+def test_bad_jsonl_line_and_wrong_keys_are_refused(source, db_path, tmp_path):
+    db, _ = source
+    lines = run_bytes("export", "-f", "jsonl", db=db)[1].decode().splitlines()
+    file = tmp_path / "bad.jsonl"
+    file.write_text("\n".join([*lines[:3], lines[3][:-5], *lines[4:]]) + "\n")
+    refused([str(file)], db_path, "line 4: not valid JSON")
+    item = json.loads(lines[5])
+    item["colour"] = "blue"
+    del item["client"]
+    file.write_text("\n".join([*lines[:5], json.dumps(item), *lines[6:]]) + "\n")
+    refused([str(file)], db_path, "line 6: client: missing.", "line 6: colour: not a key")
+    assert not db_path.exists()
+
+
+def test_rows_with_the_wrong_number_of_cells_and_scattered_sessions_are_refused(source, db_path):
+    _, file = source
+
+    def spoil(table):
+        table[3] = table[3][:-2]
+        table.append(table[1][:])  # the first session comes back after the others
+
+    edit(file, spoil)
+    refused(
+        [str(file)],
+        db_path,
+        "row 4: has 8 cells but the header has 10",
+        "row 22: uuid: this session is already in the file at row 2",
+    )
+
+
+def test_not_utf8_empty_and_missing_files_are_refused(tmp_path, db_path):
+    file = tmp_path / "latin1.csv"
+    file.write_bytes((LONG_HEADER + "\r\n1,x,2026-11-02,C-1,1,video,went_well,,text,caf\xe9\r\n").encode("latin-1"))
+    refused([str(file)], db_path, "not UTF-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    refused([str(empty)], db_path, "the file is empty")
+    refused([str(tmp_path / "nowhere.csv")], db_path, "file not found")
+    assert not db_path.exists()
+
+
+def test_imported_reflections_are_found_by_search_and_replaced_ones_are_reindexed(source, db_path):
+    _, file = source
+    assert run_bytes("import", str(file), db=db_path)[0] == 0
+    code, out, _ = run_bytes("search", "named", "--format", "json", db=db_path)
+    assert code == 0
+    assert [hit["date"] for hit in json.loads(out)] == ["2026-11-02"]
+
+    def reword(table):
+        row = next(r for r in table[1:] if r[6] == "went_well")
+        row[9] = "We paused, then laughed."
+
+    edit(file, reword)
+    assert run_bytes("import", str(file), "--replace", db=db_path)[0] == 0
+    assert json.loads(run_bytes("search", "named", "--format", "json", db=db_path)[1]) == []
+    assert len(json.loads(run_bytes("search", "laughed", "--format", "json", db=db_path)[1])) == 1
