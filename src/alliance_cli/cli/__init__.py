@@ -157,7 +157,7 @@ def main() -> NoReturn:
 # The commands, one module an area; importing registers them on `app`.
 from . import journal as _journal  # noqa: E402,F401,I001
 from . import review as _review  # noqa: E402,F401
+from . import exchange as _exchange  # noqa: E402,F401
 from . import sessions as _sessions  # noqa: E402,F401
 from . import care as _care  # noqa: E402,F401
 from . import privacy as _privacy  # noqa: E402,F401
-from . import exchange as _exchange  # noqa: E402,F401
