@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from alliance_cli.export import RISKY_FIRST, escape_cell, unescape_cell
+from conftest import FULL_ANSWERS, set_flags
 from exchange_support import BASIC, TRICKY_PROMPTS, bundled, fill, run_bytes
 
 LONG_HEADER = "session_id,uuid,date,client,session_number,modality,prompt_id,principle,kind,value"
@@ -283,3 +284,32 @@ def test_answers_to_prompts_of_an_older_prompt_set_are_exported_after_the_curren
     ]
     code, out, _ = run_bytes("export", "--prompts", str(prompts), "--shape", "wide", db=db_path)
     assert rows(out.decode())[0][-1] == "old_q"
+
+
+def test_export_names_answers_that_could_identify_a_client(run):
+    risky = "Her email is ann@example.com, call 555-123-4567"
+    flags = ["--set", f"went_well={risky}", "--set", "do_differently=Slow down."]
+    assert run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS), *flags).exit_code == 0
+    assert run("log", "-c", "C-2", "-d", "2026-11-03", *set_flags(FULL_ANSWERS)).exit_code == 0
+    plain = run("export", "--format", "jsonl")
+    assert plain.exit_code == 0
+    assert risky in plain.stdout  # without --redact the data is exported as it is
+    assert plain.stderr.strip() == (
+        "Privacy check: 1 answer (session 1) may hold details that could identify a client; "
+        "`alliance show ID` to look, `--redact` to export them as [redacted]."
+    )
+    assert "ann@example.com" not in plain.stderr
+
+
+def test_export_redact_replaces_what_was_found(run):
+    risky = "Her email is ann@example.com, call 555-123-4567"
+    assert (
+        run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS), "--set", f"went_well={risky}").exit_code
+        == 0
+    )
+    for shape in ("long", "wide"):
+        result = run("export", "--shape", shape, "--format", "csv", "--redact")
+        assert result.exit_code == 0
+        assert "Her email is [redacted], call [redacted]" in result.stdout
+        assert "ann@example.com" not in result.stdout and "555-123" not in result.stdout
+        assert "replaced what could identify a client with [redacted] in 1 answer (session 1)" in result.stderr

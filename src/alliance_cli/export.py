@@ -142,6 +142,53 @@ def _escaped_cell(rows: Iterable[Sequence[Any]], i: int) -> Iterator[Sequence[An
             yield row
 
 
+class PrivacyCheck:
+    """The privacy guard over an export's free-text cells: counts what may identify a client
+    (by session and prompt, never the text) and, with `redact`, replaces it with [redacted]."""
+
+    def __init__(self, watchlist: Any = None, *, redact: bool = False) -> None:
+        self.watchlist = watchlist
+        self.redact = redact
+        self.flagged: dict[int, set[str]] = {}  # session id -> prompt ids
+
+    def rows(self, rows: Iterable[Sequence[Any]], text_cells: Any, prompt_of: Any) -> Iterator[Sequence[Any]]:
+        """Pass `rows` through; `text_cells(row)` gives the indexes of free-text cells,
+        `prompt_of(row, i)` the prompt id of cell i."""
+        from .privacy import find_identifiers, redact
+
+        for row in rows:
+            cells = text_cells(row)
+            if not cells:
+                yield row
+                continue
+            changed = None
+            for i in cells:
+                value = row[i]
+                if value.__class__ is not str or not find_identifiers(value, self.watchlist):
+                    continue
+                self.flagged.setdefault(row[0], set()).add(prompt_of(row, i))
+                if self.redact:
+                    changed = changed or list(row)
+                    changed[i] = redact(value, self.watchlist)
+            yield row if changed is None else tuple(changed)
+
+    def summary(self) -> str | None:
+        """One line for stderr: how many answers in which sessions; never what was found."""
+        if not self.flagged:
+            return None
+        answers = sum(len(p) for p in self.flagged.values())
+        ids = sorted(self.flagged)
+        where = ("session " if len(ids) == 1 else "sessions ") + ", ".join(str(i) for i in ids[:10])
+        where += ", ..." if len(ids) > 10 else ""
+        what = f"{answers} answer{'s' if answers != 1 else ''}"
+        if self.redact:
+            return f"Privacy check: replaced what could identify a client with [redacted] in {what} ({where})."
+        return (
+            f"Privacy check: {what} ({where}) may hold details that could identify a client; "
+            "`alliance show ID` to look, `--redact` to export them as [redacted]."
+        )
+
+
 def export_journal(
     journal: Journal,
     ps: PromptSet,
@@ -151,6 +198,7 @@ def export_journal(
     fmt: str = "csv",
     shape: str = "long",
     raw: bool = False,
+    privacy: PrivacyCheck | None = None,
 ) -> int:
     """Write the journal's answers (long) or sessions (wide) to `out`; return the rows written."""
     from .store_exchange import ExportPrompt, export_prompts, long_rows, wide_rows
@@ -175,7 +223,25 @@ def export_journal(
         answer_cells = frozenset(range(len(SESSION_COLUMNS), len(columns)))
     escape = answer_cells if fmt == "csv" and not raw else ()
     with stream as rows:
+        if privacy is not None:
+            rows = _checked(rows, privacy, ps, shape, columns)
         return write_rows(rows, columns, fmt, out, escape=escape)
+
+
+def _checked(
+    rows: Iterable[Sequence[Any]], privacy: PrivacyCheck, ps: PromptSet, shape: str, columns: Sequence[str]
+) -> Iterator[Sequence[Any]]:
+    if shape == "long":
+        kind_at, value_at, prompt_at = (
+            LONG_COLUMNS.index("kind"),
+            len(LONG_COLUMNS) - 1,
+            LONG_COLUMNS.index("prompt_id"),
+        )
+        text = (value_at,)
+        return privacy.rows(rows, lambda row: text if row[kind_at] == "text" else (), lambda row, i: row[prompt_at])
+    kinds = {p.id: p.kind for p in ps.prompts}
+    cells = tuple(i for i, name in enumerate(columns) if i >= len(SESSION_COLUMNS) and kinds.get(name) == "text")
+    return privacy.rows(rows, lambda row: cells, lambda row, i: columns[i])
 
 
 @contextmanager

@@ -135,6 +135,10 @@ def _phone_ok(m: re.Match[str]) -> bool:
 
 _DIGIT = re.compile(r"\d")
 _OLD_HINT = re.compile(r"\d|ninet|hundred", re.IGNORECASE)
+_URL_HINT = re.compile(rf"://|www\.|\.(?:{_TLDS})\b", re.IGNORECASE)
+# Every pattern above needs one of these (an '@', a digit, a link's shape, a spelt-out old
+# age): one search rules out most reflections at once.
+_ANY_HINT = re.compile(rf"[@\d]|ninet|hundred|://|www\.|\.(?:{_TLDS})\b", re.IGNORECASE)
 
 
 def _has_digit(text: str) -> bool:
@@ -145,7 +149,7 @@ def _has_digit(text: str) -> bool:
 # pre-check, since most reflections hold no digit and no '@' at all.
 _PATTERNS: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool] | None, Callable[[str], bool]]] = [
     ("email", _EMAIL, None, lambda text: "@" in text),
-    ("url", _URL, None, lambda text: "." in text),
+    ("url", _URL, None, lambda text: _URL_HINT.search(text) is not None),
     ("ssn", _SSN, None, _has_digit),
     ("phone", _PHONE, _phone_ok, _has_digit),
     ("date", _DATE, _date_ok, _has_digit),
@@ -156,7 +160,8 @@ _TRAILING = ".,;:!?)]}'\""
 
 
 def _candidates(text: str, watchlist: Watchlist | None) -> Iterator[Finding]:
-    for kind, pattern, accept, worth_trying in _PATTERNS:
+    patterns = _PATTERNS if _ANY_HINT.search(text) else []
+    for kind, pattern, accept, worth_trying in patterns:
         if not worth_trying(text):
             continue
         for m in pattern.finditer(text):
@@ -175,6 +180,8 @@ def _candidates(text: str, watchlist: Watchlist | None) -> Iterator[Finding]:
 
 def find_identifiers(text: str, watchlist: Watchlist | None = None) -> list[Finding]:
     """Everything in `text` that could identify someone, in reading order, without overlaps."""
+    if not (watchlist is not None and len(watchlist)) and _ANY_HINT.search(text) is None:
+        return []  # the common case, kept cheap: export checks every text in the journal
     order = list(KINDS)
     chosen: list[Finding] = []
     for finding in sorted(_candidates(text, watchlist), key=lambda f: (order.index(f.kind), f.start)):

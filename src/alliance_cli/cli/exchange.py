@@ -49,6 +49,9 @@ def export(
         Optional[list[str]], typer.Option("--prompt", "-p", help="Only this prompt id (repeatable).")
     ] = None,
     raw: Annotated[bool, typer.Option("--raw", help="No spreadsheet-safety quote before =, +, -, @.")] = False,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Replace what could identify a client in written answers with [redacted].")
+    ] = False,
     db: DbOption = None,
     prompts: PromptsOption = None,
 ) -> None:
@@ -58,12 +61,15 @@ def export(
 
     Long shape columns: session_id, uuid, date, client, session_number, modality,
     prompt_id, principle, kind, value. Wide shape: the session columns, then one column per
-    prompt id. Everything unless you give a period or a client.
+    prompt id. Everything unless you give a period or a client. Written answers go through
+    the privacy check: what may identify a client is named on stderr, or replaced with
+    [redacted] with --redact.
     """
     from ..errors import Interrupted
-    from ..export import export_journal, output_stream
+    from ..export import PrivacyCheck, export_journal, output_stream
     from ..periods import resolve_period
     from ..store_exchange import ExportQuery
+    from ..watchlist import load_watchlist
 
     period = resolve_period(week=week, since=since, until=until, last=last, default_days=None)
     query = ExportQuery(
@@ -73,11 +79,16 @@ def export(
         prompt_ids=tuple(prompt or ()),
     )
     ps, _ = _prompt_set(prompts)
+    privacy = PrivacyCheck(load_watchlist(), redact=redact)
     try:
         with _open(db) as journal, output_stream(output) as out:
-            count = export_journal(journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw)
+            count = export_journal(
+                journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw, privacy=privacy
+            )
     except KeyboardInterrupt:
         raise Interrupted("Stopped; no file was written." if output else "Stopped.") from None
+    if (found := privacy.summary()) is not None:
+        _say(found)
     if output is not None and str(output) != "-":
         what = "answer" if shape is Shape.long else "session"
         _say(f"Wrote {count} {what}{'' if count == 1 else 's'} to {output}.")
