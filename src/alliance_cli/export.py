@@ -151,26 +151,41 @@ class PrivacyCheck:
         self.redact = redact
         self.flagged: dict[int, set[str]] = {}  # session id -> prompt ids
 
-    def rows(self, rows: Iterable[Sequence[Any]], text_cells: Any, prompt_of: Any) -> Iterator[Sequence[Any]]:
-        """Pass `rows` through; `text_cells(row)` gives the indexes of free-text cells,
-        `prompt_of(row, i)` the prompt id of cell i."""
-        from .privacy import find_identifiers, redact
-
+    def long_rows(self, rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+        """Long shape: the value cell of rows whose kind is text (the hot path: 400,000 rows
+        for ten years, so the common case is one comparison)."""
+        kind_at, value_at, prompt_at = (
+            LONG_COLUMNS.index("kind"),
+            len(LONG_COLUMNS) - 1,
+            LONG_COLUMNS.index("prompt_id"),
+        )
         for row in rows:
-            cells = text_cells(row)
-            if not cells:
+            if row[kind_at] != "text":
                 yield row
                 continue
-            changed = None
-            for i in cells:
-                value = row[i]
-                if value.__class__ is not str or not find_identifiers(value, self.watchlist):
-                    continue
-                self.flagged.setdefault(row[0], set()).add(prompt_of(row, i))
-                if self.redact:
-                    changed = changed or list(row)
-                    changed[i] = redact(value, self.watchlist)
-            yield row if changed is None else tuple(changed)
+            yield self._checked(row, (value_at,), lambda i, row=row: row[prompt_at])
+
+    def wide_rows(
+        self, rows: Iterable[Sequence[Any]], columns: Sequence[str], text_ids: set[str]
+    ) -> Iterator[Sequence[Any]]:
+        """Wide shape: the columns of free-text prompts."""
+        cells = tuple(i for i, name in enumerate(columns) if i >= len(SESSION_COLUMNS) and name in text_ids)
+        for row in rows:
+            yield self._checked(row, cells, lambda i: columns[i])
+
+    def _checked(self, row: Sequence[Any], cells: Sequence[int], prompt_of: Any) -> Sequence[Any]:
+        from .privacy import find_identifiers, redact
+
+        changed = None
+        for i in cells:
+            value = row[i]
+            if value.__class__ is not str or not find_identifiers(value, self.watchlist):
+                continue
+            self.flagged.setdefault(row[0], set()).add(prompt_of(i))
+            if self.redact:
+                changed = changed or list(row)
+                changed[i] = redact(value, self.watchlist)
+        return row if changed is None else tuple(changed)
 
     def summary(self) -> str | None:
         """One line for stderr: how many answers in which sessions; never what was found."""
@@ -223,25 +238,11 @@ def export_journal(
         answer_cells = frozenset(range(len(SESSION_COLUMNS), len(columns)))
     escape = answer_cells if fmt == "csv" and not raw else ()
     with stream as rows:
-        if privacy is not None:
-            rows = _checked(rows, privacy, ps, shape, columns)
+        if privacy is not None and shape == "long":
+            rows = privacy.long_rows(rows)
+        elif privacy is not None:
+            rows = privacy.wide_rows(rows, columns, {p.id for p in ps.prompts if p.kind == "text"})
         return write_rows(rows, columns, fmt, out, escape=escape)
-
-
-def _checked(
-    rows: Iterable[Sequence[Any]], privacy: PrivacyCheck, ps: PromptSet, shape: str, columns: Sequence[str]
-) -> Iterator[Sequence[Any]]:
-    if shape == "long":
-        kind_at, value_at, prompt_at = (
-            LONG_COLUMNS.index("kind"),
-            len(LONG_COLUMNS) - 1,
-            LONG_COLUMNS.index("prompt_id"),
-        )
-        text = (value_at,)
-        return privacy.rows(rows, lambda row: text if row[kind_at] == "text" else (), lambda row, i: row[prompt_at])
-    kinds = {p.id: p.kind for p in ps.prompts}
-    cells = tuple(i for i, name in enumerate(columns) if i >= len(SESSION_COLUMNS) and kinds.get(name) == "text")
-    return privacy.rows(rows, lambda row: cells, lambda row, i: columns[i])
 
 
 @contextmanager
