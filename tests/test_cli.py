@@ -129,3 +129,19 @@ def test_dependencies_point_one_way():
         if not rel.startswith(("cli/", "__main__")) and ("from .cli" in text or "from alliance_cli.cli" in text):
             offenders.append(f"{rel} imports cli")
     assert offenders == []
+
+
+def test_installed_command_runs_each_subcommand(alliance_exe, subprocess_env):
+    """The real entry point builds only the command it runs; every kind of command still works."""
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*alliance_exe, *args], capture_output=True, text=True, env=subprocess_env)
+
+    logged = cli("log", "-c", "C-1", *set_flags(FULL_ANSWERS))
+    assert logged.returncode == 0 and logged.stdout.strip() == "1", logged.stderr
+    assert json.loads(cli("list", "-f", "json").stdout)[0]["client"] == "C-1"
+    assert "empathy_moment" in cli("prompts", "show").stdout
+    assert "Usage: alliance report" in cli("report", "--help").stdout
+    typo = cli("lst")
+    assert typo.returncode == 2 and "No such command" in typo.stderr
+    assert "client-code" in cli("--help").stdout

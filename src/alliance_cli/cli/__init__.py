@@ -150,8 +150,26 @@ def _main(
 
 
 def main() -> NoReturn:
+    _keep_only_the_command_run(sys.argv[1:])
     app(prog_name="alliance")
     sys.exit(0)  # pragma: no cover - app() exits itself
+
+
+def _keep_only_the_command_run(args: list[str]) -> None:
+    """Typer turns every command's options into click objects on each run, about 12 ms for
+    all of alliance's commands; a run needs only the command it names. `alliance --help`,
+    a mistyped command and shell completion still see them all."""
+    if not args or args[0].startswith("-") or os.environ.get("_ALLIANCE_COMPLETE"):
+        return
+    commands = [c for c in app.registered_commands if _command_name(c) == args[0]]
+    groups = [g for g in app.registered_groups if g.name == args[0]]
+    if commands or groups:
+        app.registered_commands[:] = commands
+        app.registered_groups[:] = groups
+
+
+def _command_name(info: Any) -> str:
+    return info.name or info.callback.__name__.lower().replace("_", "-")
 
 
 # The commands, one module an area; importing registers them on `app`.
