@@ -15,7 +15,9 @@ TIMEOUT = 30
 
 
 def spawn(alliance_exe, subprocess_env, *args):
-    env = dict(subprocess_env, TERM="xterm", COLUMNS="100", LINES="40")
+    # pexpect is no terminal emulator: it never answers prompt_toolkit's cursor-position
+    # request, which a real terminal does at once; without this each question waits for it.
+    env = dict(subprocess_env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1")
     return pexpect.spawn(
         alliance_exe[0], [*alliance_exe[1:], "log", *args], env=env, encoding="utf-8", timeout=TIMEOUT,
         dimensions=(40, 100),
