@@ -6,6 +6,7 @@ The same rules serve the interactive log (one answer at a time), `--set` flags a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +172,28 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def to_columns(kind: str, value: Any) -> tuple[Any, Any]:
+    """A typed answer as the journal stores it: (value_num, value_text)."""
+    if kind == "yesno":
+        return (1 if value else 0), None
+    if kind in ("rating", "number"):
+        return value, None
+    if kind == "multi":
+        return None, json.dumps(list(value), ensure_ascii=False)
+    return None, str(value)
+
+
+def from_columns(kind: str, num: Any, text: Any) -> Any:
+    """The typed answer from the journal's (value_num, value_text)."""
+    if kind == "yesno":
+        return bool(num)
+    if kind in ("rating", "number"):
+        return num
+    if kind == "multi":
+        return json.loads(text)
+    return text
 
 
 def format_value(value: Any) -> str:

@@ -76,10 +76,22 @@ def run_log(
         default = default_modality if default_modality in MODALITIES else MODALITIES[0]
         state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
         on_change(state)
+    return _ask_prompts(ps, state, facts, on_change, **io)
+
+
+def _ask_prompts(
+    ps: PromptSet, state: LogState, facts: frozenset[str], on_change: Callable[[LogState], None], **io: Any
+) -> LogState:
+    """The prompts `state` has not asked yet, in order, each starting from the answer it holds
+    (an edit's saved answer; none in a new log). A prompt whose `when:` no longer holds loses
+    its answer."""
     for prompt in ps.prompts:
-        if prompt.id in state.asked or not applies(prompt, state.answers, facts):
+        if prompt.id in state.asked:
             continue
-        value = ask_prompt(prompt, **io)
+        if not applies(prompt, state.answers, facts):
+            state.answers.pop(prompt.id, None)
+            continue
+        value = ask_prompt(prompt, default=state.answers.get(prompt.id), **io)
         if value is None:
             state.answers.pop(prompt.id, None)
         else:
@@ -314,20 +326,7 @@ def run_edit(
         state.asked.append(ASKED_MODALITY)
         on_change(state)
     facts = history(state) if history is not None else frozenset()
-    for prompt in ps.prompts:
-        if prompt.id in state.asked:
-            continue
-        if not applies(prompt, state.answers, facts):
-            state.answers.pop(prompt.id, None)
-            continue
-        value = ask_prompt(prompt, default=state.answers.get(prompt.id), **io)
-        if value is None:
-            state.answers.pop(prompt.id, None)
-        else:
-            state.answers[prompt.id] = value
-        state.asked.append(prompt.id)
-        on_change(state)
-    return state
+    return _ask_prompts(ps, state, facts, on_change, **io)
 
 
 def ask_resume_edit(description: str, **io: Any) -> str:

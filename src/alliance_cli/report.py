@@ -12,11 +12,12 @@ an absent value is None (null in JSON), never 0.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .answers import from_columns
 
 if TYPE_CHECKING:
     from .models import Prompt, PromptSet
@@ -330,16 +331,6 @@ def _intention(r: dict[str, Any]) -> Intention:
     return Intention(session_id=r["session_id"], date=r["date"], client=r["client"], text=r["text"], next_session=nxt)
 
 
-def _typed(kind: str, num: Any, text: Any) -> Any:
-    if kind == "yesno":
-        return bool(num)
-    if kind in ("rating", "number"):
-        return num
-    if kind == "multi":
-        return json.loads(text)
-    return text
-
-
 def _practices(rows: ReportRows, ps: PromptSet) -> list[Practice]:
     counts: dict[str, list[int]] = {}
     prompts = {p.id: p for p in practice_prompts(ps)}
@@ -349,7 +340,7 @@ def _practices(rows: ReportRows, ps: PromptSet) -> list[Practice]:
             continue
         tally = counts.setdefault(prompt.id, [0, 0])
         tally[1] += r["n"]
-        if prompt.is_positive(_typed(r["kind"], r["value_num"], r["value_text"])):
+        if prompt.is_positive(from_columns(r["kind"], r["value_num"], r["value_text"])):
             tally[0] += r["n"]
     out = []
     for prompt in prompts.values():

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import migrations
+from .answers import from_columns, to_columns
 from .errors import JournalError
 
 BUSY_TIMEOUT_S = 15.0
@@ -290,7 +291,7 @@ class Journal:
         self.conn.executemany(
             "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
             [
-                (session_id, pid, session.kinds[pid], *_columns(session.kinds[pid], value))
+                (session_id, pid, session.kinds[pid], *to_columns(session.kinds[pid], value))
                 for pid, value in session.answers.items()
                 if value is not None
             ],
@@ -317,7 +318,7 @@ class Journal:
         if row is None:
             return None
         answers = {
-            a["prompt_id"]: _value(a["kind"], a["value_num"], a["value_text"])
+            a["prompt_id"]: from_columns(a["kind"], a["value_num"], a["value_text"])
             for a in self.conn.execute("SELECT * FROM answers WHERE session_id = ?", (session_id,))
         }
         snapshot = json.loads(row["snapshot"])
@@ -429,24 +430,3 @@ def _filters(client: str | None, since: date | None, until: date | None, alias: 
         clauses.append(f"{alias}.date <= ?")
         params.append(until.isoformat())
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _columns(kind: str, value: Any) -> tuple[Any, Any]:
-    """A typed answer as (value_num, value_text)."""
-    if kind == "yesno":
-        return (1 if value else 0), None
-    if kind in ("rating", "number"):
-        return value, None
-    if kind == "multi":
-        return None, json.dumps(list(value), ensure_ascii=False)
-    return None, str(value)
-
-
-def _value(kind: str, num: Any, text: Any) -> Any:
-    if kind == "yesno":
-        return bool(num)
-    if kind in ("rating", "number"):
-        return num
-    if kind == "multi":
-        return json.loads(text)
-    return text

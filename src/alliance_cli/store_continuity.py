@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .store import PRINCIPLE_IDS, _guarded, _value
+from .answers import from_columns
+from .store import PRINCIPLE_IDS, _guarded
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -138,7 +139,7 @@ def continuity(journal: Journal, client: str, day: date, *, before_id: int | Non
     if row is None:
         return result
     answers = {
-        a["prompt_id"]: _value(a["kind"], a["value_num"], a["value_text"])
+        a["prompt_id"]: from_columns(a["kind"], a["value_num"], a["value_text"])
         for a in conn.execute("SELECT * FROM answers WHERE session_id = ?", (row["id"],))
     }
     number = conn.execute("SELECT session_number FROM session_view WHERE id = ?", (row["id"],)).fetchone()[0]

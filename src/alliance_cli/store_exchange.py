@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .store import Journal, NewSession, _columns, _guarded, _value, describe_sqlite_error, now_iso
+from .answers import from_columns, to_columns
+from .store import Journal, NewSession, _guarded, describe_sqlite_error, now_iso
 
 _PROMPTS = "temp.exchange_prompts"
 _NUMBERS = "temp.exchange_numbers"
@@ -292,7 +293,11 @@ def _insert(conn: Any, item: IncomingSession, set_id: int, *, keep_id: bool) -> 
 def _insert_answers(conn: Any, session_id: int, s: NewSession) -> None:
     conn.executemany(
         f"INSERT INTO {_STAGED} (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
-        [(session_id, pid, s.kinds[pid], *_columns(s.kinds[pid], v)) for pid, v in s.answers.items() if v is not None],
+        [
+            (session_id, pid, s.kinds[pid], *to_columns(s.kinds[pid], v))
+            for pid, v in s.answers.items()
+            if v is not None
+        ],
     )
 
 
@@ -300,7 +305,7 @@ def _same(conn: Any, row: Any, s: NewSession) -> bool:
     if (row["client"], row["date"], row["modality"]) != (s.client, s.date.isoformat(), s.modality):
         return False
     stored = {
-        pid: _value(kind, num, text)
+        pid: from_columns(kind, num, text)
         for pid, kind, num, text in conn.execute(
             "SELECT prompt_id, kind, value_num, value_text FROM answers WHERE session_id = ?", (row["id"],)
         )

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .answers import to_columns
 from .errors import InputError, JournalError, NotFoundError
-from .store import PRINCIPLE_IDS, Journal, _columns, _filters, _guarded, now_iso
+from .store import PRINCIPLE_IDS, Journal, _filters, _guarded, now_iso
 
 RECENT_SESSIONS = 3  # the summary's mean covers a client's last three sessions
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -56,7 +57,7 @@ def update_session(
         conn.executemany(
             "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
             [
-                (session_id, pid, kinds[pid], *_columns(kinds[pid], value))
+                (session_id, pid, kinds[pid], *to_columns(kinds[pid], value))
                 for pid, value in answers.items()
                 if value is not None
             ],
