@@ -225,3 +225,18 @@ def test_resume_without_a_draft_is_refused(run, db_path):
     with pytest.raises(InputError, match="There is no unfinished edit of session 1 to resume."):
         interactive_edit(db_path, "", resume=True)
     assert drafts(db_path) == []
+
+
+def test_edit_runs_the_privacy_guard_on_changed_text(run):
+    logged(run)
+    risky = "She gave me her number, 555-123-4567."
+    warned = run("edit", "1", "--set", f"went_well={risky}")
+    assert warned.exit_code == 0
+    assert "alliance: warning: went_well: may hold a phone number" in warned.stderr
+    assert "555" not in warned.stderr
+    refused = run("edit", "1", "--set", "do_differently=Call 555-987-6543 back", "--strict")
+    assert refused.exit_code == 1
+    assert "do_differently: may hold a phone number" in refused.stderr
+    assert "do_differently" not in shown(run)["answers"]
+    # Changing something else does not warn again about text already saved.
+    assert "warning" not in run("edit", "1", "--set", "empathy=3").stderr

@@ -20,13 +20,22 @@ from typing import TYPE_CHECKING, Any
 from .answers import validate_answers
 from .errors import AnswerError, InputError, Interrupted, NotFoundError
 from .inputs import check_client_code, parse_modality, parse_session_date
-from .logflow import _field, _interruptible, _signals_as_interrupts, read_answers_file, split_answers_file
+from .logflow import (
+    _field,
+    _interruptible,
+    _signals_as_interrupts,
+    guard_scripted,
+    read_answers_file,
+    review_privacy,
+    split_answers_file,
+)
 from .store import Journal, StoredSession
 from .store_sessions import update_session
 
 if TYPE_CHECKING:
     from .interview import LogState
     from .models import PromptSet
+    from .watchlist import Watchlist
 
 
 @dataclass
@@ -64,8 +73,13 @@ def edit_scripted(
     modality: str | None,
     raw_answers: Mapping[str, Any],
     today: date | None = None,
+    strict: bool = False,
+    warn: Callable[[str], None] | None = None,
+    watchlist: Watchlist | None = None,
 ) -> EditResult:
-    """Lay the changes over the saved session, validate all of it, then write it in one go."""
+    """Lay the changes over the saved session, validate all of it, then write it in one go.
+
+    Written answers that the edit adds or changes go through the privacy guard as in `log`."""
     problems: list[str] = []
     code = session.client if client is None else _field(problems, "client", lambda: check_client_code(str(client)))
     session_day = _field(problems, "date", lambda: parse_session_date(str(day or session.date), today=today))
@@ -85,6 +99,8 @@ def edit_scripted(
             problems.append(f"To remove a saved answer that no longer applies, give it empty: --set {stale[0]}=")
     if problems:
         raise AnswerError(problems[0], problems)
+    changed = {pid: v for pid, v in answers.items() if session.answers.get(pid) != v}
+    guard_scripted(ps, changed, strict=strict, warn=warn, watchlist=watchlist)
     return _save(journal, session, ps, code, session_day, mode, answers)
 
 
@@ -154,6 +170,7 @@ def edit_interactive(
     draft_id: int | None,
     show_summary: Callable[[PromptSet, LogState], None],
     today: date | None = None,
+    watchlist: Watchlist | None = None,
     **io: Any,
 ) -> EditResult | None:
     """Re-ask the session from `state`; save on confirmation. None if the user declines."""
@@ -173,6 +190,7 @@ def edit_interactive(
         interview.run_edit(
             ps, state, clients=journal.client_codes(), today=today, on_change=keep, history=history, **io
         )
+        review_privacy(ps, state, on_change=keep, watchlist=watchlist, **io)
         show_summary(ps, state)
         save = interview.confirm("Save these changes?", default=True, **io)
     except (KeyboardInterrupt, EOFError):
@@ -205,11 +223,16 @@ def edit_command(
     show_summary: Callable[[PromptSet, LogState], None],
     interactive: bool | None = None,
     today: date | None = None,
+    strict: bool = False,
+    warn: Callable[[str], None] | None = None,
     **io: Any,
 ) -> EditResult | None:
     """What `alliance edit ID` does: scripted when changes are given, else the conversation."""
     from .answers import parse_assignments
     from .logflow import describe_draft
+    from .watchlist import load_watchlist
+
+    watchlist = load_watchlist()  # a damaged file is reported now, before any question
 
     session, ps = load_session(journal, session_id)
     raw: dict[str, Any] = {}
@@ -226,8 +249,9 @@ def edit_command(
         draft = None
     if scripted:
         return edit_scripted(
-            journal, session, ps, client=client, day=day, modality=modality, raw_answers=raw, today=today
-        )
+            journal, session, ps, client=client, day=day, modality=modality, raw_answers=raw, today=today,
+            strict=strict, warn=warn, watchlist=watchlist,
+        )  # fmt: skip
     if interactive is None:
         interactive = sys.stdin.isatty()
     if not interactive:
@@ -252,5 +276,6 @@ def edit_command(
             journal.delete_draft(draft.id)
     with _signals_as_interrupts():
         return edit_interactive(
-            journal, session, ps, state, draft_id=draft_id, show_summary=show_summary, today=today, **io
-        )
+            journal, session, ps, state, draft_id=draft_id, show_summary=show_summary, today=today,
+            watchlist=watchlist, **io,
+        )  # fmt: skip

@@ -47,6 +47,9 @@ def edit(
     discard_draft: Annotated[
         bool, typer.Option("--discard-draft", help="Throw away the unfinished edit first.")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse a scripted edit whose new text could identify a client.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Change a saved session: re-answer its questions, or fix its date or client.
@@ -74,6 +77,8 @@ def edit(
             resume=resume,
             discard_draft=discard_draft,
             show_summary=_show_summary,
+            strict=strict,
+            warn=_say,
         )
     if result is None:
         _say(f"Not saved. Your changes are kept as a draft; `alliance edit {session_id} --resume` picks them up.")
