@@ -150,3 +150,13 @@ def test_error_messages_never_quote_answer_text(run):
     result = run("log", "-c", "C-1", "--set", secret, "--set", f"empathy={secret}")
     assert result.exit_code == 1
     assert secret not in result.stderr and "Anna" not in result.stderr
+
+
+def test_answers_are_shown_exactly_as_typed(run):
+    odd = "[/bold] oops, she emailed at [redacted] after [b]the session[/b]"
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS), "--set", f"went_well={odd}").exit_code == 0
+    shown = run("show", "1")
+    assert shown.exit_code == 0, shown.stderr
+    assert odd in " ".join(shown.stdout.split())
+    search = run("search", "oops")
+    assert search.exit_code == 0 and "[redacted]" in search.stdout

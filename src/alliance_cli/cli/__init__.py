@@ -72,9 +72,11 @@ def _say(message: str) -> None:
 
 
 def _stdout() -> Console:
+    """Rich on stdout. Markup is off: answers are shown exactly as typed, so a reflection
+    holding "[redacted]" or "[/b]" is text, never a style (nor an error)."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, markup=False)
 
 
 def _complete_client(incomplete: str) -> list[str]:

@@ -24,7 +24,7 @@ CodeArgument = Annotated[str, typer.Argument(metavar="CODE", autocompletion=_com
 def _stderr() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, markup=False)
 
 
 @app.command()
