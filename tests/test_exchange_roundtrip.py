@@ -60,7 +60,7 @@ def sessions(draw: Any) -> tuple[str, date, str, dict[str, Any]]:
             answers[pid] = draw(strategy)
     if answers.get("done") is False and draw(st.booleans()):
         answers["why"] = draw(text_answers)
-    client = draw(st.sampled_from(["C-1", "C-014", "X9", "c.7_b"]))
+    client = draw(st.sampled_from(["C-1", "C-014", "X9", "C.7_B"]))
     day = draw(st.dates(date(2020, 1, 1), date(2026, 11, 20)))
     modality = draw(st.sampled_from(["in person", "video", "phone", "text"]))
     return client, day, modality, answers

@@ -160,3 +160,11 @@ def test_answers_are_shown_exactly_as_typed(run):
     assert odd in " ".join(shown.stdout.split())
     search = run("search", "oops")
     assert search.exit_code == 0 and "[redacted]" in search.stdout
+
+
+def test_client_codes_ignore_case(run):
+    assert run("log", "-c", "c-014", "-d", "2026-11-02", *set_flags(FULL_ANSWERS)).exit_code == 0
+    second = run("log", "-c", "C-014", "-d", "2026-11-09", *set_flags(FULL_ANSWERS))
+    assert "session 2 with this client" in second.stderr
+    rows = json.loads(run("list", "--client", "c-014", "-f", "json").stdout)
+    assert [r["client"] for r in rows] == ["C-014", "C-014"]

@@ -39,8 +39,13 @@ def parse_session_date(text: str, *, today: date | None = None) -> date:
     return value
 
 
+def normalise_code(code: str) -> str:
+    """Codes are compared regardless of case and kept in capitals: c-014 is C-014."""
+    return code.strip().upper()
+
+
 def check_client_code(code: str) -> str:
-    """A pseudonymous client code such as C-014; names and name-like codes are refused."""
+    """A pseudonymous client code such as C-014, in capitals; names and name-like codes are refused."""
     code = code.strip()
     advice = "use a pseudonymous code such as C-014 (`alliance client-code` suggests a fresh one)"
     if not code:
@@ -51,7 +56,7 @@ def check_client_code(code: str) -> str:
         raise InputError(f"'{code}' is not a valid client code (letters, digits, '-', '_' or '.', up to 24); {advice}.")
     if _NAME_RE.match(code) or not any(ch.isdigit() for ch in code):
         raise InputError(f"'{code}' looks like it could be a name; {advice}.")
-    return code
+    return normalise_code(code)
 
 
 def new_client_code(taken: set[str] | frozenset[str] = frozenset()) -> str:

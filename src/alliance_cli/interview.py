@@ -125,11 +125,11 @@ def _ask_client(clients: list[str], default: str = "", **io: Any) -> str:
     ask = questionary.autocomplete if clients else questionary.text
     extra = {"choices": clients} if clients else {}
     code = ask(f"Client code {hint}:", default=default, validate=validate, **extra, **io).unsafe_ask()
-    code = code.strip()
-    if code == NEW_CODE_WORD:
+    if code.strip() == NEW_CODE_WORD:
         code = new_client_code(set(clients))
         questionary.print(f"New client code: {code}")
-    return code
+        return code
+    return check_client_code(code)
 
 
 def _ask_date(today: date, default: str = "today", **io: Any) -> str:

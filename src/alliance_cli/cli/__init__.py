@@ -85,7 +85,7 @@ def _complete_client(incomplete: str) -> list[str]:
 
     try:
         with open_journal(resolve_db_path(None)) as journal:
-            return [c for c in journal.client_codes() if c.startswith(incomplete)]
+            return [c for c in journal.client_codes() if c.startswith(incomplete.upper())]
     except AllianceError:
         return []
 
@@ -110,7 +110,22 @@ PromptsOption = Annotated[
         help="Prompt set to use [default: `prompts` in `alliance config`, else the built-in one].",
     ),
 ]
+
+
+def _code(value: str | None) -> str | None:
+    from ..inputs import normalise_code
+
+    return None if value is None else normalise_code(value)
+
+
+# A client code to look for (any case); and one to record, checked by inputs.check_client_code.
 ClientOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--client", "-c", help="Client code, e.g. C-014 (any case).", autocompletion=_complete_client, callback=_code
+    ),
+]
+ClientInput = Annotated[
     Optional[str], typer.Option("--client", "-c", help="Client code, e.g. C-014.", autocompletion=_complete_client)
 ]
 

@@ -10,6 +10,7 @@ import typer
 
 from ..errors import ExitCode
 from . import (
+    ClientInput,
     ClientOption,
     DbOption,
     ListFormat,
@@ -25,7 +26,7 @@ from . import (
 
 @app.command()
 def log(
-    client: ClientOption = None,
+    client: ClientInput = None,
     date: Annotated[
         Optional[str], typer.Option("--date", "-d", help="Session date: YYYY-MM-DD, today, yesterday.")
     ] = None,

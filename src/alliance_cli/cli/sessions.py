@@ -9,7 +9,19 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from ..errors import ExitCode
-from . import AllianceGroup, ClientOption, DbOption, ListFormat, _complete_client, _open, _say, _stdout, app
+from . import (
+    AllianceGroup,
+    ClientInput,
+    ClientOption,
+    DbOption,
+    ListFormat,
+    _code,
+    _complete_client,
+    _open,
+    _say,
+    _stdout,
+    app,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,7 +30,7 @@ clients_app = typer.Typer(cls=AllianceGroup, invoke_without_command=True)
 app.add_typer(clients_app, name="clients")
 
 RECENT_DAYS = 365  # `alliance clients` shows the clients seen in the last year unless --all
-CodeArgument = Annotated[str, typer.Argument(metavar="CODE", autocompletion=_complete_client)]
+CodeArgument = Annotated[str, typer.Argument(metavar="CODE", autocompletion=_complete_client, callback=_code)]
 
 
 def _stderr() -> Console:
@@ -30,7 +42,7 @@ def _stderr() -> Console:
 @app.command()
 def edit(
     session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.")],
-    client: ClientOption = None,
+    client: ClientInput = None,
     date: Annotated[Optional[str], typer.Option("--date", "-d", help="New session date: YYYY-MM-DD.")] = None,
     modality: Annotated[
         Optional[str], typer.Option("--modality", "-m", help="in person, video, phone or text.")
