@@ -177,3 +177,18 @@ def test_second_log_completes_known_client_codes(db_path, ps):
     saved, _ = converse(db_path, ps, START + REST)
     session = stored(db_path, saved.id)
     assert (session.client, session.session_number) == ("C-014", 2)
+
+
+def test_text_answer_written_in_the_editor(db_path, ps, tmp_path, monkeypatch):
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "Long thought,\\nover two lines." > "$1"\n')
+    editor.chmod(0o700)
+    monkeypatch.setenv("EDITOR", str(editor))
+    saved, _ = converse(db_path, ps, START + ENTER * 6 + "n\r" + ":e\r" + ENTER * 2 + ENTER)
+    assert stored(db_path, saved.id).answers["went_well"] == "Long thought,\nover two lines."
+
+
+def test_missing_editor_asks_the_question_again(db_path, ps, monkeypatch):
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor")
+    saved, _ = converse(db_path, ps, START + ENTER * 6 + "n\r" + ":e\r" + "\x7f\x7f" + "Typed instead.\r" + ENTER * 3)
+    assert stored(db_path, saved.id).answers["went_well"] == "Typed instead."

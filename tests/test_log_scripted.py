@@ -168,3 +168,17 @@ def test_client_codes_ignore_case(run):
     assert "session 2 with this client" in second.stderr
     rows = json.loads(run("list", "--client", "c-014", "-f", "json").stdout)
     assert [r["client"] for r in rows] == ["C-014", "C-014"]
+
+
+def test_answers_file_with_an_impossible_date_or_binary_input(run, tmp_path, db_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("client: C-1\ndate: 2026-02-30\n" + "".join(f"{k}: {v}\n" for k, v in FULL_ANSWERS.items()))
+    result = run("log", "--answers", str(answers))
+    assert result.exit_code == 1
+    assert result.stderr == "alliance: date: '2026-02-30' is not a date; use YYYY-MM-DD, 'today' or 'yesterday'.\n"
+    binary = tmp_path / "b.yaml"
+    binary.write_bytes(bytes(range(128, 256)) * 3)
+    result = run("log", "--answers", str(binary))
+    assert result.exit_code == 1
+    assert result.stderr == f"alliance: {binary}: the answers file is not UTF-8 text\n"
+    assert count_rows(db_path, "sessions") == 0

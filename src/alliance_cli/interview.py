@@ -127,7 +127,7 @@ def _ask_client(clients: list[str], default: str = "", **io: Any) -> str:
     code = ask(f"Client code {hint}:", default=default, validate=validate, **extra, **io).unsafe_ask()
     if code.strip() == NEW_CODE_WORD:
         code = new_client_code(set(clients))
-        questionary.print(f"New client code: {code}")
+        questionary.print(f"New client code: {code}", **_print_io(io))
         return code
     return check_client_code(code)
 
@@ -166,17 +166,26 @@ def ask_prompt(prompt: Prompt, default: Any = None, **io: Any) -> Any:
             **io,
         ).unsafe_ask()
         return answer or None
-    answer = questionary.text(
-        prompt.text,
-        default=_as_text(default),
-        validate=lambda text: _check(prompt, text),
-        instruction=_instruction(prompt),
-        multiline=False,
-        **io,
-    ).unsafe_ask()
-    if prompt.kind == "text" and answer.strip() == EDITOR_WORD:
-        answer = edit_in_editor("")
-    return coerce(prompt, answer)
+    while True:
+        answer = questionary.text(
+            prompt.text,
+            default=_as_text(default),
+            validate=lambda text: _check(prompt, text),
+            instruction=_instruction(prompt),
+            multiline=False,
+            **io,
+        ).unsafe_ask()
+        if prompt.kind != "text" or answer.strip() != EDITOR_WORD:
+            return coerce(prompt, answer)
+        try:
+            return coerce(prompt, edit_in_editor(_as_text(default)))
+        except InputError as exc:  # no editor to be had: say so and ask again
+            questionary.print(exc.message, **_print_io(io))
+
+
+def _print_io(io: dict[str, Any]) -> dict[str, Any]:
+    """questionary.print goes where the questions go (a test's DummyOutput, say)."""
+    return {"output": io["output"]} if "output" in io else {}
 
 
 def _as_text(value: Any) -> str:

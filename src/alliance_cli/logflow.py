@@ -185,22 +185,40 @@ def describe_draft(state: Mapping[str, Any], updated_at: str) -> str:
 
 
 def read_answers_file(path: Path) -> Any:
-    """Parse an --answers file (YAML or JSON; '-' is stdin)."""
+    """Parse an --answers file (YAML or JSON, UTF-8; '-' is stdin).
+
+    Dates stay text (YAML would turn 2026-11-20 into a date, and fail outright on
+    2026-02-30), so they reach the same checks and messages as --date."""
     import yaml
 
     name = "stdin" if str(path) == "-" else str(path)
     try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise AnswerError(f"{name}: answers file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswerError(f"{name}: cannot read the answers file ({exc.__class__.__name__})") from None
+    except UnicodeDecodeError:
+        raise AnswerError(f"{name}: the answers file is not UTF-8 text") from None
+    except OSError as exc:
+        raise AnswerError(f"{name}: cannot read the answers file ({exc.strerror or exc.__class__.__name__})") from None
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(text, Loader=_answers_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark is not None else name
         raise AnswerError(f"{where}: not valid YAML or JSON") from None
+
+
+def _answers_loader() -> Any:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = type("AnswersLoader", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return loader
 
 
 def log_command(
