@@ -158,3 +158,16 @@ def test_client_codes_complete_from_the_journal_named_in_the_settings(run, setti
     for client in ("C-014", "C-015", "D-1"):
         assert run("log", "-c", client, *set_flags(FULL_ANSWERS), db=None).exit_code == 0
     assert sorted(_complete_client("C-")) == ["C-014", "C-015"]
+
+
+def test_every_command_refuses_a_settings_file_with_a_typo(run, tmp_path, monkeypatch):
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
+    settings = tmp_path / "settings.toml"
+    settings.write_text('jornal = "elsewhere.db"\n')
+    monkeypatch.setenv("ALLIANCE_CONFIG", str(settings))
+    for args in (["list"], ["show", "1"], ["clients"], ["search", "x"], ["client-code"], ["backup"]):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert "jornal" in result.stderr, args
+    assert run("config", "unset", "jornal").exit_code == 0  # the way to mend it still works
+    assert run("list").exit_code == 0

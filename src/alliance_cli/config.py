@@ -30,9 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .paths import CONFIG_ENV, user_config_dir
-
-CONFIG_NAME = "config.toml"
+from .paths import config_path
 
 
 @dataclass(frozen=True)
@@ -47,14 +45,6 @@ class Config:
     prompts: Path | None = None
     default_modality: str | None = None
     report: ReportSettings = field(default_factory=ReportSettings)
-
-
-def config_path() -> Path:
-    """Where the settings file is: ALLIANCE_CONFIG, else ~/.config/alliance/config.toml."""
-    env = os.environ.get(CONFIG_ENV)
-    if env:
-        return Path(env).expanduser()
-    return user_config_dir() / CONFIG_NAME
 
 
 # -- checking values --------------------------------------------------------------------

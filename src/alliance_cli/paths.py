@@ -47,6 +47,14 @@ def user_config_dir() -> Path:
     return base / APP
 
 
+def config_path() -> Path:
+    """Where the settings file is: ALLIANCE_CONFIG, else ~/.config/alliance/config.toml."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    return user_config_dir() / "config.toml"
+
+
 def default_db_path() -> Path:
     return user_data_dir() / JOURNAL_NAME
 
@@ -84,7 +92,7 @@ def resolve_prompts_path(flag: Path | None) -> Path:
 
 def _configured(key: str) -> Path | None:
     """A path from the settings file; the file is only read (and checked) when it exists."""
-    from .config import config_path, load_config
+    from .config import load_config
 
     path = config_path()
     if not path.exists():

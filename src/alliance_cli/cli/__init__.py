@@ -159,11 +159,22 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     """A private reflection journal for clinicians: log each session, review your week."""
+    # A settings file with a typo is refused by every command, so that no command quietly
+    # runs against another journal than the one meant; `config` (to mend it) and `doctor`
+    # (to report it) still run.
+    if ctx.invoked_subcommand not in ("config", "doctor"):
+        from ..paths import config_path
+
+        if config_path().exists():
+            from ..config import load_config
+
+            load_config()
 
 
 def main() -> NoReturn:
