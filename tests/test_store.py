@@ -174,3 +174,44 @@ def test_path_that_is_a_folder_is_refused(run, tmp_path):
     result = run("list", db=tmp_path)
     assert result.exit_code == 2
     assert "is a directory" in result.stderr
+
+
+def test_deleted_session_ids_are_never_given_again(run):
+    for n in range(3):
+        assert run("log", "-c", f"C-{n}", *set_flags(FULL_ANSWERS)).exit_code == 0
+    assert run("delete", "3", "--yes").exit_code == 0
+    assert run("log", "-c", "C-9", *set_flags(FULL_ANSWERS)).stdout.strip() == "4"
+    assert run("show", "3").exit_code == 1
+
+
+def test_a_journal_from_before_autoincrement_keeps_its_answers(db_path, ps):
+    """m003 rebuilds `sessions`; answers (and their search index) must all stay."""
+    from alliance_cli import migrations as m
+
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    m.STEPS, saved = m.STEPS[:2], m.STEPS
+    try:
+        m.apply(conn)
+    finally:
+        m.STEPS = saved
+    conn.execute("COMMIT")
+    conn.execute(
+        "INSERT INTO prompt_sets (id, version, digest, snapshot, first_used) VALUES (1, 1, 'd', '{}', 'x')"
+    )
+    for sid in (1, 2, 5):
+        conn.execute(
+            "INSERT INTO sessions (id, uuid, client, date, modality, logged_at, prompt_set_id) "
+            "VALUES (?, ?, 'C-1', '2026-11-02', 'video', 'x', 1)",
+            (sid, f"u{sid}"),
+        )
+        conn.execute("INSERT INTO answers VALUES (?, 'went_well', 'text', NULL, 'quiet trust')", (sid,))
+    conn.close()
+    with open_journal(db_path) as journal:
+        assert [s["id"] for s in journal.list_sessions()] == [5, 2, 1]
+        assert journal.get_session(5).answers == {"went_well": "quiet trust"}
+        count = journal.conn.execute("SELECT COUNT(*) FROM search_text WHERE search_text MATCH 'trust'").fetchone()[0]
+        assert count == 3
+        saved_id = journal.save_session(new_session(ps, "C-2", date(2026, 11, 3), "video", {"empathy": 5})).id
+    assert saved_id == 6

@@ -116,8 +116,45 @@ def m002_search(db: Any) -> None:
     )
 
 
+def m003_session_ids_never_reused(db: Any) -> None:
+    """A deleted session's id is never given to another session (AUTOINCREMENT), so an id in
+    an old export, a note or a supervisor's copy always means the same session.
+
+    SQLite cannot add AUTOINCREMENT to a table, so `sessions` is rebuilt by its documented
+    procedure: new table, copy, drop, rename, then the indexes and the view again. The store
+    runs migrations with foreign keys off, so dropping the old table touches no answer.
+    """
+    db.executescript(
+        """
+        DROP VIEW session_view;
+        CREATE TABLE sessions_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid TEXT NOT NULL UNIQUE,
+            client TEXT NOT NULL,
+            date TEXT NOT NULL,
+            modality TEXT NOT NULL,
+            logged_at TEXT NOT NULL,
+            edited_at TEXT,
+            prompt_set_id INTEGER NOT NULL REFERENCES prompt_sets(id)
+        );
+        INSERT INTO sessions_new (id, uuid, client, date, modality, logged_at, edited_at, prompt_set_id)
+        SELECT id, uuid, client, date, modality, logged_at, edited_at, prompt_set_id FROM sessions;
+        DROP TABLE sessions;
+        ALTER TABLE sessions_new RENAME TO sessions;
+        CREATE INDEX sessions_date ON sessions(date);
+        CREATE INDEX sessions_client_date ON sessions(client, date);
+        CREATE VIEW session_view AS
+        SELECT s.*,
+            (SELECT COUNT(*) FROM sessions p
+             WHERE p.client = s.client AND (p.date < s.date OR (p.date = s.date AND p.id <= s.id))
+            ) AS session_number
+        FROM sessions s;
+        """
+    )
+
+
 # Append new steps at the end; the names are the record of what a journal has.
-STEPS: list[Callable[[Any], None]] = [m001_journal, m002_search]
+STEPS: list[Callable[[Any], None]] = [m001_journal, m002_search, m003_session_ids_never_reused]
 NAMES: tuple[str, ...] = tuple(step.__name__ for step in STEPS)
 
 

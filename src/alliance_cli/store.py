@@ -178,9 +178,17 @@ class Journal:
             return
         self._configure()
         try:
+            # Foreign keys off while the schema changes, as SQLite's procedure for rebuilding a
+            # table asks (a dropped table must not cascade to its answers); checked after.
+            self.conn.execute("PRAGMA foreign_keys = OFF")
             with self.write():
                 if self._schema_state() == "pending":
                     migrations.apply(self.conn)
+                    if self.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                        raise JournalError(
+                            f"The journal {self.path} has answers without a session; run `alliance doctor`."
+                        )
+            self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise describe_sqlite_error(exc, self.path) from None
 
