@@ -151,3 +151,16 @@ def test_broken_prompts_file_stops_log_before_anything_is_written(run, tmp_path,
     assert result.exit_code == 1
     assert ":16: prompts[1].kind:" in result.stderr
     assert not db_path.exists()
+
+
+def test_field_errors_do_not_hide_the_rules_between_fields(tmp_path):
+    broken = (
+        GOOD.replace("kind: yesno", "kind: yes-no")  # a field error in prompts[1]
+        .replace("    min: 0", "    min: 11")  # min > max in prompts[0]
+        .replace("prompt: rupture, equals", "prompt: ruptur, equals")  # an unknown when: in prompts[2]
+    )
+    path = write(tmp_path, broken)
+    lines = problems(path)
+    assert any(":16: prompts[1].kind:" in line for line in lines)
+    assert any(":13: prompts[0].min: min (11) is greater than max (10)" in line for line in lines)
+    assert any(":22: prompts[2].when.prompt: 'ruptur' is not a prompt" in line for line in lines)

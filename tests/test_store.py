@@ -197,9 +197,7 @@ def test_a_journal_from_before_autoincrement_keeps_its_answers(db_path, ps):
     finally:
         m.STEPS = saved
     conn.execute("COMMIT")
-    conn.execute(
-        "INSERT INTO prompt_sets (id, version, digest, snapshot, first_used) VALUES (1, 1, 'd', '{}', 'x')"
-    )
+    conn.execute("INSERT INTO prompt_sets (id, version, digest, snapshot, first_used) VALUES (1, 1, 'd', '{}', 'x')")
     for sid in (1, 2, 5):
         conn.execute(
             "INSERT INTO sessions (id, uuid, client, date, modality, logged_at, prompt_set_id) "

@@ -65,11 +65,44 @@ def parse_prompt_set(text: str, source: str) -> PromptSet:
         problems.extend(_pydantic_problems(exc, data))
     if prompt_set is not None:
         problems.extend(check_prompt_set(prompt_set))
+    else:  # some fields are wrong: still check the rules between the parts that are right
+        known = {loc for loc, _ in problems}
+        problems.extend(found for found in _check_valid_parts(data) if found[0] not in known)
     if problems:
         lines = [_format(source, node, loc, msg) for loc, msg in problems]
         raise PromptSetError(lines[0], lines)
     assert prompt_set is not None
     return prompt_set
+
+
+def _check_valid_parts(data: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """`check_prompt_set` over the areas and prompts that validate on their own, with
+    locations pointing back into the file, so one broken prompt does not hide the rest."""
+    from pydantic import ValidationError
+
+    from .models import Area, Prompt, PromptSet
+
+    kept: dict[str, list[Any]] = {}
+    where: dict[str, list[int]] = {}
+    for group, model in (("principles", Area), ("practices", Area), ("prompts", Prompt)):
+        kept[group], where[group] = [], []
+        items = data.get(group)
+        for i, raw in enumerate(items if isinstance(items, list) else []):
+            try:
+                kept[group].append(model.model_validate(raw))
+                where[group].append(i)
+            except ValidationError:
+                pass
+    raw_ids = {raw.get("id") for raw in data.get("prompts") or [] if isinstance(raw, dict)}
+    partial = PromptSet.model_construct(version=1, **kept)
+    out = []
+    for loc, msg in check_prompt_set(partial):
+        if loc[0] == "prompts" and loc[2:4] == ("when", "prompt") and "is not a prompt" in msg:
+            target = msg.split("'")[1]
+            if target in raw_ids:
+                continue  # it exists; it just has problems of its own, reported already
+        out.append(((loc[0], where[str(loc[0])][int(loc[1])], *loc[2:]), msg))
+    return out
 
 
 def check_prompt_set(ps: PromptSet) -> list[tuple[Loc, str]]:
