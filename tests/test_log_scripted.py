@@ -182,3 +182,20 @@ def test_answers_file_with_an_impossible_date_or_binary_input(run, tmp_path, db_
     assert result.exit_code == 1
     assert result.stderr == f"alliance: {binary}: the answers file is not UTF-8 text\n"
     assert count_rows(db_path, "sessions") == 0
+
+
+def test_draft_options_without_a_terminal(run, db_path):
+    from alliance_cli.store import open_journal
+
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
+    with open_journal(db_path) as journal:
+        journal.save_draft(None, {"client": "C-2", "answers": {"empathy": 4}, "asked": ["empathy"]})
+    resumed = run("log", "--resume", input="")
+    assert resumed.exit_code == 1
+    assert "needs a terminal" in resumed.stderr
+    noted = run("log", "-c", "C-3", *set_flags(FULL_ANSWERS))
+    assert noted.exit_code == 0 and "an unfinished log is waiting (C-2, 1 answer" in noted.stderr
+    discarded = run("log", "--discard-draft", input="")
+    assert (discarded.exit_code, discarded.stderr) == (0, "Discarded the unfinished log.\n")
+    with open_journal(db_path) as journal:
+        assert journal.latest_draft() is None

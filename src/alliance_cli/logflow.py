@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .watchlist import Watchlist
 
 SESSION_KEYS = ("client", "date", "modality")
+DISCARDED = "discarded"  # what log_command returns when all it did was throw a draft away
 T = TypeVar("T")
 
 
@@ -239,7 +240,7 @@ def log_command(
     warn: Callable[[str], None] | None = None,
     show_recap: Callable[[Continuity], None] | None = None,
     **io: Any,
-) -> SavedSession | None:
+) -> SavedSession | str | None:
     """What `alliance log` does: scripted when answers are given, else the conversation."""
     from .answers import parse_assignments
     from .watchlist import load_watchlist
@@ -256,12 +257,23 @@ def log_command(
     if interactive is None:
         interactive = sys.stdin.isatty()
     scripted = bool(raw) or answers_path is not None
+    if resume and not interactive:
+        raise InputError(
+            "Resuming asks the questions left, so it needs a terminal: run `alliance log --resume` in one."
+        )
     draft = journal.latest_draft()
     if draft is not None and discard_draft:
         journal.delete_draft(draft.id)
         draft = None
+        if not interactive and not scripted and client is None:
+            return DISCARDED  # `alliance log --discard-draft` from a script: that was all
     facts = _known_facts(journal, client, day, today)
     if not interactive or (scripted and _complete(ps, raw, facts)):
+        if draft is not None and warn is not None:
+            warn(
+                f"alliance: note: an unfinished log is waiting ({describe_draft(draft.state, draft.updated_at)}); "
+                "`alliance log --resume` finishes it."
+            )
         return log_scripted(
             journal,
             ps,

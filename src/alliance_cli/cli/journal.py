@@ -73,7 +73,7 @@ def log(
 
     The new session's id is printed on stdout.
     """
-    from ..logflow import log_command
+    from ..logflow import DISCARDED, log_command
 
     if resume and discard_draft:
         raise typer.BadParameter("--resume and --discard-draft cannot be used together.")
@@ -94,9 +94,13 @@ def log(
             warn=_say,
             show_recap=_show_recap,
         )
+    if saved == DISCARDED:
+        _say("Discarded the unfinished log.")
+        return
     if saved is None:
         _say("Not saved. Your answers are kept as a draft; `alliance log --resume` picks them up.")
         raise typer.Exit(int(ExitCode.REFUSED))
+    assert not isinstance(saved, str)
     _say(f"Saved session {saved.id} (session {saved.session_number} with this client).")
     print(saved.id)
 
