@@ -44,7 +44,7 @@ def test_delete_with_yes_removes_sessions_and_their_answers(run, db_path):
     log(run, "C-2", "2026-11-10")
     result = run("delete", "1", "3", "--yes")
     assert result.exit_code == 0, result.stderr
-    assert "Deleted 2 sessions and their answers." in result.stderr
+    assert "Deleted 2 sessions, with their answers." in result.stderr
     assert "2026-11-02" in result.stderr and "2026-11-10" in result.stderr  # shown before going
     assert result.stdout == ""
     assert ids(run) == [2]

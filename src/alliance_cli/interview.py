@@ -121,7 +121,18 @@ def _ask_client(clients: list[str], default: str = "", **io: Any) -> str:
         if clients
         else f"({NEW_CODE_WORD} makes a random code)"
     )
-    validate = _validator(lambda text: text.strip() == NEW_CODE_WORD or check_client_code(text))
+
+    def check(text: str) -> object:
+        if text.strip() == NEW_CODE_WORD:
+            return True
+        try:
+            return check_client_code(text)
+        except InputError:  # the full message is too long for the line under the question
+            raise InputError(
+                f"Use a pseudonymous code such as C-014, never a name ({NEW_CODE_WORD} makes one)."
+            ) from None
+
+    validate = _validator(check)
     ask = questionary.autocomplete if clients else questionary.text
     extra = {"choices": clients} if clients else {}
     code = ask(f"Client code {hint}:", default=default, validate=validate, **extra, **io).unsafe_ask()
@@ -209,9 +220,9 @@ def _check(prompt: Prompt, text: str) -> bool | str:
 
 
 def _instruction(prompt: Prompt) -> str:
+    """The hint after a question: its help sentence, then how to answer, e.g.
+    `For example the client withdrew. (y/n; Enter skips)`."""
     parts: list[str] = []
-    if prompt.help:
-        parts.append(prompt.help)
     if prompt.kind == "rating":
         labels = prompt.labels or {}
         lo, hi = int(prompt.min or 0), int(prompt.max or 0)
@@ -226,7 +237,8 @@ def _instruction(prompt: Prompt) -> str:
         parts.append(f"{EDITOR_WORD} opens your editor")
     if not prompt.required:
         parts.append("Enter skips")
-    return "(" + "; ".join(parts) + ")"
+    how = "(" + "; ".join(parts) + ")" if parts else ""
+    return f"{prompt.help} {how}".strip() if prompt.help else how
 
 
 def confirm(message: str, default: bool = True, **io: Any) -> bool:

@@ -41,9 +41,13 @@ def split_answers_file(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         raise AnswerError("The answers file must hold a mapping of prompt ids to answers.")
     fields = {k: data[k] for k in SESSION_KEYS if k in data}
     if "answers" in data:
+        if not isinstance(data["answers"], dict):
+            raise AnswerError("'answers:' must be a mapping of prompt ids to answers, such as 'empathy: 7'.")
         extra = [k for k in data if k not in (*SESSION_KEYS, "answers")]
-        if extra or not isinstance(data["answers"], dict):
-            raise AnswerError("With an 'answers:' mapping, the file may only add client, date and modality.")
+        if extra:
+            raise AnswerError(
+                f"Beside 'answers:', the file may only give client, date and modality (not {', '.join(map(str, extra))})."
+            )
         return fields, dict(data["answers"])
     return fields, {k: v for k, v in data.items() if k not in SESSION_KEYS}
 

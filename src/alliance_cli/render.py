@@ -71,18 +71,29 @@ def session_detail(session: StoredSession) -> Group:
         f" (session {session.session_number}) · {session.modality}",
     )
     meta = Text(
-        f"logged {session.logged_at}"
-        + (f", edited {session.edited_at}" if session.edited_at else "")
-        + f" · prompt set v{session.prompt_set_version} · {session.uuid}",
+        f"logged {_when(session.logged_at)}"
+        + (f", edited {_when(session.edited_at)}" if session.edited_at else "")
+        + f" · prompt set v{session.prompt_set_version}\nuuid {session.uuid}",
         style="dim",
     )
     return Group(head, meta, answers_table(session.answers, _texts(session.prompt_set)))
 
 
+def _when(stamp: str) -> str:
+    """A stored UTC time stamp in the local time zone, to the minute."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
+
+
 def log_summary(ps: PromptSet, state: LogState) -> Group:
     texts = {p.id: p.text for p in ps.prompts}
+    ordered = {p.id: state.answers[p.id] for p in ps.prompts if p.id in state.answers}  # as asked
     head = Text.assemble(("Summary", "bold"), f" · {state.client} · {state.date} · {state.modality}")
-    return Group(head, answers_table(state.answers, texts))
+    return Group(head, answers_table(ordered, texts))
 
 
 def prompt_set_view(ps: PromptSet, source: str) -> Group:

@@ -97,7 +97,7 @@ DbOption = Annotated[
         envvar="ALLIANCE_DB",
         show_envvar=True,
         dir_okay=False,
-        help="Journal file to use [default: `journal` in `alliance config`, else ~/.local/share/alliance/journal.db].",
+        help="Journal file to use (default: `journal` in `alliance config`, else ~/.local/share/alliance/journal.db).",
     ),
 ]
 PromptsOption = Annotated[
@@ -107,7 +107,7 @@ PromptsOption = Annotated[
         envvar="ALLIANCE_PROMPTS",
         show_envvar=True,
         dir_okay=False,
-        help="Prompt set to use [default: `prompts` in `alliance config`, else the built-in one].",
+        help="Prompt set to use (default: `prompts` in `alliance config`, else the built-in one).",
     ),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -24,6 +25,11 @@ from . import (
 )
 
 
+class ShowFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 @app.command()
 def log(
     client: ClientInput = None,
@@ -35,7 +41,8 @@ def log(
         typer.Option(
             "--modality",
             "-m",
-            help="in person, video, phone or text [default: default_modality in the settings, else the last one used].",
+            help="in person, video, phone or text (default: default_modality in `alliance config`, "
+            "else the last one used).",
         ),
     ] = None,
     set_: Annotated[
@@ -63,8 +70,8 @@ def log(
     Run it bare to be asked step by step (Ctrl-C keeps a draft you can resume). Give the
     answers as flags or a file to log without questions, e.g.
 
-        alliance log -c C-014 -s empathy=7 -s respect=8 -s genuineness=7
-        -s positive_regard=8 -s active_listening=6 -s rupture=no
+        alliance log -c C-014 -s empathy=7 -s respect=8 -s genuineness=7 \\
+            -s positive_regard=8 -s active_listening=6 -s rupture=no
 
     With a client seen before, the log starts with a recap of the last session and asks
     whether last time's intention was carried out (-s intention_followed=yes|partly|no) and
@@ -159,7 +166,7 @@ def list_(
 @app.command()
 def show(
     session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table or json.")] = ListFormat.table,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")] = ShowFormat.table,
     db: DbOption = None,
 ) -> None:
     """Show one saved session with every answer.
@@ -172,7 +179,7 @@ def show(
         session = journal.get_session(session_id)
     if session is None:
         raise NotFoundError(f"No session with id {session_id}; `alliance list` shows the ids.")
-    if fmt is ListFormat.table:
+    if fmt is ShowFormat.table:
         from ..render import session_detail
 
         _stdout().print(session_detail(session))
@@ -182,8 +189,6 @@ def show(
 
     data = asdict(session)
     data.pop("prompt_set")
-    if fmt is ListFormat.csv:
-        raise typer.BadParameter("show prints table or json; use `alliance list --format csv` for CSV.")
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 

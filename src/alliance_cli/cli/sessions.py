@@ -123,7 +123,7 @@ def delete(
     if removed is None:
         _say("Nothing was deleted.")
         raise typer.Exit(int(ExitCode.REFUSED))
-    _say(f"Deleted {removed} session{'s' if removed != 1 else ''} and their answers.")
+    _say(f"Deleted {removed} session{'s' if removed != 1 else ''}, with {'its' if removed == 1 else 'their'} answers.")
 
 
 @clients_app.callback()
