@@ -45,9 +45,8 @@ def split_answers_file(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             raise AnswerError("'answers:' must be a mapping of prompt ids to answers, such as 'empathy: 7'.")
         extra = [k for k in data if k not in (*SESSION_KEYS, "answers")]
         if extra:
-            raise AnswerError(
-                f"Beside 'answers:', the file may only give client, date and modality (not {', '.join(map(str, extra))})."
-            )
+            named = ", ".join(map(str, extra))
+            raise AnswerError(f"Beside 'answers:', the file may only give client, date and modality (not {named}).")
         return fields, dict(data["answers"])
     return fields, {k: v for k, v in data.items() if k not in SESSION_KEYS}
 
