@@ -184,12 +184,42 @@ def test_last_and_client_filters(run, busy_week):
         (["--week", "2026-W47", "--last", "4w"], "Use one of --week, --last, or --since/--until, not several."),
         (["--since", "soon"], "'soon' is not a date"),
         (["--last", "0d"], "is not a length of time"),
+        (["--last", "9999999999d"], "'9999999999d' is longer than a hundred years"),
+        (["--last", "100000w"], "'100000w' is longer than a hundred years"),
+        (["--since", "0001-01-02", "--until", "0001-01-03"], "--until 0001-01-03 is too far back"),
+        (["--until", "9999-12-31"], "--until 9999-12-31 is too far ahead"),
+        (["--since", "0001-01-01", "--until", "9999-12-31"], "--until 9999-12-31 is too far ahead"),
+        (["--week", "0001-W01"], "--week 0001-W01 is too far back"),
     ],
 )
 def test_bad_periods_are_refused(run, busy_week, args, message):
     result = run("report", *args)
     assert result.exit_code == 1
     assert message in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--last", "5217w"],
+        ["--since", "1900-01-01", "--until", "1900-01-07"],
+        ["--since", "1500-01-01", "--until", "2026-11-22"],
+        ["--since", "2026-11-16", "--until", "2199-12-31"],
+        ["--until", "2199-12-31"],
+        ["--week", "1900-W01"],
+    ],
+)
+def test_periods_at_the_edges_of_the_calendar_are_reviewed(run, busy_week, args):
+    result = run("report", *args, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["period"]["days"] >= 7
+
+
+def test_export_refuses_a_date_too_far_ahead_and_writes_nothing(run, busy_week):
+    result = run("export", "--until", "9999-12-31")
+    assert result.exit_code == 1
+    assert "--until 9999-12-31 is too far ahead" in result.stderr
     assert result.stdout == ""
 
 
