@@ -275,3 +275,22 @@ def test_thresholds_come_from_the_settings_file(run, busy_week, tmp_path, monkey
     settings.write_text("[report]\nlow_mean = 5.5\nfalling_sessions = 4\n")
     monkeypatch.setenv("ALLIANCE_CONFIG", str(settings))
     assert flagged() == [("C-0777-LONG-CODE", ["low_mean"]), ("C-002", ["low_mean"])]
+
+
+def test_a_client_code_without_sessions_is_named_on_stderr(run, busy_week):
+    unknown = run("report", "--week", "2026-W47", "--client", "C-NOPE1", "-f", "json")
+    assert unknown.exit_code == 0
+    assert json.loads(unknown.stdout)["sessions"] == 0
+    assert unknown.stderr == (
+        "No session in this journal has the client code C-NOPE1; `alliance clients` lists the codes in use.\n"
+    )
+    known = run("report", "--week", "2026-W40", "--client", "C-014", "-f", "json")
+    assert known.exit_code == 0
+    assert known.stderr == ""
+    export = run("export", "--client", "C-NOPE1")
+    assert export.exit_code == 0
+    assert export.stdout.splitlines() == [
+        "session_id,uuid,date,client,session_number,modality,prompt_id,principle,kind,value"
+    ]
+    assert "no session in this journal has the client code c-nope1" in export.stderr.lower()
+    assert run("export", "--client", "C-014").stderr == ""
