@@ -93,7 +93,7 @@ def test_rich_report_fits_the_terminal_width(run, busy_week, monkeypatch, width)
     ):
         assert heading in out
     assert "Unconditional positive regard" in out
-    assert "▼ −1.8" in out
+    assert "▼ −1.75" in out
     assert "no, still open" in out
     assert "1 of 2 answered (50%)" in out
     assert "We slowed | down." in out
@@ -113,7 +113,7 @@ def test_markdown_report_for_supervision(run, busy_week, monkeypatch, width):
     md = result.stdout
     assert md.startswith("# Weekly review: 2026-11-16 to 2026-11-22 (week 47 of 2026)\n")
     assert "| Principle | This period | Before | Change | Last 12 weeks | Ratings |" in md
-    assert "| Empathy | 5.8 | 7.5 | ▼ −1.8 |" in md
+    assert "| Empathy | 5.75 | 7.50 | ▼ −1.75 |" in md
     assert "## Ruptures and repairs" in md
     assert "We slowed \\| down." in md  # a pipe in free text cannot break the table
     assert ESC not in md

@@ -46,15 +46,16 @@ def _range(rows: list[list[float | None]]) -> tuple[float | None, float | None]:
 
 
 def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    # Two decimals, as the model rounds them: the report's rules decide on these figures.
+    return "–" if value is None else f"{value:.2f}"
 
 
 def change_text(change: float | None) -> str:
     if change is None:
         return "–"
-    if round(change, 1) == 0:
-        return "= 0.0"
-    return f"{'▲' if change > 0 else '▼'} {'+' if change > 0 else '−'}{abs(change):.1f}"
+    if change == 0:
+        return "= 0.00"
+    return f"{'▲' if change > 0 else '▼'} {'+' if change > 0 else '−'}{abs(change):.2f}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -306,7 +307,7 @@ def report_view(report: Report, width: int = 80) -> Any:
     lo, hi = _range([[w.mean for w in p.weekly] for p in report.principles])
     rows = []
     for p in report.principles:
-        colour = "green" if (p.change or 0) >= 0.05 else "yellow" if (p.change or 0) <= -0.05 else "dim"
+        colour = "green" if (p.change or 0) > 0 else "yellow" if (p.change or 0) < 0 else "dim"
         rows.append(
             [
                 (p.title, ""),
