@@ -69,6 +69,27 @@ def test_backup_into_a_folder_or_a_new_file_name(run, tmp_path):
     assert sessions_in(named) == 1
 
 
+def test_backup_to_a_folder_that_does_not_exist_is_refused(run, tmp_path):
+    log(run)
+    result = run("backup", str(tmp_path / "usb"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"alliance: There is no folder {tmp_path / 'usb'}; give a folder that exists, "
+        "or a new file name ending in .db.\n"
+    )
+    assert result.stdout == ""
+    assert not (tmp_path / "usb").exists()
+    assert not list(tmp_path.glob(".usb*"))
+
+
+def test_backups_in_a_folder_are_named_after_the_journal_file(run, tmp_path):
+    lock = tmp_path / "lock.db"
+    assert run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS), db=lock).exit_code == 0
+    made = Path(run("backup", db=lock).stdout.strip())
+    assert made.parent == tmp_path / "backups"
+    assert made.name.startswith("lock-") and made.name.endswith("Z.db")
+
+
 def test_backup_never_overwrites_a_file(run, tmp_path):
     log(run)
     existing = tmp_path / "keep.db"

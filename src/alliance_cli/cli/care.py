@@ -87,7 +87,9 @@ def config_path_cmd() -> None:
 def backup(
     path: Annotated[
         Optional[Path],
-        typer.Argument(help="A folder, or a new file name [default: backups/ beside the journal]."),
+        typer.Argument(
+            help="A folder that exists, or a new file name ending in .db [default: backups/ beside the journal]."
+        ),
     ] = None,
     keep: Annotated[
         Optional[int], typer.Option("--keep", min=1, help="Keep only the newest N timestamped backups there.")
@@ -98,8 +100,8 @@ def backup(
 
     alliance backup --keep 10
 
-    Backups are named journal-YYYYMMDD-HHMMSSZ.db (UTC) and readable by you alone. The new
-    backup's path is printed on stdout.
+    In a folder, backups are named after the journal file (journal-YYYYMMDD-HHMMSSZ.db for
+    journal.db, UTC) and readable by you alone. The new backup's path is printed on stdout.
     """
     from ..backup import make_backup
     from ..paths import resolve_db_path
