@@ -235,16 +235,62 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_journal(run, db_p
     log(run, "C-4")  # the restored journal is ready for work
 
 
+def _restore_answering(keys: str, made: Path, db_path: Path) -> tuple[object, list[str]]:
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from alliance_cli.careflow import restore_command
+
+    told: list[str] = []
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        result = restore_command(
+            made, db_path, yes=False, show=told.append, interactive=True, input=pipe, output=DummyOutput()
+        )
+    return result, told
+
+
 def test_restore_asks_first_and_no_leaves_the_journal_alone(run, db_path):
     log(run)
     made = Path(run("backup").stdout.strip())
     log(run, "C-2")
     before = digest(db_path)
-    result = run("restore", str(made), input="n\n")
-    assert result.exit_code == 1
-    assert "holds 1 session" in result.stderr and "Nothing was changed" in result.stderr
+    result, told = _restore_answering("n", made, db_path)
+    assert result is None
+    assert told == [f"{made} is intact and holds 1 session."]
     assert digest(db_path) == before
     assert not any(p.name.endswith("before-restore.db") for p in made.parent.iterdir())
+    result, _ = _restore_answering("y", made, db_path)
+    assert result is not None and result.sessions == 1
+    assert sessions_in(db_path) == 1
+
+
+def test_restore_stopped_at_the_question_changes_nothing_and_exits_130(run, db_path):
+    from alliance_cli.errors import Interrupted
+
+    log(run)
+    made = Path(run("backup").stdout.strip())
+    log(run, "C-2")
+    before = digest(db_path)
+    with pytest.raises(Interrupted) as stopped:
+        _restore_answering("\x03", made, db_path)  # Ctrl-C
+    assert stopped.value.exit_code == 130
+    assert stopped.value.lines() == ["Stopped; nothing was changed."]
+    assert digest(db_path) == before
+
+
+def test_restore_without_a_terminal_needs_yes(run, db_path):
+    log(run)
+    made = Path(run("backup").stdout.strip())
+    log(run, "C-2")
+    before = digest(db_path)
+    result = run("restore", str(made), input="y\n")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "alliance: Restoring needs --yes when alliance is not run in a terminal; nothing was changed.\n"
+    )
+    assert digest(db_path) == before
 
 
 def test_restore_reaches_a_terminal_that_has_the_journal_open(run, db_path):

@@ -132,18 +132,13 @@ def restore(
 
     alliance restore ~/.local/share/alliance/backups/journal-20261120-095200Z.db
     """
-    from ..backup import check_backup, restore_backup
+    from ..careflow import restore_command
     from ..paths import resolve_db_path
 
-    journal = resolve_db_path(db)
-    found = check_backup(backup_file)
-    if not yes:
-        _say(f"{backup_file} is intact and holds {_sessions(found.sessions)}.")
-        where = "replaces" if journal.exists() else "becomes"
-        if not typer.confirm(f"It {where} the journal {journal}. Go ahead?", default=False, err=True):
-            _say("Nothing was changed.")
-            raise typer.Exit(int(ExitCode.REFUSED))
-    result = restore_backup(backup_file, journal)
+    result = restore_command(backup_file, resolve_db_path(db), yes=yes, show=_say)
+    if result is None:
+        _say("Nothing was changed.")
+        raise typer.Exit(int(ExitCode.REFUSED))
     if result.replaced_copy is not None:
         _say(f"The journal as it was is kept in {result.replaced_copy}.")
     _say(f"Restored: the journal now holds {_sessions(result.sessions)}.")
