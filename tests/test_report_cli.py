@@ -95,7 +95,8 @@ def test_rich_report_fits_the_terminal_width(run, busy_week, monkeypatch, width)
     assert "Unconditional positive regard" in out
     assert "▼ −1.75" in out
     assert "no, still open" in out
-    assert "1 of 2 answered (50%)" in out
+    assert "Effective communication             1 of 2 sessions answered positively (50%); 2" in out
+    assert "left it unanswered" in out
     assert "We slowed | down." in out
     assert max(len(line) for line in out.splitlines()) <= width
     assert ESC not in out
@@ -116,6 +117,7 @@ def test_markdown_report_for_supervision(run, busy_week, monkeypatch, width):
     assert "| Empathy | 5.75 | 7.50 | ▼ −1.75 |" in md
     assert "## Ruptures and repairs" in md
     assert "We slowed \\| down." in md  # a pipe in free text cannot break the table
+    assert "| Effective communication | 1 of 2 sessions answered positively (50%); 2 left it unanswered |" in md
     assert ESC not in md
 
 

@@ -140,9 +140,13 @@ def next_text(i: Intention) -> str:
 
 
 def practice_text(p: Practice) -> str:
+    """`18 of 24 sessions answered positively (75%); 6 left it unanswered`."""
     if not p.answered:
         return "not answered"
-    return f"{p.positive} of {p.answered} answered ({round(100 * p.positive / p.answered)}%)"
+    text = f"{p.positive} of {_plural(p.answered, 'session')} answered positively ({p.positive / p.answered:.0%})"
+    if p.sessions > p.answered:
+        text += f"; {p.sessions - p.answered} left it unanswered"
+    return text
 
 
 # -- JSON --------------------------------------------------------------------------------
@@ -228,7 +232,7 @@ def report_markdown(report: Report) -> str:
         out += ["", follow_through_text(report)]
     if report.practices:
         out += ["", "## Practices", ""]
-        out += _md_table(["Practice", "Done"], [[p.title, practice_text(p)] for p in report.practices])
+        out += _md_table(["Practice", "How often"], [[p.title, practice_text(p)] for p in report.practices])
     if report.notes is not None:
         out += ["", "## Notes", ""]
         if not report.notes:
@@ -378,7 +382,7 @@ def report_view(report: Report, width: int = 80) -> Any:
     if report.practices:
         parts.append(section("Practices"))
         rows = [[(p.title, ""), (practice_text(p), "")] for p in report.practices]
-        parts.append(_columns(["Practice", "Done"], rows, width))
+        parts.append(_columns(["Practice", "How often"], rows, width))
 
     if report.notes is not None:
         parts.append(section("Notes"))
