@@ -69,6 +69,27 @@ def test_backup_into_a_folder_or_a_new_file_name(run, tmp_path):
     assert sessions_in(named) == 1
 
 
+def test_backup_to_a_folder_that_does_not_exist_is_refused(run, tmp_path):
+    log(run)
+    result = run("backup", str(tmp_path / "usb"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"alliance: There is no folder {tmp_path / 'usb'}; give a folder that exists, "
+        "or a new file name ending in .db.\n"
+    )
+    assert result.stdout == ""
+    assert not (tmp_path / "usb").exists()
+    assert not list(tmp_path.glob(".usb*"))
+
+
+def test_backups_in_a_folder_are_named_after_the_journal_file(run, tmp_path):
+    lock = tmp_path / "lock.db"
+    assert run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS), db=lock).exit_code == 0
+    made = Path(run("backup", db=lock).stdout.strip())
+    assert made.parent == tmp_path / "backups"
+    assert made.name.startswith("lock-") and made.name.endswith("Z.db")
+
+
 def test_backup_never_overwrites_a_file(run, tmp_path):
     log(run)
     existing = tmp_path / "keep.db"
@@ -214,16 +235,62 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_journal(run, db_p
     log(run, "C-4")  # the restored journal is ready for work
 
 
+def _restore_answering(keys: str, made: Path, db_path: Path) -> tuple[object, list[str]]:
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from alliance_cli.careflow import restore_command
+
+    told: list[str] = []
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        result = restore_command(
+            made, db_path, yes=False, show=told.append, interactive=True, input=pipe, output=DummyOutput()
+        )
+    return result, told
+
+
 def test_restore_asks_first_and_no_leaves_the_journal_alone(run, db_path):
     log(run)
     made = Path(run("backup").stdout.strip())
     log(run, "C-2")
     before = digest(db_path)
-    result = run("restore", str(made), input="n\n")
-    assert result.exit_code == 1
-    assert "holds 1 session" in result.stderr and "Nothing was changed" in result.stderr
+    result, told = _restore_answering("n", made, db_path)
+    assert result is None
+    assert told == [f"{made} is intact and holds 1 session."]
     assert digest(db_path) == before
     assert not any(p.name.endswith("before-restore.db") for p in made.parent.iterdir())
+    result, _ = _restore_answering("y", made, db_path)
+    assert result is not None and result.sessions == 1
+    assert sessions_in(db_path) == 1
+
+
+def test_restore_stopped_at_the_question_changes_nothing_and_exits_130(run, db_path):
+    from alliance_cli.errors import Interrupted
+
+    log(run)
+    made = Path(run("backup").stdout.strip())
+    log(run, "C-2")
+    before = digest(db_path)
+    with pytest.raises(Interrupted) as stopped:
+        _restore_answering("\x03", made, db_path)  # Ctrl-C
+    assert stopped.value.exit_code == 130
+    assert stopped.value.lines() == ["Stopped; nothing was changed."]
+    assert digest(db_path) == before
+
+
+def test_restore_without_a_terminal_needs_yes(run, db_path):
+    log(run)
+    made = Path(run("backup").stdout.strip())
+    log(run, "C-2")
+    before = digest(db_path)
+    result = run("restore", str(made), input="y\n")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "alliance: Restoring needs --yes when alliance is not run in a terminal; nothing was changed.\n"
+    )
+    assert digest(db_path) == before
 
 
 def test_restore_reaches_a_terminal_that_has_the_journal_open(run, db_path):

@@ -46,13 +46,36 @@ def test_unset_brings_the_default_back(run, settings):
     assert "was not set" in run("config", "unset", "report.falling_sessions").stderr
 
 
+def test_unset_of_a_key_that_is_neither_a_setting_nor_in_the_file_is_refused(run, settings):
+    run("config", "set", "default_modality", "video")
+    before = settings.read_text()
+    result = run("config", "unset", "nosuch")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"alliance: nosuch: unknown setting, and not in {settings}; the settings are journal,"
+    )
+    assert settings.read_text() == before
+
+
+def test_the_edges_of_the_rating_scale_are_valid_low_means(run, settings):
+    assert run("config", "set", "report.low_mean", "0").exit_code == 0
+    assert run("config", "set", "report.low_mean", "10").exit_code == 0
+    assert load_config(settings).report.low_mean == 10.0
+
+
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
         ("jounral", "/tmp/x.db", "jounral: unknown setting"),
         ("default_modality", "bus", "default_modality: must be one of: in person, video, phone, text (got 'bus')"),
-        ("report.low_mean", "low", "report.low_mean: must be a number of 0 or more"),
-        ("report.low_mean", "-1", "report.low_mean: must be a number of 0 or more"),
+        ("report.low_mean", "low", "report.low_mean: must be a number from 0 to 10"),
+        ("report.low_mean", "-1", "report.low_mean: must be a number from 0 to 10"),
+        (
+            "report.low_mean",
+            "11",
+            "report.low_mean: must be a number from 0 to 10, as ratings are, such as 5.0 (got 11.0)",
+        ),
+        ("report.low_mean", "10.5", "report.low_mean: must be a number from 0 to 10"),
         ("report.falling_sessions", "1", "report.falling_sessions: must be a whole number of 2 or more"),
         ("report.falling_sessions", "2.5", "report.falling_sessions: must be a whole number of 2 or more"),
     ],

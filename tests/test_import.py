@@ -324,3 +324,20 @@ def test_imported_reflections_are_found_by_search_and_replaced_ones_are_reindexe
     assert run_bytes("import", str(file), "--replace", db=db_path)[0] == 0
     assert json.loads(run_bytes("search", "named", "--format", "json", db=db_path)[1]) == []
     assert len(json.loads(run_bytes("search", "laughed", "--format", "json", db=db_path)[1])) == 1
+
+
+def test_a_journal_that_cannot_be_opened_is_refused_in_one_line(source, tmp_path, alliance_exe):
+    import os
+    import subprocess
+
+    _, file = source
+    not_a_journal = tmp_path / "random.db"
+    not_a_journal.write_bytes(os.urandom(4096))
+    before = not_a_journal.read_bytes()
+    env = {**os.environ, "ALLIANCE_DB": str(not_a_journal)}
+    done = subprocess.run([*alliance_exe, "import", str(file)], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"alliance: {not_a_journal} is not an alliance journal (it is not an SQLite database); left untouched."
+    ]
+    assert not_a_journal.read_bytes() == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import signal
 import sys
 
@@ -109,3 +110,19 @@ def test_closed_terminal_keeps_the_draft(alliance_exe, subprocess_env, db_path):
     with open_journal(db_path) as journal:
         draft = journal.latest_draft()
     assert draft.state["client"] == "C-021" and draft.state["answers"] == {"empathy": 4}
+
+
+def test_watchlist_add_in_a_terminal_reads_one_word_a_line_until_an_empty_line(alliance_exe, subprocess_env):
+    env = dict(subprocess_env, TERM="xterm")
+    child = pexpect.spawn(
+        alliance_exe[0], [*alliance_exe[1:], "watchlist", "add"], env=env, encoding="utf-8", timeout=TIMEOUT
+    )
+    seen = child.logfile_read = io.StringIO()
+    for word in ("Marguerite", "Okonkwo", "Lisbeth"):
+        answer(child, "Word: ", word + "\r")
+    answer(child, "Word: ", "\r")
+    child.expect_exact("3 words added; 3 on your watch-list.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Marguerite" not in seen.getvalue()  # typed words are not shown

@@ -236,3 +236,44 @@ def test_an_empty_period_has_nulls_not_zeros(db_path, period):
     assert report.sessions == 0
     assert all(p.mean is None and p.change is None and p.n == 0 for p in report.principles)
     assert report.focus is None and report.flags == []
+
+
+def _rows(means: dict[str, tuple[float, float]], client_mean: float | None = None) -> Any:
+    """Report rows by hand: each principle's (previous, current) mean over 20 ratings."""
+    from alliance_cli.store_report import ReportRows
+
+    rows = ReportRows(period=W47, previous=W47.previous(), client=None, week_starts=[])
+    rows.totals = {"sessions": 20, "clients": 1, "days": 5, "previous_sessions": 20}
+    for pid, (before, now) in means.items():
+        rows.means += [{"prompt_id": pid, "current": 0, "mean": before, "n": 20}]
+        rows.means += [{"prompt_id": pid, "current": 1, "mean": now, "n": 20}]
+    if client_mean is not None:
+        rows.client_means = [{"client": "C-1", "mean": client_mean, "sessions": 20}]
+    return rows
+
+
+def test_the_change_shown_and_the_focus_rule_use_the_same_figures():
+    from alliance_cli.render_report import focus_text, report_markdown
+    from alliance_cli.report import build_report
+
+    steady = {"respect": (6.0, 6.0), "genuineness": (6.2, 6.2), "positive_regard": (6.4, 6.4)}
+    # Empathy: 7.0 before, 131/20 = 6.55 now; a fall of 0.45, short of the 0.5 that makes it the focus.
+    report = build_report(_rows({"empathy": (7.0, 131 / 20), "active_listening": (5.0, 5.0), **steady}), PS)
+    empathy = principle(report, "empathy")
+    assert (empathy.mean, empathy.previous_mean, empathy.change) == (6.55, 7.0, -0.45)
+    assert "| Empathy | 6.55 | 7.00 | ▼ −0.45 |" in report_markdown(report)
+    assert report.focus is not None and (report.focus.id, report.focus.reason) == ("active_listening", "lowest")
+    assert focus_text(report) == "Active listening: it is your lowest-rated principle this period (5.00)."
+    # 6.996 and 6.504 are shown as 7.00 and 6.50: the fall shown is 0.50, and it is the focus.
+    report = build_report(_rows({"empathy": (6.996, 6.504), "active_listening": (5.0, 5.0), **steady}), PS)
+    assert "| Empathy | 6.50 | 7.00 | ▼ −0.50 |" in report_markdown(report)
+    assert report.focus is not None and (report.focus.id, report.focus.reason) == ("empathy", "fell_most")
+    assert focus_text(report) == "Empathy: it moved the most this period (▼ −0.50, now 6.50)."
+
+
+def test_a_client_is_below_the_low_mean_as_the_mean_is_shown():
+    from alliance_cli.report import build_report
+
+    assert build_report(_rows({}, client_mean=4.996), PS).flags == []  # shown as 5.00: not below 5
+    flags = build_report(_rows({}, client_mean=4.994), PS).flags
+    assert [(f.client, f.reasons, f.mean) for f in flags] == [("C-1", ["low_mean"], 4.99)]

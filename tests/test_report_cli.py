@@ -93,9 +93,10 @@ def test_rich_report_fits_the_terminal_width(run, busy_week, monkeypatch, width)
     ):
         assert heading in out
     assert "Unconditional positive regard" in out
-    assert "▼ −1.8" in out
+    assert "▼ −1.75" in out
     assert "no, still open" in out
-    assert "1 of 2 answered (50%)" in out
+    assert "Effective communication             1 of 2 sessions answered positively (50%); 2" in out
+    assert "left it unanswered" in out
     assert "We slowed | down." in out
     assert max(len(line) for line in out.splitlines()) <= width
     assert ESC not in out
@@ -113,9 +114,10 @@ def test_markdown_report_for_supervision(run, busy_week, monkeypatch, width):
     md = result.stdout
     assert md.startswith("# Weekly review: 2026-11-16 to 2026-11-22 (week 47 of 2026)\n")
     assert "| Principle | This period | Before | Change | Last 12 weeks | Ratings |" in md
-    assert "| Empathy | 5.8 | 7.5 | ▼ −1.8 |" in md
+    assert "| Empathy | 5.75 | 7.50 | ▼ −1.75 |" in md
     assert "## Ruptures and repairs" in md
     assert "We slowed \\| down." in md  # a pipe in free text cannot break the table
+    assert "| Effective communication | 1 of 2 sessions answered positively (50%); 2 left it unanswered |" in md
     assert ESC not in md
 
 
@@ -184,12 +186,42 @@ def test_last_and_client_filters(run, busy_week):
         (["--week", "2026-W47", "--last", "4w"], "Use one of --week, --last, or --since/--until, not several."),
         (["--since", "soon"], "'soon' is not a date"),
         (["--last", "0d"], "is not a length of time"),
+        (["--last", "9999999999d"], "'9999999999d' is longer than a hundred years"),
+        (["--last", "100000w"], "'100000w' is longer than a hundred years"),
+        (["--since", "0001-01-02", "--until", "0001-01-03"], "--until 0001-01-03 is too far back"),
+        (["--until", "9999-12-31"], "--until 9999-12-31 is too far ahead"),
+        (["--since", "0001-01-01", "--until", "9999-12-31"], "--until 9999-12-31 is too far ahead"),
+        (["--week", "0001-W01"], "--week 0001-W01 is too far back"),
     ],
 )
 def test_bad_periods_are_refused(run, busy_week, args, message):
     result = run("report", *args)
     assert result.exit_code == 1
     assert message in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--last", "5217w"],
+        ["--since", "1900-01-01", "--until", "1900-01-07"],
+        ["--since", "1500-01-01", "--until", "2026-11-22"],
+        ["--since", "2026-11-16", "--until", "2199-12-31"],
+        ["--until", "2199-12-31"],
+        ["--week", "1900-W01"],
+    ],
+)
+def test_periods_at_the_edges_of_the_calendar_are_reviewed(run, busy_week, args):
+    result = run("report", *args, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["period"]["days"] >= 7
+
+
+def test_export_refuses_a_date_too_far_ahead_and_writes_nothing(run, busy_week):
+    result = run("export", "--until", "9999-12-31")
+    assert result.exit_code == 1
+    assert "--until 9999-12-31 is too far ahead" in result.stderr
     assert result.stdout == ""
 
 
@@ -245,3 +277,22 @@ def test_thresholds_come_from_the_settings_file(run, busy_week, tmp_path, monkey
     settings.write_text("[report]\nlow_mean = 5.5\nfalling_sessions = 4\n")
     monkeypatch.setenv("ALLIANCE_CONFIG", str(settings))
     assert flagged() == [("C-0777-LONG-CODE", ["low_mean"]), ("C-002", ["low_mean"])]
+
+
+def test_a_client_code_without_sessions_is_named_on_stderr(run, busy_week):
+    unknown = run("report", "--week", "2026-W47", "--client", "C-NOPE1", "-f", "json")
+    assert unknown.exit_code == 0
+    assert json.loads(unknown.stdout)["sessions"] == 0
+    assert unknown.stderr == (
+        "No session in this journal has the client code C-NOPE1; `alliance clients` lists the codes in use.\n"
+    )
+    known = run("report", "--week", "2026-W40", "--client", "C-014", "-f", "json")
+    assert known.exit_code == 0
+    assert known.stderr == ""
+    export = run("export", "--client", "C-NOPE1")
+    assert export.exit_code == 0
+    assert export.stdout.splitlines() == [
+        "session_id,uuid,date,client,session_number,modality,prompt_id,principle,kind,value"
+    ]
+    assert "no session in this journal has the client code c-nope1" in export.stderr.lower()
+    assert run("export", "--client", "C-014").stderr == ""

@@ -3,8 +3,11 @@
 A backup is a consistent copy made through SQLite's online backup API (another terminal
 may keep logging meanwhile), written under a temporary name and renamed when complete, so
 a half-written copy never looks like a backup. By default it goes into `backups/` beside
-the journal as `journal-YYYYMMDD-HHMMSSZ.db` (UTC), 0600 in a 0700 folder; `--keep N`
-removes all but the newest N of those, and never touches any other file.
+the journal, named after the journal file (`journal-YYYYMMDD-HHMMSSZ.db` for `journal.db`,
+UTC), 0600 in a 0700 folder; `--keep N` removes all but the newest N of those, and never
+touches any other file. A target given is read one way only: an existing folder gets a
+timestamped file inside it, a new name ending in `.db` becomes that file, and anything else
+is refused (a mistyped or unmounted folder must not turn into a file of that name).
 
 Restoring checks the backup first (read-only: integrity, and that it is an alliance
 journal this version understands), keeps a copy of the journal it replaces, and then
@@ -111,7 +114,7 @@ def _private_copy(source: Path, target: Path) -> None:
 def make_backup(
     journal: Path, target: Path | None = None, *, keep: int | None = None, now: datetime | None = None
 ) -> BackupResult:
-    """Back the journal up into `target` (a file, a folder, or None for backups/ beside it)."""
+    """Back the journal up into `target`: an existing folder, a new `.db` file, or None for backups/ beside it."""
     if not journal.exists():
         raise NotFoundError(f"No journal at {journal} yet; there is nothing to back up.")
     inspect_file(journal, full_check=False)  # refuses a file that is not an alliance journal
@@ -120,11 +123,13 @@ def make_backup(
         _private_folder(folder)
         path = _free_name(folder, journal.stem, _stamp(now))
     else:
-        if keep is not None:
-            raise InputError("--keep works with a backups folder, not with a file name.")
         path = target
         if path.exists():
             raise InputError(f"{path} already exists; choose another name or a folder.")
+        if path.suffix.lower() != ".db":
+            raise InputError(f"There is no folder {path}; give a folder that exists, or a new file name ending in .db.")
+        if keep is not None:
+            raise InputError("--keep works with a backups folder, not with a file name.")
         if not path.parent.is_dir():
             raise InputError(f"The folder {path.parent} does not exist.")
     _private_copy(journal, path)

@@ -1,25 +1,45 @@
-"""Deleting sessions and forgetting a client: show what will go, ask, then act.
+"""Deleting sessions, forgetting a client, restoring a backup: show what will go, ask, then act.
 
-Both ask before they act. Scripts skip the question with `--yes` (forget also takes
+All three ask before they act. Scripts skip the question with `--yes` (forget also takes
 `--confirm CODE`); without a terminal and without those flags the command refuses, so a
 pipeline can never erase anything by accident. A declined question returns None and
-nothing is changed.
+nothing is changed; Ctrl-C at the question stops with exit 130, nothing changed.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, NotFoundError
 from .logflow import _interruptible
 from .store import Journal
 from .store_sessions import ClientRecord, ForgetResult, client_record, delete_sessions, forget_client, session_rows
 
+if TYPE_CHECKING:
+    from .backup import RestoreResult
+
 
 def _terminal(interactive: bool | None) -> bool:
     return sys.stdin.isatty() if interactive is None else interactive
+
+
+def _will_ask(skip: bool, interactive: bool | None, refusal: str) -> bool:
+    """Whether to ask before acting: not when told to skip; refused when there is no terminal to ask in."""
+    if skip:
+        return False
+    if not _terminal(interactive):
+        raise InputError(refusal)
+    return True
+
+
+def _agreed(question: str, **io: Any) -> bool:
+    """A yes/no question, No by default; Ctrl-C or Ctrl-D stops the command (exit 130)."""
+    from . import interview
+
+    return bool(_interruptible(lambda: interview.confirm(question, default=False, **io)))
 
 
 def delete_command(
@@ -38,15 +58,13 @@ def delete_command(
     missing = [f"No session with id {i}; `alliance list` shows the ids." for i in wanted if i not in found]
     if missing:
         raise NotFoundError(missing[0], [*missing, "Nothing was deleted."])
-    if not yes and not _terminal(interactive):
-        raise InputError("Deleting needs --yes when alliance is not run in a terminal; nothing was deleted.")
+    ask = _will_ask(
+        yes, interactive, "Deleting needs --yes when alliance is not run in a terminal; nothing was deleted."
+    )
     show(rows)
-    if not yes:
-        from . import interview
-
+    if ask:
         which = "this session" if len(rows) == 1 else f"these {len(rows)} sessions"
-        question = f"Delete {which} and every answer in it? This cannot be undone."
-        if not _interruptible(lambda: interview.confirm(question, default=False, **io)):
+        if not _agreed(f"Delete {which} and every answer in it? This cannot be undone.", **io):
             return None
     return delete_sessions(journal, wanted)
 
@@ -78,12 +96,10 @@ def forget_command(
     record = client_record(journal, code)
     if confirm_code is not None and confirm_code.strip() != code:
         raise InputError(f"--confirm does not match {code}; nothing was erased.")
-    if not yes and confirm_code is None:
-        if not _terminal(interactive):
-            raise InputError(
-                "Forgetting a client needs --yes or --confirm CODE when alliance is not run in a terminal; "
-                "nothing was erased."
-            )
+    refusal = (
+        "Forgetting a client needs --yes or --confirm CODE when alliance is not run in a terminal; nothing was erased."
+    )
+    if _will_ask(yes or confirm_code is not None, interactive, refusal):
         from . import interview
 
         show(f"This erases for good {describe_record(record)}.")
@@ -91,3 +107,25 @@ def forget_command(
         if typed != code:
             return None
     return forget_client(journal, code)
+
+
+def restore_command(
+    backup: Path,
+    journal: Path,
+    *,
+    yes: bool,
+    show: Callable[[str], None],
+    interactive: bool | None = None,
+    **io: Any,
+) -> RestoreResult | None:
+    """Check the backup, say what it holds, ask, then restore it; None if declined."""
+    from .backup import check_backup, restore_backup
+
+    found = check_backup(backup)
+    refusal = "Restoring needs --yes when alliance is not run in a terminal; nothing was changed."
+    if _will_ask(yes, interactive, refusal):
+        show(f"{backup} is intact and holds {_count(found.sessions, 'session')}.")
+        where = "replaces" if journal.exists() else "becomes"
+        if not _agreed(f"It {where} the journal {journal}. Go ahead?", **io):
+            return None
+    return restore_backup(backup, journal)

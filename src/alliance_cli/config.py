@@ -70,8 +70,14 @@ def _modality(value: Any, base: Path) -> str:
 
 
 def _low_mean(value: Any, base: Path) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"must be a number of 0 or more, such as 5.0 (got {value!r})")
+    # Ratings run from 0 to 10: a threshold outside that would flag every client, or none.
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0 <= value <= 10
+    ):
+        raise ValueError(f"must be a number from 0 to 10, as ratings are, such as 5.0 (got {value!r})")
     return float(value)
 
 
@@ -192,10 +198,13 @@ def set_value(key: str, text: str, path: Path | None = None) -> Any:
 
 
 def unset_value(key: str, path: Path | None = None) -> bool:
-    """Remove a setting (any key, so an unknown one can be taken out); False if it was not there."""
+    """Remove a setting (any key in the file, so a misspelt one can be taken out); False if a
+    known setting was not there. A key that is neither in the file nor a setting is refused."""
     path = path or config_path()
     flat = flatten(read_document(path))
     if key not in flat:
+        if key not in CHECKS:
+            raise ConfigError(f"{key}: unknown setting, and not in {path}; the settings are {', '.join(KEYS)}.")
         return False
     del flat[key]
     _write_checked(path, flat)

@@ -1,7 +1,8 @@
 """`alliance demo`: the weekly review of a sample journal, so a newcomer sees it before logging.
 
-The sample lives in its own file (demo.db beside the journal, or the --db given to demo)
-and is filled once by `sample.generate`, the generator the benchmarks use, ending today.
+The sample lives in its own file (demo.db in the per-user data folder wherever the journal
+is, or the --db given to demo) and is filled once by `sample.generate`, the generator the
+benchmarks use, ending today.
 A file that already holds sessions is only read, never added to, and the real journal
 (the default path, or ALLIANCE_DB) is refused outright, so the demo cannot touch it.
 """

@@ -615,6 +615,9 @@ def _import(
     with ExitStack() as stack:
         binary, name, _ = stack.enter_context(_source(source))
         sessions = read_sessions(binary, name, ps, fmt=fmt, raw=raw, on_progress=on_progress, today=today)
+        # Closed before the file it reads (the stack unwinds in reverse), also when the journal
+        # cannot be opened: left to the garbage collector, it would detach a closed file.
+        stack.callback(sessions.close)
         first = next(sessions, None)  # column problems are raised here, before any journal is touched
         created = not db_path.exists()
         target = db_path

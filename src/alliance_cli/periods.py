@@ -3,6 +3,11 @@
 A period is inclusive at both ends. `--week` follows ISO 8601 (Monday to Sunday, weeks
 53 and the turn of the year as the standard defines them). The comparison period is the
 equally long period just before.
+
+Periods stay within reach of ordinary dates, so a period, the one before it and the
+report's twelve weeks of sparklines never run off the calendar: a length is at most a
+hundred years, and a period ends (--until, --week) between 1900 and 2199. A --since far
+back is fine: it means "from the first session", which is where the report starts then.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from .inputs import parse_date
 
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 _LAST_RE = re.compile(r"^(\d+)\s*([dw])$", re.IGNORECASE)
+MAX_DAYS = 36525  # a hundred years
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,19 @@ def parse_last(text: str, *, today: date) -> Period:
     if not match or int(match.group(1)) == 0:
         raise InputError(f"'{text}' is not a length of time; use a number of days or weeks, such as 30d or 4w.")
     days = int(match.group(1)) * (7 if match.group(2).lower() == "w" else 1)
+    if days > MAX_DAYS:
+        raise InputError(f"'{text}' is longer than a hundred years; give a shorter length, or --since DATE.")
     return Period(today - timedelta(days=days - 1), today)
+
+
+def _check_range(day: date, flag: str, text: str) -> date:
+    if EARLIEST <= day <= LATEST:
+        return day
+    where = "back" if day < EARLIEST else "ahead"
+    raise InputError(
+        f"{flag} {text} is too far {where}; alliance works with dates from {EARLIEST.isoformat()} "
+        f"to {LATEST.isoformat()}."
+    )
 
 
 def iso_week_start(day: date) -> date:
@@ -83,12 +103,15 @@ def resolve_period(
     if len(given) > 1 or (given and (since or until)):
         raise InputError("Use one of --week, --last, or --since/--until, not several.")
     if week:
-        return parse_week(week)
+        period = parse_week(week)
+        _check_range(period.end, "--week", week)
+        return period
     if last:
         return parse_last(last, today=today)
     if since or until:
+        # Without --since, date.min stands for "from the first session" (the report narrows it).
         start = parse_date(since, today=today) if since else date.min
-        end = parse_date(until, today=today) if until else today
+        end = _check_range(parse_date(until, today=today), "--until", until) if until else today
         if start > end:
             raise InputError(f"--since {start.isoformat()} is after --until {end.isoformat()}.")
         return Period(start, end)

@@ -46,15 +46,16 @@ def _range(rows: list[list[float | None]]) -> tuple[float | None, float | None]:
 
 
 def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    # Two decimals, as the model rounds them: the report's rules decide on these figures.
+    return "–" if value is None else f"{value:.2f}"
 
 
 def change_text(change: float | None) -> str:
     if change is None:
         return "–"
-    if round(change, 1) == 0:
-        return "= 0.0"
-    return f"{'▲' if change > 0 else '▼'} {'+' if change > 0 else '−'}{abs(change):.1f}"
+    if change == 0:
+        return "= 0.00"
+    return f"{'▲' if change > 0 else '▼'} {'+' if change > 0 else '−'}{abs(change):.2f}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -139,9 +140,13 @@ def next_text(i: Intention) -> str:
 
 
 def practice_text(p: Practice) -> str:
+    """`18 of 24 sessions answered positively (75%); 6 left it unanswered`."""
     if not p.answered:
         return "not answered"
-    return f"{p.positive} of {p.answered} answered ({round(100 * p.positive / p.answered)}%)"
+    text = f"{p.positive} of {_plural(p.answered, 'session')} answered positively ({p.positive / p.answered:.0%})"
+    if p.sessions > p.answered:
+        text += f"; {p.sessions - p.answered} left it unanswered"
+    return text
 
 
 # -- JSON --------------------------------------------------------------------------------
@@ -227,7 +232,7 @@ def report_markdown(report: Report) -> str:
         out += ["", follow_through_text(report)]
     if report.practices:
         out += ["", "## Practices", ""]
-        out += _md_table(["Practice", "Done"], [[p.title, practice_text(p)] for p in report.practices])
+        out += _md_table(["Practice", "How often"], [[p.title, practice_text(p)] for p in report.practices])
     if report.notes is not None:
         out += ["", "## Notes", ""]
         if not report.notes:
@@ -306,7 +311,7 @@ def report_view(report: Report, width: int = 80) -> Any:
     lo, hi = _range([[w.mean for w in p.weekly] for p in report.principles])
     rows = []
     for p in report.principles:
-        colour = "green" if (p.change or 0) >= 0.05 else "yellow" if (p.change or 0) <= -0.05 else "dim"
+        colour = "green" if (p.change or 0) > 0 else "yellow" if (p.change or 0) < 0 else "dim"
         rows.append(
             [
                 (p.title, ""),
@@ -377,7 +382,7 @@ def report_view(report: Report, width: int = 80) -> Any:
     if report.practices:
         parts.append(section("Practices"))
         rows = [[(p.title, ""), (practice_text(p), "")] for p in report.practices]
-        parts.append(_columns(["Practice", "Done"], rows, width))
+        parts.append(_columns(["Practice", "How often"], rows, width))
 
     if report.notes is not None:
         parts.append(section("Notes"))

@@ -6,8 +6,11 @@ sessions), applies the thresholds that decide who to check in with and what to f
 and names everything with the prompt set's titles and tips. Every renderer (Rich,
 Markdown, JSON) reads the same model, so the three formats cannot disagree.
 
-Means are rounded to two decimals in the model (the change is computed before rounding);
-an absent value is None (null in JSON), never 0.
+Means are rounded to two decimals in the model, and every rule decides on those rounded
+figures, the ones every format shows: the change is the difference of the two rounded
+means, the focus compares that change with its threshold, a client's mean is below
+`low_mean` as shown. So "7.00 → 6.55, ▼ −0.45" can never come with a focus that says it
+fell by 0.5, nor "average 5.00" with "below 5". An absent value is None (null in JSON), never 0.
 """
 
 from __future__ import annotations
@@ -226,8 +229,8 @@ def _principles(rows: ReportRows, ps: PromptSet) -> list[PrincipleSummary]:
     for prompt in ps.rating_prompts():
         area = ps.area(prompt.principle or "")
         now, before = means.get((prompt.id, True)), means.get((prompt.id, False))
-        mean = now["mean"] if now else None
-        previous = before["mean"] if before else None
+        mean = _round(now["mean"]) if now else None
+        previous = _round(before["mean"]) if before else None
         weeks = []
         for start in rows.week_starts:
             row = weekly.get((prompt.id, start.isoformat()))
@@ -238,8 +241,8 @@ def _principles(rows: ReportRows, ps: PromptSet) -> list[PrincipleSummary]:
             PrincipleSummary(
                 id=prompt.principle or prompt.id,
                 title=area.title if area else prompt.id,
-                mean=_round(mean),
-                previous_mean=_round(previous),
+                mean=mean,
+                previous_mean=previous,
                 change=_round(mean - previous) if mean is not None and previous is not None else None,
                 n=now["n"] if now else 0,
                 previous_n=before["n"] if before else 0,
@@ -274,16 +277,15 @@ def _flags(rows: ReportRows, limits: Thresholds) -> list[ClientFlag]:
     flags = []
     for r in rows.client_means:
         mine = recent.get(r["client"], [])
+        mean = _round(r["mean"])
         reasons: list[Literal["falling", "low_mean"]] = []
         if _falling([s.mean for s in mine], limits):
             reasons.append("falling")
-        if r["mean"] is not None and r["mean"] < limits.low_mean:
+        if mean is not None and mean < limits.low_mean:
             reasons.append("low_mean")
         if reasons:
             flags.append(
-                ClientFlag(
-                    client=r["client"], reasons=reasons, mean=_round(r["mean"]), sessions=r["sessions"], recent=mine
-                )
+                ClientFlag(client=r["client"], reasons=reasons, mean=mean, sessions=r["sessions"], recent=mine)
             )
     return sorted(flags, key=lambda f: (f.mean if f.mean is not None else 0.0, f.client))
 

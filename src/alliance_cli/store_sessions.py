@@ -186,6 +186,12 @@ _CLIENT_DRAFTS = (
 
 
 @_guarded
+def has_client(journal: Journal, code: str) -> bool:
+    """Whether any session in the journal has this client code."""
+    return journal.conn.execute("SELECT 1 FROM sessions WHERE client = ? LIMIT 1", (code,)).fetchone() is not None
+
+
+@_guarded
 def client_record(journal: Journal, code: str) -> ClientRecord:
     """Counts for one client code; NotFoundError when the journal has no session for it."""
     conn = journal.conn

@@ -16,7 +16,7 @@ PRECEDENCE = (
     "then the environment (ALLIANCE_DB, ALLIANCE_PROMPTS), then the settings file, then the built-in default."
     "\n\nThe settings file is ~/.config/alliance/config.toml (ALLIANCE_CONFIG points elsewhere). "
     "Settings: journal, prompts, default_modality (in person, video, phone or text), "
-    "report.low_mean (a session mean below it is flagged; default 5.0), "
+    "report.low_mean (a client mean below it is flagged; 0 to 10, default 5.0), "
     "report.falling_sessions (this many falling session means in a row are flagged; 2 or more, default 3)."
 )
 
@@ -87,7 +87,9 @@ def config_path_cmd() -> None:
 def backup(
     path: Annotated[
         Optional[Path],
-        typer.Argument(help="A folder, or a new file name [default: backups/ beside the journal]."),
+        typer.Argument(
+            help="A folder that exists, or a new file name ending in .db [default: backups/ beside the journal]."
+        ),
     ] = None,
     keep: Annotated[
         Optional[int], typer.Option("--keep", min=1, help="Keep only the newest N timestamped backups there.")
@@ -98,8 +100,8 @@ def backup(
 
     alliance backup --keep 10
 
-    Backups are named journal-YYYYMMDD-HHMMSSZ.db (UTC) and readable by you alone. The new
-    backup's path is printed on stdout.
+    In a folder, backups are named after the journal file (journal-YYYYMMDD-HHMMSSZ.db for
+    journal.db, UTC) and readable by you alone. The new backup's path is printed on stdout.
     """
     from ..backup import make_backup
     from ..paths import resolve_db_path
@@ -130,18 +132,13 @@ def restore(
 
     alliance restore ~/.local/share/alliance/backups/journal-20261120-095200Z.db
     """
-    from ..backup import check_backup, restore_backup
+    from ..careflow import restore_command
     from ..paths import resolve_db_path
 
-    journal = resolve_db_path(db)
-    found = check_backup(backup_file)
-    if not yes:
-        _say(f"{backup_file} is intact and holds {_sessions(found.sessions)}.")
-        where = "replaces" if journal.exists() else "becomes"
-        if not typer.confirm(f"It {where} the journal {journal}. Go ahead?", default=False, err=True):
-            _say("Nothing was changed.")
-            raise typer.Exit(int(ExitCode.REFUSED))
-    result = restore_backup(backup_file, journal)
+    result = restore_command(backup_file, resolve_db_path(db), yes=yes, show=_say)
+    if result is None:
+        _say("Nothing was changed.")
+        raise typer.Exit(int(ExitCode.REFUSED))
     if result.replaced_copy is not None:
         _say(f"The journal as it was is kept in {result.replaced_copy}.")
     _say(f"Restored: the journal now holds {_sessions(result.sessions)}.")

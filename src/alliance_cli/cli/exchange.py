@@ -70,6 +70,7 @@ def export(
     from ..periods import resolve_period
     from ..store_exchange import ExportQuery
     from ..watchlist import load_watchlist
+    from .review import note_unknown_client
 
     period = resolve_period(week=week, since=since, until=until, last=last, default_days=None)
     query = ExportQuery(
@@ -81,10 +82,12 @@ def export(
     ps, _ = _prompt_set(prompts)
     privacy = PrivacyCheck(load_watchlist(), redact=redact)
     try:
-        with _open(db) as journal, output_stream(output) as out:
-            count = export_journal(
-                journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw, privacy=privacy
-            )
+        with _open(db) as journal:
+            note_unknown_client(journal, client)
+            with output_stream(output) as out:
+                count = export_journal(
+                    journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw, privacy=privacy
+                )
     except KeyboardInterrupt:
         raise Interrupted("Stopped; no file was written." if output else "Stopped.") from None
     if (found := privacy.summary()) is not None:

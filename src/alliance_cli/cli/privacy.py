@@ -22,16 +22,36 @@ app.add_typer(watchlist_app, name="watchlist")
 
 WordsArgument = Annotated[
     Optional[list[str]],
-    typer.Argument(help="Words; leave out to type them instead (one a line), which keeps them out of shell history."),
+    typer.Argument(
+        help="Words; leave out to type them instead, one a line (an empty line ends), which keeps them out of "
+        "shell history."
+    ),
 ]
 
 
 def _words(words: list[str] | None) -> list[str]:
+    """The words given, else typed one a line (not shown) until an empty line or Ctrl-D, else stdin's lines."""
     if words:
         return words
-    if sys.stdin.isatty():
-        return [typer.prompt("Word (not shown)", hide_input=True)]
-    return [line.strip() for line in sys.stdin if line.strip()]
+    if not sys.stdin.isatty():
+        return [line.strip() for line in sys.stdin if line.strip()]
+    import getpass
+
+    from ..errors import Interrupted
+
+    _say("Type one word a line; they are not shown. An empty line (or Ctrl-D) finishes.")
+    typed: list[str] = []
+    while True:
+        try:
+            line = getpass.getpass("Word: ", stream=sys.stderr).strip()
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            raise Interrupted("Stopped; your watch-list was not changed.") from None
+        if not line:
+            break
+        typed.append(line)
+    return typed
 
 
 def _count(n: int, verb: str, total: int) -> None:
@@ -42,7 +62,7 @@ def _count(n: int, verb: str, total: int) -> None:
 def watchlist_add(words: WordsArgument = None) -> None:
     """Add words to look for in every reflection, e.g. the first names of current clients.
 
-    alliance watchlist add      (then type one word a line, Ctrl-D to finish)
+    alliance watchlist add      (then type one word a line, an empty line to finish)
     """
     from ..watchlist import change_watchlist
 

@@ -13,6 +13,7 @@ from . import ClientOption, DbOption, PromptsOption, _open, _prompt_set, _say, _
 
 if TYPE_CHECKING:
     from ..report import Report
+    from ..store import Journal
 
 
 class ReportFormat(StrEnum):
@@ -25,6 +26,14 @@ FormatOption = Annotated[
     ReportFormat,
     typer.Option("--format", "-f", help="rich for the terminal, markdown for supervision, json for scripts."),
 ]
+
+
+def note_unknown_client(journal: Journal, client: str | None) -> None:
+    """One calm line on stderr when --client names a code no session has (a typo, most likely)."""
+    from ..store_sessions import has_client
+
+    if client is not None and not has_client(journal, client):
+        _say(f"No session in this journal has the client code {client}; `alliance clients` lists the codes in use.")
 
 
 def _show(report: Report, fmt: ReportFormat) -> None:
@@ -69,6 +78,7 @@ def report(
     thresholds = Thresholds(low_mean=settings.low_mean, falling_sessions=settings.falling_sessions)
     with _open(db) as journal:
         ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
+        note_unknown_client(journal, client)
         result = load_report(journal, ps, period, client=client, thresholds=thresholds, notes=notes)
     _show(result, fmt)
 
@@ -78,7 +88,7 @@ def demo(
     fmt: FormatOption = ReportFormat.rich,
     db: Annotated[
         Optional[Path],
-        typer.Option("--db", dir_okay=False, help="Sample journal to use [default: demo.db beside your journal]."),
+        typer.Option("--db", dir_okay=False, help="Sample journal to use [default: ~/.local/share/alliance/demo.db]."),
     ] = None,
 ) -> None:
     """See what the weekly review looks like, on a sample journal of invented sessions.
