@@ -145,3 +145,10 @@ def test_installed_command_runs_each_subcommand(alliance_exe, subprocess_env):
     typo = cli("lst")
     assert typo.returncode == 2 and "No such command" in typo.stderr
     assert "client-code" in cli("--help").stdout
+
+
+def test_help_text_keeps_its_brackets(run):
+    """Typer reads help as Rich markup, where [words] vanish unless escaped."""
+    assert "with [redacted]" in " ".join(run("export", "--help").stdout.split())
+    log_help = " ".join(run("log", "--help").stdout.split())
+    assert "Journal file to use (default:" in log_help and "use ." not in log_help

@@ -88,7 +88,7 @@ def backup(
     path: Annotated[
         Optional[Path],
         typer.Argument(
-            help="A folder that exists, or a new file name ending in .db [default: backups/ beside the journal]."
+            help="A folder that exists, or a new file name ending in .db (default: backups/ beside the journal)."
         ),
     ] = None,
     keep: Annotated[

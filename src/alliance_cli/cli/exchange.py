@@ -50,7 +50,8 @@ def export(
     ] = None,
     raw: Annotated[bool, typer.Option("--raw", help="No spreadsheet-safety quote before =, +, -, @.")] = False,
     redact: Annotated[
-        bool, typer.Option("--redact", help="Replace what could identify a client in written answers with [redacted].")
+        bool,
+        typer.Option("--redact", help="Replace what could identify a client in written answers with \\[redacted]."),
     ] = False,
     db: DbOption = None,
     prompts: PromptsOption = None,
@@ -63,7 +64,7 @@ def export(
     prompt_id, principle, kind, value. Wide shape: the session columns, then one column per
     prompt id. Everything unless you give a period or a client. Written answers go through
     the privacy check: what may identify a client is named on stderr, or replaced with
-    [redacted] with --redact.
+    \\[redacted] with --redact.
     """
     from ..errors import Interrupted
     from ..export import PrivacyCheck, export_journal, output_stream

@@ -88,7 +88,7 @@ def demo(
     fmt: FormatOption = ReportFormat.rich,
     db: Annotated[
         Optional[Path],
-        typer.Option("--db", dir_okay=False, help="Sample journal to use [default: ~/.local/share/alliance/demo.db]."),
+        typer.Option("--db", dir_okay=False, help="Sample journal to use (default: ~/.local/share/alliance/demo.db)."),
     ] = None,
 ) -> None:
     """See what the weekly review looks like, on a sample journal of invented sessions.
