@@ -213,3 +213,15 @@ def test_a_journal_from_before_autoincrement_keeps_its_answers(db_path, ps):
         assert count == 3
         saved_id = journal.save_session(new_session(ps, "C-2", date(2026, 11, 3), "video", {"empathy": 5})).id
     assert saved_id == 6
+
+
+def test_wal_and_shm_files_are_private_too(db_path):
+    journal = open_journal(db_path, create=True)
+    try:
+        journal.save_draft(None, {"client": "C-1"})  # a write: SQLite now has -wal and -shm open
+        companions = [Path(f"{db_path}{suffix}") for suffix in ("-wal", "-shm")]
+        assert all(path.exists() for path in companions)
+        for path in [db_path, *companions]:
+            assert path.stat().st_mode & 0o777 == 0o600, path
+    finally:
+        journal.close()
