@@ -185,7 +185,7 @@ def test_rename_onto_an_existing_code_needs_merge(run, db_path, three_clients):
     ("args", "message"),
     [
         (("C-9", "C-10"), "alliance: No sessions for client C-9; `alliance clients` lists the codes in use."),
-        (("C-1", "Maria"), "alliance: 'Maria' looks like it could be a name"),
+        (("C-1", "Maria"), "alliance: That client code looks like it could be a name"),
         (("C-1", "C-1"), "alliance: C-1 and C-1 are the same code; nothing to rename."),
     ],
 )

@@ -244,7 +244,7 @@ def test_a_problem_late_in_the_file_rolls_back_the_whole_import(source, db_path)
     fill(db_path, bundled(), [("C-9", date(2026, 10, 1), "video", BASIC)])
     before = (count(db_path), count(db_path, "answers"), count(db_path, "prompt_sets"))
     edit(file, lambda t: [row.__setitem__(3, "Jane Doe") for row in t[1:] if row[1] == t[-1][1]])
-    refused([str(file)], db_path, "client: 'Jane Doe' looks like a personal name")
+    refused([str(file)], db_path, "client: That client code looks like a personal name")
     assert (count(db_path), count(db_path, "answers"), count(db_path, "prompt_sets")) == before
 
 

@@ -122,6 +122,7 @@ def test_name_like_client_code_is_refused_with_advice(run, db_path):
     result = run("log", "-c", "Maria", *set_flags(FULL_ANSWERS))
     assert result.exit_code == 1
     assert "looks like it could be a name" in result.stderr
+    assert "Maria" not in result.stderr  # what was typed may be a name: never repeated
     assert "alliance client-code" in result.stderr
     assert count_rows(db_path, "sessions") == 0
 

@@ -48,14 +48,15 @@ def check_client_code(code: str) -> str:
     """A pseudonymous client code such as C-014, in capitals; names and name-like codes are refused."""
     code = code.strip()
     advice = "use a pseudonymous code such as C-014 (`alliance client-code` suggests a fresh one)"
+    # What was typed is never repeated: it may be a client's name.
     if not code:
         raise InputError(f"A client code is needed; {advice}.")
     if " " in code and all(part[:1].isupper() for part in code.split()):
-        raise InputError(f"'{code}' looks like a personal name; {advice}.")
+        raise InputError(f"That client code looks like a personal name; {advice}.")
     if not CODE_RE.match(code):
-        raise InputError(f"'{code}' is not a valid client code (letters, digits, '-', '_' or '.', up to 24); {advice}.")
+        raise InputError(f"A client code is letters, digits, '-', '_' or '.' (up to 24, no spaces); {advice}.")
     if _NAME_RE.match(code) or not any(ch.isdigit() for ch in code):
-        raise InputError(f"'{code}' looks like it could be a name; {advice}.")
+        raise InputError(f"That client code looks like it could be a name; {advice}.")
     return normalise_code(code)
 
 

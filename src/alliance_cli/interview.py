@@ -266,9 +266,11 @@ def edit_in_editor(initial: str) -> str:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(initial)
         try:
-            subprocess.run([*shlex.split(editor), name], check=False)
+            finished = subprocess.run([*shlex.split(editor), name], check=False)
         except OSError:
             raise InputError(f"Could not start the editor '{editor}'; set VISUAL or EDITOR.") from None
+        if finished.returncode != 0:
+            raise InputError(f"The editor stopped with an error ({finished.returncode}); nothing was taken from it.")
         with open(name, encoding="utf-8") as handle:
             return handle.read().strip()
     finally:
