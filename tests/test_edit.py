@@ -241,3 +241,25 @@ def test_edit_runs_the_privacy_guard_on_changed_text(run):
     assert "do_differently" not in shown(run)["answers"]
     # Changing something else does not warn again about text already saved.
     assert "warning" not in run("edit", "1", "--set", "empathy=3").stderr
+
+
+def test_an_edit_draft_older_than_the_saved_session_is_not_resumed(run, db_path):
+    logged(run, RICH)
+    with pytest.raises(Interrupted):
+        interactive_edit(db_path, KEEP_SESSION_FIELDS + BACKSPACE + "6" + ENTER + "\x03")
+    changed = run("edit", "1", "--set", "respect=2")  # saved after the draft began
+    assert changed.exit_code == 0
+    assert "an unfinished edit of session 1 is waiting" in changed.stderr
+    with pytest.raises(InputError, match="was changed after this unfinished edit began"):
+        interactive_edit(db_path, "", resume=True)
+    assert drafts(db_path) == []
+    assert shown(run)["answers"]["respect"] == 2  # the later change stands
+
+
+def test_interactive_edit_does_not_ask_about_text_already_kept(run, db_path):
+    risky = "Call 555-123-4567 next week."
+    logged(run, {**RICH, "went_well": risky})  # kept with a warning when it was logged
+    keys = KEEP_SESSION_FIELDS + ENTER * 5 + KEEP_PRACTICES_AND_RUPTURE + KEEP_REFLECTIONS + SAVE
+    result = interactive_edit(db_path, keys)  # no privacy question comes up: Enter all the way
+    assert result is not None and not result.changed
+    assert shown(run)["answers"]["went_well"] == risky

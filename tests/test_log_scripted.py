@@ -200,3 +200,8 @@ def test_draft_options_without_a_terminal(run, db_path):
     assert (discarded.exit_code, discarded.stderr) == (0, "Discarded the unfinished log.\n")
     with open_journal(db_path) as journal:
         assert journal.latest_draft() is None
+
+
+def test_discard_draft_without_a_draft_says_so(run):
+    result = run("log", "--discard-draft", input="")
+    assert (result.exit_code, result.stderr) == (1, "alliance: There is no unfinished log to discard.\n")

@@ -104,6 +104,18 @@ def edit_scripted(
     return _save(journal, session, ps, code, session_day, mode, answers)
 
 
+BASE_KEY = "base"  # in an edit draft: which version of the session it began from
+
+
+def _version_of(session: StoredSession) -> str:
+    """A fingerprint of what the session holds (time stamps are only to the second)."""
+    import hashlib
+    import json
+
+    body = json.dumps([session.client, session.date, session.modality, session.answers], sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
 def _facts(journal: Journal, session: StoredSession, client: str | None, day: date | None) -> frozenset[str]:
     """What the sessions before this one say (an intention set, a rupture still open), so the
     follow-up answers it holds stay valid; looked up for the client and date after the edit."""
@@ -181,7 +193,8 @@ def edit_interactive(
 
     def keep(s: LogState) -> None:
         nonlocal current
-        current = journal.save_draft(current, s.to_dict(), command="edit", session_id=session.id)
+        state = {**s.to_dict(), BASE_KEY: _version_of(session)}
+        current = journal.save_draft(current, state, command="edit", session_id=session.id)
 
     def history(s: LogState) -> frozenset[str]:
         return _facts(journal, session, s.client, date.fromisoformat(s.date) if s.date else None)
@@ -190,7 +203,7 @@ def edit_interactive(
         interview.run_edit(
             ps, state, clients=journal.client_codes(), today=today, on_change=keep, history=history, **io
         )
-        review_privacy(ps, state, on_change=keep, watchlist=watchlist, **io)
+        review_privacy(ps, state, on_change=keep, watchlist=watchlist, saved=session.answers, **io)
         show_summary(ps, state)
         save = interview.confirm("Save these changes?", default=True, **io)
     except (KeyboardInterrupt, EOFError):
@@ -247,7 +260,13 @@ def edit_command(
     if draft is not None and discard_draft:
         journal.delete_draft(draft.id)
         draft = None
+    stale = draft is not None and draft.state.get(BASE_KEY) != _version_of(session)
     if scripted:
+        if draft is not None and warn is not None:
+            warn(
+                f"alliance: note: an unfinished edit of session {session_id} is waiting; it began before this "
+                f"change, so `alliance edit {session_id}` will start again from the saved session."
+            )
         return edit_scripted(
             journal, session, ps, client=client, day=day, modality=modality, raw_answers=raw, today=today,
             strict=strict, warn=warn, watchlist=watchlist,
@@ -262,6 +281,19 @@ def edit_command(
     if resume and draft is None:
         raise InputError(f"There is no unfinished edit of session {session_id} to resume.")
     state, draft_id = saved_state(session), None
+    if draft is not None and stale:
+        # Resuming would quietly undo the changes saved since the draft began.
+        journal.delete_draft(draft.id)
+        if resume:
+            raise InputError(
+                f"Session {session_id} was changed after this unfinished edit began, so it was set aside; "
+                f"`alliance edit {session_id}` starts again from the saved session."
+            )
+        if warn is not None:
+            warn(
+                f"The unfinished edit began before session {session_id} last changed; starting from the saved session."
+            )
+        draft = None
     if draft is not None:
         from . import interview
 

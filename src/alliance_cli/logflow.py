@@ -270,6 +270,8 @@ def log_command(
         draft = None
         if not interactive and not scripted and client is None:
             return DISCARDED  # `alliance log --discard-draft` from a script: that was all
+    elif discard_draft and not interactive and not scripted and client is None:
+        raise InputError("There is no unfinished log to discard.")
     facts = _known_facts(journal, client, day, today)
     if not interactive or (scripted and _complete(ps, raw, facts)):
         if draft is not None and warn is not None:
@@ -425,7 +427,7 @@ def guard_scripted(
     if not lines:
         return
     if strict:
-        advice = "Nothing was saved: take these details out, or log without --strict to save with a warning."
+        advice = "Nothing was saved: take these details out, or leave out --strict to save with a warning."
         raise PrivacyError(lines[0], [*lines, advice])
     for line in lines:
         if warn is not None:
@@ -433,13 +435,22 @@ def guard_scripted(
 
 
 def review_privacy(
-    ps: PromptSet, state: LogState, *, on_change: Callable[[LogState], None], watchlist: Watchlist | None, **io: Any
+    ps: PromptSet,
+    state: LogState,
+    *,
+    on_change: Callable[[LogState], None],
+    watchlist: Watchlist | None,
+    saved: Mapping[str, Any] | None = None,
+    **io: Any,
 ) -> None:
-    """Interactive privacy check: the clinician edits, redacts or keeps each flagged answer."""
+    """Interactive privacy check: the clinician edits, redacts or keeps each flagged answer.
+    Answers equal to `saved` ones (an edit's unchanged text, kept before) are not asked about."""
     from . import interview
     from .privacy import check_answers, describe, redact
 
     def check(prompt_id: str, value: Any) -> str | None:
+        if saved is not None and saved.get(prompt_id) == value:
+            return None
         found = check_answers(ps, {prompt_id: value}, watchlist).get(prompt_id)
         return describe(found) if found else None
 
