@@ -121,7 +121,8 @@ def test_clients_summary_as_json(run, three_clients):
     assert (c1["sessions"], c1["first_date"], c1["last_date"]) == (4, "2026-10-05", "2026-10-26")
     assert c1["session_means"] == [5.8, 6.8, 6.8, 6.8]
     assert c1["recent_mean"] == 6.8  # only the last three sessions
-    assert data[0]["open_ruptures"] == 2  # partly repaired, and not said
+    # Partly repaired is open; one with no repair answer is not, as in the log's recap.
+    assert data[0]["open_ruptures"] == 1
     assert data[2]["open_ruptures"] == 0
 
 
@@ -131,6 +132,25 @@ def test_clients_table_has_a_sparkline(run, three_clients):
     line = next(line for line in result.stdout.splitlines() if "C-1" in line)
     assert "2026-10-05" in line and "2026-10-26" in line and "6.8" in line
     assert "▅▆▆▆" in line
+
+
+def open_ruptures(run) -> dict[str, int]:
+    return {c["client"]: c["open_ruptures"] for c in json.loads(run("clients", "--all", "-f", "json").stdout)}
+
+
+def test_clients_counts_a_rupture_repaired_in_a_later_session_as_closed(run):
+    log(run, "C-1", "2025-11-02", rupture="yes", repaired="no")
+    log(run, "C-1", "2025-11-03", rupture="yes", repaired="partly")
+    log(run, "C-2", "2025-11-03", rupture="yes", repaired="no")
+    log(run, "C-1", "2025-11-09", rupture_revisited="partly")
+    assert open_ruptures(run) == {"C-1": 2, "C-2": 1}  # revisited, not repaired: still open
+    log(run, "C-1", "2025-11-16", rupture_revisited="yes")
+    assert open_ruptures(run) == {"C-1": 0, "C-2": 1}
+    # The same answer the log gives: nothing is open for C-1 any more.
+    refused = run("log", "-c", "C-1", "-d", "2025-11-23", *set_flags(FULL_ANSWERS), "-s", "rupture_revisited=yes")
+    assert refused.exit_code == 1
+    log(run, "C-1", "2025-11-30", rupture="yes", repaired="partly")  # a new one, after the repair
+    assert open_ruptures(run) == {"C-1": 1, "C-2": 1}
 
 
 def test_clients_csv(run, three_clients):

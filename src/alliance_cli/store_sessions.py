@@ -24,6 +24,7 @@ from typing import Any
 from .answers import to_columns
 from .errors import InputError, JournalError, NotFoundError
 from .store import PRINCIPLE_IDS, Journal, _filters, _guarded, now_iso
+from .store_continuity import open_rupture_counts
 
 RECENT_SESSIONS = 3  # the summary's mean covers a client's last three sessions
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -130,14 +131,7 @@ def client_summaries(journal: Journal, *, seen_since: date | None = None) -> lis
         f"{seen}GROUP BY s.id ORDER BY s.client, s.date, s.id",
         params,
     ).fetchall()
-    ruptures = dict(
-        journal.conn.execute(
-            "SELECT s.client, COUNT(*) FROM sessions s "
-            "JOIN answers r ON r.session_id = s.id AND r.prompt_id = 'rupture' AND r.value_num = 1 "
-            "LEFT JOIN answers p ON p.session_id = s.id AND p.prompt_id = 'repaired' "
-            "WHERE p.value_text IS NULL OR p.value_text != 'yes' GROUP BY s.client"
-        ).fetchall()
-    )
+    ruptures = open_rupture_counts(journal)
     grouped: dict[str, list[Any]] = {}
     for row in rows:
         grouped.setdefault(row["client"], []).append(row)
@@ -154,7 +148,7 @@ def client_summaries(journal: Journal, *, seen_since: date | None = None) -> lis
                 last_date=sessions[-1]["date"],
                 recent_mean=round(total / count, 2) if count else None,
                 session_means=[round(r["total"] / r["n"], 2) if r["n"] else None for r in sessions],
-                open_ruptures=int(ruptures.get(client, 0)),
+                open_ruptures=ruptures.get(client, 0),
             )
         )
     summaries.sort(key=lambda s: s.client)

@@ -141,8 +141,8 @@ def clients(
 
     Run bare for one row per client seen in the last year (--all for every one): sessions,
     first and last date, the recent mean (the five ratings over the last three sessions), a
-    trend sparkline of each session's mean (0 to 10, oldest left) and open ruptures (a
-    rupture not marked repaired).
+    trend sparkline of each session's mean (0 to 10, oldest left) and open ruptures (not or
+    partly repaired, and not repaired in a later session either).
 
     Columns for csv and json: client, sessions, first_date, last_date, recent_mean,
     open_ruptures, session_means (oldest first; space-separated in csv).
