@@ -253,13 +253,20 @@ def test_forget_without_confirmation_is_refused(run, db_path, three_clients):
     assert rows(db_path, "SELECT COUNT(*) FROM sessions WHERE client = 'C-1'") == [(4,)]
 
 
+def test_forget_takes_the_code_in_any_case(run, db_path, three_clients):
+    result = run("clients", "forget", "c-3", "--confirm", "c-3")
+    assert result.exit_code == 0, result.stderr
+    assert "Erased C-3: 1 session (2026-11-04)" in result.stderr
+    assert rows(db_path, "SELECT COUNT(*) FROM sessions WHERE client = 'C-3'") == [(0,)]
+
+
 def test_forget_unknown_client(run, three_clients):
     result = run("clients", "forget", "C-9", "--yes")
     assert result.exit_code == 1
     assert result.stderr.strip() == "alliance: No sessions for client C-9; `alliance clients` lists the codes in use."
 
 
-@pytest.mark.parametrize(("typed", "erased"), [("C-3", True), ("C-33", False)])
+@pytest.mark.parametrize(("typed", "erased"), [("C-3", True), ("c-3", True), ("C-33", False)])
 def test_forget_asks_for_the_code_again(run, db_path, three_clients, typed, erased):
     told = []
     with open_journal(db_path) as journal, create_pipe_input() as pipe:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, NotFoundError
+from .inputs import normalise_code
 from .logflow import _interruptible
 from .store import Journal
 from .store_sessions import ClientRecord, ForgetResult, client_record, delete_sessions, forget_client, session_rows
@@ -92,9 +93,13 @@ def forget_command(
     interactive: bool | None = None,
     **io: Any,
 ) -> ForgetResult | None:
-    """Erase a client after the code is typed again (or given with --confirm); None if it did not match."""
+    """Erase a client after the code is typed again (or given with --confirm); None if it did not match.
+
+    Codes match in any case, as everywhere else (c-014 is C-014).
+    """
+    code = normalise_code(code)
     record = client_record(journal, code)
-    if confirm_code is not None and confirm_code.strip() != code:
+    if confirm_code is not None and normalise_code(confirm_code) != code:
         raise InputError(f"--confirm does not match {code}; nothing was erased.")
     refusal = (
         "Forgetting a client needs --yes or --confirm CODE when alliance is not run in a terminal; nothing was erased."
@@ -104,7 +109,7 @@ def forget_command(
 
         show(f"This erases for good {describe_record(record)}.")
         typed = _interruptible(lambda: interview.ask_typed(f"Type {code} again to erase it:", **io))
-        if typed != code:
+        if normalise_code(typed) != code:
             return None
     return forget_client(journal, code)
 
