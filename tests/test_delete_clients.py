@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from alliance_cli.careflow import delete_command, forget_command
 from alliance_cli.store import open_journal
@@ -84,6 +85,27 @@ def test_delete_asks_first(run, db_path, answer, left):
     assert removed == (1 if answer == "y" else None)
     assert [r["id"] for r in shown[0]] == [1]
     assert ids(run) == left
+
+
+@pytest.mark.parametrize(
+    ("which", "question"),
+    [
+        ([1], "Delete this session and every answer in it? This cannot be undone."),
+        ([1, 2], "Delete these 2 sessions and every answer in them? This cannot be undone."),
+    ],
+)
+def test_delete_question_speaks_of_one_session_or_several(run, db_path, which, question):
+    log(run, "C-1", "2026-11-02")
+    log(run, "C-1", "2026-11-09")
+    screen = io.StringIO()
+    with open_journal(db_path) as journal, create_pipe_input() as pipe:
+        pipe.send_text("n")
+        delete_command(
+            journal, which, yes=False, show=lambda rows: None, interactive=True, input=pipe,
+            output=PlainTextOutput(screen),
+        )  # fmt: skip
+    assert question in screen.getvalue()
+    assert ids(run) == [1, 2]
 
 
 def test_delete_drops_an_unfinished_edit_of_the_session(run, db_path):

@@ -64,8 +64,12 @@ def delete_command(
     )
     show(rows)
     if ask:
-        which = "this session" if len(rows) == 1 else f"these {len(rows)} sessions"
-        if not _agreed(f"Delete {which} and every answer in it? This cannot be undone.", **io):
+        which = (
+            "this session and every answer in it"
+            if len(rows) == 1
+            else f"these {len(rows)} sessions and every answer in them"
+        )
+        if not _agreed(f"Delete {which}? This cannot be undone.", **io):
             return None
     return delete_sessions(journal, wanted)
 
