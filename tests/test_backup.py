@@ -377,6 +377,22 @@ def test_restore_refuses_a_backup_that_is_not_a_usable_journal(run, db_path, tmp
         assert bad.read_bytes() == backup_before  # checking never alters the backup
 
 
+def test_restore_of_a_folder_names_a_backup_of_this_journal(run, tmp_path):
+    journal = tmp_path / "mine" / "j.db"
+    assert run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS), db=journal).exit_code == 0
+    run("backup", db=journal)
+    newest = Path(run("backup", db=journal).stdout.strip())
+    folder = journal.parent / "backups"
+    result = run("restore", "-y", str(folder), db=journal)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"alliance: {folder} is a folder; give the backup file, e.g. {newest}"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("restore", "-y", str(empty), db=journal)
+    assert result.stderr.strip() == f"alliance: {empty} is a folder; give the backup file, e.g. {empty}/j-…Z.db"
+    assert sessions_in(journal) == 1
+
+
 def test_restore_refuses_the_journal_itself(run, db_path):
     log(run)
     result = run("restore", "-y", str(db_path))

@@ -168,12 +168,18 @@ def prune(folder: Path, journal: Path, keep: int) -> list[Path]:
 # -- restore ----------------------------------------------------------------------------
 
 
-def check_backup(backup: Path) -> Inspection:
-    """Read-only checks of a backup; JournalError when it must not be restored."""
+def check_backup(backup: Path, journal: Path | None = None) -> Inspection:
+    """Read-only checks of a backup; JournalError when it must not be restored.
+
+    Given a folder, the message names the newest backup of `journal` in it, or else the
+    shape of one (backups are named after the journal file).
+    """
     if not backup.exists():
         raise NotFoundError(f"No backup at {backup}.")
     if not backup.is_file():
-        raise InputError(f"{backup} is a folder; give the backup file, e.g. {backup}/journal-…Z.db.")
+        found = list_backups(backup, journal) if journal is not None else []
+        example = found[-1] if found else backup / f"{journal.stem if journal is not None else 'journal'}-…Z.db"
+        raise InputError(f"{backup} is a folder; give the backup file, e.g. {example}")
     try:
         found = inspect_file(backup)
     except JournalError as exc:
@@ -186,7 +192,7 @@ def check_backup(backup: Path) -> Inspection:
 
 def restore_backup(backup: Path, journal: Path, *, now: datetime | None = None) -> RestoreResult:
     """Replace the journal's content with a checked backup; the journal as it was is kept."""
-    check_backup(backup)
+    check_backup(backup, journal)
     if journal.exists() and journal.samefile(backup):
         raise InputError(f"{backup} is the journal itself; give a backup file.")
     replaced = _keep_current(journal, now) if journal.exists() else None

@@ -130,7 +130,7 @@ def restore_command(
     """Check the backup, say what it holds, ask, then restore it; None if declined."""
     from .backup import check_backup, restore_backup
 
-    found = check_backup(backup)
+    found = check_backup(backup, journal)
     refusal = "Restoring needs --yes when alliance is not run in a terminal; nothing was changed."
     if _will_ask(yes, interactive, refusal):
         show(f"{backup} is intact and holds {_count(found.sessions, 'session')}.")
