@@ -130,7 +130,8 @@ def test_two_backups_in_the_same_second_both_kept(run, db_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["backup", "--keep", "0"], 2, "--keep"),
+        (["backup", "--keep", "0"], 2, "alliance: --keep needs 1 or more (the newest backup is always kept)"),
+        (["backup", "--keep", "-3"], 2, "alliance: --keep needs 1 or more"),
         (["backup", "named.db", "--keep", "3"], 1, "--keep works with a backups folder"),
     ],
 )
@@ -140,7 +141,9 @@ def test_backup_bad_options_are_refused(run, tmp_path, monkeypatch, args, code, 
     result = run(*args)
     assert result.exit_code == code
     assert message in result.stderr
+    assert "Input should be" not in result.stderr and "Usage:" not in result.stderr  # a plain line, no box
     assert not (tmp_path / "named.db").exists()
+    assert not (tmp_path / "journal" / "backups").exists()
 
 
 def test_backup_without_a_journal_says_so(run, db_path):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import InputError, JournalError, NotFoundError
+from .errors import InputError, JournalError, NotFoundError, UsageError
 from .store_care import (
     Inspection,
     connect_readonly,
@@ -115,6 +115,8 @@ def make_backup(
     journal: Path, target: Path | None = None, *, keep: int | None = None, now: datetime | None = None
 ) -> BackupResult:
     """Back the journal up into `target`: an existing folder, a new `.db` file, or None for backups/ beside it."""
+    if keep is not None and keep < 1:
+        raise UsageError("--keep needs 1 or more (the newest backup is always kept); nothing was backed up.")
     if not journal.exists():
         raise NotFoundError(f"No journal at {journal} yet; there is nothing to back up.")
     inspect_file(journal, full_check=False)  # refuses a file that is not an alliance journal
@@ -158,7 +160,7 @@ def list_backups(folder: Path, journal: Path) -> list[Path]:
 def prune(folder: Path, journal: Path, keep: int) -> list[Path]:
     """Remove all but the newest `keep` timestamped backups; returns what was removed."""
     if keep < 1:
-        raise InputError("--keep must be 1 or more: the backup just made is always kept.")
+        raise UsageError("--keep needs 1 or more: the backup just made is always kept.")
     old = list_backups(folder, journal)[:-keep]
     for path in old:
         path.unlink(missing_ok=True)

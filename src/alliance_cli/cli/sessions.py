@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from ..errors import ExitCode
+from ..errors import ExitCode, UsageError
 from . import (
     AllianceGroup,
     ClientInput,
@@ -240,7 +240,7 @@ def search(
     client: ClientOption = None,
     since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="How many results; 0 for all.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many results; 0 for all.")] = 50,
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
     ] = ListFormat.table,
@@ -259,6 +259,8 @@ def search(
     from ..periods import resolve_period
     from ..store_sessions import HIGHLIGHT, search_answers
 
+    if limit < 0:
+        raise UsageError("--limit needs 0 or more (0 shows every result).")
     period = resolve_period(since=since, until=until, default_days=None)
     with _open(db) as journal:
         hits = search_answers(
