@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -30,6 +31,10 @@ def log(run, client, day, **answers):
 def rows(db: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql).fetchall()
+
+
+def found(run, *words: str) -> list[int]:
+    return [r["id"] for r in json.loads(run("search", *words, "-f", "json").stdout)]
 
 
 def ids(run) -> list[int]:
@@ -82,7 +87,7 @@ def test_delete_asks_first(run, db_path, answer, left):
         removed = delete_command(
             journal, [1], yes=False, show=shown.append, interactive=True, input=pipe, output=DummyOutput()
         )
-    assert removed == (1 if answer == "y" else None)
+    assert (removed.removed if removed else None) == (1 if answer == "y" else None)
     assert [r["id"] for r in shown[0]] == [1]
     assert ids(run) == left
 
@@ -106,6 +111,25 @@ def test_delete_question_speaks_of_one_session_or_several(run, db_path, which, q
         )  # fmt: skip
     assert question in screen.getvalue()
     assert ids(run) == [1, 2]
+
+
+@pytest.mark.parametrize("other_terminal", [False, True])
+def test_delete_leaves_no_readable_text_in_the_journal_or_its_log(run, db_path, other_terminal):
+    log(run, "C-1", "2026-11-02", went_well="Ordinary session.")
+    log(run, "C-2", "2026-11-03", went_well=SECRET, intention=SECRET)
+    log(run, "C-1", "2026-11-09", went_well="Another ordinary one.")
+    assert SECRET.encode() in raw_bytes(db_path)  # the test can see the text when it is there
+    with contextlib.ExitStack() as stack:
+        if other_terminal:  # idle, but open: closing the delete's connection does not clear the log
+            other = stack.enter_context(contextlib.closing(sqlite3.connect(db_path)))
+            other.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        result = run("delete", "2", "--yes")
+        assert result.exit_code == 0, result.stderr
+        data = raw_bytes(db_path)
+    for word in (SECRET, "Quillfeather", "quillfeather", "Rosebay", "rosebay", "allotment"):
+        assert word.encode() not in data, word
+    assert ids(run) == [1, 3]
+    assert found(run, "ordinary") == [3, 1]
 
 
 def test_delete_drops_an_unfinished_edit_of_the_session(run, db_path):

@@ -17,7 +17,15 @@ from .errors import InputError, NotFoundError
 from .inputs import normalise_code
 from .logflow import _interruptible
 from .store import Journal
-from .store_sessions import ClientRecord, ForgetResult, client_record, delete_sessions, forget_client, session_rows
+from .store_sessions import (
+    ClientRecord,
+    DeleteResult,
+    ForgetResult,
+    client_record,
+    delete_sessions,
+    forget_client,
+    session_rows,
+)
 
 if TYPE_CHECKING:
     from .backup import RestoreResult
@@ -51,8 +59,8 @@ def delete_command(
     show: Callable[[list[dict[str, Any]]], None],
     interactive: bool | None = None,
     **io: Any,
-) -> int | None:
-    """Delete the sessions after showing them and asking; how many went, or None if declined."""
+) -> DeleteResult | None:
+    """Delete the sessions after showing them and asking; what went, or None if declined."""
     wanted = list(dict.fromkeys(ids))
     rows = session_rows(journal, wanted)
     found = {r["id"] for r in rows}

@@ -114,16 +114,21 @@ def delete(
     """Delete sessions and all their answers, after showing them and asking.
 
     alliance delete 41 42
+
+    The deleted text is overwritten in the journal file; backups made earlier still hold it.
     """
     from ..careflow import delete_command
     from ..render import sessions_table
 
     with _open(db) as journal:
-        removed = delete_command(journal, session_ids, yes=yes, show=lambda rows: _stderr().print(sessions_table(rows)))
-    if removed is None:
+        result = delete_command(journal, session_ids, yes=yes, show=lambda rows: _stderr().print(sessions_table(rows)))
+    if result is None:
         _say("Nothing was deleted.")
         raise typer.Exit(int(ExitCode.REFUSED))
-    _say(f"Deleted {removed} session{'s' if removed != 1 else ''}, with {'its' if removed == 1 else 'their'} answers.")
+    n = result.removed
+    _say(f"Deleted {n} session{'s' if n != 1 else ''}, with {'its' if n == 1 else 'their'} answers.")
+    if not result.log_cleared:
+        _say("alliance is open in another terminal; when it closes, the journal's log file is cleared too.")
 
 
 @clients_app.callback()
