@@ -130,7 +130,8 @@ def test_two_backups_in_the_same_second_both_kept(run, db_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["backup", "--keep", "0"], 2, "--keep"),
+        (["backup", "--keep", "0"], 2, "alliance: --keep needs 1 or more (the newest backup is always kept)"),
+        (["backup", "--keep", "-3"], 2, "alliance: --keep needs 1 or more"),
         (["backup", "named.db", "--keep", "3"], 1, "--keep works with a backups folder"),
     ],
 )
@@ -140,7 +141,9 @@ def test_backup_bad_options_are_refused(run, tmp_path, monkeypatch, args, code, 
     result = run(*args)
     assert result.exit_code == code
     assert message in result.stderr
+    assert "Input should be" not in result.stderr and "Usage:" not in result.stderr  # a plain line, no box
     assert not (tmp_path / "named.db").exists()
+    assert not (tmp_path / "journal" / "backups").exists()
 
 
 def test_backup_without_a_journal_says_so(run, db_path):
@@ -375,6 +378,22 @@ def test_restore_refuses_a_backup_that_is_not_a_usable_journal(run, db_path, tmp
     assert not (db_path.parent / "backups").exists()
     if backup_before is not None:
         assert bad.read_bytes() == backup_before  # checking never alters the backup
+
+
+def test_restore_of_a_folder_names_a_backup_of_this_journal(run, tmp_path):
+    journal = tmp_path / "mine" / "j.db"
+    assert run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS), db=journal).exit_code == 0
+    run("backup", db=journal)
+    newest = Path(run("backup", db=journal).stdout.strip())
+    folder = journal.parent / "backups"
+    result = run("restore", "-y", str(folder), db=journal)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"alliance: {folder} is a folder; give the backup file, e.g. {newest}"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("restore", "-y", str(empty), db=journal)
+    assert result.stderr.strip() == f"alliance: {empty} is a folder; give the backup file, e.g. {empty}/j-…Z.db"
+    assert sessions_in(journal) == 1
 
 
 def test_restore_refuses_the_journal_itself(run, db_path):

@@ -115,6 +115,24 @@ def test_an_unfinished_log_is_a_note_not_a_failure(run, db_path):
     assert drafts[0]["level"] == "note" and "alliance log --resume" in drafts[0]["message"]
 
 
+def test_drafts_are_named_by_kind_with_the_command_that_picks_each_up(run, db_path):
+    log(run)
+    log(run)
+    with open_journal(db_path) as journal:
+        journal.save_draft(None, {"client": "C-1", "answers": {"empathy": 7}})
+        journal.save_draft(None, {"client": "C-2", "answers": {}})
+        journal.save_draft(None, {"client": "C-1", "answers": {}}, command="edit", session_id=2)
+    result = run("doctor", "-f", "json")
+    assert result.exit_code == 0
+    assert [f["message"] for f in findings(result) if f["check"] == "drafts"] == [
+        "2 unfinished logs kept as drafts; `alliance log --resume` picks them up one at a time, newest first; "
+        "`alliance log --discard-draft` lets the newest go.",
+        "1 unfinished edit of session 2 kept as a draft; `alliance edit 2 --resume` picks it up, "
+        "`alliance edit 2 --discard-draft` lets it go.",
+    ]
+    assert all(f["level"] == "note" for f in findings(result) if f["check"] == "drafts")
+
+
 def test_no_journal_yet_is_a_warning(run, db_path):
     result = run("doctor", "-f", "json")
     assert result.exit_code == 1

@@ -282,6 +282,29 @@ def test_bad_jsonl_line_and_wrong_keys_are_refused(source, db_path, tmp_path):
     assert not db_path.exists()
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_every_problem_line_names_the_file(source, db_path, tmp_path, fmt):
+    db, _ = source
+    items = json.loads(run_bytes("export", "-f", "json", "--shape", "wide", db=db)[1])
+    items[0]["date"] = "2026-02-30"
+    items[1]["client"] = "Jane Doe"
+    del items[2]["modality"]
+    file = tmp_path / f"bad.{fmt}"
+    if fmt == "json":
+        file.write_text(json.dumps(items))
+    elif fmt == "jsonl":
+        file.write_text("".join(json.dumps(item) + "\n" for item in items) + "[1]\n")
+    else:
+        file.write_text(run_bytes("export", "--shape", "wide", db=db)[1].decode().replace("2026-11-02", "2026-02-30"))
+    err = refused([str(file)], db_path, f"{file}, ")
+    lines = err.splitlines()
+    assert len(lines) >= 2
+    assert all(
+        line.startswith(f"alliance: {file}") or line.startswith("alliance: Nothing was imported from") for line in lines
+    ), err
+    assert not db_path.exists()
+
+
 def test_rows_with_the_wrong_number_of_cells_and_scattered_sessions_are_refused(source, db_path):
     _, file = source
 

@@ -108,6 +108,22 @@ def test_watchlist_remove_and_count(run):
     assert run("watchlist", "count").stdout.strip() == "1"
 
 
+def test_watchlist_remove_of_a_word_not_on_it_says_so(run):
+    change_watchlist(["Anna", "Ben"])
+    before = watchlist_path().read_bytes()
+    result = run("watchlist", "remove", "Nobody")
+    assert result.exit_code == 1
+    assert result.stderr == "alliance: That word is not on your watch-list; nothing was removed (2 on it).\n"
+    result = run("watchlist", "remove", "Nobody", "Somebody")
+    assert result.exit_code == 1
+    assert "None of those 2 words is on your watch-list; nothing was removed" in result.stderr
+    assert "Nobody" not in result.stderr  # the words are never repeated back
+    assert watchlist_path().read_bytes() == before
+    result = run("watchlist", "remove", "ben", "Nobody")
+    assert result.exit_code == 0
+    assert result.stderr == "1 word removed (1 not on the list); 1 on your watch-list.\n"
+
+
 def test_watchlist_needs_a_real_word(run):
     result = run("watchlist", "add", "7")
     assert result.exit_code == 1

@@ -96,6 +96,12 @@ def test_search_without_words_explains(run, journal_with_text):
     assert result.stderr.strip() == "alliance: Give a word or a phrase to search for, e.g. alliance search withdrew"
 
 
+def test_search_negative_limit_is_one_plain_line(run, journal_with_text):
+    result = run("search", "sister", "--limit", "-1")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "alliance: --limit needs 0 or more (0 shows every result).\n"
+
+
 def test_fts_query_quotes_everything():
     assert fts_query('she AND "her sister" withdr*') == '"she" "AND" "her sister" "withdr"*'
 

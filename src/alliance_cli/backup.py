@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import InputError, JournalError, NotFoundError
+from .errors import InputError, JournalError, NotFoundError, UsageError
 from .store_care import (
     Inspection,
     connect_readonly,
@@ -115,6 +115,8 @@ def make_backup(
     journal: Path, target: Path | None = None, *, keep: int | None = None, now: datetime | None = None
 ) -> BackupResult:
     """Back the journal up into `target`: an existing folder, a new `.db` file, or None for backups/ beside it."""
+    if keep is not None and keep < 1:
+        raise UsageError("--keep needs 1 or more (the newest backup is always kept); nothing was backed up.")
     if not journal.exists():
         raise NotFoundError(f"No journal at {journal} yet; there is nothing to back up.")
     inspect_file(journal, full_check=False)  # refuses a file that is not an alliance journal
@@ -158,7 +160,7 @@ def list_backups(folder: Path, journal: Path) -> list[Path]:
 def prune(folder: Path, journal: Path, keep: int) -> list[Path]:
     """Remove all but the newest `keep` timestamped backups; returns what was removed."""
     if keep < 1:
-        raise InputError("--keep must be 1 or more: the backup just made is always kept.")
+        raise UsageError("--keep needs 1 or more: the backup just made is always kept.")
     old = list_backups(folder, journal)[:-keep]
     for path in old:
         path.unlink(missing_ok=True)
@@ -168,12 +170,18 @@ def prune(folder: Path, journal: Path, keep: int) -> list[Path]:
 # -- restore ----------------------------------------------------------------------------
 
 
-def check_backup(backup: Path) -> Inspection:
-    """Read-only checks of a backup; JournalError when it must not be restored."""
+def check_backup(backup: Path, journal: Path | None = None) -> Inspection:
+    """Read-only checks of a backup; JournalError when it must not be restored.
+
+    Given a folder, the message names the newest backup of `journal` in it, or else the
+    shape of one (backups are named after the journal file).
+    """
     if not backup.exists():
         raise NotFoundError(f"No backup at {backup}.")
     if not backup.is_file():
-        raise InputError(f"{backup} is a folder; give the backup file, e.g. {backup}/journal-…Z.db.")
+        found = list_backups(backup, journal) if journal is not None else []
+        example = found[-1] if found else backup / f"{journal.stem if journal is not None else 'journal'}-…Z.db"
+        raise InputError(f"{backup} is a folder; give the backup file, e.g. {example}")
     try:
         found = inspect_file(backup)
     except JournalError as exc:
@@ -186,7 +194,7 @@ def check_backup(backup: Path) -> Inspection:
 
 def restore_backup(backup: Path, journal: Path, *, now: datetime | None = None) -> RestoreResult:
     """Replace the journal's content with a checked backup; the journal as it was is kept."""
-    check_backup(backup)
+    check_backup(backup, journal)
     if journal.exists() and journal.samefile(backup):
         raise InputError(f"{backup} is the journal itself; give a backup file.")
     replaced = _keep_current(journal, now) if journal.exists() else None

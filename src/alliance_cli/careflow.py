@@ -14,9 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, NotFoundError
+from .inputs import normalise_code
 from .logflow import _interruptible
 from .store import Journal
-from .store_sessions import ClientRecord, ForgetResult, client_record, delete_sessions, forget_client, session_rows
+from .store_sessions import (
+    ClientRecord,
+    DeleteResult,
+    ForgetResult,
+    client_record,
+    delete_sessions,
+    forget_client,
+    session_rows,
+)
 
 if TYPE_CHECKING:
     from .backup import RestoreResult
@@ -50,8 +59,8 @@ def delete_command(
     show: Callable[[list[dict[str, Any]]], None],
     interactive: bool | None = None,
     **io: Any,
-) -> int | None:
-    """Delete the sessions after showing them and asking; how many went, or None if declined."""
+) -> DeleteResult | None:
+    """Delete the sessions after showing them and asking; what went, or None if declined."""
     wanted = list(dict.fromkeys(ids))
     rows = session_rows(journal, wanted)
     found = {r["id"] for r in rows}
@@ -63,8 +72,12 @@ def delete_command(
     )
     show(rows)
     if ask:
-        which = "this session" if len(rows) == 1 else f"these {len(rows)} sessions"
-        if not _agreed(f"Delete {which} and every answer in it? This cannot be undone.", **io):
+        which = (
+            "this session and every answer in it"
+            if len(rows) == 1
+            else f"these {len(rows)} sessions and every answer in them"
+        )
+        if not _agreed(f"Delete {which}? This cannot be undone.", **io):
             return None
     return delete_sessions(journal, wanted)
 
@@ -92,9 +105,13 @@ def forget_command(
     interactive: bool | None = None,
     **io: Any,
 ) -> ForgetResult | None:
-    """Erase a client after the code is typed again (or given with --confirm); None if it did not match."""
+    """Erase a client after the code is typed again (or given with --confirm); None if it did not match.
+
+    Codes match in any case, as everywhere else (c-014 is C-014).
+    """
+    code = normalise_code(code)
     record = client_record(journal, code)
-    if confirm_code is not None and confirm_code.strip() != code:
+    if confirm_code is not None and normalise_code(confirm_code) != code:
         raise InputError(f"--confirm does not match {code}; nothing was erased.")
     refusal = (
         "Forgetting a client needs --yes or --confirm CODE when alliance is not run in a terminal; nothing was erased."
@@ -104,7 +121,7 @@ def forget_command(
 
         show(f"This erases for good {describe_record(record)}.")
         typed = _interruptible(lambda: interview.ask_typed(f"Type {code} again to erase it:", **io))
-        if typed != code:
+        if normalise_code(typed) != code:
             return None
     return forget_client(journal, code)
 
@@ -121,7 +138,7 @@ def restore_command(
     """Check the backup, say what it holds, ask, then restore it; None if declined."""
     from .backup import check_backup, restore_backup
 
-    found = check_backup(backup)
+    found = check_backup(backup, journal)
     refusal = "Restoring needs --yes when alliance is not run in a terminal; nothing was changed."
     if _will_ask(yes, interactive, refusal):
         show(f"{backup} is intact and holds {_count(found.sessions, 'session')}.")

@@ -5,7 +5,7 @@ file is looked at, never repaired or migrated behind the user's back. A check th
 run (the file is not a database, the settings file is broken) becomes a finding, never a
 traceback, and the checks after it still run where they can.
 
-Levels: `ok` and `note` (an unfinished log, a schema step still to apply) leave the journal
+Levels: `ok` and `note` (an unfinished log or edit, a schema step still to apply) leave the journal
 healthy; `warning` (a risky place for the file) and `problem` make `doctor` exit 1.
 """
 
@@ -83,7 +83,7 @@ def check_config() -> list[Finding]:
 def check_journal(journal: Path) -> list[Finding]:
     """Integrity, schema and drafts, on a read-only connection."""
     from . import migrations
-    from .store_care import applied_migrations, connect_readonly, count_rows, integrity_problems, schema_state
+    from .store_care import applied_migrations, connect_readonly, draft_counts, integrity_problems, schema_state
 
     if not journal.exists():
         return [Finding("warning", "journal", f"No journal at {journal} yet; `alliance log` starts one there.")]
@@ -120,23 +120,42 @@ def check_journal(journal: Path) -> list[Finding]:
                     f"{known - applied} schema step(s) will be applied when the journal is next opened.",
                 )
             )
-        drafts = count_rows(conn, "drafts") if applied else 0
-        if drafts:
-            findings.append(
-                Finding(
-                    "note",
-                    "drafts",
-                    f"{drafts} unfinished log{'s' if drafts != 1 else ''} kept as a draft; "
-                    "`alliance log --resume` picks it up, `alliance log --discard-draft` lets it go.",
-                )
-            )
-        else:
-            findings.append(Finding("ok", "drafts", "No unfinished logs."))
+        findings += draft_findings(draft_counts(conn) if applied else [])
         return findings
     except sqlite3.DatabaseError as exc:
         return [*findings, _damaged(journal, str(exc))]
     finally:
         conn.close()
+
+
+def draft_findings(counts: list[tuple[str, int | None, int]]) -> list[Finding]:
+    """One note per kind of draft, with the command that picks it up: `alliance log --resume`
+    for unfinished logs (it offers the newest first), `alliance edit ID --resume` for an
+    unfinished edit of session ID."""
+    if not counts:
+        return [Finding("ok", "drafts", "No unfinished logs or edits.")]
+    findings = []
+    for command, session_id, n in counts:
+        if command == "edit" and session_id is not None:
+            what = f"unfinished edit{'s' if n != 1 else ''} of session {session_id}"
+            again = f"alliance edit {session_id}"
+        elif command == "log":
+            what = f"unfinished log{'s' if n != 1 else ''}"
+            again = "alliance log"
+        else:  # a draft kind this version does not know (a newer alliance wrote it)
+            findings.append(
+                Finding("note", "drafts", f"{n} unfinished draft{'s' if n != 1 else ''} of `alliance {command}`.")
+            )
+            continue
+        if n == 1:
+            message = f"1 {what} kept as a draft; `{again} --resume` picks it up, `{again} --discard-draft` lets it go."
+        else:
+            message = (
+                f"{n} {what} kept as drafts; `{again} --resume` picks them up one at a time, newest first; "
+                f"`{again} --discard-draft` lets the newest go."
+            )
+        findings.append(Finding("note", "drafts", message))
+    return findings
 
 
 def _damaged(journal: Path, detail: str) -> Finding:

@@ -48,6 +48,13 @@ class InputError(AllianceError):
     """A value given on the command line is not valid (a date, a client code, an id)."""
 
 
+class UsageError(InputError):
+    """An option's value is out of its range: exit 2 as for Typer's own usage errors, but
+    said in one plain line instead of a usage box."""
+
+    exit_code = ExitCode.USAGE
+
+
 class ConfigError(AllianceError):
     """The settings file cannot be read, or holds an unknown key or a bad value."""
 

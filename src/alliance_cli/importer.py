@@ -8,8 +8,8 @@ write transaction; the first problem stops the writing, the rest of the file is 
 checked so every problem is listed at once (row and field, never the answer text), and
 the transaction is rolled back: nothing is imported. `--dry-run` rolls back on purpose.
 
-Where a problem is: `row N` for CSV (row 1 is the header, as a spreadsheet counts),
-`item N` for a JSON array, `line N` for JSON lines.
+Where a problem is: the file's name, then `row N` for CSV (row 1 is the header, as a
+spreadsheet counts), `item N` for a JSON array, `line N` for JSON lines.
 
 What is kept: each session's uuid (how a session is recognised, so importing a file twice
 adds nothing), date, client and modality, and its id when the journal was empty. Sessions
@@ -113,7 +113,7 @@ def _csv_records(text: IO[str], name: str) -> tuple[list[str], Iterator[Record]]
                 elif row:  # (an empty one is a blank line)
                     yield Record("row", number, _Ragged(len(row), width))
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise ImportFileError(f"row {number + 1}: {_unreadable(exc, 'CSV')}") from None
+            raise ImportFileError(f"{name}, row {number + 1}: {_unreadable(exc, 'CSV')}") from None
 
     return header, records()
 
@@ -137,7 +137,7 @@ def _jsonl_records(text: IO[str], name: str) -> Iterator[Record]:
         try:
             line = text.readline()
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"line {number}: {_unreadable(exc, 'JSON')}") from None
+            raise ImportFileError(f"{name}, line {number}: {_unreadable(exc, 'JSON')}") from None
         if not line:
             return
         if not line.strip():
@@ -145,7 +145,7 @@ def _jsonl_records(text: IO[str], name: str) -> Iterator[Record]:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ImportFileError(f"line {number}: not valid JSON ({exc.msg}, column {exc.colno}).") from None
+            raise ImportFileError(f"{name}, line {number}: not valid JSON ({exc.msg}, column {exc.colno}).") from None
         yield Record("line", number, value)
 
 
@@ -226,13 +226,17 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
 
 
 class _Problems:
-    def __init__(self) -> None:
+    """One line per problem, each naming the file, the row (or item, or line) and the field."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
         self.lines: list[str] = []
         self.count = 0
 
     def add(self, where: str, field: str, message: str) -> None:
         self.count += 1
         if len(self.lines) < MAX_LISTED:
+            where = f"{self.name}, {where}"
             self.lines.append(f"{where}: {field}: {message}" if field else f"{where}: {message}")
 
     def __bool__(self) -> bool:
@@ -272,7 +276,7 @@ class _Checker:
     """Turns records into validated sessions; problems are collected, not raised, until the end."""
 
     def __init__(
-        self, ps: PromptSet, shape: str, *, check_keys: bool, unescape: bool, today: date | None = None
+        self, ps: PromptSet, shape: str, *, name: str, check_keys: bool, unescape: bool, today: date | None = None
     ) -> None:
         from .prompts import prompt_set_snapshot
         from .store import now_iso
@@ -283,7 +287,7 @@ class _Checker:
         self.snapshot, self.digest = prompt_set_snapshot(ps)
         self.kinds = {p.id: p.kind for p in ps.prompts}
         self.logged_at = now_iso()
-        self.problems = _Problems()
+        self.problems = _Problems(name)
         self.seen: dict[str, str] = {}  # uuid -> where it first appeared
         self.prompt_ids = frozenset(self.kinds)
         # Follow-up prompts (`when: {history: ...}`) were asked, or not, by the journal the
@@ -546,10 +550,10 @@ def _read_sessions(
         if first is None:
             return
         if not isinstance(first.values, dict):
-            raise ImportFileError(f"{first.where}: expected an object with the keys `alliance export` writes.")
+            raise ImportFileError(f"{name}, {first.where}: expected an object with the keys `alliance export` writes.")
         shape = check_columns(list(first.values), ps, f"{name}, {first.where}", "key")
         records = chain([first], items)
-    checker = _Checker(ps, shape, check_keys=fmt != "csv", unescape=fmt == "csv" and not raw, today=today)
+    checker = _Checker(ps, shape, name=name, check_keys=fmt != "csv", unescape=fmt == "csv" and not raw, today=today)
     grouped = _long_sessions(records, checker) if shape == "long" else _wide_sessions(records, checker)
     for count, session in enumerate(grouped, 1):
         if on_progress is not None and count % PROGRESS_EVERY == 0:

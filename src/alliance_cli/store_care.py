@@ -80,6 +80,17 @@ def count_rows(conn: sqlite3.Connection, table: str) -> int:
     return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
+def draft_counts(conn: sqlite3.Connection) -> list[tuple[str, int | None, int]]:
+    """Unfinished drafts as (command, session_id, how many): logs first, then edits by session id."""
+    return [
+        (r[0], r[1], int(r[2]))
+        for r in conn.execute(
+            "SELECT command, session_id, COUNT(*) FROM drafts GROUP BY command, session_id "
+            "ORDER BY command != 'log', command, session_id"
+        )
+    ]
+
+
 @dataclass
 class Inspection:
     state: str  # 'ready' or 'pending'

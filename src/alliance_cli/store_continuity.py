@@ -37,6 +37,7 @@ INTENTION_FOLLOWED = "intention_followed"
 RUPTURE_REVISITED = "rupture_revisited"
 _OPEN_REPAIRS = ("no", "partly")
 _LAST_ID = 1 << 62  # "after every saved session": a new session's place in (date, id) order
+_END = "9999-12-31"  # a date after every session
 
 
 @dataclass
@@ -152,23 +153,44 @@ def continuity(journal: Journal, client: str, day: date, *, before_id: int | Non
         ratings={pid: answers.get(pid) for pid in PRINCIPLE_IDS},
         intention=intention if isinstance(intention, str) and intention.strip() else None,
     )
-    rows = conn.execute(
-        "SELECT s.id, s.date, s.session_number, r.value_text AS repaired, "
+    result.open_ruptures = [
+        OpenRupture(r["id"], r["date"], int(r["session_number"]), r["repaired"], r["kind"])
+        for r in _open_ruptures(conn, point, client)
+    ]
+    return result
+
+
+def _open_ruptures(conn: Any, point: tuple[str, str, int], client: str | None = None) -> list[Any]:
+    """The ruptures open at `point` (date, date, id), oldest first: id, client, date,
+    session_number, repaired, kind.
+
+    The one definition of *open* (see the module docstring): recorded as not or partly
+    repaired, and no session with the client between the rupture and `point` answered
+    `rupture_revisited = yes`. For one client, or for every client when `client` is None.
+    """
+    who = "s.client = ? AND " if client is not None else ""
+    return conn.execute(
+        "SELECT s.id, s.client, s.date, s.session_number, r.value_text AS repaired, "
         "(SELECT value_text FROM answers k WHERE k.session_id = s.id AND k.prompt_id = 'rupture_kind') AS kind "
         "FROM session_view s "
         "JOIN answers a ON a.session_id = s.id AND a.prompt_id = 'rupture' AND a.value_num = 1 "
-        "JOIN answers r ON r.session_id = s.id AND r.prompt_id = 'repaired' AND r.value_text IN ('no', 'partly') "
-        f"WHERE s.client = ? AND {_before('s')} AND NOT EXISTS ("
+        f"JOIN answers r ON r.session_id = s.id AND r.prompt_id = 'repaired' AND r.value_text IN ('no', 'partly') "
+        f"WHERE {who}{_before('s')} AND NOT EXISTS ("
         "  SELECT 1 FROM sessions l JOIN answers v ON v.session_id = l.id "
-        "  AND v.prompt_id = 'rupture_revisited' AND v.value_text = 'yes' "
+        f"  AND v.prompt_id = '{RUPTURE_REVISITED}' AND v.value_text = 'yes' "
         f"  WHERE l.client = s.client AND (l.date > s.date OR (l.date = s.date AND l.id > s.id)) AND {_before('l')}"
         ") ORDER BY s.date, s.id",
-        (client, *point, *point),
+        (*([client] if client is not None else []), *point, *point),
     ).fetchall()
-    result.open_ruptures = [
-        OpenRupture(r["id"], r["date"], int(r["session_number"]), r["repaired"], r["kind"]) for r in rows
-    ]
-    return result
+
+
+@_guarded
+def open_rupture_counts(journal: Journal) -> dict[str, int]:
+    """How many ruptures are open after the last saved session, per client code (none: left out)."""
+    counts: dict[str, int] = {}
+    for r in _open_ruptures(journal.conn, (_END, _END, _LAST_ID)):
+        counts[r["client"]] = counts.get(r["client"], 0) + 1
+    return counts
 
 
 @_guarded

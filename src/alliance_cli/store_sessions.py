@@ -3,12 +3,13 @@
 Functions taking an open `Journal`; the SQL for these commands lives here, beside
 `store.py`, so each area's queries stay in one place. Every change is one transaction
 through `Journal.write()`. The search index (`search_text`, migration m002) is kept in
-step by triggers on `answers`, so nothing here touches it except `forget_client`, which
-also merges the index so that no trace of the erased words is left in its segments.
+step by triggers on `answers`, so nothing here touches it except `delete_sessions` and
+`forget_client`, which also merge the index so that no trace of the erased words is left
+in its segments.
 
-Deleting writes zeros over the freed space (`PRAGMA secure_delete`), and `forget_client`
-checkpoints and truncates the write-ahead log, so an erased client's text cannot be read
-back from the file with a hex editor.
+Deleting writes zeros over the freed space (`PRAGMA secure_delete`), and `delete_sessions`
+and `forget_client` checkpoint and truncate the write-ahead log, so a deleted session's or
+an erased client's text cannot be read back from the file with a hex editor.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from .answers import to_columns
 from .errors import InputError, JournalError, NotFoundError
 from .store import PRINCIPLE_IDS, Journal, _filters, _guarded, now_iso
+from .store_continuity import open_rupture_counts
 
 RECENT_SESSIONS = 3  # the summary's mean covers a client's last three sessions
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -88,9 +90,16 @@ def session_rows(journal: Journal, ids: Sequence[int]) -> list[dict[str, Any]]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+@dataclass
+class DeleteResult:
+    removed: int  # sessions deleted
+    log_cleared: bool  # the write-ahead log was checkpointed and emptied
+
+
 @_guarded
-def delete_sessions(journal: Journal, ids: Iterable[int]) -> int:
-    """Delete sessions, their answers (cascade) and any unfinished edit of them; how many went."""
+def delete_sessions(journal: Journal, ids: Iterable[int]) -> DeleteResult:
+    """Delete sessions, their answers (cascade) and any unfinished edit of them, leaving no
+    readable trace of their text in the file (as `forget_client` does)."""
     wanted = sorted(set(ids))
     _secure(journal)
     removed = 0
@@ -98,7 +107,8 @@ def delete_sessions(journal: Journal, ids: Iterable[int]) -> int:
         for session_id in wanted:
             conn.execute("DELETE FROM drafts WHERE session_id = ?", (session_id,))
             removed += conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount
-    return removed
+        _merge_search_index(conn)
+    return DeleteResult(removed, log_cleared=_clear_log(journal))
 
 
 # -- clients ---------------------------------------------------------------------------------
@@ -130,14 +140,7 @@ def client_summaries(journal: Journal, *, seen_since: date | None = None) -> lis
         f"{seen}GROUP BY s.id ORDER BY s.client, s.date, s.id",
         params,
     ).fetchall()
-    ruptures = dict(
-        journal.conn.execute(
-            "SELECT s.client, COUNT(*) FROM sessions s "
-            "JOIN answers r ON r.session_id = s.id AND r.prompt_id = 'rupture' AND r.value_num = 1 "
-            "LEFT JOIN answers p ON p.session_id = s.id AND p.prompt_id = 'repaired' "
-            "WHERE p.value_text IS NULL OR p.value_text != 'yes' GROUP BY s.client"
-        ).fetchall()
-    )
+    ruptures = open_rupture_counts(journal)
     grouped: dict[str, list[Any]] = {}
     for row in rows:
         grouped.setdefault(row["client"], []).append(row)
@@ -154,7 +157,7 @@ def client_summaries(journal: Journal, *, seen_since: date | None = None) -> lis
                 last_date=sessions[-1]["date"],
                 recent_mean=round(total / count, 2) if count else None,
                 session_means=[round(r["total"] / r["n"], 2) if r["n"] else None for r in sessions],
-                open_ruptures=int(ruptures.get(client, 0)),
+                open_ruptures=ruptures.get(client, 0),
             )
         )
     summaries.sort(key=lambda s: s.client)
@@ -259,13 +262,25 @@ def forget_client(journal: Journal, code: str) -> ForgetResult:
         record = client_record(journal, code)
         conn.execute(f"DELETE {_CLIENT_DRAFTS}", {"code": code})
         conn.execute("DELETE FROM sessions WHERE client = ?", (code,))
-        conn.execute("INSERT INTO search_text (search_text) VALUES ('optimize')")
-    busy = journal.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-    return ForgetResult(record, log_cleared=not busy)
+        _merge_search_index(conn)
+    return ForgetResult(record, log_cleared=_clear_log(journal))
 
 
 def _secure(journal: Journal) -> None:
     journal.conn.execute("PRAGMA secure_delete = ON")
+
+
+def _merge_search_index(conn: sqlite3.Connection) -> None:
+    """Rewrite the search index as one segment: a deleted answer's words otherwise stay
+    readable in the old segments (only marked deleted) until FTS5 happens to merge them."""
+    conn.execute("INSERT INTO search_text (search_text) VALUES ('optimize')")
+
+
+def _clear_log(journal: Journal) -> bool:
+    """Copy the write-ahead log into the file and empty it (it still holds the pages as
+    they were before the erasure); False when another terminal's reader kept it in use."""
+    busy = journal.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return not busy
 
 
 def _sessions(n: int) -> str:

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, NotFoundError
 
 FILE_NAME = "watchlist.json"
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -110,13 +110,21 @@ def save_watchlist(watchlist: Watchlist, path: Path | None = None) -> Path:
     return path
 
 
-def change_watchlist(entries: Iterable[str], *, remove: bool = False, path: Path | None = None) -> tuple[int, int]:
-    """Add (or remove) the words of `entries`; (words changed, words now on the list)."""
+def change_watchlist(entries: Iterable[str], *, remove: bool = False, path: Path | None = None) -> tuple[int, int, int]:
+    """Add (or remove) the words of `entries`; (words changed, words given, words now on the list).
+
+    Removing words of which none is on the list is refused (NotFoundError): the file is left
+    as it was. The words are never named in a message.
+    """
     entries = list(entries)
-    if not any(split_words(e) for e in entries):
+    given = len({normalise(w) for e in entries for w in split_words(e)})
+    if not given:
         raise InputError("Give at least one word of two or more letters.")
     watchlist = load_watchlist(path) or Watchlist()
     changed = sum(watchlist.remove(e) if remove else watchlist.add(e) for e in entries)
+    if remove and not changed:
+        which = "That word is not" if given == 1 else f"None of those {given} words is"
+        raise NotFoundError(f"{which} on your watch-list; nothing was removed ({len(watchlist)} on it).")
     if changed or not remove:
         save_watchlist(watchlist, path)
-    return changed, len(watchlist)
+    return changed, given, len(watchlist)

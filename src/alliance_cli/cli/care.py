@@ -92,7 +92,7 @@ def backup(
         ),
     ] = None,
     keep: Annotated[
-        Optional[int], typer.Option("--keep", min=1, help="Keep only the newest N timestamped backups there.")
+        Optional[int], typer.Option("--keep", help="Keep only the newest N timestamped backups there (1 or more).")
     ] = None,
     db: DbOption = None,
 ) -> None:

@@ -54,8 +54,12 @@ def _words(words: list[str] | None) -> list[str]:
     return typed
 
 
+def _words_n(n: int) -> str:
+    return f"{n} word{'s' if n != 1 else ''}"
+
+
 def _count(n: int, verb: str, total: int) -> None:
-    _say(f"{n} word{'s' if n != 1 else ''} {verb}; {total} on your watch-list.")
+    _say(f"{_words_n(n)} {verb}; {total} on your watch-list.")
 
 
 @watchlist_app.command("add")
@@ -66,7 +70,7 @@ def watchlist_add(words: WordsArgument = None) -> None:
     """
     from ..watchlist import change_watchlist
 
-    changed, total = change_watchlist(_words(words))
+    changed, _, total = change_watchlist(_words(words))
     _count(changed, "added", total)
 
 
@@ -78,8 +82,12 @@ def watchlist_remove(words: WordsArgument = None) -> None:
     """
     from ..watchlist import change_watchlist
 
-    changed, total = change_watchlist(_words(words), remove=True)
-    _count(changed, "removed", total)
+    changed, given, total = change_watchlist(_words(words), remove=True)
+    missing = given - changed
+    if missing:
+        _say(f"{_words_n(changed)} removed ({missing} not on the list); {total} on your watch-list.")
+    else:
+        _count(changed, "removed", total)
 
 
 @watchlist_app.command("count")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from ..errors import ExitCode
+from ..errors import ExitCode, UsageError
 from . import (
     AllianceGroup,
     ClientInput,
@@ -114,16 +114,21 @@ def delete(
     """Delete sessions and all their answers, after showing them and asking.
 
     alliance delete 41 42
+
+    The deleted text is overwritten in the journal file; backups made earlier still hold it.
     """
     from ..careflow import delete_command
     from ..render import sessions_table
 
     with _open(db) as journal:
-        removed = delete_command(journal, session_ids, yes=yes, show=lambda rows: _stderr().print(sessions_table(rows)))
-    if removed is None:
+        result = delete_command(journal, session_ids, yes=yes, show=lambda rows: _stderr().print(sessions_table(rows)))
+    if result is None:
         _say("Nothing was deleted.")
         raise typer.Exit(int(ExitCode.REFUSED))
-    _say(f"Deleted {removed} session{'s' if removed != 1 else ''}, with {'its' if removed == 1 else 'their'} answers.")
+    n = result.removed
+    _say(f"Deleted {n} session{'s' if n != 1 else ''}, with {'its' if n == 1 else 'their'} answers.")
+    if not result.log_cleared:
+        _say("alliance is open in another terminal; when it closes, the journal's log file is cleared too.")
 
 
 @clients_app.callback()
@@ -141,8 +146,8 @@ def clients(
 
     Run bare for one row per client seen in the last year (--all for every one): sessions,
     first and last date, the recent mean (the five ratings over the last three sessions), a
-    trend sparkline of each session's mean (0 to 10, oldest left) and open ruptures (a
-    rupture not marked repaired).
+    trend sparkline of each session's mean (0 to 10, oldest left) and open ruptures (not or
+    partly repaired, and not repaired in a later session either).
 
     Columns for csv and json: client, sessions, first_date, last_date, recent_mean,
     open_ruptures, session_means (oldest first; space-separated in csv).
@@ -240,7 +245,7 @@ def search(
     client: ClientOption = None,
     since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="How many results; 0 for all.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many results; 0 for all.")] = 50,
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
     ] = ListFormat.table,
@@ -259,6 +264,8 @@ def search(
     from ..periods import resolve_period
     from ..store_sessions import HIGHLIGHT, search_answers
 
+    if limit < 0:
+        raise UsageError("--limit needs 0 or more (0 shows every result).")
     period = resolve_period(since=since, until=until, default_days=None)
     with _open(db) as journal:
         hits = search_answers(
