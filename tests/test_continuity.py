@@ -276,3 +276,15 @@ def test_editing_a_session_keeps_its_follow_up_answers(run, db_path):
         )  # fmt: skip
     assert edited is not None and not edited.changed
     assert answers_of(run, 2)["intention_note"] == "Near the end."
+
+
+def test_a_rupture_whose_repair_was_not_recorded_stays_open_until_revisited(run):
+    first = {**FULL_ANSWERS, "rupture": "yes", "rupture_kind": "confrontation"}  # "Was it repaired?" skipped
+    assert run("log", "-c", "C-5", "-d", "2026-11-02", *set_flags(first)).exit_code == 0
+    clients = json.loads(run("clients", "--all", "-f", "json").stdout)
+    assert clients[0]["open_ruptures"] == 1
+    later = [*set_flags(FULL_ANSWERS), "-s", "rupture_revisited=yes"]
+    assert run("log", "-c", "C-5", "-d", "2026-11-09", *later).exit_code == 0
+    assert json.loads(run("clients", "--all", "-f", "json").stdout)[0]["open_ruptures"] == 0
+    ruptures = json.loads(run("report", "--week", "2026-W45", "-f", "json").stdout)["ruptures"]
+    assert [(r["client"], r["open"]) for r in ruptures] == [("C-5", False)]

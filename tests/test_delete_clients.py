@@ -167,8 +167,8 @@ def test_clients_summary_as_json(run, three_clients):
     assert (c1["sessions"], c1["first_date"], c1["last_date"]) == (4, "2026-10-05", "2026-10-26")
     assert c1["session_means"] == [5.8, 6.8, 6.8, 6.8]
     assert c1["recent_mean"] == 6.8  # only the last three sessions
-    # Partly repaired is open; one with no repair answer is not, as in the log's recap.
-    assert data[0]["open_ruptures"] == 1
+    # Partly repaired is open, and so is one with no repair answer (as in the recap and the report).
+    assert data[0]["open_ruptures"] == 2
     assert data[2]["open_ruptures"] == 0
 
 

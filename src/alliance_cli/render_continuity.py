@@ -13,7 +13,7 @@ from .render import RATING_HEADERS
 if TYPE_CHECKING:
     from .store_continuity import Continuity
 
-REPAIRED_WORDS = {"no": "not repaired", "partly": "partly repaired"}
+REPAIRED_WORDS = {"no": "not repaired", "partly": "partly repaired", None: "repair not recorded"}
 
 
 def recap(found: Continuity) -> Group:

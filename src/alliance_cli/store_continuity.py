@@ -13,8 +13,8 @@ Three questions, all answered from the answers table:
 - `follow_through(journal, since, until)`: of the intentions that came up for follow-up in
   a period, how many were carried out; for the weekly report.
 
-A rupture is *open* when it was recorded as not or partly repaired and no later session
-with the client answered `rupture_revisited = yes`. A later answer applies to every rupture
+A rupture is *open* when it was recorded as not or partly repaired (or its repair was left
+unanswered) and no later session with the client answered `rupture_revisited = yes`. A later answer applies to every rupture
 open at that point ("did you come back to the strain and repair it?").
 """
 
@@ -165,7 +165,7 @@ def _open_ruptures(conn: Any, point: tuple[str, str, int], client: str | None = 
     session_number, repaired, kind.
 
     The one definition of *open* (see the module docstring): recorded as not or partly
-    repaired, and no session with the client between the rupture and `point` answered
+    repaired, or with no answer about repair, and no session with the client between the rupture and `point` answered
     `rupture_revisited = yes`. For one client, or for every client when `client` is None.
     """
     who = "s.client = ? AND " if client is not None else ""
@@ -174,8 +174,8 @@ def _open_ruptures(conn: Any, point: tuple[str, str, int], client: str | None = 
         "(SELECT value_text FROM answers k WHERE k.session_id = s.id AND k.prompt_id = 'rupture_kind') AS kind "
         "FROM session_view s "
         "JOIN answers a ON a.session_id = s.id AND a.prompt_id = 'rupture' AND a.value_num = 1 "
-        f"JOIN answers r ON r.session_id = s.id AND r.prompt_id = 'repaired' AND r.value_text IN ('no', 'partly') "
-        f"WHERE {who}{_before('s')} AND NOT EXISTS ("
+        "LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = 'repaired' "
+        f"WHERE {who}{_before('s')} AND (r.value_text IS NULL OR r.value_text IN ('no', 'partly')) AND NOT EXISTS ("
         "  SELECT 1 FROM sessions l JOIN answers v ON v.session_id = l.id "
         f"  AND v.prompt_id = '{RUPTURE_REVISITED}' AND v.value_text = 'yes' "
         f"  WHERE l.client = s.client AND (l.date > s.date OR (l.date = s.date AND l.id > s.id)) AND {_before('l')}"
