@@ -14,8 +14,9 @@ Three questions, all answered from the answers table:
   a period, how many were carried out; for the weekly report.
 
 A rupture is *open* when it was recorded as not or partly repaired (or its repair was left
-unanswered) and no later session with the client answered `rupture_revisited = yes`. A later answer applies to every rupture
-open at that point ("did you come back to the strain and repair it?").
+unanswered) and no later session with the client answered `rupture_revisited = yes`. A
+later answer applies to every rupture open at that point ("did you come back to the strain
+and repair it?").
 """
 
 from __future__ import annotations
