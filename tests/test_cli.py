@@ -152,3 +152,11 @@ def test_help_text_keeps_its_brackets(run):
     assert "with [redacted]" in " ".join(run("export", "--help").stdout.split())
     log_help = " ".join(run("log", "--help").stdout.split())
     assert "Journal file to use (default:" in log_help and "use ." not in log_help
+
+
+def test_list_refuses_a_negative_limit_and_reversed_dates(run):
+    run("log", "-c", "C-1", *set_flags(FULL_ANSWERS))
+    negative = run("list", "--limit", "-1")
+    assert (negative.exit_code, negative.stderr) == (2, "alliance: --limit needs 0 or more (0 lists every session).\n")
+    reversed_dates = run("list", "--since", "2026-12-01", "--until", "2026-01-01")
+    assert reversed_dates.exit_code == 1 and "is after --until" in reversed_dates.stderr

@@ -137,8 +137,8 @@ def test_follow_through_rate_counts_intentions_that_came_up_in_the_period(run, d
         "came_up": 4, "recorded": 3, "carried_out": 1, "partly": 1, "not_carried_out": 1, "rate": 0.33,
     }  # fmt: skip
     text = run("report", "--week", "2026-W46", "--format", "markdown").stdout
-    assert "Follow-through: 1 of 3 carried out (33%), 1 partly, 1 not; 1 not recorded." in text
-    assert "Follow-through" not in run("report", "--week", "2026-W45").stdout  # nothing came up then
+    assert "Intentions followed up this period: 1 of 3 carried out (33%), 1 partly, 1 not; 1 not recorded." in text
+    assert "followed up" not in run("report", "--week", "2026-W45").stdout  # nothing came up then
 
 
 def test_report_shows_a_rupture_repaired_in_a_later_session(run):

@@ -64,7 +64,7 @@ def _plural(n: int, word: str) -> str:
 
 def headline(report: Report) -> str:
     period = report.period
-    kind = "Weekly review" if period.days == 7 else f"Review of {period.days} days"
+    kind = "Weekly review" if period.days == 7 else f"Review of {_plural(period.days, 'day')}"
     who = f" with {report.client}" if report.client else ""
     year, week, weekday = period.start.isocalendar()
     iso = f" (week {week} of {year})" if period.days == 7 and weekday == 1 else ""
@@ -118,11 +118,16 @@ def rupture_state(r: Rupture) -> str:
 
 
 def follow_through_text(report: Report) -> str:
-    """`Follow-through: 3 of 5 carried out (60%), 1 partly, 1 not; 2 not recorded.`"""
+    """`Intentions followed up this period: 3 of 5 carried out (60%), 1 partly, 1 not; 2 not recorded.`
+
+    These are the intentions whose next session fell in this period, whenever they were set,
+    so the line reads on its own beside the list of the previous period's intentions."""
     f = report.follow_through
     if not f.recorded:
-        return f"Follow-through: {f.came_up} intention{'s' if f.came_up != 1 else ''} came up; none was recorded."
-    text = f"Follow-through: {f.carried_out} of {f.recorded} carried out ({f.rate:.0%})"
+        return (
+            f"Intentions followed up this period: {f.came_up} came up; whether they were carried out was not recorded."
+        )
+    text = f"Intentions followed up this period: {f.carried_out} of {f.recorded} carried out ({f.rate:.0%})"
     text += f", {f.partly} partly, {f.not_carried_out} not"
     if f.came_up > f.recorded:
         text += f"; {f.came_up - f.recorded} not recorded"

@@ -226,6 +226,8 @@ class Journal:
     def _configure(self) -> None:
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted content is overwritten with zeros, not left in free pages of the file.
+            self.conn.execute("PRAGMA secure_delete = ON")
             self._use_wal()
             self.conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.Error as exc:

@@ -32,6 +32,7 @@ REPAIRED_ID = "repaired"
 REVISITED_ID = "rupture_revisited"
 INTENTION_ID = "intention"
 FOLLOWED_ID = "intention_followed"
+FROM_THE_START_BEFORE = 1900  # a period starting before this year starts at the first session
 WEEKS = 12  # weekly sparklines cover this many ISO weeks, ending with the period's last one
 RECENT_SESSIONS = 8  # a client's sparkline: their last sessions up to the period's end
 
@@ -264,7 +265,7 @@ def load_report(
     from .report import Thresholds, build_report, practice_prompts, rating_ids, text_ids
 
     limits = thresholds or Thresholds()
-    if period.start.toordinal() <= period.days:  # --until alone (or a far-off --since): no period before it
+    if period.start.year < FROM_THE_START_BEFORE:  # --until alone, or --since 0001-01-01: from the first session
         period = Period(max(period.start, min(first_session_date(journal) or period.end, period.end)), period.end)
     rows = fetch_report_rows(
         journal,

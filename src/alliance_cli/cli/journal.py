@@ -129,7 +129,7 @@ def list_(
     client: ClientOption = None,
     since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="How many sessions; 0 for all.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many sessions; 0 for all.")] = 20,
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
     ] = ListFormat.table,
@@ -142,10 +142,13 @@ def list_(
 
         alliance list --client C-014 --since 2026-11-01
     """
-    from ..inputs import parse_date
+    from ..errors import UsageError
+    from ..periods import resolve_period
 
-    start = parse_date(since) if since else None
-    end = parse_date(until) if until else None
+    if limit < 0:
+        raise UsageError("--limit needs 0 or more (0 lists every session).")
+    period = resolve_period(since=since, until=until, default_days=None)
+    start, end = (period.start, period.end) if period else (None, None)
     with _open(db) as journal:
         rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None)
     if fmt is ListFormat.table:
