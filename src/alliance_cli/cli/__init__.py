@@ -8,8 +8,6 @@ session's id); messages go to stderr. `AllianceGroup.invoke` is the only place t
 errors into exit codes.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from enum import StrEnum
@@ -71,7 +69,7 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _stdout() -> Console:
+def _stdout() -> "Console":
     """Rich on stdout. Markup is off: answers are shown exactly as typed, so a reflection
     holding "[redacted]" or "[/b]" is text, never a style (nor an error)."""
     from rich.console import Console
@@ -136,14 +134,14 @@ class ListFormat(StrEnum):
     csv = "csv"
 
 
-def _open(db: Path | None, *, create: bool = False) -> Journal:
+def _open(db: Path | None, *, create: bool = False) -> "Journal":
     from ..paths import resolve_db_path
     from ..store import open_journal
 
     return open_journal(resolve_db_path(db), create=create)
 
 
-def _prompt_set(path: Path | None) -> tuple[PromptSet, Path]:
+def _prompt_set(path: Path | None) -> tuple["PromptSet", Path]:
     from ..paths import resolve_prompts_path
     from ..prompts import load_prompt_set
 

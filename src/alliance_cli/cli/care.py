@@ -1,7 +1,5 @@
 """Commands that look after the journal: config, backup, restore, doctor."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional

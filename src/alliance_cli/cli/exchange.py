@@ -1,7 +1,5 @@
 """Commands that move data out of the journal and back in: export, import."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional

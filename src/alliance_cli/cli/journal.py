@@ -1,7 +1,5 @@
 """Commands for the journal itself: log, list, show, client-code, prompts."""
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path

@@ -4,8 +4,6 @@ The words themselves are never printed or stored: the file holds salted hashes, 
 commands only say how many words changed.
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Optional
 

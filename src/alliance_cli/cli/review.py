@@ -1,7 +1,5 @@
 """The weekly self-review: report, and demo (the same review of a sample journal)."""
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +26,7 @@ FormatOption = Annotated[
 ]
 
 
-def note_unknown_client(journal: Journal, client: str | None) -> None:
+def note_unknown_client(journal: "Journal", client: str | None) -> None:
     """One calm line on stderr when --client names a code no session has (a typo, most likely)."""
     from ..store_sessions import has_client
 
@@ -36,7 +34,7 @@ def note_unknown_client(journal: Journal, client: str | None) -> None:
         _say(f"No session in this journal has the client code {client}; `alliance clients` lists the codes in use.")
 
 
-def _show(report: Report, fmt: ReportFormat) -> None:
+def _show(report: "Report", fmt: ReportFormat) -> None:
     from ..render_report import report_json, report_markdown, report_view
 
     if fmt is ReportFormat.json:

@@ -1,7 +1,5 @@
 """Commands that look after saved sessions: edit, delete, clients (rename, forget), search."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -33,7 +31,7 @@ RECENT_DAYS = 365  # `alliance clients` shows the clients seen in the last year 
 CodeArgument = Annotated[str, typer.Argument(metavar="CODE", autocompletion=_complete_client, callback=_code)]
 
 
-def _stderr() -> Console:
+def _stderr() -> "Console":
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, markup=False)
