@@ -176,9 +176,27 @@ def _main(
 
 
 def main() -> NoReturn:
+    """The `alliance` command.
+
+    Once the command is done (every transaction committed, every file closed by its own
+    `with` block), the process ends without the interpreter's teardown, which spends about
+    30 ms freeing objects nobody will use again: a third of a short command's time.
+    """
     _keep_only_the_command_run(sys.argv[1:])
-    app(prog_name="alliance")
-    sys.exit(0)  # pragma: no cover - app() exits itself
+    try:
+        app(prog_name="alliance")
+        code: int | str | None = 0
+    except SystemExit as exc:
+        code = exc.code
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `alliance export | head`: the reader left, which is fine
+        pass
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    os._exit(code or 0)
 
 
 def _keep_only_the_command_run(args: list[str]) -> None:
