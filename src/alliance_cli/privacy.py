@@ -138,7 +138,9 @@ _OLD_HINT = re.compile(r"\d|ninet|hundred", re.IGNORECASE)
 _URL_HINT = re.compile(rf"://|www\.|\.(?:{_TLDS})\b", re.IGNORECASE)
 # Every pattern above needs one of these (an '@', a digit, a link's shape, a spelt-out old
 # age): one search rules out most reflections at once.
-_ANY_HINT = re.compile(rf"[@\d]|ninet|hundred|://|www\.|\.(?:{_TLDS})\b", re.IGNORECASE)
+# Searched in the lower-cased text: twice as fast as a case-insensitive search, and export
+# checks every text in the journal.
+_ANY_HINT = re.compile(rf"[@\d]|ninet|hundred|://|www\.|\.(?:{_TLDS})\b")
 
 
 def _has_digit(text: str) -> bool:
@@ -160,7 +162,7 @@ _TRAILING = ".,;:!?)]}'\""
 
 
 def _candidates(text: str, watchlist: Watchlist | None) -> Iterator[Finding]:
-    patterns = _PATTERNS if _ANY_HINT.search(text) else []
+    patterns = _PATTERNS if _ANY_HINT.search(text.lower()) else []
     for kind, pattern, accept, worth_trying in patterns:
         if not worth_trying(text):
             continue
@@ -180,7 +182,7 @@ def _candidates(text: str, watchlist: Watchlist | None) -> Iterator[Finding]:
 
 def find_identifiers(text: str, watchlist: Watchlist | None = None) -> list[Finding]:
     """Everything in `text` that could identify someone, in reading order, without overlaps."""
-    if not (watchlist is not None and len(watchlist)) and _ANY_HINT.search(text) is None:
+    if not (watchlist is not None and len(watchlist)) and _ANY_HINT.search(text.lower()) is None:
         return []  # the common case, kept cheap: export checks every text in the journal
     order = list(KINDS)
     chosen: list[Finding] = []
