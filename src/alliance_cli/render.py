@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .answers import format_value
+from .render_columns import Cell, columns_text
 
 if TYPE_CHECKING:
     from .interview import LogState
@@ -26,25 +27,20 @@ RATING_HEADERS = {
 }
 
 
-def sessions_table(rows: Sequence[Mapping[str, Any]]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("ID", justify="right", style="bold")
-    table.add_column("Date")
-    table.add_column("Client")
-    table.add_column("#", justify="right")
-    table.add_column("Modality")
-    for header in RATING_HEADERS.values():
-        table.add_column(header, justify="right")
-    for row in rows:
-        table.add_row(
-            str(row["id"]),
-            row["date"],
-            row["client"],
-            str(row["session_number"]),
-            row["modality"],
-            *(_rating(row.get(pid)) for pid in RATING_HEADERS),
-        )
-    return table
+def sessions_table(rows: Sequence[Mapping[str, Any]], width: int = 100) -> Text:
+    headers = ["ID", "Date", "Client", "#", "Modality", *RATING_HEADERS.values()]
+    cells: list[list[Cell]] = [
+        [
+            (str(row["id"]), "bold"),
+            (row["date"], ""),
+            (row["client"], ""),
+            (str(row["session_number"]), ""),
+            (row["modality"], ""),
+            *((_rating(row.get(pid)), "") for pid in RATING_HEADERS),
+        ]
+        for row in rows
+    ]
+    return columns_text(headers, cells, width, right={0, 3, 5, 6, 7, 8, 9})
 
 
 def _rating(value: Any) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from .render_columns import columns_text
+
 if TYPE_CHECKING:
     from .report import ClientFlag, Intention, Practice, Report, Rupture
 
@@ -251,50 +253,6 @@ def report_markdown(report: Report) -> str:
 
 # -- Rich ---------------------------------------------------------------------------------
 
-Cell = tuple[str, str]  # text, Rich style ("" for none)
-
-
-def _columns(headers: list[str], rows: list[list[Cell]], width: int, right: set[int] | None = None) -> Any:
-    """A light table as one Rich Text: columns padded to fit, the last one wrapped under itself.
-
-    Rich's Table measures every cell of every row; for the long lists of a busy week
-    (forty intentions) that was most of the report's run time, so these lists are laid
-    out here, once, at the console's width.
-    """
-    from rich.cells import cell_len
-    from rich.text import Text
-
-    sizes = [max([cell_len(h), *(cell_len(r[i][0]) for r in rows)]) for i, h in enumerate(headers[:-1])]
-    indent = sum(sizes) + 2 * len(sizes)
-    room = max(20, width - indent)
-    text = Text()
-    right = right or set()
-
-    def pad(cell: str, i: int) -> str:
-        gap = " " * (sizes[i] - cell_len(cell))
-        return (gap + cell if i in right else cell + gap) + "  "
-
-    text.append("".join(pad(h, i) for i, h in enumerate(headers[:-1])) + headers[-1] + "\n", "bold")
-    text.append(
-        "─" * min(width, indent + max([cell_len(headers[-1]), *(cell_len(r[-1][0]) for r in rows)])) + "\n", "dim"
-    )
-    for row in rows:
-        for i, (cell, style) in enumerate(row[:-1]):
-            text.append(pad(cell, i), style)
-        for k, line in enumerate(_wrap(row[-1][0], room)):
-            if k:
-                text.append("\n" + " " * indent)
-            text.append(line, row[-1][1])
-        text.append("\n")
-    text.rstrip()
-    return text
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
-
 
 def report_view(report: Report, width: int = 80) -> Any:
     """A Rich renderable of the whole review, laid out for a console `width` columns wide."""
@@ -327,7 +285,9 @@ def report_view(report: Report, width: int = 80) -> Any:
                 (str(p.n), ""),
             ]
         )
-    principles = _columns(["Principle", "Now", "Before", "Change", "12 weeks", "Ratings"], rows, width, right={1, 2, 3})
+    principles = columns_text(
+        ["Principle", "Now", "Before", "Change", "12 weeks", "Ratings"], rows, width, right={1, 2, 3}
+    )
     parts += [section("Principles"), principles]
 
     if report.focus:
@@ -344,7 +304,7 @@ def report_view(report: Report, width: int = 80) -> Any:
             [(f.client, ""), (sparkline([s.mean for s in f.recent]), "cyan"), (flag_reason(f, report), "")]
             for f in report.flags
         ]
-        flags.append(_columns(["Client", "Recent", "What stands out"], rows, half))
+        flags.append(columns_text(["Client", "Recent", "What stands out"], rows, half))
     else:
         flags.append(calm("No client's ratings stand out this period."))
 
@@ -360,7 +320,7 @@ def report_view(report: Report, width: int = 80) -> Any:
             ]
             for r in report.ruptures
         ]
-        ruptures.append(_columns(["Date", "", "Client", "Kind", "Repair"], rows, half))
+        ruptures.append(columns_text(["Date", "", "Client", "Kind", "Repair"], rows, half))
     else:
         ruptures.append(calm("No ruptures recorded in this period, and none left open."))
 
@@ -378,7 +338,7 @@ def report_view(report: Report, width: int = 80) -> Any:
     parts.append(section("Intentions from the previous period"))
     if report.intentions:
         rows = [[(str(i.date), ""), (i.client, ""), (next_text(i), "dim"), (i.text, "")] for i in report.intentions]
-        parts.append(_columns(["Set on", "Client", "Next session", "Intention"], rows, width))
+        parts.append(columns_text(["Set on", "Client", "Next session", "Intention"], rows, width))
     else:
         parts.append(calm("No intentions were set in the previous period."))
     if report.follow_through.came_up:
@@ -387,7 +347,7 @@ def report_view(report: Report, width: int = 80) -> Any:
     if report.practices:
         parts.append(section("Practices"))
         rows = [[(p.title, ""), (practice_text(p), "")] for p in report.practices]
-        parts.append(_columns(["Practice", "How often"], rows, width))
+        parts.append(columns_text(["Practice", "How often"], rows, width))
 
     if report.notes is not None:
         parts.append(section("Notes"))
@@ -396,5 +356,5 @@ def report_view(report: Report, width: int = 80) -> Any:
         for group in report.notes:
             parts.append(Text(group.prompt, style="bold"))
             rows = [[(str(n.date), "dim"), (n.client, "dim"), (n.text, "")] for n in group.notes]
-            parts.append(_columns(["Date", "Client", "Reflection"], rows, width))
+            parts.append(columns_text(["Date", "Client", "Reflection"], rows, width))
     return Group(*parts)

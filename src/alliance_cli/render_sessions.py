@@ -9,6 +9,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from .render_columns import Cell, columns_text
+
 if TYPE_CHECKING:
     from .store_sessions import ClientSummary
 
@@ -29,26 +31,21 @@ def sparkline(values: Sequence[float | None], lo: float = 0.0, hi: float = 10.0)
     return "".join(out)
 
 
-def clients_table(summaries: Sequence[ClientSummary]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Client", style="bold", no_wrap=True)
-    table.add_column("Sessions", justify="right", no_wrap=True)
-    table.add_column("First", no_wrap=True)
-    table.add_column("Last", no_wrap=True)
-    table.add_column("Recent", justify="right", no_wrap=True)  # mean of the last three sessions
-    table.add_column("Trend", no_wrap=True, min_width=SPARK_SESSIONS)
-    table.add_column("Open ruptures", justify="right")
-    for s in summaries:
-        table.add_row(
-            s.client,
-            str(s.sessions),
-            s.first_date,
-            s.last_date,
-            "–" if s.recent_mean is None else f"{s.recent_mean:.1f}",
-            sparkline(s.session_means[-SPARK_SESSIONS:]),
-            Text(str(s.open_ruptures), style="bold") if s.open_ruptures else "0",
-        )
-    return table
+def clients_table(summaries: Sequence[ClientSummary], width: int = 100) -> Text:
+    headers = ["Client", "Sessions", "First", "Last", "Recent", "Trend", "Open ruptures"]
+    rows: list[list[Cell]] = [
+        [
+            (s.client, "bold"),
+            (str(s.sessions), ""),
+            (s.first_date, ""),
+            (s.last_date, ""),
+            ("–" if s.recent_mean is None else f"{s.recent_mean:.1f}", ""),  # mean of the last three sessions
+            (sparkline(s.session_means[-SPARK_SESSIONS:]).ljust(SPARK_SESSIONS), ""),
+            (str(s.open_ruptures), "bold" if s.open_ruptures else ""),
+        ]
+        for s in summaries
+    ]
+    return columns_text(headers, rows, width, right={1, 4, 6})
 
 
 def highlighted(snippet: str, marks: tuple[str, str], style: str = "bold reverse") -> Text:

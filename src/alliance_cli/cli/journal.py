@@ -155,7 +155,8 @@ def list_(
         if not rows:
             _say("No sessions match. Log one with `alliance log`.")
             return
-        _stdout().print(sessions_table(rows))
+        console = _stdout()
+        console.print(sessions_table(rows, console.width))
         return
     from ..export import write_records
     from ..store import PRINCIPLE_IDS

@@ -119,7 +119,9 @@ def delete(
     from ..render import sessions_table
 
     with _open(db) as journal:
-        result = delete_command(journal, session_ids, yes=yes, show=lambda rows: _stderr().print(sessions_table(rows)))
+        result = delete_command(
+            journal, session_ids, yes=yes, show=lambda rows: _stderr().print(sessions_table(rows, _stderr().width))
+        )
     if result is None:
         _say("Nothing was deleted.")
         raise typer.Exit(int(ExitCode.REFUSED))
@@ -167,7 +169,8 @@ def clients(
         from ..render_sessions import clients_table
 
         if summaries:
-            _stdout().print(clients_table(summaries))
+            console = _stdout()
+            console.print(clients_table(summaries, console.width))
         elif not hidden:
             _say("No clients yet. Log a session with `alliance log`.")
     else:
