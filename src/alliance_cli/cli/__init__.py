@@ -128,6 +128,33 @@ ClientInput = Annotated[
 ]
 
 
+# The options `log` and `edit` share: the same answers, checked the same way.
+DateOption = Annotated[Optional[str], typer.Option("--date", "-d", help="Session date: YYYY-MM-DD, today, yesterday.")]
+ModalityOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--modality",
+        "-m",
+        help="in person, video, phone or text (a new log's default: default_modality in `alliance config`, "
+        "else the last one used).",
+    ),
+]
+SetOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--set", "-s", help="An answer: PROMPT_ID=VALUE, repeatable (in edit, PROMPT_ID= removes one)."),
+]
+AnswersOption = Annotated[
+    Optional[Path],
+    typer.Option("--answers", help="YAML or JSON file of answers ('-' reads stdin).", allow_dash=True),
+]
+ResumeOption = Annotated[bool, typer.Option("--resume", help="Resume the unfinished draft without asking.")]
+DiscardDraftOption = Annotated[bool, typer.Option("--discard-draft", help="Throw away the unfinished draft first.")]
+StrictOption = Annotated[
+    bool,
+    typer.Option("--strict", help="Refuse to save scripted text that could identify a client (else: a warning)."),
+]
+
+
 class ListFormat(StrEnum):
     table = "table"
     json = "json"

@@ -9,11 +9,18 @@ import typer
 
 from ..errors import ExitCode
 from . import (
+    AnswersOption,
     ClientInput,
     ClientOption,
+    DateOption,
     DbOption,
+    DiscardDraftOption,
     ListFormat,
+    ModalityOption,
     PromptsOption,
+    ResumeOption,
+    SetOption,
+    StrictOption,
     _open,
     _prompt_set,
     _say,
@@ -31,35 +38,13 @@ class ShowFormat(StrEnum):
 @app.command()
 def log(
     client: ClientInput = None,
-    date: Annotated[
-        Optional[str], typer.Option("--date", "-d", help="Session date: YYYY-MM-DD, today, yesterday.")
-    ] = None,
-    modality: Annotated[
-        Optional[str],
-        typer.Option(
-            "--modality",
-            "-m",
-            help="in person, video, phone or text (default: default_modality in `alliance config`, "
-            "else the last one used).",
-        ),
-    ] = None,
-    set_: Annotated[
-        Optional[list[str]], typer.Option("--set", "-s", help="Answer a prompt: PROMPT_ID=VALUE (repeatable).")
-    ] = None,
-    answers: Annotated[
-        Optional[Path],
-        typer.Option("--answers", help="YAML or JSON file of answers ('-' reads stdin).", allow_dash=True),
-    ] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Resume the unfinished log without asking.")] = False,
-    discard_draft: Annotated[
-        bool, typer.Option("--discard-draft", help="Throw away the unfinished log first.")
-    ] = False,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict", help="Refuse to save a scripted log whose text could identify a client (else: a warning)."
-        ),
-    ] = False,
+    date: DateOption = None,
+    modality: ModalityOption = None,
+    set_: SetOption = None,
+    answers: AnswersOption = None,
+    resume: ResumeOption = False,
+    discard_draft: DiscardDraftOption = False,
+    strict: StrictOption = False,
     db: DbOption = None,
     prompts: PromptsOption = None,
 ) -> None:

@@ -1,7 +1,6 @@
 """Commands that look after saved sessions: edit, delete, clients (rename, forget), search."""
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
@@ -9,10 +8,17 @@ import typer
 from ..errors import ExitCode, UsageError
 from . import (
     AllianceGroup,
+    AnswersOption,
     ClientInput,
     ClientOption,
+    DateOption,
     DbOption,
+    DiscardDraftOption,
     ListFormat,
+    ModalityOption,
+    ResumeOption,
+    SetOption,
+    StrictOption,
     _code,
     _complete_client,
     _open,
@@ -41,25 +47,13 @@ def _stderr() -> "Console":
 def edit(
     session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.")],
     client: ClientInput = None,
-    date: Annotated[Optional[str], typer.Option("--date", "-d", help="New session date: YYYY-MM-DD.")] = None,
-    modality: Annotated[
-        Optional[str], typer.Option("--modality", "-m", help="in person, video, phone or text.")
-    ] = None,
-    set_: Annotated[
-        Optional[list[str]],
-        typer.Option("--set", "-s", help="Change one answer: PROMPT_ID=VALUE; PROMPT_ID= removes it (repeatable)."),
-    ] = None,
-    answers: Annotated[
-        Optional[Path],
-        typer.Option("--answers", help="YAML or JSON file of changed answers ('-' reads stdin).", allow_dash=True),
-    ] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Resume the unfinished edit without asking.")] = False,
-    discard_draft: Annotated[
-        bool, typer.Option("--discard-draft", help="Throw away the unfinished edit first.")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Refuse a scripted edit whose new text could identify a client.")
-    ] = False,
+    date: DateOption = None,
+    modality: ModalityOption = None,
+    set_: SetOption = None,
+    answers: AnswersOption = None,
+    resume: ResumeOption = False,
+    discard_draft: DiscardDraftOption = False,
+    strict: StrictOption = False,
     db: DbOption = None,
 ) -> None:
     """Change a saved session: re-answer its questions, or fix its date or client.
