@@ -30,6 +30,13 @@ def answer(child, prompt: str, keys: str) -> None:
     child.send(keys)
 
 
+def start(child, code: str) -> None:
+    """Client code, then today and the default modality."""
+    answer(child, "Client code", code + "\r")
+    answer(child, "Session date:", "\r")
+    answer(child, "Modality:", "\r")
+
+
 def answer_ratings(child) -> None:
     for prompt, value in [("Empathy:", "7"), ("Respect:", "8"), ("Genuineness:", "6"),
                           ("Positive regard:", "8"), ("Active listening:", "5")]:  # fmt: skip
@@ -49,9 +56,7 @@ def answer_rest(child) -> None:
 
 def test_log_in_a_terminal_saves_the_session(alliance_exe, subprocess_env, db_path):
     child = spawn(alliance_exe, subprocess_env)
-    answer(child, "Client code", "C-014\r")
-    answer(child, "Session date:", "\r")
-    answer(child, "Modality:", "\r")
+    start(child, "C-014")
     answer_ratings(child)
     answer_rest(child)
     child.expect_exact("Saved session 1")
@@ -67,9 +72,7 @@ def test_log_in_a_terminal_saves_the_session(alliance_exe, subprocess_env, db_pa
 
 def test_ctrl_c_keeps_a_draft_and_the_next_log_offers_it(alliance_exe, subprocess_env, db_path):
     child = spawn(alliance_exe, subprocess_env)
-    answer(child, "Client code", "C-014\r")
-    answer(child, "Session date:", "\r")
-    answer(child, "Modality:", "\r")
+    start(child, "C-014")
     answer(child, "Empathy:", "7\r")
     child.expect_exact("Respect:")
     child.sendcontrol("c")
@@ -98,9 +101,7 @@ def test_ctrl_c_keeps_a_draft_and_the_next_log_offers_it(alliance_exe, subproces
 
 def test_closed_terminal_keeps_the_draft(alliance_exe, subprocess_env, db_path):
     child = spawn(alliance_exe, subprocess_env)
-    answer(child, "Client code", "C-021\r")
-    answer(child, "Session date:", "\r")
-    answer(child, "Modality:", "\r")
+    start(child, "C-021")
     answer(child, "Empathy:", "4\r")
     child.expect_exact("Respect:")
     child.kill(signal.SIGHUP)

@@ -22,6 +22,8 @@ import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,24 +93,34 @@ def _private_folder(folder: Path) -> None:
         raise JournalError(f"Cannot create the folder {folder} ({exc.strerror}).") from None
 
 
+@contextmanager
+def _staged_copy(source: Path, staged: Path, *, writing: str, guarded: Path) -> Iterator[Path]:
+    """A complete private (0600) copy of `source` at `staged`, for the caller to put in place.
+
+    The staged file goes afterwards whatever happens; SQLite's and the file system's errors
+    come out as messages about `guarded` and the file being written (`writing`)."""
+    try:
+        fd = os.open(staged, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        os.close(fd)
+        copy_database(source, staged)
+        os.chmod(staged, 0o600)
+        yield staged
+    except sqlite3.Error as exc:
+        raise guard(guarded, exc) from None
+    except OSError as exc:
+        raise JournalError(f"Cannot write {writing} ({exc.strerror}).") from None
+    finally:
+        staged.unlink(missing_ok=True)
+        Path(f"{staged}-journal").unlink(missing_ok=True)
+
+
 def _private_copy(source: Path, target: Path) -> None:
     """Copy `source` (a journal) into the new file `target`, 0600, complete or not at all."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        copy_database(source, tmp)
-        os.chmod(tmp, 0o600)
+    with _staged_copy(source, tmp, writing=f"the backup {target}", guarded=source):
         if target.exists():
             raise InputError(f"{target} already exists; choose another name.")
         os.replace(tmp, target)
-    except sqlite3.Error as exc:
-        raise guard(source, exc) from None
-    except OSError as exc:
-        raise JournalError(f"Cannot write the backup {target} ({exc.strerror}).") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}-journal").unlink(missing_ok=True)
 
 
 def make_backup(
@@ -200,21 +212,11 @@ def restore_backup(backup: Path, journal: Path, *, now: datetime | None = None) 
     replaced = _keep_current(journal, now) if journal.exists() else None
     _private_folder(journal.parent)
     staged = journal.with_name(f".{journal.name}.restore-{os.getpid()}")
-    try:
-        fd = os.open(staged, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        os.close(fd)
-        copy_database(backup, staged)
+    with _staged_copy(backup, staged, writing=f"the journal {journal}", guarded=journal):
         if not journal.exists():
             os.replace(staged, journal)
         else:
             _write_into(staged, journal)
-    except sqlite3.Error as exc:
-        raise guard(journal, exc) from None
-    except OSError as exc:
-        raise JournalError(f"Cannot write the journal {journal} ({exc.strerror}).") from None
-    finally:
-        staged.unlink(missing_ok=True)
-        Path(f"{staged}-journal").unlink(missing_ok=True)
     from .store import open_journal
 
     with open_journal(journal) as opened:  # migrates an older backup, switches to WAL

@@ -178,26 +178,13 @@ def check_permissions(journal: Path) -> list[Finding]:
     files = [Path(f"{journal}{s}") for s in ("", "-wal", "-shm")]
     if backups_dir(journal).is_dir():
         files += sorted(p for p in backups_dir(journal).iterdir() if p.is_file())
-    for folder in folders:
-        mode = _mode(folder)
-        if mode is not None and mode & 0o077:
-            findings.append(
-                Finding(
-                    "problem",
-                    "permissions",
-                    f"The folder {folder} can be opened by other users ({mode:04o}); fix: chmod 700 '{folder}'",
-                )
-            )
-    for path in files:
+    checks = [(f, "The folder {p} can be opened", "700") for f in folders]
+    checks += [(f, "{p} can be read", "600") for f in files]
+    for path, what, fix in checks:
         mode = _mode(path)
         if mode is not None and mode & 0o077:
-            findings.append(
-                Finding(
-                    "problem",
-                    "permissions",
-                    f"{path} can be read by other users ({mode:04o}); fix: chmod 600 '{path}'",
-                )
-            )
+            message = f"{what.format(p=path)} by other users ({mode:04o}); fix: chmod {fix} '{path}'"
+            findings.append(Finding("problem", "permissions", message))
     if not findings and journal.exists():
         findings.append(Finding("ok", "permissions", "The journal, its folder and backups are private to you."))
     return findings
