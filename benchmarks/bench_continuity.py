@@ -24,12 +24,12 @@ from pathlib import Path
 from generate import build
 from timing import alliance_cmd, compare, report_line
 
-from alliance_cli.paths import bundled_prompts_path
-from alliance_cli.privacy import find_identifiers
-from alliance_cli.prompts import load_prompt_set
-from alliance_cli.store import open_journal
-from alliance_cli.store_continuity import continuity, follow_through, rupture_outcomes
-from alliance_cli.watchlist import Watchlist
+from alliance_cli.core.privacy import find_identifiers
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
+from alliance_cli.settings.watchlist import Watchlist
+from alliance_cli.store.continuity import continuity, follow_through, rupture_outcomes
+from alliance_cli.store.journal import open_journal
 
 END = date(2026, 11, 20)
 

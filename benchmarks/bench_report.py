@@ -56,10 +56,10 @@ def compile_package() -> None:
 
 def time_sql(path: Path, runs: int) -> tuple[float, float]:
     """Median milliseconds of (the report's SQL, SQL + the pydantic model), in-process."""
-    from alliance_cli.periods import parse_week
-    from alliance_cli.report import Thresholds, build_report, practice_prompts, rating_ids
-    from alliance_cli.store import open_journal
-    from alliance_cli.store_report import fetch_report_rows, journal_prompt_set
+    from alliance_cli.core.periods import parse_week
+    from alliance_cli.core.report import Thresholds, build_report, practice_prompts, rating_ids
+    from alliance_cli.store.journal import open_journal
+    from alliance_cli.store.review import fetch_report_rows, journal_prompt_set
 
     period = parse_week(WEEK)
     with open_journal(path) as j:

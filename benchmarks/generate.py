@@ -14,10 +14,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from alliance_cli.paths import bundled_prompts_path
-from alliance_cli.prompts import load_prompt_set
-from alliance_cli.sample import generate
-from alliance_cli.store import open_journal
+from alliance_cli.app.sample import generate
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
+from alliance_cli.store.journal import open_journal
 
 
 def build(path: Path, sessions: int = 25_000, end: date = date(2026, 11, 20), seed: int = 1) -> float:

@@ -24,7 +24,7 @@ def load(path: Path = CORPUS) -> list[dict[str, Any]]:
 
 def score(records: list[dict[str, Any]]) -> dict[str, Any]:
     """{'recall': {kind: (found, planted)}, 'false_alarms': (flagged, clean), 'stray': n}."""
-    from alliance_cli.privacy import find_identifiers
+    from alliance_cli.core.privacy import find_identifiers
 
     recall: dict[str, list[int]] = {}
     flagged = clean = stray = 0

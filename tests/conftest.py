@@ -54,11 +54,12 @@ def run(db_path: Path) -> Callable[..., Result]:
     """Run the CLI in-process against the test journal; stdout and stderr kept apart."""
 
     def invoke(*args: str, input: str | None = None, db: Path | None = db_path) -> Result:
-        from alliance_cli.cli import app
+        from alliance_cli.cli.main import app, only_the_command_run
 
         argv = list(args)
         env = {"ALLIANCE_DB": str(db)} if db is not None else {}
-        result = CliRunner().invoke(app, argv, input=input, env=env, catch_exceptions=False)
+        with only_the_command_run(argv):  # as the installed command builds only the command run
+            result = CliRunner().invoke(app, argv, input=input, env=env, catch_exceptions=False)
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke

@@ -9,12 +9,12 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from alliance_cli.answers import validate_answers
-from alliance_cli.logflow import new_session
-from alliance_cli.models import PromptSet
-from alliance_cli.paths import bundled_prompts_path
-from alliance_cli.prompts import load_prompt_set, parse_prompt_set
-from alliance_cli.store import open_journal
+from alliance_cli.app.log import new_session
+from alliance_cli.core.answers import validate_answers
+from alliance_cli.core.models import PromptSet
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set, parse_prompt_set
+from alliance_cli.store.journal import open_journal
 
 RATINGS = {"empathy": 7, "respect": 8, "genuineness": 6, "positive_regard": 8, "active_listening": 5}
 BASIC = {**RATINGS, "rupture": False}
@@ -78,7 +78,7 @@ def count(path: Path, table: str = "sessions") -> int:
 
 def run_bytes(*args: str, db: Path, input: bytes | None = None) -> tuple[int, bytes, str]:
     """Run the CLI in-process; stdout as bytes (CliRunner's text turns CRLF into LF)."""
-    from alliance_cli.cli import app
+    from alliance_cli.cli.main import app
 
     result = CliRunner().invoke(app, list(args), input=input, env={"ALLIANCE_DB": str(db)}, catch_exceptions=False)
     return result.exit_code, result.stdout_bytes, result.stderr

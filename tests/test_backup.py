@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance_cli.backup import make_backup
-from alliance_cli.store_care import set_page_size
+from alliance_cli.app.backup import make_backup
+from alliance_cli.store.maintenance import set_page_size
 from conftest import FULL_ANSWERS, set_flags
 
 
@@ -168,10 +168,10 @@ WRITER = textwrap.dedent(
     import sys, uuid
     from datetime import date
     from pathlib import Path
-    from alliance_cli.logflow import new_session
-    from alliance_cli.paths import bundled_prompts_path
-    from alliance_cli.prompts import load_prompt_set
-    from alliance_cli.store import open_journal
+    from alliance_cli.app.log import new_session
+    from alliance_cli.settings.paths import bundled_prompts_path
+    from alliance_cli.settings.prompts import load_prompt_set
+    from alliance_cli.store.journal import open_journal
 
     ps = load_prompt_set(bundled_prompts_path())
     answers = {"empathy": 7, "respect": 8, "genuineness": 6, "positive_regard": 8, "active_listening": 5,
@@ -242,7 +242,7 @@ def _restore_answering(keys: str, made: Path, db_path: Path) -> tuple[object, li
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from alliance_cli.careflow import restore_command
+    from alliance_cli.app.erase import restore_command
 
     told: list[str] = []
     with create_pipe_input() as pipe:

@@ -81,7 +81,7 @@ def test_module_entry_point(alliance_exe, subprocess_env):
 
 
 def test_no_traceback_for_unexpected_errors_but_a_hint(run, monkeypatch):
-    from alliance_cli import store
+    from alliance_cli.store import journal as store
 
     def broken(self, *args, **kwargs):
         raise RuntimeError("Client said something private")
@@ -106,15 +106,15 @@ def imports_of(path: Path) -> set[str]:
 
 
 def test_dependencies_point_one_way():
-    """Only cli/ imports typer; only interview imports questionary; rich only in render* and cli/;
-    SQL libraries only in store* and migrations; nothing imports cli; nothing opens a socket."""
+    """Only cli/ imports typer; only ui/ imports questionary and rich (and cli/, rich);
+    SQL libraries only in store/; nothing imports cli; nothing opens a socket."""
     rules = {
         "typer": lambda rel: rel.startswith("cli/"),
-        "questionary": lambda rel: rel == "interview.py",
-        "prompt_toolkit": lambda rel: rel == "interview.py",
-        "rich": lambda rel: rel.startswith(("cli/", "render")),
-        "sqlite3": lambda rel: rel.startswith(("store", "migrations", "backup", "doctor")),
-        "sqlite_utils": lambda rel: rel.startswith(("store", "migrations")),
+        "questionary": lambda rel: rel.startswith("ui/"),
+        "prompt_toolkit": lambda rel: rel.startswith("ui/"),
+        "rich": lambda rel: rel.startswith(("cli/", "ui/")),
+        "sqlite3": lambda rel: rel.startswith("store/"),
+        "sqlite_utils": lambda rel: rel.startswith("store/"),
         "socket": lambda rel: False,
         "urllib": lambda rel: False,
         "http": lambda rel: False,

@@ -11,10 +11,10 @@ WRITER = textwrap.dedent(
     import sys
     from datetime import date
     from pathlib import Path
-    from alliance_cli.logflow import log_scripted
-    from alliance_cli.paths import bundled_prompts_path
-    from alliance_cli.prompts import load_prompt_set
-    from alliance_cli.store import open_journal
+    from alliance_cli.app.log import log_scripted
+    from alliance_cli.settings.paths import bundled_prompts_path
+    from alliance_cli.settings.prompts import load_prompt_set
+    from alliance_cli.store.journal import open_journal
 
     db, client = Path(sys.argv[1]), sys.argv[2]
     ps = load_prompt_set(bundled_prompts_path())
@@ -51,7 +51,7 @@ def test_two_processes_logging_fifty_sessions_each_end_with_a_hundred(db_path, t
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-    from alliance_cli.store import open_journal
+    from alliance_cli.store.journal import open_journal
 
     with open_journal(db_path) as journal:
         rows = journal.list_sessions(limit=None)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_cli.config import Config, config_path, dumps, load_config
+from alliance_cli.settings.config import Config, config_path, dumps, load_config
 from conftest import FULL_ANSWERS, set_flags
 
 
@@ -174,7 +174,7 @@ def test_help_documents_the_precedence(run):
 
 
 def test_client_codes_complete_from_the_journal_named_in_the_settings(run, settings, tmp_path):
-    from alliance_cli.cli import _complete_client
+    from alliance_cli.cli.root import _complete_client
 
     journal = tmp_path / "configured.db"
     run("config", "set", "journal", str(journal))

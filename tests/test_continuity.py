@@ -13,11 +13,11 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from alliance_cli.logflow import log_command
-from alliance_cli.paths import bundled_prompts_path
-from alliance_cli.prompts import load_prompt_set
-from alliance_cli.store import open_journal
-from alliance_cli.store_continuity import continuity, follow_through, rupture_outcomes
+from alliance_cli.app.log import log_command
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
+from alliance_cli.store.continuity import continuity, follow_through, rupture_outcomes
+from alliance_cli.store.journal import open_journal
 from conftest import FULL_ANSWERS, set_flags
 
 DOWN, ENTER = "\x1b[B", "\r"
@@ -219,7 +219,7 @@ def test_interactive_log_for_a_new_client_asks_no_follow_ups(db_path, ps, run):
 
 
 def test_recap_names_the_last_session_ratings_intention_and_open_rupture(run, db_path):
-    from alliance_cli.render_continuity import recap
+    from alliance_cli.ui.recap import recap
 
     log_first(run)
     with open_journal(db_path) as journal:
@@ -255,7 +255,7 @@ def test_history_condition_stands_alone_in_a_prompt_set(tmp_path, run):
 
 
 def test_editing_a_session_keeps_its_follow_up_answers(run, db_path):
-    from alliance_cli.editflow import edit_command
+    from alliance_cli.app.edit import edit_command
 
     log_first(run)
     follow_ups = ["--set", "intention_followed=partly", "--set", "intention_note=Near the end.",

@@ -15,9 +15,9 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from alliance_cli.careflow import delete_command, forget_command
-from alliance_cli.store import open_journal
-from alliance_cli.store_sessions import forget_client
+from alliance_cli.app.erase import delete_command, forget_command
+from alliance_cli.store.journal import open_journal
+from alliance_cli.store.sessions import forget_client
 from conftest import FULL_ANSWERS, set_flags
 
 SECRET = "Quillfeather mentioned the allotment on Rosebay Lane"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance_cli.doctor import check_location, mount_type, sync_folder
-from alliance_cli.store import open_journal
+from alliance_cli.app.doctor import check_location, mount_type, sync_folder
+from alliance_cli.store.journal import open_journal
 from conftest import FULL_ANSWERS, set_flags
 
 

@@ -11,9 +11,9 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from alliance_cli.editflow import edit_command
+from alliance_cli.app.edit import edit_command
 from alliance_cli.errors import InputError, Interrupted
-from alliance_cli.store import open_journal
+from alliance_cli.store.journal import open_journal
 from conftest import FULL_ANSWERS, set_flags
 
 TODAY = date(2026, 11, 20)

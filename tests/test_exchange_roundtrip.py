@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance_cli.export import export_journal, output_stream
-from alliance_cli.importer import import_file
-from alliance_cli.store import open_journal
-from alliance_cli.store_exchange import ExportQuery
+from alliance_cli.app.export import export_journal, output_stream
+from alliance_cli.app.imports import import_file
+from alliance_cli.store.exchange import ExportQuery
+from alliance_cli.store.journal import open_journal
 from exchange_support import fill, tricky
 
 PS = tricky()
@@ -114,7 +114,7 @@ def test_round_trip_of_awkward_sessions_in_every_format_and_shape(tmp_path, comb
 
 def test_round_trip_of_a_sample_journal_with_follow_up_prompts(tmp_path):
     # Follow-ups (`when: {history: ...}`) depend on earlier sessions; import takes them as recorded.
-    from alliance_cli.sample import generate
+    from alliance_cli.app.sample import generate
     from exchange_support import bundled
 
     ps = bundled()

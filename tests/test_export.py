@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from alliance_cli.export import RISKY_FIRST, escape_cell, unescape_cell
+from alliance_cli.app.export import RISKY_FIRST, escape_cell, unescape_cell
 from conftest import FULL_ANSWERS, set_flags
 from exchange_support import BASIC, TRICKY_PROMPTS, bundled, fill, run_bytes
 
@@ -262,7 +262,7 @@ def test_raw_export_keeps_text_exactly(payload_journal):
 
 
 def test_answers_to_prompts_of_an_older_prompt_set_are_exported_after_the_current_ones(db_path, tmp_path):
-    from alliance_cli.prompts import parse_prompt_set
+    from alliance_cli.settings.prompts import parse_prompt_set
     from exchange_support import tricky
 
     older = parse_prompt_set(

@@ -165,7 +165,7 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(source, db_path):
 
 
 def test_progress_bar_draws_on_a_terminal():
-    from alliance_cli.render_exchange import import_progress
+    from alliance_cli.ui.progress import import_progress
 
     buffer = StringIO()
     console = Console(file=buffer, force_terminal=True, width=80, color_system=None)

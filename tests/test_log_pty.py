@@ -9,7 +9,7 @@ import sys
 import pexpect
 import pytest
 
-from alliance_cli.store import open_journal
+from alliance_cli.store.journal import open_journal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
 TIMEOUT = 30

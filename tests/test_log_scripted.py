@@ -186,7 +186,7 @@ def test_answers_file_with_an_impossible_date_or_binary_input(run, tmp_path, db_
 
 
 def test_draft_options_without_a_terminal(run, db_path):
-    from alliance_cli.store import open_journal
+    from alliance_cli.store.journal import open_journal
 
     assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
     with open_journal(db_path) as journal:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance_cli.privacy import find_identifiers, redact
-from alliance_cli.watchlist import Watchlist, change_watchlist, load_watchlist, watchlist_path
+from alliance_cli.core.privacy import find_identifiers, redact
+from alliance_cli.settings.watchlist import Watchlist, change_watchlist, load_watchlist, watchlist_path
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -174,7 +174,7 @@ def test_corpus_file_matches_its_generator():
 
 
 def test_client_code_is_fresh_random_and_accepted_by_log(run):
-    from alliance_cli.inputs import check_client_code
+    from alliance_cli.core.inputs import check_client_code
 
     codes = {run("client-code").stdout.strip() for _ in range(5)}
     assert len(codes) == 5

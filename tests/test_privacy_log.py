@@ -9,11 +9,11 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from alliance_cli.logflow import log_command
-from alliance_cli.paths import bundled_prompts_path
-from alliance_cli.prompts import load_prompt_set
-from alliance_cli.store import open_journal
-from alliance_cli.watchlist import change_watchlist
+from alliance_cli.app.log import log_command
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
+from alliance_cli.settings.watchlist import change_watchlist
+from alliance_cli.store.journal import open_journal
 from conftest import FULL_ANSWERS, set_flags
 
 DOWN, ENTER, CLEAR_LINE = "\x1b[B", "\r", "\x15"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from alliance_cli.errors import PromptSetError
-from alliance_cli.paths import bundled_prompts_path
-from alliance_cli.prompts import load_prompt_set
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
 from conftest import FULL_ANSWERS, set_flags
 
 GOOD = """\

@@ -24,8 +24,8 @@ def test_the_readme_says_where_the_demo_journal_goes(run, db_path, private_home)
 
 
 def test_the_readme_reads_the_practices_as_the_report_does():
-    from alliance_cli.render_report import practice_text
-    from alliance_cli.report import Practice
+    from alliance_cli.core.report import Practice
+    from alliance_cli.ui.review import practice_text
 
     shown = practice_text(Practice(prompt_id="p", area="a", title="t", positive=18, answered=24, sessions=30))
     assert shown == "18 of 24 sessions answered positively (75%); 6 left it unanswered"

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from alliance_cli.logflow import new_session
-from alliance_cli.paths import bundled_prompts_path
-from alliance_cli.periods import Period, parse_week
-from alliance_cli.prompts import load_prompt_set
-from alliance_cli.report import Report, Thresholds
-from alliance_cli.store import PRINCIPLE_IDS, open_journal
-from alliance_cli.store_report import load_report
+from alliance_cli.app.log import new_session
+from alliance_cli.app.review import load_report
+from alliance_cli.core.periods import Period, parse_week
+from alliance_cli.core.report import Report, Thresholds
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
+from alliance_cli.store.journal import PRINCIPLE_IDS, open_journal
 
 PS = load_prompt_set(bundled_prompts_path())
 W47 = parse_week("2026-W47")  # Monday 2026-11-16 to Sunday 2026-11-22
@@ -240,7 +240,7 @@ def test_an_empty_period_has_nulls_not_zeros(db_path, period):
 
 def _rows(means: dict[str, tuple[float, float]], client_mean: float | None = None) -> Any:
     """Report rows by hand: each principle's (previous, current) mean over 20 ratings."""
-    from alliance_cli.store_report import ReportRows
+    from alliance_cli.core.report import ReportRows
 
     rows = ReportRows(period=W47, previous=W47.previous(), client=None, week_starts=[])
     rows.totals = {"sessions": 20, "clients": 1, "days": 5, "previous_sessions": 20}
@@ -253,8 +253,8 @@ def _rows(means: dict[str, tuple[float, float]], client_mean: float | None = Non
 
 
 def test_the_change_shown_and_the_focus_rule_use_the_same_figures():
-    from alliance_cli.render_report import focus_text, report_markdown
-    from alliance_cli.report import build_report
+    from alliance_cli.core.report import build_report
+    from alliance_cli.ui.review import focus_text, report_markdown
 
     steady = {"respect": (6.0, 6.0), "genuineness": (6.2, 6.2), "positive_regard": (6.4, 6.4)}
     # Empathy: 7.0 before, 131/20 = 6.55 now; a fall of 0.45, short of the 0.5 that makes it the focus.
@@ -272,7 +272,7 @@ def test_the_change_shown_and_the_focus_rule_use_the_same_figures():
 
 
 def test_a_client_is_below_the_low_mean_as_the_mean_is_shown():
-    from alliance_cli.report import build_report
+    from alliance_cli.core.report import build_report
 
     assert build_report(_rows({}, client_mean=4.996), PS).flags == []  # shown as 5.00: not below 5
     flags = build_report(_rows({}, client_mean=4.994), PS).flags

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from alliance_cli.periods import iso_week_start
+from alliance_cli.core.periods import iso_week_start
 from test_report import add, ratings
 
 ESC = "\x1b"

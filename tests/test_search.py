@@ -10,12 +10,12 @@ from datetime import date
 
 import pytest
 
-from alliance_cli import migrations
-from alliance_cli.paths import bundled_prompts_path
-from alliance_cli.prompts import load_prompt_set
-from alliance_cli.sample import generate
-from alliance_cli.store import open_journal
-from alliance_cli.store_sessions import fts_query
+from alliance_cli.app.sample import generate
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
+from alliance_cli.store import migrations
+from alliance_cli.store.journal import open_journal
+from alliance_cli.store.sessions import fts_query
 from conftest import FULL_ANSWERS, set_flags
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from alliance_cli import migrations, store
-from alliance_cli.logflow import new_session
-from alliance_cli.paths import bundled_prompts_path
-from alliance_cli.prompts import load_prompt_set
-from alliance_cli.store import open_journal
+from alliance_cli.app.log import new_session
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
+from alliance_cli.store import journal as store
+from alliance_cli.store import migrations
+from alliance_cli.store.journal import open_journal
 from conftest import FULL_ANSWERS, set_flags
 
 
@@ -186,7 +187,7 @@ def test_deleted_session_ids_are_never_given_again(run):
 
 def test_a_journal_from_before_autoincrement_keeps_its_answers(db_path, ps):
     """m003 rebuilds `sessions`; answers (and their search index) must all stay."""
-    from alliance_cli import migrations as m
+    from alliance_cli.store import migrations as m
 
     db_path.parent.mkdir(parents=True)
     conn = sqlite3.connect(db_path, isolation_level=None)

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import ClientOption, DbOption, PromptsOption, _open, _prompt_set, _say, app
+from alliance_cli.cli.root import ClientOption, DbOption, PromptsOption, _open, _prompt_set, _say, app
 
 
 class ExportFormat(StrEnum):
@@ -64,12 +64,12 @@ def export(
     the privacy check: what may identify a client is named on stderr, or replaced with
     \\[redacted] with --redact.
     """
-    from ..errors import Interrupted
-    from ..export import PrivacyCheck, export_journal, output_stream
-    from ..periods import resolve_period
-    from ..store_exchange import ExportQuery
-    from ..watchlist import load_watchlist
-    from .review import note_unknown_client
+    from alliance_cli.app.export import PrivacyCheck, export_journal, output_stream
+    from alliance_cli.cli.review import note_unknown_client
+    from alliance_cli.core.periods import resolve_period
+    from alliance_cli.errors import Interrupted
+    from alliance_cli.settings.watchlist import load_watchlist
+    from alliance_cli.store.exchange import ExportQuery
 
     period = resolve_period(week=week, since=since, until=until, last=last, default_days=None)
     query = ExportQuery(
@@ -121,9 +121,9 @@ def import_(
     """
     import sys
 
-    from ..importer import import_file, summary_lines
-    from ..paths import resolve_db_path
-    from ..render_exchange import progress_for
+    from alliance_cli.app.imports import import_file, summary_lines
+    from alliance_cli.settings.config import resolve_db_path
+    from alliance_cli.ui.progress import progress_for
 
     ps, _ = _prompt_set(prompts)
     size = file.stat().st_size if str(file) != "-" and file.is_file() else None

@@ -7,8 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..errors import ExitCode
-from . import (
+from alliance_cli.cli.root import (
     AnswersOption,
     ClientInput,
     ClientOption,
@@ -28,6 +27,7 @@ from . import (
     app,
     prompts_app,
 )
+from alliance_cli.errors import ExitCode
 
 
 class ShowFormat(StrEnum):
@@ -63,7 +63,7 @@ def log(
 
     The new session's id is printed on stdout.
     """
-    from ..logflow import DISCARDED, log_command
+    from alliance_cli.app.log import DISCARDED, log_command
 
     if resume and discard_draft:
         raise typer.BadParameter("--resume and --discard-draft cannot be used together.")
@@ -96,13 +96,13 @@ def log(
 
 
 def _show_recap(found: Any) -> None:
-    from ..render_continuity import recap
+    from alliance_cli.ui.recap import recap
 
     _stdout().print(recap(found))
 
 
 def _show_summary(ps: Any, state: Any) -> None:
-    from ..render import log_summary
+    from alliance_cli.ui.sessions import log_summary
 
     _stdout().print(log_summary(ps, state))
 
@@ -125,8 +125,8 @@ def list_(
 
         alliance list --client C-014 --since 2026-11-01
     """
-    from ..errors import UsageError
-    from ..periods import resolve_period
+    from alliance_cli.core.periods import resolve_period
+    from alliance_cli.errors import UsageError
 
     if limit < 0:
         raise UsageError("--limit needs 0 or more (0 lists every session).")
@@ -135,7 +135,7 @@ def list_(
     with _open(db) as journal:
         rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None)
     if fmt is ListFormat.table:
-        from ..render import sessions_table
+        from alliance_cli.ui.sessions import sessions_table
 
         if not rows:
             _say("No sessions match. Log one with `alliance log`.")
@@ -143,8 +143,8 @@ def list_(
         console = _stdout()
         console.print(sessions_table(rows, console.width))
         return
-    from ..export import write_records
-    from ..store import PRINCIPLE_IDS
+    from alliance_cli.app.export import write_records
+    from alliance_cli.store.journal import PRINCIPLE_IDS
 
     columns = ["id", "date", "client", "session_number", "modality", *PRINCIPLE_IDS]
     write_records(rows, columns, fmt.value, sys.stdout)
@@ -160,14 +160,14 @@ def show(
 
     alliance show 42
     """
-    from ..errors import NotFoundError
+    from alliance_cli.errors import NotFoundError
 
     with _open(db) as journal:
         session = journal.get_session(session_id)
     if session is None:
         raise NotFoundError(f"No session with id {session_id}; `alliance list` shows the ids.")
     if fmt is ShowFormat.table:
-        from ..render import session_detail
+        from alliance_cli.ui.sessions import session_detail
 
         _stdout().print(session_detail(session))
         return
@@ -185,8 +185,8 @@ def client_code(db: DbOption = None) -> None:
 
     Codes keep clients unidentifiable: never use names or initials.
     """
-    from ..inputs import new_client_code
-    from ..paths import resolve_db_path
+    from alliance_cli.core.inputs import new_client_code
+    from alliance_cli.settings.config import resolve_db_path
 
     taken: set[str] = set()
     if resolve_db_path(db).exists():
@@ -198,7 +198,7 @@ def client_code(db: DbOption = None) -> None:
 @prompts_app.command("show")
 def prompts_show(prompts: PromptsOption = None) -> None:
     """Print the prompt set `alliance log` uses, in the order it asks."""
-    from ..render import prompt_set_view
+    from alliance_cli.ui.sessions import prompt_set_view
 
     ps, where = _prompt_set(prompts)
     _stdout().print(prompt_set_view(ps, str(where)))
@@ -210,7 +210,7 @@ def prompts_check(file: Annotated[Path, typer.Argument(help="The prompts file to
 
     alliance prompts check my-prompts.yaml
     """
-    from ..prompts import load_prompt_set
+    from alliance_cli.settings.prompts import load_prompt_set
 
     ps = load_prompt_set(file)
     _say(f"{file}: OK, version {ps.version}, {len(ps.prompts)} prompts.")

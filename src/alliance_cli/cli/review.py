@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from . import ClientOption, DbOption, PromptsOption, _open, _prompt_set, _say, _stdout, app
+from alliance_cli.cli.root import ClientOption, DbOption, PromptsOption, _open, _prompt_set, _say, _stdout, app
 
 if TYPE_CHECKING:
-    from ..report import Report
-    from ..store import Journal
+    from alliance_cli.core.report import Report
+    from alliance_cli.store.journal import Journal
 
 
 class ReportFormat(StrEnum):
@@ -28,14 +28,14 @@ FormatOption = Annotated[
 
 def note_unknown_client(journal: "Journal", client: str | None) -> None:
     """One calm line on stderr when --client names a code no session has (a typo, most likely)."""
-    from ..store_sessions import has_client
+    from alliance_cli.store.sessions import has_client
 
     if client is not None and not has_client(journal, client):
         _say(f"No session in this journal has the client code {client}; `alliance clients` lists the codes in use.")
 
 
 def _show(report: "Report", fmt: ReportFormat) -> None:
-    from ..render_report import report_json, report_markdown, report_view
+    from alliance_cli.ui.review import report_json, report_markdown, report_view
 
     if fmt is ReportFormat.json:
         sys.stdout.write(report_json(report) + "\n")
@@ -65,10 +65,11 @@ def report(
 
         alliance report --week 2026-W47 --format markdown > supervision.md
     """
-    from ..config import load_config
-    from ..periods import resolve_period
-    from ..report import Thresholds
-    from ..store_report import journal_prompt_set, load_report
+    from alliance_cli.app.review import load_report
+    from alliance_cli.core.periods import resolve_period
+    from alliance_cli.core.report import Thresholds
+    from alliance_cli.settings.config import load_config
+    from alliance_cli.store.review import journal_prompt_set
 
     period = resolve_period(week=week, since=since, until=until, last=last)
     assert period is not None
@@ -96,7 +97,7 @@ def demo(
 
         alliance demo --format markdown
     """
-    from ..demo import run_demo
+    from alliance_cli.app.demo import run_demo
 
     result = run_demo(db)
     if result.made:

@@ -5,8 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from ..errors import ExitCode, UsageError
-from . import (
+from alliance_cli.cli.root import (
     AllianceGroup,
     AnswersOption,
     ClientInput,
@@ -26,6 +25,7 @@ from . import (
     _stdout,
     app,
 )
+from alliance_cli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -65,7 +65,7 @@ def edit(
 
     Changes are checked exactly as `alliance log` checks answers. The session keeps its id.
     """
-    from ..editflow import edit_command
+    from alliance_cli.app.edit import edit_command
 
     if resume and discard_draft:
         raise typer.BadParameter("--resume and --discard-draft cannot be used together.")
@@ -92,7 +92,7 @@ def edit(
 
 
 def _show_summary(ps: Any, state: Any) -> None:
-    from ..render import log_summary
+    from alliance_cli.ui.sessions import log_summary
 
     _stdout().print(log_summary(ps, state))
 
@@ -109,8 +109,8 @@ def delete(
 
     The deleted text is overwritten in the journal file; backups made earlier still hold it.
     """
-    from ..careflow import delete_command
-    from ..render import sessions_table
+    from alliance_cli.app.erase import delete_command
+    from alliance_cli.ui.sessions import sessions_table
 
     with _open(db) as journal:
         result = delete_command(
@@ -153,14 +153,14 @@ def clients(
         return
     from datetime import date, timedelta
 
-    from ..store_sessions import client_summaries, count_clients
+    from alliance_cli.store.sessions import client_summaries, count_clients
 
     since = None if all_ else date.today() - timedelta(days=RECENT_DAYS - 1)
     with _open(db) as journal:
         summaries = client_summaries(journal, seen_since=since)
         hidden = count_clients(journal) - len(summaries)
     if fmt is ListFormat.table:
-        from ..render_sessions import clients_table
+        from alliance_cli.ui.clients import clients_table
 
         if summaries:
             console = _stdout()
@@ -170,7 +170,7 @@ def clients(
     else:
         from dataclasses import asdict
 
-        from ..export import write_records
+        from alliance_cli.app.export import write_records
 
         records = [asdict(s) for s in summaries]
         if fmt is ListFormat.csv:
@@ -193,8 +193,8 @@ def clients_rename(
 
     alliance clients rename C-014 C-114
     """
-    from ..inputs import check_client_code
-    from ..store_sessions import rename_client
+    from alliance_cli.core.inputs import check_client_code
+    from alliance_cli.store.sessions import rename_client
 
     with _open(db) as journal:
         result = rename_client(journal, old, check_client_code(new), merge=merge)
@@ -221,7 +221,7 @@ def clients_forget(
 
         alliance clients forget C-014
     """
-    from ..careflow import describe_record, forget_command
+    from alliance_cli.app.erase import describe_record, forget_command
 
     with _open(db) as journal:
         result = forget_command(journal, code, yes=yes, confirm_code=confirm, show=_say)
@@ -256,8 +256,8 @@ def search(
     Columns for csv and json: id, date, client, prompt_id, prompt, snippet (the matched
     words marked **like this**).
     """
-    from ..periods import resolve_period
-    from ..store_sessions import HIGHLIGHT, search_answers
+    from alliance_cli.core.periods import resolve_period
+    from alliance_cli.store.sessions import HIGHLIGHT, search_answers
 
     if limit < 0:
         raise UsageError("--limit needs 0 or more (0 shows every result).")
@@ -272,7 +272,7 @@ def search(
             limit=limit or None,
         )
     if fmt is ListFormat.table:
-        from ..render_sessions import search_table
+        from alliance_cli.ui.clients import search_table
 
         if not hits.rows:
             _say("Nothing found.")
@@ -281,7 +281,7 @@ def search(
         if hits.total > len(hits.rows):
             _say(f"Showing the newest {len(hits.rows)} of {hits.total}; --limit 0 shows them all.")
         return
-    from ..export import write_records
+    from alliance_cli.app.export import write_records
 
     for row in hits.rows:
         row["snippet"] = row["snippet"].replace(HIGHLIGHT[0], "**").replace(HIGHLIGHT[1], "**")

@@ -1,0 +1,284 @@
+"""`alliance doctor`: a list of findings about the journal, its folder, settings and prompts.
+
+Every check reads, none writes: the journal is opened read-only (`mode=ro`), so a damaged
+file is looked at, never repaired or migrated behind the user's back. A check that cannot
+run (the file is not a database, the settings file is broken) becomes a finding, never a
+traceback, and the checks after it still run where they can.
+
+Levels: `ok` and `note` (an unfinished log or edit, a schema step still to apply) leave the journal
+healthy; `warning` (a risky place for the file) and `problem` make `doctor` exit 1.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from alliance_cli.errors import AllianceError, ConfigError
+
+FAILING = ("warning", "problem")
+
+# Filesystem types where SQLite's locking (and WAL's shared memory) cannot be trusted.
+NETWORK_FS = {
+    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p", "ceph", "glusterfs",
+    "lustre", "gpfs", "davfs", "sshfs", "fuse.sshfs", "fuse.rclone", "fuse.s3fs", "fuse.gcsfuse",
+    "fuse.davfs2", "fuse.onedriver", "fuse.google-drive-ocamlfuse", "fuse.glusterfs", "fuse.cephfs",
+}  # fmt: skip
+LOCAL_FUSE = {"fuseblk", "fuse.gvfsd-fuse", "fuse.portal", "fuse.lxcfs"}
+
+# Folder names that sync clients create; matched against each part of the path, lowercased.
+SYNC_PREFIXES = ("dropbox", "onedrive", "google drive", "googledrive", "nextcloud", "owncloud", "pcloud", "icloud")
+SYNC_NAMES = {"my drive", "mobile documents", "cloudstorage", "box", "box sync", "mega", "megasync", "seafile", "sync"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # ok, note, warning, problem
+    check: str  # config, journal, integrity, schema, drafts, permissions, location, prompts
+    message: str
+
+
+def healthy(findings: list[Finding]) -> bool:
+    return not any(f.level in FAILING for f in findings)
+
+
+def run_checks(db_flag: Path | None, prompts_flag: Path | None, *, mounts: str | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    findings += check_config()
+    journal = _journal_path(db_flag)
+    # Permissions first: opening a WAL journal read-only can add a -shm beside it.
+    findings += check_permissions(journal)
+    findings += check_journal(journal)
+    findings += check_location(journal, mounts)
+    findings += check_prompts(prompts_flag)
+    return findings
+
+
+def _journal_path(flag: Path | None) -> Path:
+    from alliance_cli.settings.config import resolve_db_path
+    from alliance_cli.settings.paths import DB_ENV, default_db_path
+
+    try:
+        return resolve_db_path(flag)
+    except ConfigError:  # already a finding; look where the journal is without the file
+        env = os.environ.get(DB_ENV)
+        return Path(env).expanduser() if env else default_db_path()
+
+
+def check_config() -> list[Finding]:
+    from alliance_cli.settings.config import config_path, load_config
+
+    path = config_path()
+    try:
+        load_config(path)
+    except ConfigError as exc:
+        return [Finding("problem", "config", line) for line in exc.lines()]
+    if not path.exists():
+        return [Finding("ok", "config", f"No settings file ({path}); the defaults apply.")]
+    return [Finding("ok", "config", f"{path} is valid.")]
+
+
+def check_journal(journal: Path) -> list[Finding]:
+    """Integrity, schema and drafts, on a read-only connection."""
+    from alliance_cli.store.maintenance import examine
+
+    if not journal.exists():
+        return [Finding("warning", "journal", f"No journal at {journal} yet; `alliance log` starts one there.")]
+    if not journal.is_file():
+        return [Finding("problem", "journal", f"{journal} is not a file.")]
+    findings = [Finding("ok", "journal", f"The journal is {journal}.")]
+    exam = examine(journal)
+    if exam.failure == "unopenable":
+        return [*findings, Finding("problem", "journal", f"The journal cannot be opened ({exam.detail}).")]
+    if exam.failure == "locked":
+        return [*findings, Finding("problem", "integrity", "The journal stayed locked by another program.")]
+    if exam.failure == "damaged":
+        detail = exam.detail or f"{len(exam.problems)} problem(s), the first: {exam.problems[0]}"
+        return [*findings, _damaged(journal, detail)]
+    findings.append(Finding("ok", "integrity", "The journal file is intact (SQLite integrity check)."))
+    if exam.failure == "schema":
+        return [*findings, Finding("problem", "schema", exam.detail)]
+    if exam.state == "ready":
+        findings.append(Finding("ok", "schema", f"Up to date ({exam.applied} of {exam.known} schema steps applied)."))
+    else:
+        findings.append(
+            Finding(
+                "note",
+                "schema",
+                f"{exam.known - exam.applied} schema step(s) will be applied when the journal is next opened.",
+            )
+        )
+    findings += draft_findings(exam.drafts)
+    return findings
+
+
+def draft_findings(counts: list[tuple[str, int | None, int]]) -> list[Finding]:
+    """One note per kind of draft, with the command that picks it up: `alliance log --resume`
+    for unfinished logs (it offers the newest first), `alliance edit ID --resume` for an
+    unfinished edit of session ID."""
+    if not counts:
+        return [Finding("ok", "drafts", "No unfinished logs or edits.")]
+    findings = []
+    for command, session_id, n in counts:
+        if command == "edit" and session_id is not None:
+            what = f"unfinished edit{'s' if n != 1 else ''} of session {session_id}"
+            again = f"alliance edit {session_id}"
+        elif command == "log":
+            what = f"unfinished log{'s' if n != 1 else ''}"
+            again = "alliance log"
+        else:  # a draft kind this version does not know (a newer alliance wrote it)
+            findings.append(
+                Finding("note", "drafts", f"{n} unfinished draft{'s' if n != 1 else ''} of `alliance {command}`.")
+            )
+            continue
+        if n == 1:
+            message = f"1 {what} kept as a draft; `{again} --resume` picks it up, `{again} --discard-draft` lets it go."
+        else:
+            message = (
+                f"{n} {what} kept as drafts; `{again} --resume` picks them up one at a time, newest first; "
+                f"`{again} --discard-draft` lets the newest go."
+            )
+        findings.append(Finding("note", "drafts", message))
+    return findings
+
+
+def _damaged(journal: Path, detail: str) -> Finding:
+    return Finding(
+        "problem",
+        "integrity",
+        f"The journal file is damaged ({detail}). It was not changed; "
+        "`alliance restore BACKUP` puts a backup in its place (the damaged file is kept).",
+    )
+
+
+def check_permissions(journal: Path) -> list[Finding]:
+    """The journal, its -wal/-shm, its folder and the backups: readable by their owner alone."""
+    if os.name != "posix":
+        return []
+    from alliance_cli.app.backup import backups_dir
+
+    findings: list[Finding] = []
+    folders = [journal.parent, backups_dir(journal)]
+    files = [Path(f"{journal}{s}") for s in ("", "-wal", "-shm")]
+    if backups_dir(journal).is_dir():
+        files += sorted(p for p in backups_dir(journal).iterdir() if p.is_file())
+    checks = [(f, "The folder {p} can be opened", "700") for f in folders]
+    checks += [(f, "{p} can be read", "600") for f in files]
+    for path, what, fix in checks:
+        mode = _mode(path)
+        if mode is not None and mode & 0o077:
+            message = f"{what.format(p=path)} by other users ({mode:04o}); fix: chmod {fix} '{path}'"
+            findings.append(Finding("problem", "permissions", message))
+    if not findings and journal.exists():
+        findings.append(Finding("ok", "permissions", "The journal, its folder and backups are private to you."))
+    return findings
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+
+
+def check_location(journal: Path, mounts: str | None = None) -> list[Finding]:
+    """Warn about network filesystems and sync folders: WAL-mode SQLite is unsafe there."""
+    where = _existing_parent(journal)
+    findings: list[Finding] = []
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            mounts = ""
+    fstype = mount_type(where, mounts) if mounts else None
+    if fstype is not None:
+        if fstype in NETWORK_FS or fstype.split(".")[0] in NETWORK_FS:
+            findings.append(
+                Finding(
+                    "warning",
+                    "location",
+                    f"The journal is on a network filesystem ({fstype}). SQLite's locking is not reliable there "
+                    "and the journal can be damaged; keep it on a local disk and back it up there.",
+                )
+            )
+        elif fstype.startswith("fuse") and fstype not in LOCAL_FUSE:
+            findings.append(
+                Finding(
+                    "warning",
+                    "location",
+                    f"The journal is on a FUSE filesystem ({fstype}). If it is a network or sync mount, "
+                    "SQLite's locking is not reliable there; a local disk is safer.",
+                )
+            )
+    service = sync_folder(where)
+    if service is not None:
+        findings.append(
+            Finding(
+                "warning",
+                "location",
+                f"The journal is inside a cloud-sync folder ('{service}'). Syncing an open journal can damage it "
+                "or keep conflicting copies, and sends it off this machine; keep it outside and sync backups instead.",
+            )
+        )
+    if not findings:
+        findings.append(Finding("ok", "location", "The journal is on a local disk, outside sync folders."))
+    return findings
+
+
+def _existing_parent(path: Path) -> Path:
+    """`path` with symlinks resolved as far as it exists (the journal may not exist yet)."""
+    path = path.expanduser().absolute()
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate.resolve() / path.relative_to(candidate)
+    return path
+
+
+def mount_type(path: Path, mounts: str) -> str | None:
+    """The filesystem type of the mount holding `path`, from /proc/mounts text."""
+    best: tuple[int, str] | None = None
+    text = str(path)
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = _unescape(parts[1])
+        inside = text == point or text.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) >= best[0]):
+            best = (len(point), parts[2])
+    return best[1] if best else None
+
+
+def _unescape(field: str) -> str:
+    """/proc/mounts writes space, tab, newline and backslash as octal escapes (\\040...)."""
+    for code in ("040", "011", "012", "134"):
+        field = field.replace("\\" + code, chr(int(code, 8)))
+    return field
+
+
+def sync_folder(path: Path) -> str | None:
+    """The sync folder's name if a part of `path` looks like one (Dropbox, OneDrive - Org, ...)."""
+    for part in path.parts:
+        low = part.lower()
+        if low in SYNC_NAMES or low.startswith(SYNC_PREFIXES):
+            return part
+    return None
+
+
+def check_prompts(flag: Path | None) -> list[Finding]:
+    from alliance_cli.settings.config import resolve_prompts_path
+    from alliance_cli.settings.paths import PROMPTS_ENV, bundled_prompts_path
+    from alliance_cli.settings.prompts import load_prompt_set
+
+    try:
+        where = resolve_prompts_path(flag)
+    except ConfigError:
+        env = os.environ.get(PROMPTS_ENV)
+        where = Path(env).expanduser() if env else bundled_prompts_path()
+    try:
+        ps = load_prompt_set(where)
+    except AllianceError as exc:
+        return [Finding("problem", "prompts", line) for line in exc.lines()]
+    return [Finding("ok", "prompts", f"{where} is valid (version {ps.version}, {len(ps.prompts)} prompts).")]

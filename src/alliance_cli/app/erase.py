@@ -1,0 +1,148 @@
+"""Deleting sessions, forgetting a client, restoring a backup: show what will go, ask, then act.
+
+All three ask before they act. Scripts skip the question with `--yes` (forget also takes
+`--confirm CODE`); without a terminal and without those flags the command refuses, so a
+pipeline can never erase anything by accident. A declined question returns None and
+nothing is changed; Ctrl-C at the question stops with exit 130, nothing changed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alliance_cli.app.log import _interruptible
+from alliance_cli.core.inputs import normalise_code
+from alliance_cli.errors import InputError, NotFoundError
+from alliance_cli.store.journal import Journal
+from alliance_cli.store.sessions import (
+    ClientRecord,
+    DeleteResult,
+    ForgetResult,
+    client_record,
+    delete_sessions,
+    forget_client,
+    session_rows,
+)
+
+if TYPE_CHECKING:
+    from alliance_cli.app.backup import RestoreResult
+
+
+def _terminal(interactive: bool | None) -> bool:
+    return sys.stdin.isatty() if interactive is None else interactive
+
+
+def _will_ask(skip: bool, interactive: bool | None, refusal: str) -> bool:
+    """Whether to ask before acting: not when told to skip; refused when there is no terminal to ask in."""
+    if skip:
+        return False
+    if not _terminal(interactive):
+        raise InputError(refusal)
+    return True
+
+
+def _agreed(question: str, **io: Any) -> bool:
+    """A yes/no question, No by default; Ctrl-C or Ctrl-D stops the command (exit 130)."""
+    from alliance_cli.ui import interview
+
+    return bool(_interruptible(lambda: interview.confirm(question, default=False, **io)))
+
+
+def delete_command(
+    journal: Journal,
+    ids: Sequence[int],
+    *,
+    yes: bool,
+    show: Callable[[list[dict[str, Any]]], None],
+    interactive: bool | None = None,
+    **io: Any,
+) -> DeleteResult | None:
+    """Delete the sessions after showing them and asking; what went, or None if declined."""
+    wanted = list(dict.fromkeys(ids))
+    rows = session_rows(journal, wanted)
+    found = {r["id"] for r in rows}
+    missing = [f"No session with id {i}; `alliance list` shows the ids." for i in wanted if i not in found]
+    if missing:
+        raise NotFoundError(missing[0], [*missing, "Nothing was deleted."])
+    ask = _will_ask(
+        yes, interactive, "Deleting needs --yes when alliance is not run in a terminal; nothing was deleted."
+    )
+    show(rows)
+    if ask:
+        which = (
+            "this session and every answer in it"
+            if len(rows) == 1
+            else f"these {len(rows)} sessions and every answer in them"
+        )
+        if not _agreed(f"Delete {which}? This cannot be undone.", **io):
+            return None
+    return delete_sessions(journal, wanted)
+
+
+def describe_record(record: ClientRecord) -> str:
+    """What the journal holds about a client, in a sentence."""
+    dates = record.first_date if record.first_date == record.last_date else f"{record.first_date} to {record.last_date}"
+    return (
+        f"{record.client}: {_count(record.sessions, 'session')} ({dates}), {_count(record.answers, 'answer')}, "
+        f"{_count(record.drafts, 'unfinished draft')}"
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def forget_command(
+    journal: Journal,
+    code: str,
+    *,
+    yes: bool,
+    confirm_code: str | None,
+    show: Callable[[str], None],
+    interactive: bool | None = None,
+    **io: Any,
+) -> ForgetResult | None:
+    """Erase a client after the code is typed again (or given with --confirm); None if it did not match.
+
+    Codes match in any case, as everywhere else (c-014 is C-014).
+    """
+    code = normalise_code(code)
+    record = client_record(journal, code)
+    if confirm_code is not None and normalise_code(confirm_code) != code:
+        raise InputError(f"--confirm does not match {code}; nothing was erased.")
+    refusal = (
+        "Forgetting a client needs --yes or --confirm CODE when alliance is not run in a terminal; nothing was erased."
+    )
+    if _will_ask(yes or confirm_code is not None, interactive, refusal):
+        from alliance_cli.ui import interview
+
+        show(f"This erases for good {describe_record(record)}.")
+        typed = _interruptible(lambda: interview.ask_typed(f"Type {code} again to erase it:", **io))
+        if normalise_code(typed) != code:
+            return None
+    return forget_client(journal, code)
+
+
+def restore_command(
+    backup: Path,
+    journal: Path,
+    *,
+    yes: bool,
+    show: Callable[[str], None],
+    interactive: bool | None = None,
+    **io: Any,
+) -> RestoreResult | None:
+    """Check the backup, say what it holds, ask, then restore it; None if declined."""
+    from alliance_cli.app.backup import check_backup, restore_backup
+
+    found = check_backup(backup, journal)
+    refusal = "Restoring needs --yes when alliance is not run in a terminal; nothing was changed."
+    if _will_ask(yes, interactive, refusal):
+        show(f"{backup} is intact and holds {_count(found.sessions, 'session')}.")
+        where = "replaces" if journal.exists() else "becomes"
+        if not _agreed(f"It {where} the journal {journal}. Go ahead?", **io):
+            return None
+    return restore_backup(backup, journal)

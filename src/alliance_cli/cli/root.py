@@ -1,0 +1,203 @@
+"""The Typer app and the options commands share; the one error boundary.
+
+Each command module of this package adds the commands of one area to `app` (`main` imports
+them all, which registers them); each command is thin:
+it parses, calls one plain function of the domain, and renders. Commands import what they
+need inside their bodies, so `alliance --help` and `--version` load Typer alone and `list`
+never loads questionary or pydantic. stdout carries data (tables, CSV, JSON, a new
+session's id); messages go to stderr. `AllianceGroup.invoke` is the only place that turns
+errors into exit codes.
+"""
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+# pydantic plugins (observability hooks found through installed packages' entry points) see
+# every value validated, and answers are clinical text: alliance runs without them. It also
+# spares every command the scan of installed packages that looks for them.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from alliance_cli import __version__
+from alliance_cli.errors import AllianceError, ExitCode
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from alliance_cli.core.models import PromptSet
+    from alliance_cli.store.journal import Journal
+
+
+class AllianceGroup(TyperGroup):
+    """Maps domain errors to one-line messages and exit codes; hides tracebacks."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AllianceError as exc:
+            for line in exc.lines():
+                _say(f"alliance: {line}" if not line.startswith("Stopped") else line)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] in ("click", "typer") or os.environ.get("ALLIANCE_DEBUG"):
+                raise
+            if isinstance(exc, BrokenPipeError):
+                raise typer.Exit(int(ExitCode.REFUSED)) from None
+            # The message could hold answer text: name the type only.
+            _say(f"alliance: unexpected error ({type(exc).__name__}); run again with ALLIANCE_DEBUG=1 to see details.")
+            raise typer.Exit(int(ExitCode.REFUSED)) from None
+
+
+app = typer.Typer(
+    cls=AllianceGroup,
+    name="alliance",
+    help="A private reflection journal for clinicians: log each session, review your week.",
+    epilog="Your journal stays on this machine. Start with: alliance log. Settings: alliance config --help",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+prompts_app = typer.Typer(cls=AllianceGroup, help="Look at or check a prompt set.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _stdout() -> "Console":
+    """Rich on stdout. Markup is off: answers are shown exactly as typed, so a reflection
+    holding "[redacted]" or "[/b]" is text, never a style (nor an error)."""
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False)
+
+
+def _complete_client(incomplete: str) -> list[str]:
+    from alliance_cli.settings.config import resolve_db_path
+    from alliance_cli.store.journal import open_journal
+
+    try:
+        with open_journal(resolve_db_path(None)) as journal:
+            return [c for c in journal.client_codes() if c.startswith(incomplete.upper())]
+    except AllianceError:
+        return []
+
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--db",
+        envvar="ALLIANCE_DB",
+        show_envvar=True,
+        dir_okay=False,
+        help="Journal file to use (default: `journal` in `alliance config`, else ~/.local/share/alliance/journal.db).",
+    ),
+]
+PromptsOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--prompts",
+        envvar="ALLIANCE_PROMPTS",
+        show_envvar=True,
+        dir_okay=False,
+        help="Prompt set to use (default: `prompts` in `alliance config`, else the built-in one).",
+    ),
+]
+
+
+def _code(value: str | None) -> str | None:
+    from alliance_cli.core.inputs import normalise_code
+
+    return None if value is None else normalise_code(value)
+
+
+# A client code to look for (any case); and one to record, checked by inputs.check_client_code.
+ClientOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--client", "-c", help="Client code, e.g. C-014 (any case).", autocompletion=_complete_client, callback=_code
+    ),
+]
+ClientInput = Annotated[
+    Optional[str], typer.Option("--client", "-c", help="Client code, e.g. C-014.", autocompletion=_complete_client)
+]
+
+
+# The options `log` and `edit` share: the same answers, checked the same way.
+DateOption = Annotated[Optional[str], typer.Option("--date", "-d", help="Session date: YYYY-MM-DD, today, yesterday.")]
+ModalityOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--modality",
+        "-m",
+        help="in person, video, phone or text (a new log's default: default_modality in `alliance config`, "
+        "else the last one used).",
+    ),
+]
+SetOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--set", "-s", help="An answer: PROMPT_ID=VALUE, repeatable (in edit, PROMPT_ID= removes one)."),
+]
+AnswersOption = Annotated[
+    Optional[Path],
+    typer.Option("--answers", help="YAML or JSON file of answers ('-' reads stdin).", allow_dash=True),
+]
+ResumeOption = Annotated[bool, typer.Option("--resume", help="Resume the unfinished draft without asking.")]
+DiscardDraftOption = Annotated[bool, typer.Option("--discard-draft", help="Throw away the unfinished draft first.")]
+StrictOption = Annotated[
+    bool,
+    typer.Option("--strict", help="Refuse to save scripted text that could identify a client (else: a warning)."),
+]
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _open(db: Path | None, *, create: bool = False) -> "Journal":
+    from alliance_cli.settings.config import resolve_db_path
+    from alliance_cli.store.journal import open_journal
+
+    return open_journal(resolve_db_path(db), create=create)
+
+
+def _prompt_set(path: Path | None) -> tuple["PromptSet", Path]:
+    from alliance_cli.settings.config import resolve_prompts_path
+    from alliance_cli.settings.prompts import load_prompt_set
+
+    where = resolve_prompts_path(path)
+    return load_prompt_set(where), where
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"alliance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """A private reflection journal for clinicians: log each session, review your week."""
+    # A settings file with a typo is refused by every command, so that no command quietly
+    # runs against another journal than the one meant; `config` (to mend it) and `doctor`
+    # (to report it) still run.
+    if ctx.invoked_subcommand not in ("config", "doctor"):
+        from alliance_cli.settings.paths import config_path
+
+        if config_path().exists():
+            from alliance_cli.settings.config import load_config
+
+            load_config()

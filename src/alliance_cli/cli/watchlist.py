@@ -1,0 +1,100 @@
+"""Commands for the privacy guard's watch-list: add, remove, count.
+
+The words themselves are never printed or stored: the file holds salted hashes, and the
+commands only say how many words changed.
+"""
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from alliance_cli.cli.root import AllianceGroup, _say, app
+
+watchlist_app = typer.Typer(
+    cls=AllianceGroup,
+    help="Words the privacy guard warns about (first names of clients, places), kept as salted hashes.",
+    no_args_is_help=True,
+)
+app.add_typer(watchlist_app, name="watchlist")
+
+WordsArgument = Annotated[
+    Optional[list[str]],
+    typer.Argument(
+        help="Words; leave out to type them instead, one a line (an empty line ends), which keeps them out of "
+        "shell history."
+    ),
+]
+
+
+def _words(words: list[str] | None) -> list[str]:
+    """The words given, else typed one a line (not shown) until an empty line or Ctrl-D, else stdin's lines."""
+    if words:
+        return words
+    if not sys.stdin.isatty():
+        return [line.strip() for line in sys.stdin if line.strip()]
+    import getpass
+
+    from alliance_cli.errors import Interrupted
+
+    _say("Type one word a line; they are not shown. An empty line (or Ctrl-D) finishes.")
+    typed: list[str] = []
+    while True:
+        try:
+            line = getpass.getpass("Word: ", stream=sys.stderr).strip()
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            raise Interrupted("Stopped; your watch-list was not changed.") from None
+        if not line:
+            break
+        typed.append(line)
+    return typed
+
+
+def _words_n(n: int) -> str:
+    return f"{n} word{'s' if n != 1 else ''}"
+
+
+def _count(n: int, verb: str, total: int) -> None:
+    _say(f"{_words_n(n)} {verb}; {total} on your watch-list.")
+
+
+@watchlist_app.command("add")
+def watchlist_add(words: WordsArgument = None) -> None:
+    """Add words to look for in every reflection, e.g. the first names of current clients.
+
+    alliance watchlist add      (then type one word a line, an empty line to finish)
+    """
+    from alliance_cli.settings.watchlist import change_watchlist
+
+    changed, _, total = change_watchlist(_words(words))
+    _count(changed, "added", total)
+
+
+@watchlist_app.command("remove")
+def watchlist_remove(words: WordsArgument = None) -> None:
+    """Take words off the watch-list.
+
+    alliance watchlist remove
+    """
+    from alliance_cli.settings.watchlist import change_watchlist
+
+    changed, given, total = change_watchlist(_words(words), remove=True)
+    missing = given - changed
+    if missing:
+        _say(f"{_words_n(changed)} removed ({missing} not on the list); {total} on your watch-list.")
+    else:
+        _count(changed, "removed", total)
+
+
+@watchlist_app.command("count")
+def watchlist_count() -> None:
+    """Print how many words are on the watch-list (the words themselves are not kept).
+
+    alliance watchlist count
+    """
+    from alliance_cli.settings.watchlist import load_watchlist
+
+    watchlist = load_watchlist()
+    print(len(watchlist) if watchlist else 0)

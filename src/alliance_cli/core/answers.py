@@ -1,0 +1,207 @@
+"""Answers against a prompt set: typing raw values, `when:` conditions, what is missing.
+
+The same rules serve the interactive log (one answer at a time), `--set` flags and
+`--answers` files, so a value accepted in one way is accepted in all of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from alliance_cli.errors import AnswerError
+
+if TYPE_CHECKING:
+    from alliance_cli.core.models import Prompt, PromptSet
+
+MAX_TEXT = 20_000
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def coerce(prompt: Prompt, raw: Any) -> Any:
+    """The typed value of one answer, or None for a skipped one; ValueError says why not."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None
+    kind = prompt.kind
+    if kind == "rating":
+        return _rating(prompt, raw)
+    if kind == "number":
+        return _number(prompt, raw)
+    if kind == "yesno":
+        if isinstance(raw, bool):
+            return raw
+        word = str(raw).strip().lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise ValueError("answer yes or no")
+    if kind == "choice":
+        value = _choice_text(raw)
+        if value not in (prompt.choices or []):
+            raise ValueError(f"choose one of: {', '.join(prompt.choices or [])}")
+        return value
+    if kind == "multi":
+        items = raw if isinstance(raw, list) else str(raw).split(";")
+        values = [_choice_text(v).strip() for v in items if _choice_text(v).strip()]
+        wrong = [v for v in values if v not in (prompt.choices or [])]
+        if wrong:
+            raise ValueError(f"choose from: {', '.join(prompt.choices or [])} (separate several with ';')")
+        return [c for c in (prompt.choices or []) if c in values] or None
+    text = raw if isinstance(raw, str) else None
+    if text is None:
+        raise ValueError("expected text")
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"is longer than {MAX_TEXT} characters")
+    return text
+
+
+def _choice_text(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    return str(raw).strip()
+
+
+def _rating(prompt: Prompt, raw: Any) -> int:
+    lo, hi = int(prompt.min or 0), int(prompt.max or 0)
+    message = f"expected a whole number from {lo} to {hi}"
+    if isinstance(raw, bool):
+        raise ValueError(message)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ValueError(message) from None
+    if not lo <= value <= hi:
+        raise ValueError(message)
+    return value
+
+
+def _number(prompt: Prompt, raw: Any) -> int | float:
+    if isinstance(raw, bool):
+        raise ValueError("expected a number")
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        raise ValueError("expected a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("expected a number")
+    if prompt.min is not None and value < prompt.min or prompt.max is not None and value > prompt.max:
+        raise ValueError(f"expected a number from {prompt.min:g} to {prompt.max:g}")
+    return int(value) if value.is_integer() else value
+
+
+NO_HISTORY: frozenset[str] = frozenset()
+
+
+def applies(prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> bool:
+    """Whether the prompt is asked, given the answers so far and the facts about earlier
+    sessions with this client that hold (`history`, see `store_continuity`)."""
+    when = prompt.when
+    if when is None:
+        return True
+    if when.history is not None:
+        return when.history in history
+    return when.holds(answers.get(when.prompt or ""))
+
+
+def validate_answers(
+    ps: PromptSet, raw: Mapping[str, Any], *, complete: bool = True, history: frozenset[str] = NO_HISTORY
+) -> dict[str, Any]:
+    """Typed answers in prompt-set order; AnswerError lists every problem, one per line.
+
+    With `complete=False` a missing required answer is not a problem (the interactive log
+    asks for it next).
+    """
+    problems: list[str] = []
+    unknown = [pid for pid in raw if ps.prompt(pid) is None]
+    for pid in unknown:
+        problems.append(f"{pid}: not a prompt in this prompt set (see `alliance prompts show`)")
+    answers: dict[str, Any] = {}
+    for prompt in ps.prompts:
+        given = prompt.id in raw
+        value = None
+        if given:
+            try:
+                value = coerce(prompt, raw[prompt.id])
+            except ValueError as exc:
+                problems.append(f"{prompt.id}: {exc}")
+                continue
+        if not applies(prompt, answers, history):
+            if value is not None and prompt.when is not None:
+                problems.append(f"{prompt.id}: only asked when {prompt.when.describe()}")
+            continue
+        if value is None:
+            if complete and prompt.required and not (given and _failed(problems, prompt.id)):
+                problems.append(f"{prompt.id}: required, but no answer was given")
+            continue
+        answers[prompt.id] = value
+    if problems:
+        raise AnswerError(problems[0], problems)
+    return answers
+
+
+def _failed(problems: list[str], pid: str) -> bool:
+    return any(p.startswith(f"{pid}: ") for p in problems)
+
+
+def missing_required(ps: PromptSet, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> list[str]:
+    return [p.id for p in ps.prompts if p.required and applies(p, answers, history) and answers.get(p.id) is None]
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    """`--set id=value` flags as a mapping; a malformed one is an AnswerError."""
+    out: dict[str, str] = {}
+    problems = []
+    for number, item in enumerate(items, 1):
+        pid, sep, value = item.partition("=")
+        if not sep or not pid.strip():
+            # The item may hold answer text, which never goes into a message: name its place.
+            problems.append(f"--set (the {_ordinal(number)} one): expected PROMPT_ID=VALUE")
+            continue
+        out[pid.strip()] = value
+    if problems:
+        raise AnswerError(problems[0], problems)
+    return out
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def to_columns(kind: str, value: Any) -> tuple[Any, Any]:
+    """A typed answer as the journal stores it: (value_num, value_text)."""
+    if kind == "yesno":
+        return (1 if value else 0), None
+    if kind in ("rating", "number"):
+        return value, None
+    if kind == "multi":
+        return None, json.dumps(list(value), ensure_ascii=False)
+    return None, str(value)
+
+
+def from_columns(kind: str, num: Any, text: Any) -> Any:
+    """The typed answer from the journal's (value_num, value_text)."""
+    if kind == "yesno":
+        return bool(num)
+    if kind in ("rating", "number"):
+        return num
+    if kind == "multi":
+        return json.loads(text)
+    return text
+
+
+def format_value(value: Any) -> str:
+    """An answer as a person reads it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,83 @@
+"""Continuity between sessions with the same client, as plain data (`store.continuity` fills it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class LastSession:
+    id: int
+    date: str
+    session_number: int
+    modality: str
+    ratings: dict[str, Any]  # principle id -> rating (None when not answered)
+    intention: str | None
+
+
+@dataclass
+class OpenRupture:
+    session_id: int
+    date: str
+    session_number: int
+    repaired: str  # "no" or "partly", as recorded that day
+    kind: str | None  # withdrawal / confrontation / both, when recorded
+
+
+@dataclass
+class Continuity:
+    """What a new log with `client` on `day` starts from."""
+
+    client: str
+    last: LastSession | None = None
+    open_ruptures: list[OpenRupture] = field(default_factory=list)  # oldest first
+
+    @property
+    def facts(self) -> frozenset[str]:
+        """The `history:` conditions of the prompt set that hold for this log."""
+        facts = set()
+        if self.last is not None and self.last.intention:
+            facts.add("intention_set")
+        if self.open_ruptures:
+            facts.add("open_rupture")
+        return frozenset(facts)
+
+
+@dataclass
+class RuptureOutcome:
+    session_id: int
+    repaired: str | None  # as recorded in the rupture's own session
+    repaired_later_in: int | None = None  # the later session that answered rupture_revisited = yes
+    repaired_later_on: str | None = None  # its date
+    revisited: int = 0  # later sessions that came back to it without a full repair
+
+    @property
+    def status(self) -> str:
+        """'repaired', 'repaired later' or 'open'."""
+        if self.repaired == "yes":
+            return "repaired"
+        if self.repaired_later_in is not None:
+            return "repaired later"
+        return "open"
+
+
+@dataclass
+class FollowThrough:
+    """Intentions that came up for follow-up in a period, and what became of them."""
+
+    came_up: int = 0  # sessions whose previous session with the client set an intention
+    recorded: int = 0  # ... of which the follow-up question was answered
+    carried_out: int = 0
+    partly: int = 0
+    not_carried_out: int = 0
+
+    @property
+    def not_recorded(self) -> int:
+        return self.came_up - self.recorded
+
+    @property
+    def rate(self) -> float | None:
+        """Carried out, out of the follow-ups answered (unanswered ones are left out, not
+        counted as not done); None when none was answered."""
+        return self.carried_out / self.recorded if self.recorded else None

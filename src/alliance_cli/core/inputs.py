@@ -1,0 +1,76 @@
+"""The session's own fields: dates, client codes, modality. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date, timedelta
+
+from alliance_cli.errors import InputError
+
+MODALITIES = ("in person", "video", "phone", "text")
+_MODALITY_ALIASES = {"in-person": "in person", "inperson": "in person", "in_person": "in person", "f2f": "in person"}
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,23}$")
+_NAME_RE = re.compile(r"^[A-Z][a-z]+([ ._-]?[A-Z][a-z]+)*$")
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
+
+
+def parse_date(text: str, *, today: date | None = None) -> date:
+    """ISO date, `today` or `yesterday`; a date in the future is refused (likely a typo)."""
+    today = today or date.today()
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        value = date.fromisoformat(word)
+    except ValueError:
+        raise InputError(f"'{text}' is not a date; use YYYY-MM-DD, 'today' or 'yesterday'.") from None
+    return value
+
+
+def parse_session_date(text: str, *, today: date | None = None) -> date:
+    today = today or date.today()
+    value = parse_date(text, today=today)
+    if value > today:
+        raise InputError(f"{value.isoformat()} is in the future; a session is logged on or after the day it happened.")
+    return value
+
+
+def normalise_code(code: str) -> str:
+    """Codes are compared regardless of case and kept in capitals: c-014 is C-014."""
+    return code.strip().upper()
+
+
+def check_client_code(code: str) -> str:
+    """A pseudonymous client code such as C-014, in capitals; names and name-like codes are refused."""
+    code = code.strip()
+    advice = "use a pseudonymous code such as C-014 (`alliance client-code` suggests a fresh one)"
+    # What was typed is never repeated: it may be a client's name.
+    if not code:
+        raise InputError(f"A client code is needed; {advice}.")
+    if " " in code and all(part[:1].isupper() for part in code.split()):
+        raise InputError(f"That client code looks like a personal name; {advice}.")
+    if not CODE_RE.match(code):
+        raise InputError(f"A client code is letters, digits, '-', '_' or '.' (up to 24, no spaces); {advice}.")
+    if _NAME_RE.match(code) or not any(ch.isdigit() for ch in code):
+        raise InputError(f"That client code looks like it could be a name; {advice}.")
+    return normalise_code(code)
+
+
+def new_client_code(taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A fresh random code, not derived from anything about the client."""
+    while True:
+        code = "C-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(4))
+        if code not in taken and any(ch.isdigit() for ch in code):
+            return code
+
+
+def parse_modality(text: str) -> str:
+    word = " ".join(text.strip().lower().split())
+    word = _MODALITY_ALIASES.get(word, word)
+    if word not in MODALITIES:
+        raise InputError(f"'{text}' is not a modality; use one of: {', '.join(MODALITIES)}.")
+    return word

@@ -1,0 +1,344 @@
+"""The settings file: a small TOML file in the per-user config folder.
+
+    journal = "/home/me/notes/journal.db"
+    prompts = "/home/me/notes/my-prompts.yaml"
+    default_modality = "video"
+
+    [report]
+    low_mean = 5.0        # a session mean below this is flagged in the weekly report
+    falling_sessions = 3  # this many falling session means in a row are flagged
+
+For every setting the first found wins: a command-line flag, then the environment
+(ALLIANCE_DB, ALLIANCE_PROMPTS), then this file, then the built-in default.
+
+Every command that looks for the journal reads this file, so it is kept cheap: nothing is
+imported or read when the file does not exist, and the checks are a few plain functions
+(a dataclass, not a pydantic model: pydantic would add ~100 ms to `alliance list`). Unknown
+keys and bad values are refused, each named: a typo like `jounral` must never send the
+sessions into a different journal silently. The file is written by `config set` through
+the tiny writer below (the standard library reads TOML but cannot write it; five keys do
+not justify a dependency); it rewrites the file, so comments in it are not kept.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alliance_cli.errors import ConfigError
+from alliance_cli.settings.paths import (
+    DB_ENV,
+    PROMPTS_ENV,
+    bundled_prompts_path,
+    config_path,
+    default_db_path,
+)
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    low_mean: float = 5.0
+    falling_sessions: int = 3
+
+
+@dataclass(frozen=True)
+class Config:
+    journal: Path | None = None
+    prompts: Path | None = None
+    default_modality: str | None = None
+    report: ReportSettings = field(default_factory=ReportSettings)
+
+
+# -- checking values --------------------------------------------------------------------
+
+
+def _path(value: Any, base: Path) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a file path in quotes")
+    path = Path(value.strip()).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _modality(value: Any, base: Path) -> str:
+    from alliance_cli.core.inputs import MODALITIES, parse_modality
+    from alliance_cli.errors import InputError
+
+    if not isinstance(value, str):
+        raise ValueError(f"must be one of: {', '.join(MODALITIES)}")
+    try:
+        return parse_modality(value)
+    except InputError:
+        raise ValueError(f"must be one of: {', '.join(MODALITIES)} (got '{value}')") from None
+
+
+def _low_mean(value: Any, base: Path) -> float:
+    # Ratings run from 0 to 10: a threshold outside that would flag every client, or none.
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0 <= value <= 10
+    ):
+        raise ValueError(f"must be a number from 0 to 10, as ratings are, such as 5.0 (got {value!r})")
+    return float(value)
+
+
+def _falling_sessions(value: Any, base: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise ValueError(f"must be a whole number of 2 or more (got {value!r})")
+    return value
+
+
+CHECKS: dict[str, Callable[[Any, Path], Any]] = {
+    "journal": _path,
+    "prompts": _path,
+    "default_modality": _modality,
+    "report.low_mean": _low_mean,
+    "report.falling_sessions": _falling_sessions,
+}
+KEYS: tuple[str, ...] = tuple(CHECKS)
+TABLES = ("report",)
+
+
+def flatten(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """{'report': {'low_mean': 4}} -> {'report.low_mean': 4}; other nesting stays as it is."""
+    flat: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key in TABLES and isinstance(value, dict):
+            flat.update({f"{key}.{sub}": v for sub, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
+def check(flat: Mapping[str, Any], source: str, base: Path) -> tuple[dict[str, Any], list[str]]:
+    """Checked values by key, and one problem line for each unknown key or bad value."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, raw in flat.items():
+        if key not in CHECKS:
+            if key in TABLES:
+                problems.append(f"{source}: {key}: must be a [{key}] table")
+            else:
+                problems.append(f"{source}: {key}: unknown setting; the settings are {', '.join(KEYS)}")
+            continue
+        try:
+            values[key] = CHECKS[key](raw, base)
+        except ValueError as exc:
+            problems.append(f"{source}: {key}: {exc}")
+    return values, problems
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """The file's TOML as a dict ({} when there is no file); unreadable TOML is refused."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a folder; the settings file must be a file.") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the settings file ({exc.strerror}).") from None
+    import tomllib
+
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix it or remove it.") from None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The settings, checked; defaults when there is no file. ConfigError lists every problem."""
+    path = path or config_path()
+    if not path.exists():
+        return Config()
+    values, problems = check(flatten(read_document(path)), str(path), path.parent)
+    if problems:
+        raise ConfigError(problems[0], problems)
+    defaults = ReportSettings()
+    return Config(
+        journal=values.get("journal"),
+        prompts=values.get("prompts"),
+        default_modality=values.get("default_modality"),
+        report=ReportSettings(
+            low_mean=values.get("report.low_mean", defaults.low_mean),
+            falling_sessions=values.get("report.falling_sessions", defaults.falling_sessions),
+        ),
+    )
+
+
+# -- changing the file ------------------------------------------------------------------
+
+
+def parse_value(key: str, text: str) -> Any:
+    """A value typed on the command line, as the TOML value to store for `key`."""
+    if key not in CHECKS:
+        raise ConfigError(f"{key}: unknown setting; the settings are {', '.join(KEYS)}.")
+    raw: Any = text
+    try:
+        if key == "report.low_mean":
+            raw = float(text)
+        elif key == "report.falling_sessions":
+            raw = int(text)
+    except ValueError:
+        pass  # left as text: the check below names the key and what it needs
+    try:
+        value = CHECKS[key](raw, Path.cwd())
+    except ValueError as exc:
+        raise ConfigError(f"{key}: {exc}") from None
+    return str(value) if isinstance(value, Path) else value
+
+
+def set_value(key: str, text: str, path: Path | None = None) -> Any:
+    """Check and store one setting; the file is only written when all of it is valid."""
+    path = path or config_path()
+    value = parse_value(key, text)
+    flat = flatten(read_document(path))
+    flat[key] = value
+    _write_checked(path, flat)
+    return value
+
+
+def unset_value(key: str, path: Path | None = None) -> bool:
+    """Remove a setting (any key in the file, so a misspelt one can be taken out); False if a
+    known setting was not there. A key that is neither in the file nor a setting is refused."""
+    path = path or config_path()
+    flat = flatten(read_document(path))
+    if key not in flat:
+        if key not in CHECKS:
+            raise ConfigError(f"{key}: unknown setting, and not in {path}; the settings are {', '.join(KEYS)}.")
+        return False
+    del flat[key]
+    _write_checked(path, flat)
+    return True
+
+
+def _write_checked(path: Path, flat: dict[str, Any]) -> None:
+    _, problems = check(flat, str(path), path.parent)
+    if problems:
+        raise ConfigError(problems[0], [*problems, "Nothing was changed; `alliance config unset KEY` removes a key."])
+    write_private(path, dumps(flat))
+
+
+def dumps(flat: Mapping[str, Any]) -> str:
+    """TOML for checked settings: top-level keys first, then one [table] each."""
+    lines = ["# alliance settings. `alliance config set KEY VALUE` rewrites this file (comments are not kept)."]
+    top = [k for k in KEYS if "." not in k and k in flat]
+    lines += [f"{k} = {_toml_value(flat[k])}" for k in top]
+    for table in TABLES:
+        keys = [k for k in KEYS if k.startswith(table + ".") and k in flat]
+        if keys:
+            lines += ["", f"[{table}]"]
+            lines += [f"{k.split('.', 1)[1]} = {_toml_value(flat[k])}" for k in keys]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    # A JSON string is a TOML basic string, except that TOML wants DEL escaped too.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write atomically, the file 0600 and a new folder 0700."""
+    folder = path.parent
+    try:
+        if not folder.exists():
+            folder.mkdir(mode=0o700, parents=True)
+        tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConfigError(f"Cannot write the settings file {path} ({exc.strerror}).") from None
+
+
+# -- what applies -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    value: Any
+    source: str  # "environment (NAME)", "config file", "default"
+
+
+def effective_settings(path: Path | None = None) -> list[Setting]:
+    """Each setting's value as commands will use it (without flags) and where it comes from."""
+
+    path = path or config_path()
+    cfg = load_config(path)
+    in_file = set(flatten(read_document(path)))
+    out: list[Setting] = []
+    for key, env, configured, default in (
+        ("journal", DB_ENV, cfg.journal, default_db_path()),
+        ("prompts", PROMPTS_ENV, cfg.prompts, bundled_prompts_path()),
+    ):
+        if os.environ.get(env):
+            out.append(Setting(key, str(Path(os.environ[env]).expanduser()), f"environment ({env})"))
+        elif configured is not None:
+            out.append(Setting(key, str(configured), "config file"))
+        else:
+            out.append(Setting(key, str(default), "default"))
+    modality = cfg.default_modality or "the last one used, else in person"
+    out.append(Setting("default_modality", modality, "config file" if cfg.default_modality else "default"))
+    for name in ("low_mean", "falling_sessions"):
+        key = f"report.{name}"
+        out.append(Setting(key, getattr(cfg.report, name), "config file" if key in in_file else "default"))
+    return out
+
+
+def show_toml(settings: list[Setting], path: Path) -> str:
+    """The settings in effect as TOML, each line commented with its source."""
+    lines = [f"# settings file: {path}{'' if path.exists() else ' (not created yet)'}"]
+    for s in settings:
+        if s.key == "report.low_mean":
+            lines += ["", "[report]"]
+        name = s.key.split(".", 1)[-1]
+        if s.key == "default_modality" and s.source == "default":
+            lines.append(f"# default_modality: not set; {s.value}")
+            continue
+        lines.append(f"{name} = {_toml_value(s.value)}  # {s.source}")
+    return "\n".join(lines) + "\n"
+
+
+# -- where the journal and the prompt set are: flags, environment, this file, defaults --
+
+
+def resolve_db_path(flag: Path | None) -> Path:
+    """The journal to use: --db (Typer also reads ALLIANCE_DB into it), the environment,
+    `journal` in the settings file, else the default."""
+    if flag is not None:
+        return flag.expanduser()
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    return _configured("journal") or default_db_path()
+
+
+def resolve_prompts_path(flag: Path | None) -> Path:
+    """The prompt set: --prompts / ALLIANCE_PROMPTS, `prompts` in the settings file, else the built-in one."""
+    if flag is not None:
+        return flag.expanduser()
+    env = os.environ.get(PROMPTS_ENV)
+    if env:
+        return Path(env).expanduser()
+    return _configured("prompts") or bundled_prompts_path()
+
+
+def _configured(key: str) -> Path | None:
+    """A path from the settings file; the file is only read (and checked) when it exists."""
+    path = config_path()
+    if not path.exists():
+        return None
+    return getattr(load_config(path), key)

@@ -1,0 +1,276 @@
+"""Load and validate a prompt set.
+
+Validation happens in two passes: the pydantic model checks each field, then
+`check_prompt_set` checks the rules that span fields (unique ids, `when:` pointing at an
+earlier prompt, ranges). Every problem in both passes is reported at once, each as one
+line `FILE:LINE: FIELD: message`, the line found by walking the YAML node tree along the
+error's location.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alliance_cli.errors import PromptSetError
+
+if TYPE_CHECKING:
+    from alliance_cli.core.models import PromptSet
+
+Loc = tuple[str | int, ...]
+
+
+def load_prompt_set(path: Path) -> PromptSet:
+    """Read and validate the prompt set at `path`; raise PromptSetError listing every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PromptSetError(f"{path}: prompts file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PromptSetError(f"{path}: cannot read the prompts file ({exc.__class__.__name__})") from None
+    return parse_prompt_set(text, str(path))
+
+
+def parse_prompt_set(text: str, source: str) -> PromptSet:
+    import yaml
+    from pydantic import ValidationError
+
+    from alliance_cli.core.models import PromptSet
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        loader = loader_cls(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise PromptSetError(f"{where}: not valid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise PromptSetError(
+            f"{source}:1: the prompts file must be a mapping with 'version', 'principles' and 'prompts'"
+        )
+
+    problems: list[tuple[Loc, str]] = []
+    prompt_set = None
+    try:
+        prompt_set = PromptSet.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(exc, data))
+    if prompt_set is not None:
+        problems.extend(check_prompt_set(prompt_set))
+    else:  # some fields are wrong: still check the rules between the parts that are right
+        known = {loc for loc, _ in problems}
+        problems.extend(found for found in _check_valid_parts(data) if found[0] not in known)
+    if problems:
+        lines = [_format(source, node, loc, msg) for loc, msg in problems]
+        raise PromptSetError(lines[0], lines)
+    assert prompt_set is not None
+    return prompt_set
+
+
+def _check_valid_parts(data: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """`check_prompt_set` over the areas and prompts that validate on their own, with
+    locations pointing back into the file, so one broken prompt does not hide the rest."""
+    from pydantic import ValidationError
+
+    from alliance_cli.core.models import Area, Prompt, PromptSet
+
+    kept: dict[str, list[Any]] = {}
+    where: dict[str, list[int]] = {}
+    for group, model in (("principles", Area), ("practices", Area), ("prompts", Prompt)):
+        kept[group], where[group] = [], []
+        items = data.get(group)
+        for i, raw in enumerate(items if isinstance(items, list) else []):
+            try:
+                kept[group].append(model.model_validate(raw))
+                where[group].append(i)
+            except ValidationError:
+                pass
+    raw_ids = {raw.get("id") for raw in data.get("prompts") or [] if isinstance(raw, dict)}
+    partial = PromptSet.model_construct(version=1, **kept)
+    out = []
+    for loc, msg in check_prompt_set(partial):
+        if loc[0] == "prompts" and loc[2:4] == ("when", "prompt") and "is not a prompt" in msg:
+            target = msg.split("'")[1]
+            if target in raw_ids:
+                continue  # it exists; it just has problems of its own, reported already
+        out.append(((loc[0], where[str(loc[0])][int(loc[1])], *loc[2:]), msg))
+    return out
+
+
+def check_prompt_set(ps: PromptSet) -> list[tuple[Loc, str]]:
+    """The rules that span fields; each problem with the location of the field at fault."""
+    problems: list[tuple[Loc, str]] = []
+    areas: dict[str, Loc] = {}
+    for group in ("principles", "practices"):
+        for i, area in enumerate(getattr(ps, group)):
+            if area.id in areas:
+                problems.append(((group, i, "id"), f"duplicate id '{area.id}'"))
+            areas.setdefault(area.id, (group, i))
+    for i, area in enumerate(ps.principles):
+        if not area.tips:
+            problems.append((("principles", i, "tips"), "a principle needs at least one growth tip"))
+
+    seen: dict[str, Any] = {}
+    for i, p in enumerate(ps.prompts):
+        at: Loc = ("prompts", i)
+        if p.id in seen:
+            problems.append(((*at, "id"), f"duplicate prompt id '{p.id}'"))
+        if p.principle is not None and p.principle not in areas:
+            problems.append(((*at, "principle"), f"unknown principle or practice '{p.principle}'"))
+        problems.extend(_check_kind(p, at))
+        if p.when is not None:
+            problems.extend(_check_when(p, at, seen, ps))
+        seen.setdefault(p.id, p)
+    return problems
+
+
+def _check_kind(p: Any, at: Loc) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    if p.kind == "rating" and (p.min is None or p.max is None):
+        problems.append(((*at, "min" if p.min is None else "max"), "a rating needs both min and max"))
+    if p.min is not None and p.max is not None and p.min > p.max:
+        problems.append(((*at, "min"), f"min ({p.min:g}) is greater than max ({p.max:g})"))
+    if p.kind not in ("rating", "number"):
+        for field in ("min", "max"):
+            if getattr(p, field) is not None:
+                problems.append(((*at, field), f"'{field}' only applies to rating and number prompts"))
+    whole = p.min is None or p.max is None or (float(p.min).is_integer() and float(p.max).is_integer())
+    if p.kind == "rating" and not whole:
+        problems.append(((*at, "min"), "a rating's min and max must be whole numbers"))
+    if p.labels is not None:
+        if p.kind != "rating":
+            problems.append(((*at, "labels"), "'labels' only applies to rating prompts"))
+        elif p.min is not None and p.max is not None:
+            for key in p.labels:
+                if not p.min <= key <= p.max:
+                    problems.append(((*at, "labels", key), f"label for {key} is outside {p.min:g} to {p.max:g}"))
+    if p.kind in ("choice", "multi"):
+        if not p.choices:
+            problems.append(((*at, "choices"), f"a {p.kind} prompt needs a list of choices"))
+        elif len(set(p.choices)) != len(p.choices):
+            problems.append(((*at, "choices"), "choices must be different from each other"))
+    elif p.choices is not None:
+        problems.append(((*at, "choices"), "'choices' only applies to choice and multi prompts"))
+    return problems
+
+
+def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tuple[Loc, str]]:
+    w = p.when
+    loc: Loc = (*at, "when")
+    tests = w.tests()
+    if w.history is not None:
+        if w.prompt is not None or tests:
+            return [(loc, "'history' stands alone: give no prompt and no test beside it")]
+        return []
+    if w.prompt is None:
+        return [(loc, "give the earlier 'prompt' to test, or a 'history' condition")]
+    if len(tests) != 1:
+        return [(loc, "give exactly one of equals, one_of, between, not_between")]
+    if w.prompt not in seen:
+        known = ps.prompt(w.prompt) is not None
+        why = "comes later; point at an earlier prompt" if known else "is not a prompt in this set"
+        return [((*loc, "prompt"), f"'{w.prompt}' {why}")]
+    target = seen[w.prompt]
+    if tests[0] in ("between", "not_between") and target.kind not in ("rating", "number"):
+        return [((*loc, tests[0]), f"'{tests[0]}' needs a rating or number prompt; '{target.id}' is {target.kind}")]
+    wanted = [w.equals] if w.equals is not None else (w.one_of or [])
+    if target.choices:
+        for value in wanted:
+            if not isinstance(value, str) or value not in target.choices:
+                return [
+                    ((*loc, tests[0]), f"'{value}' is not one of the choices of '{target.id}' (quote yes/no in YAML)")
+                ]
+    if target.kind == "yesno" and any(not isinstance(v, bool) for v in wanted):
+        return [((*loc, tests[0]), f"'{target.id}' is a yes/no prompt; use yes or no")]
+    return []
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown key (check the spelling)",
+    "missing": "is required",
+}
+
+
+def _pydantic_problems(exc: Any, data: Any) -> list[tuple[Loc, str]]:
+    grouped: dict[Loc, list[dict[str, Any]]] = {}
+    for err in exc.errors():
+        grouped.setdefault(_data_path(data, err["loc"]), []).append(err)
+    problems = []
+    for loc, errs in grouped.items():
+        if len(errs) > 1:
+            msg = "has a value of the wrong type"
+        else:
+            msg = _MESSAGES.get(errs[0]["type"], errs[0]["msg"])
+            msg = msg[:1].lower() + msg[1:]
+        problems.append((loc, msg))
+    return problems
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> Loc:
+    """The part of a pydantic location that names keys and indexes present in the data."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node or isinstance(node, list) and _index(part) < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier() and path[-1:] != [part]:
+            path.append(part)  # a missing key: still worth naming
+            break
+        else:
+            break
+        path.append(part)
+    return tuple(path)
+
+
+def _index(part: Any) -> int:
+    return part if isinstance(part, int) else 1 << 30
+
+
+def _format(source: str, root: Any, loc: Loc, msg: str) -> str:
+    line = _line_of(root, loc)
+    where = f"{source}:{line}" if line else source
+    field = _dotted(loc) or "(top level)"
+    return f"{where}: {field}: {msg}"
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_of(node: Any, loc: Loc) -> int | None:
+    """1-based line of the deepest YAML node on the path `loc`."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        child = None
+        if node is None:
+            break
+        if node.id == "mapping":
+            for key, value in node.value:
+                if str(key.value) == str(part):
+                    child = value if value.id != "scalar" or value.value != "" else key
+                    line = key.start_mark.line + 1
+                    break
+        elif node.id == "sequence" and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+def prompt_set_snapshot(ps: PromptSet) -> tuple[str, str]:
+    """The set as canonical JSON and its digest, stored beside each session it was answered with."""
+    body = json.dumps(ps.model_dump(mode="json", exclude_none=True), sort_keys=True, separators=(",", ":"))
+    return body, hashlib.sha256(body.encode()).hexdigest()

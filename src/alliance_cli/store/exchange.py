@@ -1,0 +1,322 @@
+"""The SQL behind `alliance export` and `alliance import`.
+
+Export streams: two cursors walk the journal in (date, id) order inside one read
+transaction, one over the sessions (with their per-client session numbers, counted over
+the whole journal by a window function so a date filter does not restart them) and one
+over the answers. The answers come in prompt-set order without a sort: a small temporary
+table holds the wanted prompts with their position as its rowid, and the query loops
+sessions (date index) x prompts (rowid order) x answer (primary key lookup). Memory stays
+flat however large the journal is.
+
+Import writes everything in one `Journal.write()` transaction. The sessions it is given
+are validated lazily by the caller's generator, which raises at the end when any row had a
+problem: the exception rolls the transaction back, so a refused file leaves nothing behind.
+A dry run rolls back on purpose. Sessions are matched by uuid: an identical one is skipped,
+a different one is a conflict unless `replace` is set. Into an empty journal the sessions
+keep their ids, so a whole export imported into a fresh journal exports byte for byte the
+same (ids decide the order of same-day sessions and their numbers).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from alliance_cli.core.answers import from_columns, to_columns
+from alliance_cli.store.journal import Journal, NewSession, _guarded, describe_sqlite_error, now_iso
+
+_PROMPTS = "temp.exchange_prompts"
+_NUMBERS = "temp.exchange_numbers"
+_STAGED = "temp.exchange_answers"
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    """What to export: everything, or sessions of one client and/or a date range, some prompts."""
+
+    client: str | None = None
+    since: date | None = None
+    until: date | None = None
+    prompt_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExportPrompt:
+    id: str
+    principle: str | None
+
+
+# -- export ----------------------------------------------------------------------------
+
+
+@_guarded
+def export_prompts(journal: Journal, current: Sequence[ExportPrompt]) -> list[ExportPrompt]:
+    """The prompts an export has columns (wide) or rows (long) for, in order.
+
+    The current prompt set first, in its order; then prompts that only older prompt sets
+    had and the journal holds answers to, by id (their principle from the newest set that
+    has them), so no answer is left out of an export.
+    """
+    known = {p.id for p in current}
+    stored = [r[0] for r in journal.conn.execute("SELECT DISTINCT prompt_id FROM answers ORDER BY prompt_id")]
+    extra = [pid for pid in stored if pid not in known]
+    principles: dict[str, str | None] = {}
+    if extra:
+        for (snapshot,) in journal.conn.execute("SELECT snapshot FROM prompt_sets ORDER BY id DESC"):
+            for prompt in json.loads(snapshot).get("prompts", []):
+                principles.setdefault(prompt["id"], prompt.get("principle"))
+    return [*current, *(ExportPrompt(pid, principles.get(pid)) for pid in extra)]
+
+
+@contextmanager
+def _reading(journal: Journal, query: ExportQuery, prompts: Sequence[ExportPrompt]) -> Iterator[Any]:
+    """One read transaction (every cursor sees the same journal) with the helper tables filled.
+
+    `exchange_prompts` holds the wanted prompts with their position as rowid;
+    `exchange_numbers` each session's number with its client, counted over the whole
+    journal by a window function, so exporting one month still says "session 37". Both
+    live in SQLite's temp store and vanish with the transaction.
+    """
+    conn = journal.conn
+    try:
+        conn.execute("BEGIN")
+        conn.execute(f"CREATE TABLE {_PROMPTS} (ord INTEGER PRIMARY KEY, prompt_id TEXT NOT NULL, principle TEXT)")
+        conn.executemany(
+            f"INSERT INTO {_PROMPTS} VALUES (?, ?, ?)", [(i, p.id, p.principle) for i, p in enumerate(prompts)]
+        )
+        conn.execute(f"CREATE TABLE {_NUMBERS} (id INTEGER PRIMARY KEY, session_number INTEGER NOT NULL)")
+        conn.execute(
+            f"INSERT INTO {_NUMBERS} SELECT id, ROW_NUMBER() OVER (PARTITION BY client ORDER BY date, id) FROM sessions"
+            + (" WHERE client = ?" if query.client is not None else ""),
+            [query.client] if query.client is not None else [],
+        )
+        yield conn
+    except sqlite3.Error as exc:
+        raise describe_sqlite_error(exc, journal.path) from None
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")  # nothing was written to the journal; this drops the helper tables
+
+
+def _where(query: ExportQuery) -> tuple[str, str, list[Any]]:
+    """The WHERE clause on sessions `s`, and the index that walks them in (date, id) order."""
+    clauses, params = [], []
+    index = "sessions_date"
+    if query.client is not None:
+        clauses.append("s.client = ?")
+        params.append(query.client)
+        index = "sessions_client_date"
+    if query.since is not None:
+        clauses.append("s.date >= ?")
+        params.append(query.since.isoformat())
+    if query.until is not None:
+        clauses.append("s.date <= ?")
+        params.append(query.until.isoformat())
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), index, params
+
+
+# How an answer is exported: numbers as numbers, yes/no, several choices joined with ';'.
+_VALUE = (
+    "CASE a.kind WHEN 'yesno' THEN CASE WHEN a.value_num THEN 'yes' ELSE 'no' END "
+    "WHEN 'multi' THEN (SELECT group_concat(c, ';') FROM "
+    "(SELECT value AS c FROM json_each(a.value_text) ORDER BY key)) "
+    "ELSE coalesce(a.value_num, a.value_text) END"
+)
+
+
+def _answers_sql(query: ExportQuery, columns: str) -> tuple[str, list[Any]]:
+    where, index, params = _where(query)
+    # CROSS JOIN fixes the loop order: sessions by an index that ends in the rowid, then the
+    # prompts by position, then one primary-key lookup per answer. Rows come out in
+    # (date, id, prompt position) order with no sort, and the first row comes at once.
+    sql = (
+        f"SELECT {columns} FROM sessions s INDEXED BY {index} "
+        f"CROSS JOIN {_NUMBERS} n ON n.id = s.id "
+        f"CROSS JOIN {_PROMPTS} p "
+        "CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = p.prompt_id "
+        f"{where} ORDER BY s.date, s.id, p.ord"
+    )
+    return sql, params
+
+
+@contextmanager
+def long_rows(
+    journal: Journal, query: ExportQuery, prompts: Sequence[ExportPrompt]
+) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """The rows, one per answer, to iterate inside the `with`: session_id, uuid, date, client,
+    session_number, modality, prompt_id, principle, kind, value.
+
+    A context manager giving the bare cursor (not a generator) keeps the hot loop in C.
+    """
+    sql, params = _answers_sql(
+        query,
+        f"s.id, s.uuid, s.date, s.client, n.session_number, s.modality, a.prompt_id, p.principle, a.kind, {_VALUE}",
+    )
+    with _reading(journal, query, prompts) as conn:
+        yield conn.execute(sql, params)
+
+
+@contextmanager
+def wide_rows(
+    journal: Journal, query: ExportQuery, prompts: Sequence[ExportPrompt]
+) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """The rows, one per session, to iterate inside the `with`: the six session columns,
+    then one value per prompt (None when unanswered)."""
+    where, index, params = _where(query)
+    sql, answer_params = _answers_sql(query, f"a.session_id, p.ord, {_VALUE}")
+    width = len(prompts)
+    with _reading(journal, query, prompts) as conn:
+        sessions = conn.execute(
+            f"SELECT s.id, s.uuid, s.date, s.client, n.session_number, s.modality FROM sessions s INDEXED BY {index} "
+            f"CROSS JOIN {_NUMBERS} n ON n.id = s.id {where} ORDER BY s.date, s.id",
+            params,
+        )
+        answers = conn.execute(sql, answer_params)
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            answer = next(answers, None)
+            for head in sessions:  # both cursors walk the sessions in the same order
+                cells: list[Any] = [None] * width
+                while answer is not None and answer[0] == head[0]:
+                    cells[answer[1]] = answer[2]
+                    answer = next(answers, None)
+                yield (*head, *cells)
+
+        yield rows()
+
+
+# -- import ----------------------------------------------------------------------------
+
+
+@dataclass
+class IncomingSession:
+    """A validated session from a file; `id_hint` is its id in the journal it came from."""
+
+    session: NewSession
+    id_hint: int | None = None
+
+
+@dataclass
+class Conflict:
+    session_id: int
+    uuid: str
+    date: str
+    client: str
+
+
+@dataclass
+class ImportOutcome:
+    added: int = 0
+    answers_added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    dry_run: bool = False
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+@_guarded
+def import_sessions(
+    journal: Journal, incoming: Iterable[IncomingSession], *, replace: bool = False, dry_run: bool = False
+) -> ImportOutcome:
+    """Write the sessions in one transaction; any exception from `incoming` rolls it all back."""
+    outcome = ImportOutcome(dry_run=dry_run)
+    try:
+        with journal.write() as conn:
+            # Into an empty journal every session is new (the caller refuses a uuid twice in
+            # one file), so there is nothing to look up, and the sessions keep their ids.
+            empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM sessions)").fetchone()[0] == 1
+            # Answers wait in a bare temp table and go into `answers` with one INSERT ... SELECT
+            # at the end: the triggers on `answers` (the search index) still see every row,
+            # at a fraction of the cost of firing them from half a million separate inserts.
+            conn.execute(f"DROP TABLE IF EXISTS {_STAGED}")
+            conn.execute(f"CREATE TABLE {_STAGED} (session_id, prompt_id, kind, value_num, value_text)")
+            set_ids: dict[str, int] = {}
+            for item in incoming:
+                s = item.session
+                if s.prompt_set_digest not in set_ids:
+                    set_ids[s.prompt_set_digest] = journal._prompt_set_id(s)
+                set_id = set_ids[s.prompt_set_digest]
+                row = None
+                if not empty:
+                    row = conn.execute(
+                        "SELECT id, client, date, modality FROM sessions WHERE uuid = ?", (s.uuid,)
+                    ).fetchone()
+                if row is None:
+                    _insert(conn, item, set_id, keep_id=empty)
+                    outcome.added += 1
+                    outcome.answers_added += sum(1 for v in s.answers.values() if v is not None)
+                elif _same(conn, row, s):
+                    outcome.unchanged += 1
+                elif replace:
+                    _replace(conn, row["id"], s, set_id)
+                    outcome.replaced += 1
+                else:
+                    outcome.conflicts.append(Conflict(row["id"], str(s.uuid), row["date"], row["client"]))
+            conn.execute(
+                "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) "
+                f"SELECT session_id, prompt_id, kind, value_num, value_text FROM {_STAGED} ORDER BY rowid"
+            )
+            conn.execute(f"DROP TABLE {_STAGED}")
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return outcome
+
+
+def _insert(conn: Any, item: IncomingSession, set_id: int, *, keep_id: bool) -> None:
+    s = item.session
+    row = [item.id_hint if keep_id else None, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at, set_id]
+    row[5] = row[5] or now_iso()
+    sql = (
+        "INSERT INTO sessions (id, uuid, client, date, modality, logged_at, prompt_set_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    try:
+        cur = conn.execute(sql, row)
+    except sqlite3.IntegrityError:
+        if row[0] is None:
+            raise
+        row[0] = None  # the file holds the same id twice: this one gets a new id
+        cur = conn.execute(sql, row)
+    _insert_answers(conn, int(cur.lastrowid or 0), s)
+
+
+def _insert_answers(conn: Any, session_id: int, s: NewSession) -> None:
+    conn.executemany(
+        f"INSERT INTO {_STAGED} (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
+        [
+            (session_id, pid, s.kinds[pid], *to_columns(s.kinds[pid], v))
+            for pid, v in s.answers.items()
+            if v is not None
+        ],
+    )
+
+
+def _same(conn: Any, row: Any, s: NewSession) -> bool:
+    if (row["client"], row["date"], row["modality"]) != (s.client, s.date.isoformat(), s.modality):
+        return False
+    stored = {
+        pid: from_columns(kind, num, text)
+        for pid, kind, num, text in conn.execute(
+            "SELECT prompt_id, kind, value_num, value_text FROM answers WHERE session_id = ?", (row["id"],)
+        )
+    }
+    return stored == {pid: v for pid, v in s.answers.items() if v is not None}
+
+
+def _replace(conn: Any, session_id: int, s: NewSession, set_id: int) -> None:
+    conn.execute(
+        "UPDATE sessions SET client = ?, date = ?, modality = ?, edited_at = ?, prompt_set_id = ? WHERE id = ?",
+        (s.client, s.date.isoformat(), s.modality, now_iso(), set_id, session_id),
+    )
+    conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
+    _insert_answers(conn, session_id, s)

@@ -1,0 +1,350 @@
+"""The `alliance log` conversation; the only module that imports questionary.
+
+Every question is asked with `unsafe_ask()`, so Ctrl-C raises KeyboardInterrupt instead of
+looking like an empty answer. After each answer the state goes to `on_change`, which the
+caller saves as a draft: whatever stops the conversation, nothing answered is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import questionary
+from questionary import Choice
+
+from alliance_cli.core.answers import applies, coerce
+from alliance_cli.core.draft import LogState
+from alliance_cli.core.inputs import MODALITIES, check_client_code, new_client_code, parse_session_date
+from alliance_cli.core.models import Prompt, PromptSet
+from alliance_cli.errors import InputError
+
+EDITOR_WORD = ":e"
+NEW_CODE_WORD = "+"
+SKIP = "(skip)"
+SKIP_VALUE = "\x00skip"
+
+
+def run_log(
+    ps: PromptSet,
+    state: LogState,
+    *,
+    clients: list[str],
+    default_modality: str | None,
+    today: date,
+    on_change: Callable[[LogState], None],
+    history: Callable[[LogState], frozenset[str]] | None = None,
+    **io: Any,
+) -> LogState:
+    """Ask whatever `state` does not hold yet, in order; return the completed state.
+
+    `history(state)`, called once client and date are known, may show a recap of the last
+    session and returns the facts about earlier sessions that `when: {history: ...}` tests.
+    """
+    if state.client is None:
+        state.client = _ask_client(clients, **io)
+        on_change(state)
+    if state.date is None:
+        state.date = _ask_date(today, **io)
+        on_change(state)
+    facts = history(state) if history is not None else frozenset()
+    if state.modality is None:
+        default = default_modality if default_modality in MODALITIES else MODALITIES[0]
+        state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
+        on_change(state)
+    return _ask_prompts(ps, state, facts, on_change, **io)
+
+
+def _ask_prompts(
+    ps: PromptSet, state: LogState, facts: frozenset[str], on_change: Callable[[LogState], None], **io: Any
+) -> LogState:
+    """The prompts `state` has not asked yet, in order, each starting from the answer it holds
+    (an edit's saved answer; none in a new log). A prompt whose `when:` no longer holds loses
+    its answer."""
+    for prompt in ps.prompts:
+        if prompt.id in state.asked:
+            continue
+        if not applies(prompt, state.answers, facts):
+            state.answers.pop(prompt.id, None)
+            continue
+        value = ask_prompt(prompt, default=state.answers.get(prompt.id), **io)
+        if value is None:
+            state.answers.pop(prompt.id, None)
+        else:
+            state.answers[prompt.id] = value
+        state.asked.append(prompt.id)
+        on_change(state)
+    return state
+
+
+def _validator(check: Callable[[str], object]) -> Callable[[str], bool | str]:
+    """A questionary validator from a parser that raises InputError: its message is the hint."""
+
+    def validate(text: str) -> bool | str:
+        try:
+            check(text)
+        except InputError as exc:
+            return exc.message
+        return True
+
+    return validate
+
+
+def _ask_client(clients: list[str], default: str = "", **io: Any) -> str:
+    # questionary's autocomplete takes no `instruction`, so the hint is part of the question.
+    hint = (
+        f"(Tab completes; {NEW_CODE_WORD} makes a new random code)"
+        if clients
+        else f"({NEW_CODE_WORD} makes a random code)"
+    )
+
+    def check(text: str) -> object:
+        if text.strip() == NEW_CODE_WORD:
+            return True
+        try:
+            return check_client_code(text)
+        except InputError:  # the full message is too long for the line under the question
+            raise InputError(
+                f"Use a pseudonymous code such as C-014, never a name ({NEW_CODE_WORD} makes one)."
+            ) from None
+
+    validate = _validator(check)
+    ask = questionary.autocomplete if clients else questionary.text
+    extra = {"choices": clients} if clients else {}
+    code = ask(f"Client code {hint}:", default=default, validate=validate, **extra, **io).unsafe_ask()
+    if code.strip() == NEW_CODE_WORD:
+        code = new_client_code(set(clients))
+        questionary.print(f"New client code: {code}", **_print_io(io))
+        return code
+    return check_client_code(code)
+
+
+def _ask_date(today: date, default: str = "today", **io: Any) -> str:
+    validate = _validator(lambda text: parse_session_date(text, today=today))
+    answer = questionary.text(
+        "Session date:", default=default, validate=validate, instruction="(YYYY-MM-DD, today, yesterday)", **io
+    ).unsafe_ask()
+    return parse_session_date(answer, today=today).isoformat()
+
+
+def ask_prompt(prompt: Prompt, default: Any = None, **io: Any) -> Any:
+    """Ask one prompt; the typed answer, or None when an optional prompt is skipped."""
+    if prompt.kind == "choice":
+        choices = [Choice(c, value=c) for c in prompt.choices or []]
+        skip = Choice(SKIP, value=SKIP_VALUE)  # questionary reads value=None as "use the title"
+        if not prompt.required:
+            choices.append(skip)  # and the default, so Enter skips an optional prompt
+        answer = questionary.select(
+            prompt.text,
+            choices=choices,
+            default=default if default in (prompt.choices or []) else (None if prompt.required else skip),
+            instruction=prompt.help,
+            **io,
+        ).unsafe_ask()
+        return None if answer == SKIP_VALUE else answer
+    if prompt.kind == "multi":
+        checked = default or []
+        choices = [Choice(c, value=c, checked=c in checked) for c in prompt.choices or []]
+        answer = questionary.checkbox(
+            prompt.text,
+            choices=choices,
+            instruction=prompt.help,
+            validate=(lambda picked: bool(picked) or "Pick at least one.") if prompt.required else (lambda _: True),
+            **io,
+        ).unsafe_ask()
+        return answer or None
+    while True:
+        answer = questionary.text(
+            prompt.text,
+            default=_as_text(default),
+            validate=lambda text: _check(prompt, text),
+            instruction=_instruction(prompt),
+            multiline=False,
+            **io,
+        ).unsafe_ask()
+        if prompt.kind != "text" or answer.strip() != EDITOR_WORD:
+            return coerce(prompt, answer)
+        try:
+            return coerce(prompt, edit_in_editor(_as_text(default)))
+        except InputError as exc:  # no editor to be had: say so and ask again
+            questionary.print(exc.message, **_print_io(io))
+
+
+def _print_io(io: dict[str, Any]) -> dict[str, Any]:
+    """questionary.print goes where the questions go (a test's DummyOutput, say)."""
+    return {"output": io["output"]} if "output" in io else {}
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _check(prompt: Prompt, text: str) -> bool | str:
+    if prompt.kind == "text" and text.strip() == EDITOR_WORD:
+        return True
+    try:
+        value = coerce(prompt, text)
+    except ValueError as exc:
+        return str(exc)[:1].upper() + str(exc)[1:]
+    if value is None and prompt.required:
+        return "An answer is needed here."
+    return True
+
+
+def _instruction(prompt: Prompt) -> str:
+    """The hint after a question: its help sentence, then how to answer, e.g.
+    `For example the client withdrew. (y/n; Enter skips)`."""
+    parts: list[str] = []
+    if prompt.kind == "rating":
+        labels = prompt.labels or {}
+        lo, hi = int(prompt.min or 0), int(prompt.max or 0)
+        ends = [
+            f"{lo} = {labels[lo]}" if lo in labels else str(lo),
+            f"{hi} = {labels[hi]}" if hi in labels else str(hi),
+        ]
+        parts.append(f"{ends[0]} … {ends[1]}")
+    elif prompt.kind == "yesno":
+        parts.append("y/n")
+    elif prompt.kind == "text":
+        parts.append(f"{EDITOR_WORD} opens your editor")
+    if not prompt.required:
+        parts.append("Enter skips")
+    how = "(" + "; ".join(parts) + ")" if parts else ""
+    return f"{prompt.help} {how}".strip() if prompt.help else how
+
+
+def confirm(message: str, default: bool = True, **io: Any) -> bool:
+    return bool(questionary.confirm(message, default=default, **io).unsafe_ask())
+
+
+def ask_resume(description: str, **io: Any) -> str:
+    """'resume', 'new' (keep the draft for later) or 'discard'."""
+    return questionary.select(
+        f"You have an unfinished log: {description}.",
+        choices=[
+            Choice("Resume it", value="resume"),
+            Choice("Start a new log and keep the draft for later", value="new"),
+            Choice("Discard it and start a new log", value="discard"),
+        ],
+        **io,
+    ).unsafe_ask()
+
+
+def edit_in_editor(initial: str) -> str:
+    """Write a longer answer in $VISUAL/$EDITOR through a private temp file, removed afterwards."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    fd, name = tempfile.mkstemp(prefix="alliance-", suffix=".txt")  # created 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(initial)
+        try:
+            finished = subprocess.run([*shlex.split(editor), name], check=False)
+        except OSError:
+            raise InputError(f"Could not start the editor '{editor}'; set VISUAL or EDITOR.") from None
+        if finished.returncode != 0:
+            raise InputError(f"The editor stopped with an error ({finished.returncode}); nothing was taken from it.")
+        with open(name, encoding="utf-8") as handle:
+            return handle.read().strip()
+    finally:
+        os.unlink(name)
+
+
+def review_findings(
+    ps: PromptSet,
+    state: LogState,
+    *,
+    check: Callable[[str, Any], str | None],
+    redact: Callable[[str], str],
+    on_change: Callable[[LogState], None],
+    **io: Any,
+) -> LogState:
+    """Before saving: for each free-text answer the privacy check flags, edit, redact or keep it.
+
+    `check(prompt_id, value)` says what was found ("an e-mail address"), never the text itself.
+    """
+    for prompt in ps.prompts:
+        while prompt.id in state.answers and (found := check(prompt.id, state.answers[prompt.id])):
+            choice = questionary.select(
+                f"Privacy check: your answer to “{prompt.text}” may hold {found}.",
+                choices=[
+                    Choice("Edit the answer", value="edit"),
+                    Choice("Replace what was found with [redacted]", value="redact"),
+                    Choice("Keep it as it is", value="keep"),
+                ],
+                instruction="(details like these could identify a client)",
+                **io,
+            ).unsafe_ask()
+            if choice == "keep":
+                break
+            value = state.answers[prompt.id]
+            new = redact(value) if choice == "redact" else ask_prompt(prompt, default=value, **io)
+            if new is None:
+                state.answers.pop(prompt.id, None)
+            else:
+                state.answers[prompt.id] = new
+            on_change(state)
+    return state
+
+
+# -- editing a saved session, confirming an erasure (alliance edit, alliance clients forget) --
+
+ASKED_CLIENT, ASKED_DATE, ASKED_MODALITY = ":client", ":date", ":modality"  # never prompt ids
+
+
+def run_edit(
+    ps: PromptSet,
+    state: LogState,
+    *,
+    clients: list[str],
+    today: date,
+    on_change: Callable[[LogState], None],
+    history: Callable[[LogState], frozenset[str]] | None = None,
+    **io: Any,
+) -> LogState:
+    """Re-ask a saved session, each question starting from the saved answer (Enter keeps it).
+
+    `state` starts as the saved session; `state.asked` records what was asked already, so a
+    resumed draft carries on where it stopped. A prompt that no longer applies (its `when:`
+    answer changed) loses its saved answer, as the summary before saving shows.
+    """
+    if ASKED_CLIENT not in state.asked:
+        state.client = _ask_client(clients, state.client or "", **io)
+        state.asked.append(ASKED_CLIENT)
+        on_change(state)
+    if ASKED_DATE not in state.asked:
+        state.date = _ask_date(today, state.date or today.isoformat(), **io)
+        state.asked.append(ASKED_DATE)
+        on_change(state)
+    if ASKED_MODALITY not in state.asked:
+        default = state.modality if state.modality in MODALITIES else MODALITIES[0]
+        state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
+        state.asked.append(ASKED_MODALITY)
+        on_change(state)
+    facts = history(state) if history is not None else frozenset()
+    return _ask_prompts(ps, state, facts, on_change, **io)
+
+
+def ask_resume_edit(description: str, **io: Any) -> str:
+    """'resume' or 'discard' (start again from the saved session)."""
+    return questionary.select(
+        f"You have an unfinished edit of this session: {description}.",
+        choices=[
+            Choice("Resume it", value="resume"),
+            Choice("Discard it and start again from the saved session", value="discard"),
+        ],
+        **io,
+    ).unsafe_ask()
+
+
+def ask_typed(message: str, **io: Any) -> str:
+    """Free text typed by the user (for example a code typed again to confirm an erasure)."""
+    return str(questionary.text(message, **io).unsafe_ask()).strip()

@@ -1,0 +1,51 @@
+"""The recap `alliance log` shows before a session with a client seen before."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.text import Text
+
+from alliance_cli.core.answers import format_value
+from alliance_cli.ui.sessions import RATING_HEADERS
+
+if TYPE_CHECKING:
+    from alliance_cli.core.continuity import Continuity
+
+REPAIRED_WORDS = {"no": "not repaired", "partly": "partly repaired", None: "repair not recorded"}
+
+
+def recap(found: Continuity) -> Group:
+    """Last time with the client: date, session number, the five ratings, what is still open."""
+    last = found.last
+    assert last is not None
+    lines = [
+        Text.assemble(
+            ("Last time with ", "bold"),
+            (found.client, "bold"),
+            f": session {last.session_number} on {last.date} ({last.modality})",
+        ),
+        Text(
+            "  "
+            + " · ".join(
+                f"{header} {'–' if last.ratings.get(pid) is None else format_value(last.ratings[pid])}"
+                for pid, header in RATING_HEADERS.items()
+            )
+        ),
+    ]
+    if last.intention:
+        lines.append(Text.assemble("  Your intention: ", (last.intention, "italic")))
+    for rupture in found.open_ruptures[-1:]:
+        detail = f", {rupture.kind}" if rupture.kind else ""
+        earlier = len(found.open_ruptures) - 1
+        more = f", and {earlier} earlier one{'s' if earlier > 1 else ''}" if earlier else ""
+        lines.append(
+            Text(
+                f"  Still open: rupture in session {rupture.session_number} ({rupture.date}{detail}), "
+                f"{REPAIRED_WORDS.get(rupture.repaired, rupture.repaired)}{more}."
+            )
+        )
+    if not last.intention and not found.open_ruptures:
+        lines.append(Text("  Nothing left open.", style="dim"))
+    return Group(*lines)

@@ -1,0 +1,119 @@
+"""Rich renderables built from plain values; this module never reads the journal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from alliance_cli.core.answers import format_value
+from alliance_cli.ui.columns import Cell, columns_text
+
+if TYPE_CHECKING:
+    from alliance_cli.core.draft import LogState
+    from alliance_cli.core.models import PromptSet
+    from alliance_cli.core.records import StoredSession
+
+RATING_HEADERS = {
+    "empathy": "Emp",
+    "respect": "Resp",
+    "genuineness": "Gen",
+    "positive_regard": "UPR",
+    "active_listening": "Listen",
+}
+
+
+def sessions_table(rows: Sequence[Mapping[str, Any]], width: int = 100) -> Text:
+    headers = ["ID", "Date", "Client", "#", "Modality", *RATING_HEADERS.values()]
+    cells: list[list[Cell]] = [
+        [
+            (str(row["id"]), "bold"),
+            (row["date"], ""),
+            (row["client"], ""),
+            (str(row["session_number"]), ""),
+            (row["modality"], ""),
+            *((_rating(row.get(pid)), "") for pid in RATING_HEADERS),
+        ]
+        for row in rows
+    ]
+    return columns_text(headers, cells, width, right={0, 3, 5, 6, 7, 8, 9})
+
+
+def _rating(value: Any) -> str:
+    return "–" if value is None else format_value(value)
+
+
+def _texts(snapshot: Mapping[str, Any]) -> dict[str, str]:
+    return {p["id"]: p["text"] for p in snapshot.get("prompts", [])}
+
+
+def answers_table(answers: Mapping[str, Any], texts: Mapping[str, str]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_header=False, pad_edge=False, expand=False)
+    table.add_column("Prompt", style="bold", ratio=2)
+    table.add_column("Answer", ratio=3, overflow="fold")
+    for pid, value in answers.items():
+        table.add_row(texts.get(pid, pid), format_value(value))
+    return table
+
+
+def session_detail(session: StoredSession) -> Group:
+    head = Text.assemble(
+        (f"Session {session.id}", "bold"),
+        f" · {session.date} · {session.client}",
+        f" (session {session.session_number}) · {session.modality}",
+    )
+    meta = Text(
+        f"logged {_when(session.logged_at)}"
+        + (f", edited {_when(session.edited_at)}" if session.edited_at else "")
+        + f" · prompt set v{session.prompt_set_version}\nuuid {session.uuid}",
+        style="dim",
+    )
+    return Group(head, meta, answers_table(session.answers, _texts(session.prompt_set)))
+
+
+def _when(stamp: str) -> str:
+    """A stored UTC time stamp in the local time zone, to the minute."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
+
+
+def log_summary(ps: PromptSet, state: LogState) -> Group:
+    texts = {p.id: p.text for p in ps.prompts}
+    ordered = {p.id: state.answers[p.id] for p in ps.prompts if p.id in state.answers}  # as asked
+    head = Text.assemble(("Summary", "bold"), f" · {state.client} · {state.date} · {state.modality}")
+    return Group(head, answers_table(ordered, texts))
+
+
+def prompt_set_view(ps: PromptSet, source: str) -> Group:
+    parts: list[Any] = [Text.assemble((ps.title or "Prompt set", "bold"), f" · version {ps.version} · {source}")]
+    areas = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Principles and practices", title_justify="left")
+    areas.add_column("ID", style="bold")
+    areas.add_column("Title")
+    areas.add_column("Tips", justify="right")
+    for area in (*ps.principles, *ps.practices):
+        areas.add_row(area.id, area.title, str(len(area.tips)))
+    parts.append(areas)
+    table = Table(
+        box=box.SIMPLE_HEAD, pad_edge=False, title="Prompts, in the order they are asked", title_justify="left"
+    )
+    table.add_column("ID", style="bold", no_wrap=True)
+    table.add_column("Kind")
+    table.add_column("Question", overflow="fold")
+    table.add_column("Asked when", overflow="fold")
+    for p in ps.prompts:
+        kind = p.kind + ("*" if p.required else "")
+        if p.kind == "rating":
+            kind += f" {p.min:g}–{p.max:g}"
+        question = p.text + (f"\n[{' / '.join(p.choices)}]" if p.choices else "")
+        table.add_row(p.id, kind, question, p.when.describe() if p.when else "always")
+    parts.append(table)
+    parts.append(Text("* required", style="dim"))
+    return Group(*parts)
