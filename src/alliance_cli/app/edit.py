@@ -199,13 +199,12 @@ def edit_interactive(
     def history(s: LogState) -> frozenset[str]:
         return _facts(journal, session, s.client, date.fromisoformat(s.date) if s.date else None)
 
+    asker = interview.Interview(**io)
     try:
-        interview.run_edit(
-            ps, state, clients=journal.client_codes(), today=today, on_change=keep, history=history, **io
-        )
+        asker.ask_edit(ps, state, clients=journal.client_codes(), today=today, on_change=keep, history=history)
         review_privacy(ps, state, on_change=keep, watchlist=watchlist, saved=session.answers, **io)
         show_summary(ps, state)
-        save = interview.confirm("Save these changes?", default=True, **io)
+        save = asker.confirm("Save these changes?", default=True)
     except (KeyboardInterrupt, EOFError):
         if current is None:
             raise Interrupted("Stopped before the first answer; the session was not changed.") from None
@@ -300,7 +299,9 @@ def edit_command(
         choice = (
             "resume"
             if resume
-            else _interruptible(lambda: interview.ask_resume_edit(describe_draft(draft.state, draft.updated_at), **io))
+            else _interruptible(
+                lambda: interview.Interview(**io).ask_resume(describe_draft(draft.state, draft.updated_at), edit=True)
+            )
         )
         if choice == "resume":
             state, draft_id = interview.LogState.from_dict(draft.state), draft.id

@@ -48,7 +48,7 @@ def _agreed(question: str, **io: Any) -> bool:
     """A yes/no question, No by default; Ctrl-C or Ctrl-D stops the command (exit 130)."""
     from alliance_cli.ui import interview
 
-    return bool(_interruptible(lambda: interview.confirm(question, default=False, **io)))
+    return bool(_interruptible(lambda: interview.Interview(**io).confirm(question, default=False)))
 
 
 def delete_command(
@@ -120,7 +120,7 @@ def forget_command(
         from alliance_cli.ui import interview
 
         show(f"This erases for good {describe_record(record)}.")
-        typed = _interruptible(lambda: interview.ask_typed(f"Type {code} again to erase it:", **io))
+        typed = _interruptible(lambda: interview.Interview(**io).ask_typed(f"Type {code} again to erase it:"))
         if normalise_code(typed) != code:
             return None
     return forget_client(journal, code)

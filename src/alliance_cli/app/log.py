@@ -154,8 +154,9 @@ def log_interactive(
         facts = recap_and_facts(journal, s, show_recap)
         return facts
 
+    asker = interview.Interview(**io)
     try:
-        interview.run_log(
+        asker.ask_log(
             ps,
             state,
             clients=journal.client_codes(),
@@ -163,11 +164,10 @@ def log_interactive(
             today=today,
             on_change=keep,
             history=history,
-            **io,
         )
         review_privacy(ps, state, on_change=keep, watchlist=watchlist, **io)
         show_summary(state)
-        save = interview.confirm("Save this session?", default=True, **io)
+        save = asker.confirm("Save this session?", default=True)
     except (KeyboardInterrupt, EOFError):
         if current is None:
             raise Interrupted("Stopped before the first answer; nothing was kept.") from None
@@ -301,7 +301,9 @@ def log_command(
         choice = (
             "resume"
             if resume
-            else _interruptible(lambda: interview.ask_resume(describe_draft(draft.state, draft.updated_at), **io))
+            else _interruptible(
+                lambda: interview.Interview(**io).ask_resume(describe_draft(draft.state, draft.updated_at))
+            )
         )
         if choice == "resume":
             state, draft_id = interview.LogState.from_dict(draft.state), draft.id
@@ -454,6 +456,6 @@ def review_privacy(
         found = check_answers(ps, {prompt_id: value}, watchlist).get(prompt_id)
         return describe(found) if found else None
 
-    interview.review_findings(
-        ps, state, check=check, redact=lambda text: redact(text, watchlist), on_change=on_change, **io
+    interview.Interview(**io).review_findings(
+        ps, state, check=check, redact=lambda text: redact(text, watchlist), on_change=on_change
     )
