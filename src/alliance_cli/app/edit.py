@@ -17,15 +17,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alliance_cli.app.log import (
-    _field,
-    _interruptible,
-    _signals_as_interrupts,
+from alliance_cli.app.answering import (
+    check_field,
+    describe_draft,
     guard_scripted,
+    history_facts,
     read_answers_file,
     review_privacy,
     split_answers_file,
 )
+from alliance_cli.app.conversation import interruptible, signals_as_interrupts
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
 from alliance_cli.errors import AnswerError, InputError, Interrupted, NotFoundError
@@ -81,11 +82,11 @@ def edit_scripted(
 
     Written answers that the edit adds or changes go through the privacy guard as in `log`."""
     problems: list[str] = []
-    code = session.client if client is None else _field(problems, "client", lambda: check_client_code(str(client)))
-    session_day = _field(problems, "date", lambda: parse_session_date(str(day or session.date), today=today))
-    mode = session.modality if modality is None else _field(problems, "modality", lambda: parse_modality(modality))
+    code = session.client if client is None else check_field(problems, "client", lambda: check_client_code(str(client)))
+    session_day = check_field(problems, "date", lambda: parse_session_date(str(day or session.date), today=today))
+    mode = session.modality if modality is None else check_field(problems, "modality", lambda: parse_modality(modality))
     answers: dict[str, Any] = {}
-    facts = _facts(journal, session, code, session_day)
+    facts = history_facts(journal, code, session_day, before_id=session.id)
     try:
         answers = validate_answers(ps, {**session.answers, **raw_answers}, history=facts)
     except AnswerError as exc:
@@ -114,16 +115,6 @@ def _version_of(session: StoredSession) -> str:
 
     body = json.dumps([session.client, session.date, session.modality, session.answers], sort_keys=True, default=str)
     return hashlib.sha256(body.encode()).hexdigest()[:16]
-
-
-def _facts(journal: Journal, session: StoredSession, client: str | None, day: date | None) -> frozenset[str]:
-    """What the sessions before this one say (an intention set, a rupture still open), so the
-    follow-up answers it holds stay valid; looked up for the client and date after the edit."""
-    from alliance_cli.store.continuity import continuity
-
-    if client is None or day is None:
-        return frozenset()
-    return continuity(journal, client, day, before_id=session.id).facts
 
 
 def _save(
@@ -197,7 +188,9 @@ def edit_interactive(
         current = journal.save_draft(current, state, command="edit", session_id=session.id)
 
     def history(s: LogState) -> frozenset[str]:
-        return _facts(journal, session, s.client, date.fromisoformat(s.date) if s.date else None)
+        """What the sessions before this one say (an intention set, a rupture still open), so
+        the follow-up answers it holds stay valid; for the client and date after the edit."""
+        return history_facts(journal, s.client, date.fromisoformat(s.date) if s.date else None, before_id=session.id)
 
     asker = interview.Interview(**io)
     try:
@@ -240,7 +233,6 @@ def edit_command(
     **io: Any,
 ) -> EditResult | None:
     """What `alliance edit ID` does: scripted when changes are given, else the conversation."""
-    from alliance_cli.app.log import describe_draft
     from alliance_cli.core.answers import parse_assignments
     from alliance_cli.settings.watchlist import load_watchlist
 
@@ -299,7 +291,7 @@ def edit_command(
         choice = (
             "resume"
             if resume
-            else _interruptible(
+            else interruptible(
                 lambda: interview.Interview(**io).ask_resume(describe_draft(draft.state, draft.updated_at), edit=True)
             )
         )
@@ -307,7 +299,7 @@ def edit_command(
             state, draft_id = interview.LogState.from_dict(draft.state), draft.id
         else:
             journal.delete_draft(draft.id)
-    with _signals_as_interrupts():
+    with signals_as_interrupts():
         return edit_interactive(
             journal, session, ps, state, draft_id=draft_id, show_summary=show_summary, today=today,
             watchlist=watchlist, **io,

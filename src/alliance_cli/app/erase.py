@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alliance_cli.app.log import _interruptible
+from alliance_cli.app.conversation import interruptible
 from alliance_cli.core.inputs import normalise_code
 from alliance_cli.errors import InputError, NotFoundError
 from alliance_cli.store.journal import Journal
@@ -48,7 +48,7 @@ def _agreed(question: str, **io: Any) -> bool:
     """A yes/no question, No by default; Ctrl-C or Ctrl-D stops the command (exit 130)."""
     from alliance_cli.ui import interview
 
-    return bool(_interruptible(lambda: interview.Interview(**io).confirm(question, default=False)))
+    return bool(interruptible(lambda: interview.Interview(**io).confirm(question, default=False)))
 
 
 def delete_command(
@@ -120,7 +120,7 @@ def forget_command(
         from alliance_cli.ui import interview
 
         show(f"This erases for good {describe_record(record)}.")
-        typed = _interruptible(lambda: interview.Interview(**io).ask_typed(f"Type {code} again to erase it:"))
+        typed = interruptible(lambda: interview.Interview(**io).ask_typed(f"Type {code} again to erase it:"))
         if normalise_code(typed) != code:
             return None
     return forget_client(journal, code)

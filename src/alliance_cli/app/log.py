@@ -7,14 +7,22 @@ an interrupt into `Interrupted`, whose message says how to resume.
 
 from __future__ import annotations
 
-import signal
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from alliance_cli.app.answering import (
+    check_field,
+    describe_draft,
+    guard_scripted,
+    history_facts,
+    read_answers_file,
+    review_privacy,
+    split_answers_file,
+)
+from alliance_cli.app.conversation import interruptible, signals_as_interrupts
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import MODALITIES, check_client_code, parse_modality, parse_session_date
 from alliance_cli.errors import AnswerError, InputError, Interrupted
@@ -27,28 +35,7 @@ if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
     from alliance_cli.settings.watchlist import Watchlist
 
-SESSION_KEYS = ("client", "date", "modality")
 DISCARDED = "discarded"  # what log_command returns when all it did was throw a draft away
-T = TypeVar("T")
-
-
-def split_answers_file(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """An --answers document as (session fields, prompt answers).
-
-    Either a flat mapping of prompt ids, or one with `answers:` beside client/date/modality.
-    """
-    if not isinstance(data, dict):
-        raise AnswerError("The answers file must hold a mapping of prompt ids to answers.")
-    fields = {k: data[k] for k in SESSION_KEYS if k in data}
-    if "answers" in data:
-        if not isinstance(data["answers"], dict):
-            raise AnswerError("'answers:' must be a mapping of prompt ids to answers, such as 'empathy: 7'.")
-        extra = [k for k in data if k not in (*SESSION_KEYS, "answers")]
-        if extra:
-            named = ", ".join(map(str, extra))
-            raise AnswerError(f"Beside 'answers:', the file may only give client, date and modality (not {named}).")
-        return fields, dict(data["answers"])
-    return fields, {k: v for k, v in data.items() if k not in SESSION_KEYS}
 
 
 def new_session(ps: PromptSet, client: str, day: date, modality: str, answers: Mapping[str, Any]) -> NewSession:
@@ -89,9 +76,9 @@ def log_scripted(
     if not client:
         problems.append("client: required (--client CODE)")
     else:
-        code = _field(problems, "client", lambda: check_client_code(str(client)))
-    session_day = _field(problems, "date", lambda: parse_session_date(str(day or "today"), today=today))
-    mode = _field(problems, "modality", lambda: parse_modality(str(modality or default_modality(journal))))
+        code = check_field(problems, "client", lambda: check_client_code(str(client)))
+    session_day = check_field(problems, "date", lambda: parse_session_date(str(day or "today"), today=today))
+    mode = check_field(problems, "modality", lambda: parse_modality(str(modality or default_modality(journal))))
     facts = history_facts(journal, code, session_day)
     try:
         answers = validate_answers(ps, raw_answers, history=facts)
@@ -111,14 +98,6 @@ def default_modality(journal: Journal) -> str:
     path = config_path()
     configured = load_config(path).default_modality if path.exists() else None
     return configured or journal.last_modality() or MODALITIES[0]
-
-
-def _field(problems: list[str], name: str, parse: Callable[[], Any]) -> Any:
-    try:
-        return parse()
-    except InputError as exc:
-        problems.append(f"{name}: {exc.message}")
-        return None
 
 
 def log_interactive(
@@ -180,49 +159,6 @@ def log_interactive(
     answers = validate_answers(ps, state.answers, history=facts)
     session = new_session(ps, state.client, date.fromisoformat(state.date), state.modality, answers)
     return journal.save_session(session, draft_id=current)
-
-
-def describe_draft(state: Mapping[str, Any], updated_at: str) -> str:
-    client = state.get("client") or "no client yet"
-    n = len(state.get("answers") or {})
-    return f"{client}, {n} answer{'s' if n != 1 else ''}, last changed {updated_at.replace('T', ' ')[:16]} UTC"
-
-
-def read_answers_file(path: Path) -> Any:
-    """Parse an --answers file (YAML or JSON, UTF-8; '-' is stdin).
-
-    Dates stay text (YAML would turn 2026-11-20 into a date, and fail outright on
-    2026-02-30), so they reach the same checks and messages as --date."""
-    import yaml
-
-    name = "stdin" if str(path) == "-" else str(path)
-    try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-        text = data.decode("utf-8")
-    except FileNotFoundError:
-        raise AnswerError(f"{name}: answers file not found") from None
-    except UnicodeDecodeError:
-        raise AnswerError(f"{name}: the answers file is not UTF-8 text") from None
-    except OSError as exc:
-        raise AnswerError(f"{name}: cannot read the answers file ({exc.strerror or exc.__class__.__name__})") from None
-    try:
-        return yaml.load(text, Loader=_answers_loader())
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark is not None else name
-        raise AnswerError(f"{where}: not valid YAML or JSON") from None
-
-
-def _answers_loader() -> Any:
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = type("AnswersLoader", (base,), {})
-    loader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in base.yaml_implicit_resolvers.items()
-    }
-    return loader
 
 
 def log_command(
@@ -301,7 +237,7 @@ def log_command(
         choice = (
             "resume"
             if resume
-            else _interruptible(
+            else interruptible(
                 lambda: interview.Interview(**io).ask_resume(describe_draft(draft.state, draft.updated_at))
             )
         )
@@ -309,7 +245,7 @@ def log_command(
             state, draft_id = interview.LogState.from_dict(draft.state), draft.id
         elif choice == "discard":
             journal.delete_draft(draft.id)
-    with _signals_as_interrupts():
+    with signals_as_interrupts():
         return log_interactive(
             journal,
             ps,
@@ -333,13 +269,6 @@ def _complete(ps: PromptSet, raw: Mapping[str, Any], facts: frozenset[str] = fro
         return True
 
 
-def _interruptible(ask: Callable[[], T]) -> T:
-    try:
-        return ask()
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted("Stopped; nothing was changed.") from None
-
-
 def _prefilled(
     ps: PromptSet,
     client: str | None,
@@ -361,32 +290,7 @@ def _prefilled(
     )
 
 
-@contextmanager
-def _signals_as_interrupts() -> Iterator[None]:
-    """A closed terminal (SIGHUP) or SIGTERM stops the log the way Ctrl-C does: draft kept."""
-
-    def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    wanted = [s for s in ("SIGHUP", "SIGTERM") if hasattr(signal, s)]
-    previous = {name: signal.signal(getattr(signal, name), stop) for name in wanted}
-    try:
-        yield
-    finally:
-        for name, handler in previous.items():
-            signal.signal(getattr(signal, name), handler)
-
-
-# -- continuity and the privacy guard --------------------------------------------------------
-
-
-def history_facts(journal: Journal, client: str | None, day: date | None) -> frozenset[str]:
-    """The `history:` conditions that hold for a new session with `client` on `day`."""
-    if client is None or day is None:
-        return frozenset()
-    from alliance_cli.store.continuity import continuity
-
-    return continuity(journal, client, day).facts
+# -- continuity ----------------------------------------------------------------------------
 
 
 def _known_facts(journal: Journal, client: str | None, day: str | None, today: date | None) -> frozenset[str]:
@@ -411,51 +315,3 @@ def recap_and_facts(
     if show_recap is not None and found.last is not None:
         show_recap(found)
     return found.facts
-
-
-def guard_scripted(
-    ps: PromptSet,
-    answers: Mapping[str, Any],
-    *,
-    strict: bool,
-    warn: Callable[[str], None] | None,
-    watchlist: Watchlist | None,
-) -> None:
-    """Scripted privacy check: one warning per flagged answer, or with `strict` a refusal."""
-    from alliance_cli.core.privacy import check_answers, finding_lines
-    from alliance_cli.errors import PrivacyError
-
-    lines = finding_lines(check_answers(ps, answers, watchlist))
-    if not lines:
-        return
-    if strict:
-        advice = "Nothing was saved: take these details out, or leave out --strict to save with a warning."
-        raise PrivacyError(lines[0], [*lines, advice])
-    for line in lines:
-        if warn is not None:
-            warn(f"alliance: warning: {line} (saved anyway; --strict refuses instead)")
-
-
-def review_privacy(
-    ps: PromptSet,
-    state: LogState,
-    *,
-    on_change: Callable[[LogState], None],
-    watchlist: Watchlist | None,
-    saved: Mapping[str, Any] | None = None,
-    **io: Any,
-) -> None:
-    """Interactive privacy check: the clinician edits, redacts or keeps each flagged answer.
-    Answers equal to `saved` ones (an edit's unchanged text, kept before) are not asked about."""
-    from alliance_cli.core.privacy import check_answers, describe, redact
-    from alliance_cli.ui import interview
-
-    def check(prompt_id: str, value: Any) -> str | None:
-        if saved is not None and saved.get(prompt_id) == value:
-            return None
-        found = check_answers(ps, {prompt_id: value}, watchlist).get(prompt_id)
-        return describe(found) if found else None
-
-    interview.Interview(**io).review_findings(
-        ps, state, check=check, redact=lambda text: redact(text, watchlist), on_change=on_change
-    )
