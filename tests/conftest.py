@@ -8,9 +8,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
+
+from alliance_cli.ui.terminal import TerminalConversation
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
 
 REPO = Path(__file__).resolve().parent.parent
 FULL_ANSWERS = {
@@ -84,3 +91,29 @@ def subprocess_env(db_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["ALLIANCE_DB"] = str(db_path)
     return env
+
+
+class Talk(TerminalConversation):
+    """The terminal conversation on a test's pipe input: questions are answered by the keys
+    sent to `pipe`; what it would say or show is kept in lists instead."""
+
+    def __init__(self, pipe: Input, output: Output | None = None) -> None:
+        from prompt_toolkit.output import DummyOutput
+
+        super().__init__(interactive=True, input=pipe, output=output or DummyOutput())
+        self.said: list[str] = []
+        self.shown: list[Any] = []  # sessions about to be deleted
+        self.summaries: list[Any] = []  # the states shown before the question whether to save
+        self.recaps: list[Any] = []
+
+    def say(self, line: str) -> None:
+        self.said.append(line)
+
+    def show_sessions(self, rows: Any) -> None:
+        self.shown.append(rows)
+
+    def show_summary(self, ps: Any, state: Any) -> None:
+        self.summaries.append(state)
+
+    def show_recap(self, found: Any) -> None:
+        self.recaps.append(found)

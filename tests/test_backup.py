@@ -16,7 +16,7 @@ import pytest
 
 from alliance_cli.app.backup import make_backup
 from alliance_cli.store.maintenance import set_page_size
-from conftest import FULL_ANSWERS, set_flags
+from conftest import FULL_ANSWERS, Talk, set_flags
 
 
 def log(run, client: str = "C-1", day: str = "2026-11-02") -> None:
@@ -244,13 +244,11 @@ def _restore_answering(keys: str, made: Path, db_path: Path) -> tuple[object, li
 
     from alliance_cli.app.erase import restore_command
 
-    told: list[str] = []
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
-        result = restore_command(
-            made, db_path, yes=False, show=told.append, interactive=True, input=pipe, output=DummyOutput()
-        )
-    return result, told
+        talk = Talk(pipe, DummyOutput())
+        result = restore_command(made, db_path, yes=False, conversation=talk)
+    return result, talk.said
 
 
 def test_restore_asks_first_and_no_leaves_the_journal_alone(run, db_path):

@@ -11,10 +11,12 @@ WRITER = textwrap.dedent(
     import sys
     from datetime import date
     from pathlib import Path
+    from alliance_cli.app.answering import Given
     from alliance_cli.app.log import log_scripted
     from alliance_cli.settings.paths import bundled_prompts_path
     from alliance_cli.settings.prompts import load_prompt_set
     from alliance_cli.store.journal import open_journal
+    from alliance_cli.ui.terminal import TerminalConversation
 
     db, client = Path(sys.argv[1]), sys.argv[2]
     ps = load_prompt_set(bundled_prompts_path())
@@ -25,7 +27,8 @@ WRITER = textwrap.dedent(
     for n in range(50):
         # a fresh open per session, as 50 separate `alliance log` runs would do
         with open_journal(db, create=True) as journal:
-            log_scripted(journal, ps, client=client, day="2026-11-20", modality="video", raw_answers=answers)
+            given = Given(client=client, day="2026-11-20", modality="video", answers=answers)
+            log_scripted(journal, ps, given, TerminalConversation(interactive=False))
     """
 )
 

@@ -13,12 +13,13 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
+from alliance_cli.app.answering import SessionRequest
 from alliance_cli.app.log import log_command
 from alliance_cli.settings.paths import bundled_prompts_path
 from alliance_cli.settings.prompts import load_prompt_set
 from alliance_cli.store.continuity import continuity, follow_through, rupture_outcomes
 from alliance_cli.store.journal import open_journal
-from conftest import FULL_ANSWERS, set_flags
+from conftest import FULL_ANSWERS, Talk, set_flags
 
 DOWN, ENTER = "\x1b[B", "\r"
 FIRST = {
@@ -156,27 +157,12 @@ def test_report_shows_a_rupture_repaired_in_a_later_session(run):
 
 
 def _interactive(db_path, ps, keys: str, *, client="C-014", day="2026-11-09"):
-    recaps: list = []
     with create_pipe_input() as inp, open_journal(db_path, create=True) as journal:
         inp.send_text(keys)
-        saved = log_command(
-            journal,
-            ps,
-            client=client,
-            day=day,
-            modality="video",
-            sets=[],
-            answers_path=None,
-            resume=False,
-            discard_draft=False,
-            show_summary=lambda state: None,
-            show_recap=recaps.append,
-            interactive=True,
-            today=date(2026, 11, 21),
-            input=inp,
-            output=DummyOutput(),
-        )
-    return saved, recaps
+        talk = Talk(inp, DummyOutput())
+        request = SessionRequest(client=client, day=day, modality="video", today=date(2026, 11, 21))
+        saved = log_command(journal, ps, request, talk)
+    return saved, talk.recaps
 
 
 # The default prompt set after the follow-ups: five ratings (none at the ends, so no
@@ -269,11 +255,7 @@ def test_editing_a_session_keeps_its_follow_up_answers(run, db_path):
     # Enter through every question of an interactive edit: nothing changes, nothing is dropped.
     with open_journal(db_path) as journal, create_pipe_input() as pipe:
         pipe.send_text(ENTER * 22)
-        edited = edit_command(
-            journal, 2, client=None, day=None, modality=None, sets=[], answers_path=None, resume=False,
-            discard_draft=False, show_summary=lambda ps, state: None, interactive=True, today=date(2026, 11, 21),
-            input=pipe, output=DummyOutput(),
-        )  # fmt: skip
+        edited = edit_command(journal, 2, SessionRequest(today=date(2026, 11, 21)), Talk(pipe, DummyOutput()))
     assert edited is not None and not edited.changed
     assert answers_of(run, 2)["intention_note"] == "Near the end."
 

@@ -18,7 +18,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from alliance_cli.app.erase import delete_command, forget_command
 from alliance_cli.store.journal import open_journal
 from alliance_cli.store.sessions import forget_client
-from conftest import FULL_ANSWERS, set_flags
+from conftest import FULL_ANSWERS, Talk, set_flags
 
 SECRET = "Quillfeather mentioned the allotment on Rosebay Lane"
 
@@ -81,12 +81,11 @@ def test_delete_without_terminal_or_yes_is_refused(run):
 @pytest.mark.parametrize(("answer", "left"), [("y", []), ("n", [1])])
 def test_delete_asks_first(run, db_path, answer, left):
     log(run, "C-1", "2026-11-02")
-    shown = []
     with open_journal(db_path) as journal, create_pipe_input() as pipe:
         pipe.send_text(answer)
-        removed = delete_command(
-            journal, [1], yes=False, show=shown.append, interactive=True, input=pipe, output=DummyOutput()
-        )
+        talk = Talk(pipe, DummyOutput())
+        removed = delete_command(journal, [1], yes=False, conversation=talk)
+        shown = talk.shown
     assert (removed.removed if removed else None) == (1 if answer == "y" else None)
     assert [r["id"] for r in shown[0]] == [1]
     assert ids(run) == left
@@ -105,10 +104,7 @@ def test_delete_question_speaks_of_one_session_or_several(run, db_path, which, q
     screen = io.StringIO()
     with open_journal(db_path) as journal, create_pipe_input() as pipe:
         pipe.send_text("n")
-        delete_command(
-            journal, which, yes=False, show=lambda rows: None, interactive=True, input=pipe,
-            output=PlainTextOutput(screen),
-        )  # fmt: skip
+        delete_command(journal, which, yes=False, conversation=Talk(pipe, PlainTextOutput(screen)))
     assert question in screen.getvalue()
     assert ids(run) == [1, 2]
 
@@ -314,13 +310,11 @@ def test_forget_unknown_client(run, three_clients):
 
 @pytest.mark.parametrize(("typed", "erased"), [("C-3", True), ("c-3", True), ("C-33", False)])
 def test_forget_asks_for_the_code_again(run, db_path, three_clients, typed, erased):
-    told = []
     with open_journal(db_path) as journal, create_pipe_input() as pipe:
         pipe.send_text(typed + "\r")
-        result = forget_command(
-            journal, "C-3", yes=False, confirm_code=None, show=told.append, interactive=True,
-            input=pipe, output=DummyOutput(),
-        )  # fmt: skip
+        talk = Talk(pipe, DummyOutput())
+        result = forget_command(journal, "C-3", yes=False, confirm_code=None, conversation=talk)
+        told = talk.said
     assert told == ["This erases for good C-3: 1 session (2026-11-04), 6 answers, 0 unfinished drafts."]
     assert (result is not None) is erased
     assert rows(db_path, "SELECT COUNT(*) FROM sessions WHERE client = 'C-3'") == [(0 if erased else 1,)]

@@ -11,10 +11,11 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from alliance_cli.app.answering import SessionRequest
 from alliance_cli.app.edit import edit_command
 from alliance_cli.errors import InputError, Interrupted
 from alliance_cli.store.journal import open_journal
-from conftest import FULL_ANSWERS, set_flags
+from conftest import FULL_ANSWERS, Talk, set_flags
 
 TODAY = date(2026, 11, 20)
 RICH = {**FULL_ANSWERS, "goals_together": "together", "felt_safe": "yes", "went_well": "We laughed about the rain."}
@@ -148,23 +149,8 @@ SAVE = ENTER
 def interactive_edit(db_path: Path, keys: str, **kwargs):
     with open_journal(db_path) as journal, create_pipe_input() as pipe:
         pipe.send_text(keys)
-        return edit_command(
-            journal,
-            1,
-            client=None,
-            day=None,
-            modality=None,
-            sets=[],
-            answers_path=None,
-            resume=kwargs.pop("resume", False),
-            discard_draft=False,
-            show_summary=lambda ps, state: None,
-            interactive=True,
-            today=TODAY,
-            input=pipe,
-            output=DummyOutput(),
-            **kwargs,
-        )
+        request = SessionRequest(resume=kwargs.pop("resume", False), today=TODAY, **kwargs)
+        return edit_command(journal, 1, request, Talk(pipe, DummyOutput()))
 
 
 def drafts(db_path: Path) -> list[tuple]:

@@ -9,11 +9,13 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from alliance_cli.app.answering import SessionRequest
 from alliance_cli.app.log import log_command
 from alliance_cli.errors import ExitCode, Interrupted
 from alliance_cli.settings.paths import bundled_prompts_path
 from alliance_cli.settings.prompts import load_prompt_set
 from alliance_cli.store.journal import open_journal
+from conftest import Talk
 
 ENTER, CTRL_C, CTRL_D, DOWN = "\r", "\x03", "\x04", "\x1b[B"
 TODAY = date(2026, 11, 21)
@@ -29,26 +31,21 @@ def ps():
 
 
 def converse(db: Path, ps, keys: str, **options):
-    summaries = []
     with create_pipe_input() as inp, open_journal(db, create=True) as journal:
         inp.send_text(keys)
-        saved = log_command(
-            journal,
-            ps,
+        talk = Talk(inp, DummyOutput())
+        request = SessionRequest(
             client=options.pop("client", None),
             day=None,
             modality=None,
-            sets=options.pop("sets", []),
-            answers_path=None,
+            sets=tuple(options.pop("sets", [])),
+            answers_file=None,
             resume=options.pop("resume", False),
             discard_draft=options.pop("discard_draft", False),
-            show_summary=summaries.append,
-            interactive=True,
             today=TODAY,
-            input=inp,
-            output=DummyOutput(),
         )
-    return saved, summaries
+        saved = log_command(journal, ps, request, talk)
+    return saved, talk.summaries
 
 
 def stored(db: Path, session_id: int):

@@ -10,6 +10,7 @@ import pexpect
 import pytest
 
 from alliance_cli.store.journal import open_journal
+from conftest import FULL_ANSWERS, set_flags
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
 TIMEOUT = 30
@@ -111,6 +112,27 @@ def test_closed_terminal_keeps_the_draft(alliance_exe, subprocess_env, db_path):
     with open_journal(db_path) as journal:
         draft = journal.latest_draft()
     assert draft.state["client"] == "C-021" and draft.state["answers"] == {"empathy": 4}
+
+
+def test_sigterm_during_an_edit_keeps_its_draft(alliance_exe, subprocess_env, db_path, run):
+    assert run("log", "-c", "C-021", *set_flags(FULL_ANSWERS)).exit_code == 0
+    env = dict(subprocess_env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1")
+    child = pexpect.spawn(
+        alliance_exe[0], [*alliance_exe[1:], "edit", "1"], env=env, encoding="utf-8", timeout=TIMEOUT,
+        dimensions=(40, 100),
+    )  # fmt: skip
+    start(child, "")  # Enter keeps the saved client, date and modality
+    answer(child, "Empathy:", "\x7f3\r")
+    child.expect_exact("stands behind your empathy rating")  # a rating at the end asks for its moment
+    child.kill(signal.SIGTERM)
+    child.expect_exact("alliance edit 1 --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    with open_journal(db_path) as journal:
+        draft = journal.latest_draft("edit", 1)
+        assert journal.get_session(1).answers["empathy"] == 7
+    assert draft.state["answers"]["empathy"] == 3
 
 
 def test_watchlist_add_in_a_terminal_reads_one_word_a_line_until_an_empty_line(alliance_exe, subprocess_env):

@@ -9,12 +9,13 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from alliance_cli.app.answering import SessionRequest
 from alliance_cli.app.log import log_command
 from alliance_cli.settings.paths import bundled_prompts_path
 from alliance_cli.settings.prompts import load_prompt_set
 from alliance_cli.settings.watchlist import change_watchlist
 from alliance_cli.store.journal import open_journal
-from conftest import FULL_ANSWERS, set_flags
+from conftest import FULL_ANSWERS, Talk, set_flags
 
 DOWN, ENTER, CLEAR_LINE = "\x1b[B", "\r", "\x15"
 RISKY = "She gave me kd@example.com and asked me to call 555-123-4567."
@@ -72,22 +73,8 @@ AFTER_WENT_WELL = "\r\r"  # do_differently, intention skipped
 def _interactive(db_path, ps, keys):
     with create_pipe_input() as inp, open_journal(db_path, create=True) as journal:
         inp.send_text(keys)
-        return log_command(
-            journal,
-            ps,
-            client="C-1",
-            day="2026-11-09",
-            modality="video",
-            sets=[],
-            answers_path=None,
-            resume=False,
-            discard_draft=False,
-            show_summary=lambda state: None,
-            interactive=True,
-            today=date(2026, 11, 21),
-            input=inp,
-            output=DummyOutput(),
-        )
+        request = SessionRequest(client="C-1", day="2026-11-09", modality="video", today=date(2026, 11, 21))
+        return log_command(journal, ps, request, Talk(inp, DummyOutput()))
 
 
 def _went_well(run):

@@ -10,25 +10,26 @@ answer (command "edit", tied to the session), and an interrupt keeps it for `--r
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alliance_cli.app.log import (
-    _field,
-    _interruptible,
-    _signals_as_interrupts,
-    guard_scripted,
-    read_answers_file,
-    review_privacy,
-    split_answers_file,
+from alliance_cli.app.answering import (
+    Given,
+    KeptDraft,
+    SessionRequest,
+    check_field,
+    check_scripted,
+    converse,
+    describe_draft,
+    history_facts,
+    read_request,
 )
+from alliance_cli.app.conversation import Conversation, interruptible, signals_as_interrupts
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
-from alliance_cli.errors import AnswerError, InputError, Interrupted, NotFoundError
+from alliance_cli.errors import InputError, NotFoundError
 from alliance_cli.store.journal import Journal, StoredSession
 from alliance_cli.store.sessions import update_session
 
@@ -63,45 +64,96 @@ def load_session(journal: Journal, session_id: int) -> tuple[StoredSession, Prom
     return session, ps
 
 
+def edit_command(
+    journal: Journal, session_id: int, request: SessionRequest, conversation: Conversation
+) -> EditResult | None:
+    """What `alliance edit ID` does: scripted when changes are given, else the conversation.
+
+    What changed (or that nothing did); None if the person declined to save (the draft is kept).
+    """
+    from alliance_cli.settings.watchlist import load_watchlist
+
+    watchlist = load_watchlist()  # a damaged file is reported now, before any question
+
+    session, ps = load_session(journal, session_id)
+    given = read_request(request)
+    scripted = given.scripted or any(v is not None for v in (given.client, given.day, given.modality))
+    draft = journal.latest_draft("edit", session_id)
+    if draft is not None and request.discard_draft:
+        journal.delete_draft(draft.id)
+        draft = None
+    stale = draft is not None and draft.state.get(BASE_KEY) != _version_of(session)
+    if scripted:
+        if draft is not None:
+            conversation.say(
+                f"alliance: note: an unfinished edit of session {session_id} is waiting; it began before this "
+                f"change, so `alliance edit {session_id}` will start again from the saved session."
+            )
+        return edit_scripted(journal, session, ps, given, conversation, watchlist=watchlist)
+    if not conversation.interactive:
+        raise InputError(
+            "Nothing to change: give --set PROMPT_ID=VALUE, --answers FILE, --date, --client or --modality, "
+            "or run `alliance edit` in a terminal to be asked."
+        )
+    if request.resume and draft is None:
+        raise InputError(f"There is no unfinished edit of session {session_id} to resume.")
+    state, draft_id = saved_state(session), None
+    if draft is not None and stale:
+        # Resuming would quietly undo the changes saved since the draft began.
+        journal.delete_draft(draft.id)
+        if request.resume:
+            raise InputError(
+                f"Session {session_id} was changed after this unfinished edit began, so it was set aside; "
+                f"`alliance edit {session_id}` starts again from the saved session."
+            )
+        conversation.say(
+            f"The unfinished edit began before session {session_id} last changed; starting from the saved session."
+        )
+        draft = None
+    if draft is not None:
+        from alliance_cli.core.draft import LogState
+
+        waiting = describe_draft(draft.state, draft.updated_at)
+        choice = "resume" if request.resume else interruptible(lambda: conversation.ask_resume(waiting, edit=True))
+        if choice == "resume":
+            state, draft_id = LogState.from_dict(draft.state), draft.id
+        else:
+            journal.delete_draft(draft.id)
+    with signals_as_interrupts():
+        return edit_interactive(
+            journal, session, ps, state, conversation, draft_id=draft_id, today=given.today, watchlist=watchlist
+        )
+
+
 def edit_scripted(
     journal: Journal,
     session: StoredSession,
     ps: PromptSet,
+    given: Given,
+    conversation: Conversation,
     *,
-    client: str | None,
-    day: str | None,
-    modality: str | None,
-    raw_answers: Mapping[str, Any],
-    today: date | None = None,
-    strict: bool = False,
-    warn: Callable[[str], None] | None = None,
     watchlist: Watchlist | None = None,
 ) -> EditResult:
     """Lay the changes over the saved session, validate all of it, then write it in one go.
 
     Written answers that the edit adds or changes go through the privacy guard as in `log`."""
     problems: list[str] = []
-    code = session.client if client is None else _field(problems, "client", lambda: check_client_code(str(client)))
-    session_day = _field(problems, "date", lambda: parse_session_date(str(day or session.date), today=today))
-    mode = session.modality if modality is None else _field(problems, "modality", lambda: parse_modality(modality))
-    answers: dict[str, Any] = {}
-    facts = _facts(journal, session, code, session_day)
-    try:
-        answers = validate_answers(ps, {**session.answers, **raw_answers}, history=facts)
-    except AnswerError as exc:
-        problems.extend(exc.lines())
-        stale = [
-            pid
-            for pid in session.answers
-            if pid not in raw_answers and any(line.startswith(f"{pid}: only asked when") for line in exc.lines())
-        ]
-        if stale:
-            problems.append(f"To remove a saved answer that no longer applies, give it empty: --set {stale[0]}=")
-    if problems:
-        raise AnswerError(problems[0], problems)
-    changed = {pid: v for pid, v in answers.items() if session.answers.get(pid) != v}
-    guard_scripted(ps, changed, strict=strict, warn=warn, watchlist=watchlist)
-    return _save(journal, session, ps, code, session_day, mode, answers)
+    client = (
+        session.client
+        if given.client is None
+        else check_field(problems, "client", lambda: check_client_code(str(given.client)))
+    )
+    day = check_field(problems, "date", lambda: parse_session_date(str(given.day or session.date), today=given.today))
+    modality = (
+        session.modality
+        if given.modality is None
+        else check_field(problems, "modality", lambda: parse_modality(str(given.modality)))
+    )
+    checked = check_scripted(
+        journal, ps, conversation, problems, client=client, day=day, modality=modality, raw=given.answers,
+        strict=given.strict, watchlist=watchlist, saved=session,
+    )  # fmt: skip
+    return _save(journal, session, ps, checked.client, checked.day, checked.modality, checked.answers)
 
 
 BASE_KEY = "base"  # in an edit draft: which version of the session it began from
@@ -114,16 +166,6 @@ def _version_of(session: StoredSession) -> str:
 
     body = json.dumps([session.client, session.date, session.modality, session.answers], sort_keys=True, default=str)
     return hashlib.sha256(body.encode()).hexdigest()[:16]
-
-
-def _facts(journal: Journal, session: StoredSession, client: str | None, day: date | None) -> frozenset[str]:
-    """What the sessions before this one say (an intention set, a rupture still open), so the
-    follow-up answers it holds stay valid; looked up for the client and date after the edit."""
-    from alliance_cli.store.continuity import continuity
-
-    if client is None or day is None:
-        return frozenset()
-    return continuity(journal, client, day, before_id=session.id).facts
 
 
 def _save(
@@ -178,136 +220,42 @@ def edit_interactive(
     session: StoredSession,
     ps: PromptSet,
     state: LogState,
+    conversation: Conversation,
     *,
     draft_id: int | None,
-    show_summary: Callable[[PromptSet, LogState], None],
     today: date | None = None,
     watchlist: Watchlist | None = None,
-    **io: Any,
 ) -> EditResult | None:
     """Re-ask the session from `state`; save on confirmation. None if the user declines."""
-    from alliance_cli.ui import interview
-
-    today = today or date.today()
-    current = draft_id
-
-    def keep(s: LogState) -> None:
-        nonlocal current
-        state = {**s.to_dict(), BASE_KEY: _version_of(session)}
-        current = journal.save_draft(current, state, command="edit", session_id=session.id)
+    day = today or date.today()
+    draft = KeptDraft(journal, draft_id, command="edit", session_id=session.id, extra={BASE_KEY: _version_of(session)})
 
     def history(s: LogState) -> frozenset[str]:
-        return _facts(journal, session, s.client, date.fromisoformat(s.date) if s.date else None)
+        """What the sessions before this one say (an intention set, a rupture still open), so
+        the follow-up answers it holds stay valid; for the client and date after the edit."""
+        return history_facts(journal, s.client, date.fromisoformat(s.date) if s.date else None, before_id=session.id)
 
-    try:
-        interview.run_edit(
-            ps, state, clients=journal.client_codes(), today=today, on_change=keep, history=history, **io
-        )
-        review_privacy(ps, state, on_change=keep, watchlist=watchlist, saved=session.answers, **io)
-        show_summary(ps, state)
-        save = interview.confirm("Save these changes?", default=True, **io)
-    except (KeyboardInterrupt, EOFError):
-        if current is None:
-            raise Interrupted("Stopped before the first answer; the session was not changed.") from None
-        raise Interrupted(
+    save = converse(
+        conversation,
+        ps,
+        state,
+        draft,
+        interview=lambda: conversation.ask_edit(
+            ps, state, clients=journal.client_codes(), today=day, on_change=draft.keep, history=history
+        ),
+        watchlist=watchlist,
+        saved=session.answers,
+        question="Save these changes?",
+        nothing_kept="Stopped before the first answer; the session was not changed.",
+        draft_kept=(
             f"Stopped. The session was not changed; your answers so far are kept as a draft: "
             f"`alliance edit {session.id} --resume` picks up where you left off."
-        ) from None
+        ),
+    )
     if not save:
         return None
     assert state.client and state.date and state.modality
     answers = validate_answers(ps, state.answers, history=history(state))
     return _save(
-        journal, session, ps, state.client, date.fromisoformat(state.date), state.modality, answers, draft_id=current
+        journal, session, ps, state.client, date.fromisoformat(state.date), state.modality, answers, draft_id=draft.id
     )
-
-
-def edit_command(
-    journal: Journal,
-    session_id: int,
-    *,
-    client: str | None,
-    day: str | None,
-    modality: str | None,
-    sets: list[str],
-    answers_path: Path | None,
-    resume: bool,
-    discard_draft: bool,
-    show_summary: Callable[[PromptSet, LogState], None],
-    interactive: bool | None = None,
-    today: date | None = None,
-    strict: bool = False,
-    warn: Callable[[str], None] | None = None,
-    **io: Any,
-) -> EditResult | None:
-    """What `alliance edit ID` does: scripted when changes are given, else the conversation."""
-    from alliance_cli.app.log import describe_draft
-    from alliance_cli.core.answers import parse_assignments
-    from alliance_cli.settings.watchlist import load_watchlist
-
-    watchlist = load_watchlist()  # a damaged file is reported now, before any question
-
-    session, ps = load_session(journal, session_id)
-    raw: dict[str, Any] = {}
-    if answers_path is not None:
-        fields, raw = split_answers_file(read_answers_file(answers_path))
-        client = client or fields.get("client")
-        day = day or (str(fields["date"]) if fields.get("date") is not None else None)
-        modality = modality or fields.get("modality")
-    raw.update(parse_assignments(sets))
-    scripted = bool(raw) or answers_path is not None or any(v is not None for v in (client, day, modality))
-    draft = journal.latest_draft("edit", session_id)
-    if draft is not None and discard_draft:
-        journal.delete_draft(draft.id)
-        draft = None
-    stale = draft is not None and draft.state.get(BASE_KEY) != _version_of(session)
-    if scripted:
-        if draft is not None and warn is not None:
-            warn(
-                f"alliance: note: an unfinished edit of session {session_id} is waiting; it began before this "
-                f"change, so `alliance edit {session_id}` will start again from the saved session."
-            )
-        return edit_scripted(
-            journal, session, ps, client=client, day=day, modality=modality, raw_answers=raw, today=today,
-            strict=strict, warn=warn, watchlist=watchlist,
-        )  # fmt: skip
-    if interactive is None:
-        interactive = sys.stdin.isatty()
-    if not interactive:
-        raise InputError(
-            "Nothing to change: give --set PROMPT_ID=VALUE, --answers FILE, --date, --client or --modality, "
-            "or run `alliance edit` in a terminal to be asked."
-        )
-    if resume and draft is None:
-        raise InputError(f"There is no unfinished edit of session {session_id} to resume.")
-    state, draft_id = saved_state(session), None
-    if draft is not None and stale:
-        # Resuming would quietly undo the changes saved since the draft began.
-        journal.delete_draft(draft.id)
-        if resume:
-            raise InputError(
-                f"Session {session_id} was changed after this unfinished edit began, so it was set aside; "
-                f"`alliance edit {session_id}` starts again from the saved session."
-            )
-        if warn is not None:
-            warn(
-                f"The unfinished edit began before session {session_id} last changed; starting from the saved session."
-            )
-        draft = None
-    if draft is not None:
-        from alliance_cli.ui import interview
-
-        choice = (
-            "resume"
-            if resume
-            else _interruptible(lambda: interview.ask_resume_edit(describe_draft(draft.state, draft.updated_at), **io))
-        )
-        if choice == "resume":
-            state, draft_id = interview.LogState.from_dict(draft.state), draft.id
-        else:
-            journal.delete_draft(draft.id)
-    with _signals_as_interrupts():
-        return edit_interactive(
-            journal, session, ps, state, draft_id=draft_id, show_summary=show_summary, today=today,
-            watchlist=watchlist, **io,
-        )  # fmt: skip

@@ -8,12 +8,11 @@ nothing is changed; Ctrl-C at the question stops with exit 130, nothing changed.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from alliance_cli.app.log import _interruptible
+from alliance_cli.app.conversation import Conversation, agreed, interruptible
 from alliance_cli.core.inputs import normalise_code
 from alliance_cli.errors import InputError, NotFoundError
 from alliance_cli.store.journal import Journal
@@ -31,34 +30,17 @@ if TYPE_CHECKING:
     from alliance_cli.app.backup import RestoreResult
 
 
-def _terminal(interactive: bool | None) -> bool:
-    return sys.stdin.isatty() if interactive is None else interactive
-
-
-def _will_ask(skip: bool, interactive: bool | None, refusal: str) -> bool:
+def _will_ask(conversation: Conversation, skip: bool, refusal: str) -> bool:
     """Whether to ask before acting: not when told to skip; refused when there is no terminal to ask in."""
     if skip:
         return False
-    if not _terminal(interactive):
+    if not conversation.interactive:
         raise InputError(refusal)
     return True
 
 
-def _agreed(question: str, **io: Any) -> bool:
-    """A yes/no question, No by default; Ctrl-C or Ctrl-D stops the command (exit 130)."""
-    from alliance_cli.ui import interview
-
-    return bool(_interruptible(lambda: interview.confirm(question, default=False, **io)))
-
-
 def delete_command(
-    journal: Journal,
-    ids: Sequence[int],
-    *,
-    yes: bool,
-    show: Callable[[list[dict[str, Any]]], None],
-    interactive: bool | None = None,
-    **io: Any,
+    journal: Journal, ids: Sequence[int], *, yes: bool, conversation: Conversation
 ) -> DeleteResult | None:
     """Delete the sessions after showing them and asking; what went, or None if declined."""
     wanted = list(dict.fromkeys(ids))
@@ -68,16 +50,16 @@ def delete_command(
     if missing:
         raise NotFoundError(missing[0], [*missing, "Nothing was deleted."])
     ask = _will_ask(
-        yes, interactive, "Deleting needs --yes when alliance is not run in a terminal; nothing was deleted."
+        conversation, yes, "Deleting needs --yes when alliance is not run in a terminal; nothing was deleted."
     )
-    show(rows)
+    conversation.show_sessions(rows)
     if ask:
         which = (
             "this session and every answer in it"
             if len(rows) == 1
             else f"these {len(rows)} sessions and every answer in them"
         )
-        if not _agreed(f"Delete {which}? This cannot be undone.", **io):
+        if not agreed(conversation, f"Delete {which}? This cannot be undone."):
             return None
     return delete_sessions(journal, wanted)
 
@@ -96,14 +78,7 @@ def _count(n: int, word: str) -> str:
 
 
 def forget_command(
-    journal: Journal,
-    code: str,
-    *,
-    yes: bool,
-    confirm_code: str | None,
-    show: Callable[[str], None],
-    interactive: bool | None = None,
-    **io: Any,
+    journal: Journal, code: str, *, yes: bool, confirm_code: str | None, conversation: Conversation
 ) -> ForgetResult | None:
     """Erase a client after the code is typed again (or given with --confirm); None if it did not match.
 
@@ -116,33 +91,23 @@ def forget_command(
     refusal = (
         "Forgetting a client needs --yes or --confirm CODE when alliance is not run in a terminal; nothing was erased."
     )
-    if _will_ask(yes or confirm_code is not None, interactive, refusal):
-        from alliance_cli.ui import interview
-
-        show(f"This erases for good {describe_record(record)}.")
-        typed = _interruptible(lambda: interview.ask_typed(f"Type {code} again to erase it:", **io))
+    if _will_ask(conversation, yes or confirm_code is not None, refusal):
+        conversation.say(f"This erases for good {describe_record(record)}.")
+        typed = interruptible(lambda: conversation.ask_typed(f"Type {code} again to erase it:"))
         if normalise_code(typed) != code:
             return None
     return forget_client(journal, code)
 
 
-def restore_command(
-    backup: Path,
-    journal: Path,
-    *,
-    yes: bool,
-    show: Callable[[str], None],
-    interactive: bool | None = None,
-    **io: Any,
-) -> RestoreResult | None:
+def restore_command(backup: Path, journal: Path, *, yes: bool, conversation: Conversation) -> RestoreResult | None:
     """Check the backup, say what it holds, ask, then restore it; None if declined."""
     from alliance_cli.app.backup import check_backup, restore_backup
 
     found = check_backup(backup, journal)
     refusal = "Restoring needs --yes when alliance is not run in a terminal; nothing was changed."
-    if _will_ask(yes, interactive, refusal):
-        show(f"{backup} is intact and holds {_count(found.sessions, 'session')}.")
+    if _will_ask(conversation, yes, refusal):
+        conversation.say(f"{backup} is intact and holds {_count(found.sessions, 'session')}.")
         where = "replaces" if journal.exists() else "becomes"
-        if not _agreed(f"It {where} the journal {journal}. Go ahead?", **io):
+        if not agreed(conversation, f"It {where} the journal {journal}. Go ahead?"):
             return None
     return restore_backup(backup, journal)

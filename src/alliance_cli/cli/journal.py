@@ -3,7 +3,7 @@
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -63,27 +63,19 @@ def log(
 
     The new session's id is printed on stdout.
     """
+    from alliance_cli.app.answering import SessionRequest
     from alliance_cli.app.log import DISCARDED, log_command
+    from alliance_cli.ui.terminal import TerminalConversation
 
     if resume and discard_draft:
         raise typer.BadParameter("--resume and --discard-draft cannot be used together.")
+    request = SessionRequest(
+        client=client, day=date, modality=modality, sets=tuple(set_ or ()), answers_file=answers, resume=resume,
+        discard_draft=discard_draft, strict=strict,
+    )  # fmt: skip
     ps, _ = _prompt_set(prompts)
     with _open(db, create=True) as journal:
-        saved = log_command(
-            journal,
-            ps,
-            client=client,
-            day=date,
-            modality=modality,
-            sets=set_ or [],
-            answers_path=answers,
-            resume=resume,
-            discard_draft=discard_draft,
-            show_summary=lambda state: _show_summary(ps, state),
-            strict=strict,
-            warn=_say,
-            show_recap=_show_recap,
-        )
+        saved = log_command(journal, ps, request, TerminalConversation())
     if saved == DISCARDED:
         _say("Discarded the unfinished log.")
         return
@@ -93,18 +85,6 @@ def log(
     assert not isinstance(saved, str)
     _say(f"Saved session {saved.id} (session {saved.session_number} with this client).")
     print(saved.id)
-
-
-def _show_recap(found: Any) -> None:
-    from alliance_cli.ui.recap import recap
-
-    _stdout().print(recap(found))
-
-
-def _show_summary(ps: Any, state: Any) -> None:
-    from alliance_cli.ui.sessions import log_summary
-
-    _stdout().print(log_summary(ps, state))
 
 
 @app.command("list")

@@ -1,7 +1,7 @@
 """Commands that look after saved sessions: edit, delete, clients (rename, forget), search."""
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -27,20 +27,11 @@ from alliance_cli.cli.root import (
 )
 from alliance_cli.errors import ExitCode, UsageError
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
 clients_app = typer.Typer(cls=AllianceGroup, invoke_without_command=True)
 app.add_typer(clients_app, name="clients")
 
 RECENT_DAYS = 365  # `alliance clients` shows the clients seen in the last year unless --all
 CodeArgument = Annotated[str, typer.Argument(metavar="CODE", autocompletion=_complete_client, callback=_code)]
-
-
-def _stderr() -> "Console":
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, markup=False)
 
 
 @app.command()
@@ -65,36 +56,23 @@ def edit(
 
     Changes are checked exactly as `alliance log` checks answers. The session keeps its id.
     """
+    from alliance_cli.app.answering import SessionRequest
     from alliance_cli.app.edit import edit_command
+    from alliance_cli.ui.terminal import TerminalConversation
 
     if resume and discard_draft:
         raise typer.BadParameter("--resume and --discard-draft cannot be used together.")
+    request = SessionRequest(
+        client=client, day=date, modality=modality, sets=tuple(set_ or ()), answers_file=answers, resume=resume,
+        discard_draft=discard_draft, strict=strict,
+    )  # fmt: skip
     with _open(db) as journal:
-        result = edit_command(
-            journal,
-            session_id,
-            client=client,
-            day=date,
-            modality=modality,
-            sets=set_ or [],
-            answers_path=answers,
-            resume=resume,
-            discard_draft=discard_draft,
-            show_summary=_show_summary,
-            strict=strict,
-            warn=_say,
-        )
+        result = edit_command(journal, session_id, request, TerminalConversation())
     if result is None:
         _say(f"Not saved. Your changes are kept as a draft; `alliance edit {session_id} --resume` picks them up.")
         raise typer.Exit(int(ExitCode.REFUSED))
     _say(f"Saved changes to session {session_id}." if result.changed else f"Nothing changed in session {session_id}.")
     print(session_id)
-
-
-def _show_summary(ps: Any, state: Any) -> None:
-    from alliance_cli.ui.sessions import log_summary
-
-    _stdout().print(log_summary(ps, state))
 
 
 @app.command()
@@ -110,12 +88,10 @@ def delete(
     The deleted text is overwritten in the journal file; backups made earlier still hold it.
     """
     from alliance_cli.app.erase import delete_command
-    from alliance_cli.ui.sessions import sessions_table
+    from alliance_cli.ui.terminal import TerminalConversation
 
     with _open(db) as journal:
-        result = delete_command(
-            journal, session_ids, yes=yes, show=lambda rows: _stderr().print(sessions_table(rows, _stderr().width))
-        )
+        result = delete_command(journal, session_ids, yes=yes, conversation=TerminalConversation())
     if result is None:
         _say("Nothing was deleted.")
         raise typer.Exit(int(ExitCode.REFUSED))
@@ -222,9 +198,10 @@ def clients_forget(
         alliance clients forget C-014
     """
     from alliance_cli.app.erase import describe_record, forget_command
+    from alliance_cli.ui.terminal import TerminalConversation
 
     with _open(db) as journal:
-        result = forget_command(journal, code, yes=yes, confirm_code=confirm, show=_say)
+        result = forget_command(journal, code, yes=yes, confirm_code=confirm, conversation=TerminalConversation())
     if result is None:
         _say("The code did not match; nothing was erased.")
         raise typer.Exit(int(ExitCode.REFUSED))

@@ -132,8 +132,9 @@ def restore(
     """
     from alliance_cli.app.erase import restore_command
     from alliance_cli.settings.config import resolve_db_path
+    from alliance_cli.ui.terminal import TerminalConversation
 
-    result = restore_command(backup_file, resolve_db_path(db), yes=yes, show=_say)
+    result = restore_command(backup_file, resolve_db_path(db), yes=yes, conversation=TerminalConversation())
     if result is None:
         _say("Nothing was changed.")
         raise typer.Exit(int(ExitCode.REFUSED))

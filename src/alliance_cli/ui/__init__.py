@@ -1,4 +1,5 @@
 """What a person sees: the only package that imports Rich and questionary.
 
-The interview (`interview`), tables and formats, the review's rendering, progress bars.
+The conversation a command holds at the terminal (`terminal`, asking through `interview`),
+tables and formats, the review's rendering, progress bars.
 """

@@ -3,6 +3,9 @@
 Every question is asked with `unsafe_ask()`, so Ctrl-C raises KeyboardInterrupt instead of
 looking like an empty answer. After each answer the state goes to `on_change`, which the
 caller saves as a draft: whatever stops the conversation, nothing answered is lost.
+
+`Interview` holds where the questions go (prompt_toolkit's input and output: the terminal,
+or a test's pipe input), so no function below passes them on by hand.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import questionary
 from questionary import Choice
@@ -24,62 +27,272 @@ from alliance_cli.core.inputs import MODALITIES, check_client_code, new_client_c
 from alliance_cli.core.models import Prompt, PromptSet
 from alliance_cli.errors import InputError
 
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+
 EDITOR_WORD = ":e"
 NEW_CODE_WORD = "+"
 SKIP = "(skip)"
 SKIP_VALUE = "\x00skip"
 
-
-def run_log(
-    ps: PromptSet,
-    state: LogState,
-    *,
-    clients: list[str],
-    default_modality: str | None,
-    today: date,
-    on_change: Callable[[LogState], None],
-    history: Callable[[LogState], frozenset[str]] | None = None,
-    **io: Any,
-) -> LogState:
-    """Ask whatever `state` does not hold yet, in order; return the completed state.
-
-    `history(state)`, called once client and date are known, may show a recap of the last
-    session and returns the facts about earlier sessions that `when: {history: ...}` tests.
-    """
-    if state.client is None:
-        state.client = _ask_client(clients, **io)
-        on_change(state)
-    if state.date is None:
-        state.date = _ask_date(today, **io)
-        on_change(state)
-    facts = history(state) if history is not None else frozenset()
-    if state.modality is None:
-        default = default_modality if default_modality in MODALITIES else MODALITIES[0]
-        state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
-        on_change(state)
-    return _ask_prompts(ps, state, facts, on_change, **io)
+ASKED_CLIENT, ASKED_DATE, ASKED_MODALITY = ":client", ":date", ":modality"  # never prompt ids
 
 
-def _ask_prompts(
-    ps: PromptSet, state: LogState, facts: frozenset[str], on_change: Callable[[LogState], None], **io: Any
-) -> LogState:
-    """The prompts `state` has not asked yet, in order, each starting from the answer it holds
-    (an edit's saved answer; none in a new log). A prompt whose `when:` no longer holds loses
-    its answer."""
-    for prompt in ps.prompts:
-        if prompt.id in state.asked:
-            continue
-        if not applies(prompt, state.answers, facts):
-            state.answers.pop(prompt.id, None)
-            continue
-        value = ask_prompt(prompt, default=state.answers.get(prompt.id), **io)
-        if value is None:
-            state.answers.pop(prompt.id, None)
+class Interview:
+    """Questions asked with questionary on one input and output (None: the terminal)."""
+
+    def __init__(self, *, input: Input | None = None, output: Output | None = None) -> None:
+        self._io: dict[str, Any] = {}
+        if input is not None:
+            self._io["input"] = input
+        if output is not None:
+            self._io["output"] = output
+
+    # -- a new log (alliance log) ------------------------------------------------------------
+
+    def ask_log(
+        self,
+        ps: PromptSet,
+        state: LogState,
+        *,
+        clients: list[str],
+        default_modality: str | None,
+        today: date,
+        on_change: Callable[[LogState], None],
+        history: Callable[[LogState], frozenset[str]],
+    ) -> LogState:
+        """Ask whatever `state` does not hold yet, in order; return the completed state.
+
+        `history(state)`, called once client and date are known, may show a recap of the last
+        session and returns the facts about earlier sessions that `when: {history: ...}` tests.
+        """
+        if state.client is None:
+            state.client = self._ask_client(clients)
+            on_change(state)
+        if state.date is None:
+            state.date = self._ask_date(today)
+            on_change(state)
+        facts = history(state)
+        if state.modality is None:
+            default = default_modality if default_modality in MODALITIES else MODALITIES[0]
+            state.modality = self._ask_modality(default)
+            on_change(state)
+        return self._ask_prompts(ps, state, facts, on_change)
+
+    # -- a saved session again (alliance edit) -----------------------------------------------
+
+    def ask_edit(
+        self,
+        ps: PromptSet,
+        state: LogState,
+        *,
+        clients: list[str],
+        today: date,
+        on_change: Callable[[LogState], None],
+        history: Callable[[LogState], frozenset[str]],
+    ) -> LogState:
+        """Re-ask a saved session, each question starting from the saved answer (Enter keeps it).
+
+        `state` starts as the saved session; `state.asked` records what was asked already, so a
+        resumed draft carries on where it stopped. A prompt that no longer applies (its `when:`
+        answer changed) loses its saved answer, as the summary before saving shows.
+        """
+        if ASKED_CLIENT not in state.asked:
+            state.client = self._ask_client(clients, state.client or "")
+            state.asked.append(ASKED_CLIENT)
+            on_change(state)
+        if ASKED_DATE not in state.asked:
+            state.date = self._ask_date(today, state.date or today.isoformat())
+            state.asked.append(ASKED_DATE)
+            on_change(state)
+        if ASKED_MODALITY not in state.asked:
+            state.modality = self._ask_modality(state.modality if state.modality in MODALITIES else MODALITIES[0])
+            state.asked.append(ASKED_MODALITY)
+            on_change(state)
+        return self._ask_prompts(ps, state, history(state), on_change)
+
+    def _ask_prompts(
+        self, ps: PromptSet, state: LogState, facts: frozenset[str], on_change: Callable[[LogState], None]
+    ) -> LogState:
+        """The prompts `state` has not asked yet, in order, each starting from the answer it holds
+        (an edit's saved answer; none in a new log). A prompt whose `when:` no longer holds loses
+        its answer."""
+        for prompt in ps.prompts:
+            if prompt.id in state.asked:
+                continue
+            if not applies(prompt, state.answers, facts):
+                state.answers.pop(prompt.id, None)
+                continue
+            value = self.ask_prompt(prompt, default=state.answers.get(prompt.id))
+            if value is None:
+                state.answers.pop(prompt.id, None)
+            else:
+                state.answers[prompt.id] = value
+            state.asked.append(prompt.id)
+            on_change(state)
+        return state
+
+    def _ask_client(self, clients: list[str], default: str = "") -> str:
+        # questionary's autocomplete takes no `instruction`, so the hint is part of the question.
+        hint = (
+            f"(Tab completes; {NEW_CODE_WORD} makes a new random code)"
+            if clients
+            else f"({NEW_CODE_WORD} makes a random code)"
+        )
+
+        def check(text: str) -> object:
+            if text.strip() == NEW_CODE_WORD:
+                return True
+            try:
+                return check_client_code(text)
+            except InputError:  # the full message is too long for the line under the question
+                raise InputError(
+                    f"Use a pseudonymous code such as C-014, never a name ({NEW_CODE_WORD} makes one)."
+                ) from None
+
+        question = f"Client code {hint}:"
+        validate = _validator(check)
+        if clients:
+            asked = questionary.autocomplete(question, choices=clients, default=default, validate=validate, **self._io)
         else:
-            state.answers[prompt.id] = value
-        state.asked.append(prompt.id)
-        on_change(state)
-    return state
+            asked = questionary.text(question, default=default, validate=validate, **self._io)
+        code = str(asked.unsafe_ask())
+        if code.strip() == NEW_CODE_WORD:
+            code = new_client_code(set(clients))
+            self._print(f"New client code: {code}")
+            return code
+        return check_client_code(code)
+
+    def _ask_date(self, today: date, default: str = "today") -> str:
+        validate = _validator(lambda text: parse_session_date(text, today=today))
+        answer = questionary.text(
+            "Session date:",
+            default=default,
+            validate=validate,
+            instruction="(YYYY-MM-DD, today, yesterday)",
+            **self._io,
+        ).unsafe_ask()
+        return parse_session_date(answer, today=today).isoformat()
+
+    def _ask_modality(self, default: str) -> str:
+        return str(questionary.select("Modality:", choices=list(MODALITIES), default=default, **self._io).unsafe_ask())
+
+    def ask_prompt(self, prompt: Prompt, default: Any = None) -> Any:
+        """Ask one prompt; the typed answer, or None when an optional prompt is skipped."""
+        if prompt.kind == "choice":
+            choices = [Choice(c, value=c) for c in prompt.choices or []]
+            skip = Choice(SKIP, value=SKIP_VALUE)  # questionary reads value=None as "use the title"
+            if not prompt.required:
+                choices.append(skip)  # and the default, so Enter skips an optional prompt
+            answer = questionary.select(
+                prompt.text,
+                choices=choices,
+                default=default if default in (prompt.choices or []) else (None if prompt.required else skip),
+                instruction=prompt.help,
+                **self._io,
+            ).unsafe_ask()
+            return None if answer == SKIP_VALUE else answer
+        if prompt.kind == "multi":
+            checked = default or []
+            choices = [Choice(c, value=c, checked=c in checked) for c in prompt.choices or []]
+            answer = questionary.checkbox(
+                prompt.text,
+                choices=choices,
+                instruction=prompt.help,
+                validate=(lambda picked: bool(picked) or "Pick at least one.") if prompt.required else (lambda _: True),
+                **self._io,
+            ).unsafe_ask()
+            return answer or None
+        while True:
+            answer = questionary.text(
+                prompt.text,
+                default=_as_text(default),
+                validate=lambda text: _check(prompt, text),
+                instruction=_instruction(prompt),
+                multiline=False,
+                **self._io,
+            ).unsafe_ask()
+            if prompt.kind != "text" or answer.strip() != EDITOR_WORD:
+                return coerce(prompt, answer)
+            try:
+                return coerce(prompt, edit_in_editor(_as_text(default)))
+            except InputError as exc:  # no editor to be had: say so and ask again
+                self._print(exc.message)
+
+    def _print(self, message: str) -> None:
+        """A line where the questions go (a test's DummyOutput, say)."""
+        if "output" in self._io:
+            questionary.print(message, output=self._io["output"])
+        else:
+            questionary.print(message)
+
+    # -- before saving -----------------------------------------------------------------------
+
+    def review_findings(
+        self,
+        ps: PromptSet,
+        state: LogState,
+        *,
+        check: Callable[[str, Any], str | None],
+        redact: Callable[[str], str],
+        on_change: Callable[[LogState], None],
+    ) -> LogState:
+        """Before saving: for each free-text answer the privacy check flags, edit, redact or keep it.
+
+        `check(prompt_id, value)` says what was found ("an e-mail address"), never the text itself.
+        """
+        for prompt in ps.prompts:
+            while prompt.id in state.answers and (found := check(prompt.id, state.answers[prompt.id])):
+                choice = questionary.select(
+                    f"Privacy check: your answer to “{prompt.text}” may hold {found}.",
+                    choices=[
+                        Choice("Edit the answer", value="edit"),
+                        Choice("Replace what was found with [redacted]", value="redact"),
+                        Choice("Keep it as it is", value="keep"),
+                    ],
+                    instruction="(details like these could identify a client)",
+                    **self._io,
+                ).unsafe_ask()
+                if choice == "keep":
+                    break
+                value = state.answers[prompt.id]
+                new = redact(value) if choice == "redact" else self.ask_prompt(prompt, default=value)
+                if new is None:
+                    state.answers.pop(prompt.id, None)
+                else:
+                    state.answers[prompt.id] = new
+                on_change(state)
+        return state
+
+    def confirm(self, question: str, *, default: bool) -> bool:
+        return bool(questionary.confirm(question, default=default, **self._io).unsafe_ask())
+
+    def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
+        """What to do with an unfinished log: 'resume', 'new' (keep the draft for later) or
+        'discard'; with `edit`, an unfinished edit: 'resume' or 'discard' (start again from the
+        saved session)."""
+        if edit:
+            question = f"You have an unfinished edit of this session: {description}."
+            choices = [
+                Choice("Resume it", value="resume"),
+                Choice("Discard it and start again from the saved session", value="discard"),
+            ]
+        else:
+            question = f"You have an unfinished log: {description}."
+            choices = [
+                Choice("Resume it", value="resume"),
+                Choice("Start a new log and keep the draft for later", value="new"),
+                Choice("Discard it and start a new log", value="discard"),
+            ]
+        choice: Literal["resume", "new", "discard"] = questionary.select(
+            question, choices=choices, **self._io
+        ).unsafe_ask()
+        return choice
+
+    def ask_typed(self, question: str) -> str:
+        """Free text typed by the user (for example a code typed again to confirm an erasure)."""
+        return str(questionary.text(question, **self._io).unsafe_ask()).strip()
 
 
 def _validator(check: Callable[[str], object]) -> Callable[[str], bool | str]:
@@ -93,91 +306,6 @@ def _validator(check: Callable[[str], object]) -> Callable[[str], bool | str]:
         return True
 
     return validate
-
-
-def _ask_client(clients: list[str], default: str = "", **io: Any) -> str:
-    # questionary's autocomplete takes no `instruction`, so the hint is part of the question.
-    hint = (
-        f"(Tab completes; {NEW_CODE_WORD} makes a new random code)"
-        if clients
-        else f"({NEW_CODE_WORD} makes a random code)"
-    )
-
-    def check(text: str) -> object:
-        if text.strip() == NEW_CODE_WORD:
-            return True
-        try:
-            return check_client_code(text)
-        except InputError:  # the full message is too long for the line under the question
-            raise InputError(
-                f"Use a pseudonymous code such as C-014, never a name ({NEW_CODE_WORD} makes one)."
-            ) from None
-
-    validate = _validator(check)
-    ask = questionary.autocomplete if clients else questionary.text
-    extra = {"choices": clients} if clients else {}
-    code = ask(f"Client code {hint}:", default=default, validate=validate, **extra, **io).unsafe_ask()
-    if code.strip() == NEW_CODE_WORD:
-        code = new_client_code(set(clients))
-        questionary.print(f"New client code: {code}", **_print_io(io))
-        return code
-    return check_client_code(code)
-
-
-def _ask_date(today: date, default: str = "today", **io: Any) -> str:
-    validate = _validator(lambda text: parse_session_date(text, today=today))
-    answer = questionary.text(
-        "Session date:", default=default, validate=validate, instruction="(YYYY-MM-DD, today, yesterday)", **io
-    ).unsafe_ask()
-    return parse_session_date(answer, today=today).isoformat()
-
-
-def ask_prompt(prompt: Prompt, default: Any = None, **io: Any) -> Any:
-    """Ask one prompt; the typed answer, or None when an optional prompt is skipped."""
-    if prompt.kind == "choice":
-        choices = [Choice(c, value=c) for c in prompt.choices or []]
-        skip = Choice(SKIP, value=SKIP_VALUE)  # questionary reads value=None as "use the title"
-        if not prompt.required:
-            choices.append(skip)  # and the default, so Enter skips an optional prompt
-        answer = questionary.select(
-            prompt.text,
-            choices=choices,
-            default=default if default in (prompt.choices or []) else (None if prompt.required else skip),
-            instruction=prompt.help,
-            **io,
-        ).unsafe_ask()
-        return None if answer == SKIP_VALUE else answer
-    if prompt.kind == "multi":
-        checked = default or []
-        choices = [Choice(c, value=c, checked=c in checked) for c in prompt.choices or []]
-        answer = questionary.checkbox(
-            prompt.text,
-            choices=choices,
-            instruction=prompt.help,
-            validate=(lambda picked: bool(picked) or "Pick at least one.") if prompt.required else (lambda _: True),
-            **io,
-        ).unsafe_ask()
-        return answer or None
-    while True:
-        answer = questionary.text(
-            prompt.text,
-            default=_as_text(default),
-            validate=lambda text: _check(prompt, text),
-            instruction=_instruction(prompt),
-            multiline=False,
-            **io,
-        ).unsafe_ask()
-        if prompt.kind != "text" or answer.strip() != EDITOR_WORD:
-            return coerce(prompt, answer)
-        try:
-            return coerce(prompt, edit_in_editor(_as_text(default)))
-        except InputError as exc:  # no editor to be had: say so and ask again
-            questionary.print(exc.message, **_print_io(io))
-
-
-def _print_io(io: dict[str, Any]) -> dict[str, Any]:
-    """questionary.print goes where the questions go (a test's DummyOutput, say)."""
-    return {"output": io["output"]} if "output" in io else {}
 
 
 def _as_text(value: Any) -> str:
@@ -222,23 +350,6 @@ def _instruction(prompt: Prompt) -> str:
     return f"{prompt.help} {how}".strip() if prompt.help else how
 
 
-def confirm(message: str, default: bool = True, **io: Any) -> bool:
-    return bool(questionary.confirm(message, default=default, **io).unsafe_ask())
-
-
-def ask_resume(description: str, **io: Any) -> str:
-    """'resume', 'new' (keep the draft for later) or 'discard'."""
-    return questionary.select(
-        f"You have an unfinished log: {description}.",
-        choices=[
-            Choice("Resume it", value="resume"),
-            Choice("Start a new log and keep the draft for later", value="new"),
-            Choice("Discard it and start a new log", value="discard"),
-        ],
-        **io,
-    ).unsafe_ask()
-
-
 def edit_in_editor(initial: str) -> str:
     """Write a longer answer in $VISUAL/$EDITOR through a private temp file, removed afterwards."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
@@ -256,95 +367,3 @@ def edit_in_editor(initial: str) -> str:
             return handle.read().strip()
     finally:
         os.unlink(name)
-
-
-def review_findings(
-    ps: PromptSet,
-    state: LogState,
-    *,
-    check: Callable[[str, Any], str | None],
-    redact: Callable[[str], str],
-    on_change: Callable[[LogState], None],
-    **io: Any,
-) -> LogState:
-    """Before saving: for each free-text answer the privacy check flags, edit, redact or keep it.
-
-    `check(prompt_id, value)` says what was found ("an e-mail address"), never the text itself.
-    """
-    for prompt in ps.prompts:
-        while prompt.id in state.answers and (found := check(prompt.id, state.answers[prompt.id])):
-            choice = questionary.select(
-                f"Privacy check: your answer to “{prompt.text}” may hold {found}.",
-                choices=[
-                    Choice("Edit the answer", value="edit"),
-                    Choice("Replace what was found with [redacted]", value="redact"),
-                    Choice("Keep it as it is", value="keep"),
-                ],
-                instruction="(details like these could identify a client)",
-                **io,
-            ).unsafe_ask()
-            if choice == "keep":
-                break
-            value = state.answers[prompt.id]
-            new = redact(value) if choice == "redact" else ask_prompt(prompt, default=value, **io)
-            if new is None:
-                state.answers.pop(prompt.id, None)
-            else:
-                state.answers[prompt.id] = new
-            on_change(state)
-    return state
-
-
-# -- editing a saved session, confirming an erasure (alliance edit, alliance clients forget) --
-
-ASKED_CLIENT, ASKED_DATE, ASKED_MODALITY = ":client", ":date", ":modality"  # never prompt ids
-
-
-def run_edit(
-    ps: PromptSet,
-    state: LogState,
-    *,
-    clients: list[str],
-    today: date,
-    on_change: Callable[[LogState], None],
-    history: Callable[[LogState], frozenset[str]] | None = None,
-    **io: Any,
-) -> LogState:
-    """Re-ask a saved session, each question starting from the saved answer (Enter keeps it).
-
-    `state` starts as the saved session; `state.asked` records what was asked already, so a
-    resumed draft carries on where it stopped. A prompt that no longer applies (its `when:`
-    answer changed) loses its saved answer, as the summary before saving shows.
-    """
-    if ASKED_CLIENT not in state.asked:
-        state.client = _ask_client(clients, state.client or "", **io)
-        state.asked.append(ASKED_CLIENT)
-        on_change(state)
-    if ASKED_DATE not in state.asked:
-        state.date = _ask_date(today, state.date or today.isoformat(), **io)
-        state.asked.append(ASKED_DATE)
-        on_change(state)
-    if ASKED_MODALITY not in state.asked:
-        default = state.modality if state.modality in MODALITIES else MODALITIES[0]
-        state.modality = questionary.select("Modality:", choices=list(MODALITIES), default=default, **io).unsafe_ask()
-        state.asked.append(ASKED_MODALITY)
-        on_change(state)
-    facts = history(state) if history is not None else frozenset()
-    return _ask_prompts(ps, state, facts, on_change, **io)
-
-
-def ask_resume_edit(description: str, **io: Any) -> str:
-    """'resume' or 'discard' (start again from the saved session)."""
-    return questionary.select(
-        f"You have an unfinished edit of this session: {description}.",
-        choices=[
-            Choice("Resume it", value="resume"),
-            Choice("Discard it and start again from the saved session", value="discard"),
-        ],
-        **io,
-    ).unsafe_ask()
-
-
-def ask_typed(message: str, **io: Any) -> str:
-    """Free text typed by the user (for example a code typed again to confirm an erasure)."""
-    return str(questionary.text(message, **io).unsafe_ask()).strip()

@@ -1,0 +1,136 @@
+"""The one conversation a flow holds with the person running it, and how a stop ends it.
+
+A flow (log, edit, delete, forget, restore) is given one `Conversation` and talks only to
+it: to ask (the interview, a yes/no question, a typed code, whether to resume a draft, the
+privacy review), to say a line on stderr, to show a recap, a summary or sessions. The
+terminal's implementation is `alliance_cli.ui.terminal.TerminalConversation`; it satisfies
+this protocol by its shape, since ui never imports app. Scripted runs get the same object
+with `interactive` false: they only `say`, and never ask.
+
+Stopping: Ctrl-C or Ctrl-D raise KeyboardInterrupt or EOFError inside a question; a closed
+terminal (SIGHUP) or SIGTERM are turned into KeyboardInterrupt by `signals_as_interrupts`.
+Each flow turns them into `Interrupted` (exit 130) with a message saying what was kept.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+
+from alliance_cli.errors import Interrupted
+
+if TYPE_CHECKING:
+    from alliance_cli.core.continuity import Continuity
+    from alliance_cli.core.draft import LogState
+    from alliance_cli.core.models import PromptSet
+
+T = TypeVar("T")
+
+
+class Conversation(Protocol):
+    """What a flow may ask and tell; every question raises KeyboardInterrupt or EOFError when
+    the person stops it."""
+
+    @property
+    def interactive(self) -> bool:
+        """Whether someone is there to answer questions (stdin is a terminal)."""
+        ...
+
+    def say(self, line: str) -> None:
+        """A line for the person, on stderr: a note, a warning, what is about to happen."""
+        ...
+
+    def show_recap(self, found: Continuity) -> None:
+        """The last session with the client, before the new one is logged."""
+        ...
+
+    def show_summary(self, ps: PromptSet, state: LogState) -> None:
+        """The answers about to be saved, before the last question."""
+        ...
+
+    def show_sessions(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Sessions about to be deleted."""
+        ...
+
+    def ask_log(
+        self,
+        ps: PromptSet,
+        state: LogState,
+        *,
+        clients: list[str],
+        default_modality: str | None,
+        today: date,
+        on_change: Callable[[LogState], None],
+        history: Callable[[LogState], frozenset[str]],
+    ) -> LogState:
+        """Ask what `state` does not hold yet; `on_change` after every answer, `history` once
+        client and date are known (it returns the facts follow-up prompts depend on)."""
+        ...
+
+    def ask_edit(
+        self,
+        ps: PromptSet,
+        state: LogState,
+        *,
+        clients: list[str],
+        today: date,
+        on_change: Callable[[LogState], None],
+        history: Callable[[LogState], frozenset[str]],
+    ) -> LogState:
+        """Ask a saved session again, each question starting from its saved answer."""
+        ...
+
+    def review_findings(
+        self,
+        ps: PromptSet,
+        state: LogState,
+        *,
+        check: Callable[[str, Any], str | None],
+        redact: Callable[[str], str],
+        on_change: Callable[[LogState], None],
+    ) -> LogState:
+        """Edit, redact or keep each answer `check` flags (it names what it found)."""
+        ...
+
+    def confirm(self, question: str, *, default: bool) -> bool: ...
+
+    def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
+        """What to do with the unfinished log (or, with `edit`, edit) `description` tells of."""
+        ...
+
+    def ask_typed(self, question: str) -> str:
+        """Text typed again, such as a client code before it is erased."""
+        ...
+
+
+def interruptible(ask: Callable[[], T]) -> T:
+    """Ask before anything is changed: Ctrl-C or Ctrl-D stop the command (exit 130)."""
+    try:
+        return ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted("Stopped; nothing was changed.") from None
+
+
+def agreed(conversation: Conversation, question: str) -> bool:
+    """A yes/no question before something is erased or replaced, No by default."""
+    return interruptible(lambda: conversation.confirm(question, default=False))
+
+
+@contextmanager
+def signals_as_interrupts() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or SIGTERM stops a conversation the way Ctrl-C does."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [s for s in ("SIGHUP", "SIGTERM") if hasattr(signal, s)]
+    previous = {name: signal.signal(getattr(signal, name), stop) for name in wanted}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)

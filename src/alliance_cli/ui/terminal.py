@@ -1,0 +1,126 @@
+"""The conversation every command holds with the person at the terminal.
+
+`TerminalConversation` is what the flows in `alliance_cli.app` talk to (it has the shape of
+`alliance_cli.app.conversation.Conversation`): questions through questionary, lines on
+stderr, summaries and recaps on stdout. Importing this module is cheap: questionary and
+rich load only when something is asked or shown, so a scripted `alliance log` never loads
+them. Tests drive the questions with prompt_toolkit's pipe input given as `input`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+    from rich.console import Console
+
+    from alliance_cli.core.continuity import Continuity
+    from alliance_cli.core.draft import LogState
+    from alliance_cli.core.models import PromptSet
+    from alliance_cli.ui.interview import Interview
+
+
+class TerminalConversation:
+    """Questions on `input`/`output` (None: the terminal); `interactive` says whether anyone
+    is there to answer them (None: whether stdin is a terminal)."""
+
+    def __init__(
+        self, *, interactive: bool | None = None, input: Input | None = None, output: Output | None = None
+    ) -> None:
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self._input = input
+        self._output = output
+        self._interview: Interview | None = None
+
+    # -- telling -----------------------------------------------------------------------------
+
+    def say(self, line: str) -> None:
+        """A line for the person, on stderr (stdout is for what scripts read)."""
+        print(line, file=sys.stderr)
+
+    def show_recap(self, found: Continuity) -> None:
+        from alliance_cli.ui.recap import recap
+
+        _stdout().print(recap(found))
+
+    def show_summary(self, ps: PromptSet, state: LogState) -> None:
+        from alliance_cli.ui.sessions import log_summary
+
+        _stdout().print(log_summary(ps, state))
+
+    def show_sessions(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        from rich.console import Console
+
+        from alliance_cli.ui.sessions import sessions_table
+
+        console = Console(stderr=True, highlight=False, markup=False)
+        console.print(sessions_table(rows, console.width))
+
+    # -- asking ------------------------------------------------------------------------------
+
+    def ask_log(
+        self,
+        ps: PromptSet,
+        state: LogState,
+        *,
+        clients: list[str],
+        default_modality: str | None,
+        today: date,
+        on_change: Callable[[LogState], None],
+        history: Callable[[LogState], frozenset[str]],
+    ) -> LogState:
+        return self._questions().ask_log(
+            ps, state, clients=clients, default_modality=default_modality, today=today, on_change=on_change,
+            history=history,
+        )  # fmt: skip
+
+    def ask_edit(
+        self,
+        ps: PromptSet,
+        state: LogState,
+        *,
+        clients: list[str],
+        today: date,
+        on_change: Callable[[LogState], None],
+        history: Callable[[LogState], frozenset[str]],
+    ) -> LogState:
+        return self._questions().ask_edit(ps, state, clients=clients, today=today, on_change=on_change, history=history)
+
+    def review_findings(
+        self,
+        ps: PromptSet,
+        state: LogState,
+        *,
+        check: Callable[[str, Any], str | None],
+        redact: Callable[[str], str],
+        on_change: Callable[[LogState], None],
+    ) -> LogState:
+        return self._questions().review_findings(ps, state, check=check, redact=redact, on_change=on_change)
+
+    def confirm(self, question: str, *, default: bool) -> bool:
+        return self._questions().confirm(question, default=default)
+
+    def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
+        return self._questions().ask_resume(description, edit=edit)
+
+    def ask_typed(self, question: str) -> str:
+        return self._questions().ask_typed(question)
+
+    def _questions(self) -> Interview:
+        if self._interview is None:
+            from alliance_cli.ui.interview import Interview
+
+            self._interview = Interview(input=self._input, output=self._output)
+        return self._interview
+
+
+def _stdout() -> Console:
+    """Rich on stdout, markup off: answers are shown exactly as typed."""
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False)
