@@ -159,8 +159,8 @@ def check_backup(backup: Path, journal: Path | None = None) -> Inspection:
     if not backup.exists():
         raise NotFoundError(f"No backup at {backup}.")
     if not backup.is_file():
-        found = list_backups(backup, journal) if journal is not None else []
-        example = found[-1] if found else backup / f"{journal.stem if journal is not None else 'journal'}-…Z.db"
+        backups = list_backups(backup, journal) if journal is not None else []
+        example = backups[-1] if backups else backup / f"{journal.stem if journal is not None else 'journal'}-…Z.db"
         raise InputError(f"{backup} is a folder; give the backup file, e.g. {example}")
     try:
         found = inspect_file(backup)

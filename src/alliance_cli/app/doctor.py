@@ -68,7 +68,8 @@ def _journal_path(flag: Path | None) -> Path:
 
 
 def check_config() -> list[Finding]:
-    from alliance_cli.settings.config import config_path, load_config
+    from alliance_cli.settings.config import load_config
+    from alliance_cli.settings.paths import config_path
 
     path = config_path()
     try:

@@ -26,7 +26,7 @@ import json
 import sys
 import tempfile
 import uuid as uuidlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -354,7 +354,7 @@ class _Checker:
             date=day,
             modality=modality,
             answers=answers,
-            kinds=self.kinds,
+            kinds=dict(self.kinds),
             prompt_set_version=self.ps.version,
             prompt_set_snapshot=self.snapshot,
             prompt_set_digest=self.digest,
@@ -517,7 +517,7 @@ def read_sessions(
     raw: bool = False,
     on_progress: Progress | None = None,
     today: date | None = None,
-) -> Iterator[IncomingSession]:
+) -> Generator[IncomingSession, None, None]:
     """Validated sessions from an open file, yielded only while no row has a problem.
 
     At the end, if any row had a problem, ImportFileError lists them (the caller's
@@ -528,7 +528,7 @@ def read_sessions(
     try:
         yield from _read_sessions(text, name, ps, fmt, raw, on_progress, _position(binary), today)
     finally:
-        text.detach()  # leave the caller's stream open (stdin above all)
+        text.detach()  # type: ignore[attr-defined]  # a TextIOWrapper: leave the caller's stream open (stdin above all)
 
 
 def _read_sessions(

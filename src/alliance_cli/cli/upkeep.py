@@ -38,7 +38,8 @@ def config_show() -> None:
 
     alliance config show
     """
-    from alliance_cli.settings.config import config_path, effective_settings, show_toml
+    from alliance_cli.settings.config import effective_settings, show_toml
+    from alliance_cli.settings.paths import config_path
 
     path = config_path()
     print(show_toml(effective_settings(path), path), end="")
@@ -53,7 +54,8 @@ def config_set(
 
     alliance config set default_modality video
     """
-    from alliance_cli.settings.config import config_path, set_value
+    from alliance_cli.settings.config import set_value
+    from alliance_cli.settings.paths import config_path
 
     stored = set_value(key, value)
     _say(f"Set {key} = {stored} in {config_path()}.")
@@ -65,7 +67,8 @@ def config_unset(key: Annotated[str, typer.Argument(metavar="KEY", help="The set
 
     alliance config unset default_modality
     """
-    from alliance_cli.settings.config import config_path, unset_value
+    from alliance_cli.settings.config import unset_value
+    from alliance_cli.settings.paths import config_path
 
     if unset_value(key):
         _say(f"Removed {key} from {config_path()}; the default applies again.")
@@ -76,7 +79,7 @@ def config_unset(key: Annotated[str, typer.Argument(metavar="KEY", help="The set
 @config_app.command("path")
 def config_path_cmd() -> None:
     """Print where the settings file is (it may not exist yet)."""
-    from alliance_cli.settings.config import config_path
+    from alliance_cli.settings.paths import config_path
 
     print(config_path())
 

@@ -28,6 +28,8 @@ class Watchlist(Protocol):
 
     def __contains__(self, word: object) -> bool: ...
 
+    def __len__(self) -> int: ...
+
 
 REDACTED = "[redacted]"
 

@@ -341,4 +341,5 @@ def _configured(key: str) -> Path | None:
     path = config_path()
     if not path.exists():
         return None
-    return getattr(load_config(path), key)
+    found: Path | None = getattr(load_config(path), key)
+    return found

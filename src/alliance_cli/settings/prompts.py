@@ -94,7 +94,7 @@ def _check_valid_parts(data: dict[str, Any]) -> list[tuple[Loc, str]]:
             except ValidationError:
                 pass
     raw_ids = {raw.get("id") for raw in data.get("prompts") or [] if isinstance(raw, dict)}
-    partial = PromptSet.model_construct(version=1, **kept)
+    partial = PromptSet.model_construct(None, version=1, **kept)
     out = []
     for loc, msg in check_prompt_set(partial):
         if loc[0] == "prompts" and loc[2:4] == ("when", "prompt") and "is not a prompt" in msg:
