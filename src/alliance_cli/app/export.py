@@ -25,15 +25,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.errors import InputError
+from alliance_cli.settings.files import PrivateFile
 
 if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
@@ -247,8 +246,9 @@ def export_journal(
 
 @contextmanager
 def output_stream(path: Path | None) -> Iterator[IO[str]]:
-    """UTF-8 text to stdout, or to `path` all at once: a private temp file beside it, renamed
-    into place when complete, so a crash or an error never leaves half a file."""
+    """UTF-8 text to stdout, or to `path` all at once (`settings.files.PrivateFile`: a private
+    temp file beside it, renamed into place when complete), so a crash or an error never
+    leaves half a file."""
     if path is None or str(path) == "-":
         sys.stdout.flush()
         buffer = getattr(sys.stdout, "buffer", None)
@@ -268,18 +268,12 @@ def output_stream(path: Path | None) -> Iterator[IO[str]]:
     if not folder.is_dir():
         raise InputError(f"The folder {folder} does not exist; create it or choose another place.")
     try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")  # 0600
+        private = PrivateFile(path)
     except OSError as exc:
         raise InputError(f"Cannot write in {folder} ({exc.strerror}).") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
+    with private as out:  # an error or Ctrl-C in the block: the temp file goes, `path` stays as it was
+        yield out
         try:
-            os.replace(temp, path)
+            private.commit()
         except OSError as exc:
             raise InputError(f"Cannot write {path} ({exc.strerror}).") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
