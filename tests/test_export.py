@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from alliance_cli.app.export import RISKY_FIRST, escape_cell, unescape_cell
+from alliance_cli.ui.formats import RISKY_FIRST, escape_cell, unescape_cell
 from conftest import FULL_ANSWERS, set_flags
 from exchange_support import BASIC, TRICKY_PROMPTS, bundled, fill, run_bytes
 

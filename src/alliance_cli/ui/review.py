@@ -1,15 +1,15 @@
-"""The weekly review, rendered: Rich for the terminal, Markdown for supervision, JSON for scripts.
+"""The weekly review, rendered: a Rich view for the terminal, Markdown for supervision.
 
-All three read the same `report.Report`, never the journal. Rich is imported inside
-`report_view` only, so `--format json` and `--format markdown` do not pay for it. The
-Rich layout fits 80 columns; from 120 columns on, the client and rupture lists sit side by
-side. Sparklines (`ui.sparkline`) have one block per week (or per session), scaled together
-so that the rows of one table can be compared; a gap is a week without ratings.
+Both read the same `report.Report`, never the journal (its JSON is the model itself, written
+by `ui.formats`). Rich is imported inside `report_view` only, so `--format json` and
+`--format markdown` do not pay for it. The Rich layout fits 80 columns; from 120 columns
+on, the client and rupture lists sit side by side. Sparklines (`ui.sparkline`) have one
+block per week (or per session), scaled together so that the rows of one table can be
+compared; a gap is a week without ratings.
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from alliance_cli.ui.columns import columns_text
@@ -133,13 +133,6 @@ def practice_text(p: Practice) -> str:
     if p.sessions > p.answered:
         text += f"; {p.sessions - p.answered} left it unanswered"
     return text
-
-
-# -- JSON --------------------------------------------------------------------------------
-
-
-def report_json(report: Report) -> str:
-    return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
 
 # -- Markdown ----------------------------------------------------------------------------
