@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 
 from conftest import FULL_ANSWERS, set_flags
+from exchange_support import TRICKY_PROMPTS, fill, run_bytes, tricky
 
 OFFERED = {
     ("list",): "<table|json|jsonl|csv>",
@@ -63,6 +65,71 @@ def test_doctor_as_csv(run):
     run("log", "-c", "C-1", *set_flags(FULL_ANSWERS))
     rows = list(csv.reader(io.StringIO(run("doctor", "-f", "csv").stdout)))
     assert rows[0] == ["level", "check", "message"] and len(rows) > 1
+
+
+def test_a_session_is_one_value_under_one_id_key_in_every_json(run):
+    answers = {**FULL_ANSWERS, "rupture": "yes", "rupture_kind": "withdrawal", "repaired": "partly"}
+    run("log", "-c", "C-014", "-d", "2026-11-02", *set_flags(answers))
+    shown = json.loads(run("show", "1", "-f", "json").stdout)
+    listed = json.loads(run("list", "-f", "json").stdout)[0]
+    exported = json.loads(run("export", "-f", "json", "--shape", "wide").stdout)[0]
+    lines = [json.loads(line) for line in run("export", "-f", "jsonl").stdout.splitlines()]
+    assert shown["session_id"] == listed["session_id"] == exported["session_id"] == 1
+    assert "id" not in shown and "id" not in listed
+    assert shown["answers"]["rupture"] is True and exported["rupture"] is True
+    assert {k: exported[k] for k in shown["answers"]} == shown["answers"]
+    assert {line["prompt_id"]: line["value"] for line in lines} == shown["answers"]
+    assert all(listed[k] == shown["answers"][k] for k in ("empathy", "respect", "active_listening"))
+
+
+def test_json_export_types_every_kind_and_csv_keeps_text(db_path, tmp_path):
+    prompts = tmp_path / "tricky.yaml"
+    prompts.write_text(TRICKY_PROMPTS)
+    fill(
+        db_path, tricky(), [("C-1", date(2026, 11, 2), "video", {"empathy": 4, "tags": ["+1", "three"], "done": False})]
+    )
+
+    def export(*args: str) -> bytes:
+        return run_bytes("export", "--prompts", str(prompts), *args, db=db_path)[1]
+
+    item = json.loads(export("-f", "json", "--shape", "wide"))[0]
+    assert (item["empathy"], item["tags"], item["done"], item["mood"]) == (4, ["+1", "three"], False, None)
+    long = json.loads(export("-f", "json"))
+    assert {d["prompt_id"]: d["value"] for d in long} == {"empathy": 4, "tags": ["+1", "three"], "done": False}
+    table = list(csv.reader(io.StringIO(export("--shape", "wide").decode())))
+    row = dict(zip(table[0], table[1], strict=True))
+    assert (row["empathy"], row["tags"], row["done"], row["mood"]) == ("4", "'+1;three", "no", "")
+
+
+def test_import_still_reads_the_json_the_previous_version_wrote(tmp_path, db_path):
+    """Before, JSON exports wrote yes/no answers as "yes"/"no" and several choices joined with ';'."""
+    old = [
+        {
+            "session_id": 7,
+            "uuid": "0b7f3f0e-8a1d-4c55-9b51-4c1f1f0f9a01",
+            "date": "2026-11-02",
+            "client": "C-1",
+            "session_number": 1,
+            "modality": "video",
+            "empathy": 4,
+            "note": None,
+            "mood": None,
+            "tags": "+1;three",
+            "done": "no",
+            "minutes": None,
+            "why": None,
+        }
+    ]
+    file = tmp_path / "old.json"
+    file.write_text(json.dumps(old))
+    from alliance_cli.app.imports import import_file
+    from alliance_cli.store.journal import open_journal
+
+    assert import_file(db_path, tricky(), file, today=date(2026, 11, 20)).added == 1
+    with open_journal(db_path) as journal:
+        session = journal.get_session(7)
+    assert session is not None
+    assert session.answers == {"empathy": 4, "tags": ["+1", "three"], "done": False}
 
 
 def test_import_takes_auto_as_before(run, tmp_path):

@@ -6,9 +6,10 @@ Two shapes:
 - wide: one row per session, `SESSION_COLUMNS` then one column per prompt id in
   prompt-set order.
 
-Values are the same in every format: numbers as numbers, yes/no as `yes`/`no`, several
-choices joined with `;`, an unanswered prompt empty (CSV) or null (JSON). JSON is one array
-with one object per line, written as it streams; JSON lines is one object per line.
+Values are encoded as everywhere else (`ui.formats`): in CSV numbers as numbers, yes/no as
+`yes`/`no`, several choices joined with `;`, an unanswered prompt empty; in JSON the typed
+answer (a number, `true`/`false`, a string, an array of choices, or `null`). JSON is one
+array with one object per line, written as it streams; JSON lines is one object per line.
 CSV answer cells are made spreadsheet-safe (`ui.formats.escape_cell`) unless `raw`; the
 other columns cannot start with a formula character (codes, dates, ids and modalities are
 validated when they are written).
@@ -123,12 +124,13 @@ def export_journal(
                 "(`alliance prompts show` lists them)."
             )
         prompts = [p for p in prompts if p.id in set(query.prompt_ids)]
+    typed = fmt != "csv"  # JSON has types for yes/no and lists; CSV has text
     if shape == "long":
-        stream = long_rows(journal, query, prompts)
+        stream = long_rows(journal, query, prompts, typed=typed)
         columns: tuple[str, ...] = LONG_COLUMNS
         answer_cells: Collection[int] = (len(LONG_COLUMNS) - 1,)
     else:
-        stream = wide_rows(journal, query, prompts)
+        stream = wide_rows(journal, query, prompts, typed=typed)
         columns = SESSION_COLUMNS + tuple(p.id for p in prompts)
         answer_cells = frozenset(range(len(SESSION_COLUMNS), len(columns)))
     escape = answer_cells if fmt == "csv" and not raw else ()
