@@ -138,3 +138,34 @@ def test_import_takes_auto_as_before(run, tmp_path):
     file.write_text(run("export").stdout)
     result = run("import", str(file), "--format", "auto", "--dry-run")
     assert result.exit_code == 0, result.stderr
+
+
+def readme_keys() -> dict[str, list[str]]:
+    """The first code span of each row of the README's "Data formats" table, by command."""
+    from conftest import REPO
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("\n## Data formats\n") :].split("\n\n")[2]
+    keys = {}
+    for line in table.splitlines()[2:]:
+        command, _, columns = (cell.strip() for cell in line.strip("|").split("|"))
+        if "`" in columns:
+            keys[command.strip("`").split()[0]] = columns.split("`")[1].split(", ")
+    return keys
+
+
+def test_the_readme_lists_the_keys_each_command_writes(run):
+    answers = {**FULL_ANSWERS, "went_well": "We paused together."}
+    run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(answers))
+    documented = readme_keys()
+    for command, args in {
+        "list": ["list"],
+        "search": ["search", "paused"],
+        "clients": ["clients", "--all"],
+        "doctor": ["doctor"],
+        "export": ["export"],
+    }.items():
+        written = json.loads(run(*args, "-f", "json").stdout)
+        assert list(written[0]) == documented[command], command
+        assert next(csv.reader(io.StringIO(run(*args, "-f", "csv").stdout))) == documented[command], command
+    assert list(json.loads(run("show", "1", "-f", "json").stdout)) == documented["show"]
