@@ -41,8 +41,8 @@ def test_list_csv_and_json_are_clean_data(run):
     out = run("list", "--format", "csv")
     assert out.exit_code == 0 and out.stderr == ""
     rows = list(csv.reader(io.StringIO(out.stdout)))
-    assert rows[0] == ["id", "date", "client", "session_number", "modality", "empathy", "respect", "genuineness",
-                       "positive_regard", "active_listening"]  # fmt: skip
+    assert rows[0] == ["session_id", "date", "client", "session_number", "modality", "empathy", "respect",
+                       "genuineness", "positive_regard", "active_listening"]  # fmt: skip
     assert rows[1] == ["2", "2026-11-03", "C-2", "1", "video", "7", "8", "6", "8", "5"]
     data = json.loads(run("list", "--format", "json").stdout)
     assert data[0]["empathy"] == 7 and data[1]["client"] == "C-1"
@@ -51,7 +51,7 @@ def test_list_csv_and_json_are_clean_data(run):
 def test_list_filters(run):
     for client, day in [("C-1", "2026-11-02"), ("C-2", "2026-11-09"), ("C-1", "2026-11-16")]:
         run("log", "-c", client, "-d", day, *set_flags(FULL_ANSWERS))
-    ids = lambda *a: [r["id"] for r in json.loads(run("list", "-f", "json", *a).stdout)]  # noqa: E731
+    ids = lambda *a: [r["session_id"] for r in json.loads(run("list", "-f", "json", *a).stdout)]  # noqa: E731
     assert ids("--client", "C-1") == [3, 1]
     assert ids("--since", "2026-11-03", "--until", "2026-11-10") == [2]
     assert ids("--limit", "1") == [3]

@@ -34,11 +34,11 @@ def rows(db: Path, sql: str) -> list[tuple]:
 
 
 def found(run, *words: str) -> list[int]:
-    return [r["id"] for r in json.loads(run("search", *words, "-f", "json").stdout)]
+    return [r["session_id"] for r in json.loads(run("search", *words, "-f", "json").stdout)]
 
 
 def ids(run) -> list[int]:
-    return sorted(r["id"] for r in json.loads(run("list", "-n", "0", "-f", "json").stdout))
+    return sorted(r["session_id"] for r in json.loads(run("list", "-n", "0", "-f", "json").stdout))
 
 
 # -- delete -----------------------------------------------------------------------------------

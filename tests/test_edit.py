@@ -40,7 +40,11 @@ def test_scripted_edit_changes_answers_and_keeps_identity(run):
     assert result.stdout.strip() == "1"
     assert "Saved changes to session 1." in result.stderr
     after = shown(run)
-    assert (after["id"], after["uuid"], after["logged_at"]) == (before["id"], before["uuid"], before["logged_at"])
+    assert (after["session_id"], after["uuid"], after["logged_at"]) == (
+        before["session_id"],
+        before["uuid"],
+        before["logged_at"],
+    )
     assert before["edited_at"] is None and after["edited_at"]
     assert after["answers"]["empathy"] == 4
     assert after["answers"]["went_well"] == "We named the silence."

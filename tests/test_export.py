@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from alliance_cli.app.export import RISKY_FIRST, escape_cell, unescape_cell
+from alliance_cli.ui.formats import RISKY_FIRST, escape_cell, unescape_cell
 from conftest import FULL_ANSWERS, set_flags
 from exchange_support import BASIC, TRICKY_PROMPTS, bundled, fill, run_bytes
 
@@ -83,7 +83,7 @@ def test_json_is_one_array_with_numbers_as_numbers_and_keys_in_column_order(jour
     ratings = [d for d in data if d["kind"] == "rating"]
     assert all(isinstance(d["value"], int) for d in ratings)
     assert all(isinstance(d["session_id"], int) and isinstance(d["session_number"], int) for d in data)
-    assert {d["value"] for d in data if d["kind"] == "yesno"} == {"yes", "no"}
+    assert {d["value"] for d in data if d["kind"] == "yesno"} == {True, False}  # JSON: typed, as `show`
     assert next(d for d in data if d["prompt_id"] == "empathy_moment")["value"] == "=SUM(A1)"  # JSON is not escaped
 
 

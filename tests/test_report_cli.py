@@ -142,7 +142,7 @@ def test_no_color_keeps_colour_out_of_a_terminal(busy_week, alliance_exe, subpro
     assert "\x1b[33m" not in plain.stdout and "\x1b[32m" not in plain.stdout and "\x1b[36m" not in plain.stdout
 
 
-@pytest.mark.parametrize("fmt", ["rich", "markdown", "json"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
 def test_an_empty_period_says_so_calmly(run, busy_week, fmt):
     result = run("report", "--week", "2026-W30", "--format", fmt)
     assert result.exit_code == 0

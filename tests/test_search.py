@@ -27,7 +27,7 @@ def log(run, client, day, **texts):
 def found(run, *args) -> list[tuple]:
     result = run("search", *args, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    return [(r["id"], r["prompt_id"]) for r in json.loads(result.stdout)]
+    return [(r["session_id"], r["prompt_id"]) for r in json.loads(result.stdout)]
 
 
 @pytest.fixture
@@ -41,8 +41,8 @@ def test_search_finds_words_newest_first_with_snippet(run, journal_with_text):
     result = run("search", "sister", "--format", "json")
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert list(rows[0]) == ["id", "date", "client", "prompt_id", "prompt", "snippet"]
-    assert [(r["id"], r["date"], r["client"], r["prompt_id"]) for r in rows] == [
+    assert list(rows[0]) == ["session_id", "date", "client", "prompt_id", "prompt", "snippet"]
+    assert [(r["session_id"], r["date"], r["client"], r["prompt_id"]) for r in rows] == [
         (3, "2026-11-09", "C-1", "intention"),
         (1, "2026-11-02", "C-1", "went_well"),
     ]
@@ -75,7 +75,7 @@ def test_search_filters_by_client_and_dates(run, journal_with_text):
 def test_search_csv_has_fixed_columns(run, journal_with_text):
     result = run("search", "sister", "-f", "csv")
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["id", "date", "client", "prompt_id", "prompt", "snippet"]
+    assert rows[0] == ["session_id", "date", "client", "prompt_id", "prompt", "snippet"]
     assert len(rows) == 3
 
 

@@ -168,7 +168,7 @@ def test_locked_journal_waits_then_says_so(run, db_path, monkeypatch):
         holder.close()
     assert result.exit_code == 1
     assert "is locked by another program" in result.stderr
-    assert len(run("list", "-f", "json").stdout.split('"id"')) == 2  # still exactly one session
+    assert len(run("list", "-f", "json").stdout.split('"session_id"')) == 2  # still exactly one session
 
 
 def test_path_that_is_a_folder_is_refused(run, tmp_path):

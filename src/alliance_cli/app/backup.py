@@ -21,11 +21,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from alliance_cli.errors import InputError, JournalError, NotFoundError, UsageError
+from alliance_cli.settings.files import private_temp
 from alliance_cli.store.maintenance import (
     Inspection,
     count_sessions,
@@ -86,10 +89,21 @@ def _private_folder(folder: Path) -> None:
         raise JournalError(f"Cannot create the folder {folder} ({exc.strerror}).") from None
 
 
+@contextmanager
+def _staged(source: Path, beside: Path, *, writing: str, guarded: Path) -> Iterator[Path]:
+    """A complete private copy of `source` in a fresh temporary file beside `beside`
+    (`settings.files.private_temp`), removed at the end unless the caller moved it."""
+    with ExitStack() as stack:
+        try:
+            temp = stack.enter_context(private_temp(beside))
+        except OSError as exc:
+            raise JournalError(f"Cannot write {writing} ({exc.strerror}).") from None
+        yield stack.enter_context(staged_copy(source, temp, writing=writing, guarded=guarded))
+
+
 def _private_copy(source: Path, target: Path) -> None:
     """Copy `source` (a journal) into the new file `target`, 0600, complete or not at all."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    with staged_copy(source, tmp, writing=f"the backup {target}", guarded=source):
+    with _staged(source, target, writing=f"the backup {target}", guarded=source) as tmp:
         if target.exists():
             raise InputError(f"{target} already exists; choose another name.")
         os.replace(tmp, target)
@@ -179,8 +193,7 @@ def restore_backup(backup: Path, journal: Path, *, now: datetime | None = None) 
         raise InputError(f"{backup} is the journal itself; give a backup file.")
     replaced = _keep_current(journal, now) if journal.exists() else None
     _private_folder(journal.parent)
-    staged = journal.with_name(f".{journal.name}.restore-{os.getpid()}")
-    with staged_copy(backup, staged, writing=f"the journal {journal}", guarded=journal):
+    with _staged(backup, journal, writing=f"the journal {journal}", guarded=journal) as staged:
         if not journal.exists():
             os.replace(staged, journal)
         else:
@@ -205,6 +218,7 @@ def _keep_current(journal: Path, now: datetime | None) -> Path:
             source = Path(f"{journal}{suffix}")
             if source.exists():
                 copied = Path(f"{target}{suffix}")
-                shutil.copyfile(source, copied)
-                os.chmod(copied, 0o600)
+                with private_temp(copied) as temp:
+                    shutil.copyfile(source, temp)
+                    os.replace(temp, copied)
     return target

@@ -35,10 +35,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS, unescape_cell
+from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
 from alliance_cli.errors import AnswerError, InputError, Interrupted
+from alliance_cli.ui.formats import unescape_cell
 
 if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet

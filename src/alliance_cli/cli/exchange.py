@@ -6,20 +6,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from alliance_cli.cli.root import ClientOption, DbOption, PromptsOption, _open, _prompt_set, _say, app
-
-
-class ExportFormat(StrEnum):
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-
-
-class ImportFormat(StrEnum):
-    auto = "auto"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
+from alliance_cli.cli.root import (
+    ClientOption,
+    DbOption,
+    Format,
+    PromptsOption,
+    _open,
+    _prompt_set,
+    _say,
+    app,
+    format_option,
+)
 
 
 class Shape(StrEnum):
@@ -29,9 +26,7 @@ class Shape(StrEnum):
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json (one array) or jsonl.")] = (
-        ExportFormat.csv
-    ),
+    fmt: Annotated[Format, format_option(Format.csv, Format.json, Format.jsonl)] = Format.csv,
     shape: Annotated[
         Shape, typer.Option("--shape", help="long: a row per answer; wide: a row per session.")
     ] = Shape.long,
@@ -60,7 +55,7 @@ def export(
 
     Long shape columns: session_id, uuid, date, client, session_number, modality,
     prompt_id, principle, kind, value. Wide shape: the session columns, then one column per
-    prompt id. Everything unless you give a period or a client. Written answers go through
+    prompt id (README: "Data formats"). Everything unless you give a period or a client. Written answers go through
     the privacy check: what may identify a client is named on stderr, or replaced with
     \\[redacted] with --redact.
     """
@@ -99,9 +94,7 @@ def export(
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="A file `alliance export` wrote ('-' reads stdin).", allow_dash=True)],
-    fmt: Annotated[ImportFormat, typer.Option("--format", "-f", help="auto, csv, json or jsonl.")] = (
-        ImportFormat.auto
-    ),
+    fmt: Annotated[Optional[Format], format_option(Format.csv, Format.json, Format.jsonl, detect=True)] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Where a session differs from the journal's, take the file's version.")
     ] = False,
@@ -132,7 +125,7 @@ def import_(
             resolve_db_path(db),
             ps,
             file,
-            fmt=None if fmt is ImportFormat.auto else fmt.value,
+            fmt=None if fmt is None else fmt.value,
             replace=replace,
             dry_run=dry_run,
             raw=raw,

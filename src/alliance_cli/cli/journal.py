@@ -1,9 +1,7 @@
 """Commands for the journal itself: log, list, show, client-code, prompts."""
 
-import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -14,7 +12,7 @@ from alliance_cli.cli.root import (
     DateOption,
     DbOption,
     DiscardDraftOption,
-    ListFormat,
+    Format,
     ModalityOption,
     PromptsOption,
     ResumeOption,
@@ -25,14 +23,10 @@ from alliance_cli.cli.root import (
     _say,
     _stdout,
     app,
+    format_option,
     prompts_app,
 )
 from alliance_cli.errors import ExitCode
-
-
-class ShowFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 @app.command()
@@ -93,20 +87,20 @@ def list_(
     since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many sessions; 0 for all.")] = 20,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
-    ] = ListFormat.table,
+    fmt: Annotated[Format, format_option(Format.table, Format.json, Format.jsonl, Format.csv)] = Format.table,
     db: DbOption = None,
 ) -> None:
     """List recent sessions, newest first, with the five ratings.
 
-    Columns for csv and json: id, date, client, session_number, modality, empathy, respect,
-    genuineness, positive_regard, active_listening.
+    Keys for json, jsonl and csv: session_id, date, client, session_number, modality,
+    empathy, respect, genuineness, positive_regard, active_listening (README: "Data formats").
 
         alliance list --client C-014 --since 2026-11-01
     """
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.errors import UsageError
+    from alliance_cli.store.journal import PRINCIPLE_IDS
+    from alliance_cli.ui.formats import emit
 
     if limit < 0:
         raise UsageError("--limit needs 0 or more (0 lists every session).")
@@ -114,49 +108,57 @@ def list_(
     start, end = (period.start, period.end) if period else (None, None)
     with _open(db) as journal:
         rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None)
-    if fmt is ListFormat.table:
+    if fmt is Format.table and not rows:
+        _say("No sessions match. Log one with `alliance log`.")
+        return
+
+    def table(width: int) -> Any:
         from alliance_cli.ui.sessions import sessions_table
 
-        if not rows:
-            _say("No sessions match. Log one with `alliance log`.")
-            return
-        console = _stdout()
-        console.print(sessions_table(rows, console.width))
-        return
-    from alliance_cli.app.export import write_records
-    from alliance_cli.store.journal import PRINCIPLE_IDS
+        return sessions_table(rows, width)
 
-    columns = ["id", "date", "client", "session_number", "modality", *PRINCIPLE_IDS]
-    write_records(rows, columns, fmt.value, sys.stdout)
+    emit(
+        fmt,
+        view=table,
+        records=({**row, "session_id": row["id"]} for row in rows),
+        columns=["session_id", "date", "client", "session_number", "modality", *PRINCIPLE_IDS],
+    )
 
 
 @app.command()
 def show(
     session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.")],
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")] = ShowFormat.table,
+    fmt: Annotated[Format, format_option(Format.table, Format.json)] = Format.table,
     db: DbOption = None,
 ) -> None:
     """Show one saved session with every answer.
 
     alliance show 42
+
+    JSON keys: session_id, uuid, client, date, modality, session_number, logged_at,
+    edited_at, prompt_set_version, answers (README: "Data formats").
     """
     from alliance_cli.errors import NotFoundError
+    from alliance_cli.ui.formats import emit
 
     with _open(db) as journal:
         session = journal.get_session(session_id)
     if session is None:
         raise NotFoundError(f"No session with id {session_id}; `alliance list` shows the ids.")
-    if fmt is ShowFormat.table:
+
+    def detail(width: int) -> Any:
         from alliance_cli.ui.sessions import session_detail
 
-        _stdout().print(session_detail(session))
-        return
-    import json
-    from dataclasses import asdict
+        return session_detail(session)
 
-    data = asdict(session)
-    data.pop("prompt_set")
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    def document() -> dict[str, Any]:
+        from dataclasses import asdict
+
+        fields = asdict(session)
+        del fields["id"], fields["prompt_set"]
+        return {"session_id": session.id, **fields}
+
+    emit(fmt, view=detail, document=document)
 
 
 @app.command("client-code")

@@ -1,29 +1,28 @@
 """The weekly self-review: report, and demo (the same review of a sample journal)."""
 
-import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from alliance_cli.cli.root import ClientOption, DbOption, PromptsOption, _open, _prompt_set, _say, _stdout, app
+from alliance_cli.cli.root import (
+    ClientOption,
+    DbOption,
+    Format,
+    PromptsOption,
+    _open,
+    _prompt_set,
+    _say,
+    app,
+    format_option,
+)
 
 if TYPE_CHECKING:
     from alliance_cli.core.report import Report
     from alliance_cli.store.journal import Journal
 
 
-class ReportFormat(StrEnum):
-    rich = "rich"
-    markdown = "markdown"
-    json = "json"
-
-
-FormatOption = Annotated[
-    ReportFormat,
-    typer.Option("--format", "-f", help="rich for the terminal, markdown for supervision, json for scripts."),
-]
+FormatOption = Annotated[Format, format_option(Format.table, Format.markdown, Format.json)]
 
 
 def note_unknown_client(journal: "Journal", client: str | None) -> None:
@@ -34,16 +33,16 @@ def note_unknown_client(journal: "Journal", client: str | None) -> None:
         _say(f"No session in this journal has the client code {client}; `alliance clients` lists the codes in use.")
 
 
-def _show(report: "Report", fmt: ReportFormat) -> None:
-    from alliance_cli.ui.review import report_json, report_markdown, report_view
+def _show(report: "Report", fmt: Format) -> None:
+    from alliance_cli.ui import review
+    from alliance_cli.ui.formats import emit
 
-    if fmt is ReportFormat.json:
-        sys.stdout.write(report_json(report) + "\n")
-    elif fmt is ReportFormat.markdown:
-        sys.stdout.write(report_markdown(report))
-    else:
-        console = _stdout()
-        console.print(report_view(report, console.width))
+    emit(
+        fmt,
+        view=lambda width: review.report_view(report, width),
+        markdown=lambda: review.report_markdown(report),
+        document=lambda: report.model_dump(mode="json"),
+    )
 
 
 @app.command()
@@ -54,14 +53,14 @@ def report(
     last: Annotated[Optional[str], typer.Option("--last", help="A length ending today: 4w, 30d.")] = None,
     client: ClientOption = None,
     notes: Annotated[bool, typer.Option("--notes", help="Add the period's written reflections.")] = False,
-    fmt: FormatOption = ReportFormat.rich,
+    fmt: FormatOption = Format.table,
     db: DbOption = None,
     prompts: PromptsOption = None,
 ) -> None:
     """Review your week beside the week before: principles, a focus, clients to check in with.
 
     Covers the last 7 days unless told otherwise, and always compares with the equally long
-    period just before. JSON keys are listed in the README.
+    period just before. JSON keys: README, "Data formats".
 
         alliance report --week 2026-W47 --format markdown > supervision.md
     """
@@ -84,7 +83,7 @@ def report(
 
 @app.command()
 def demo(
-    fmt: FormatOption = ReportFormat.rich,
+    fmt: FormatOption = Format.table,
     db: Annotated[
         Optional[Path],
         typer.Option("--db", dir_okay=False, help="Sample journal to use (default: ~/.local/share/alliance/demo.db)."),

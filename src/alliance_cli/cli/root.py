@@ -71,11 +71,10 @@ def _say(message: str) -> None:
 
 
 def _stdout() -> "Console":
-    """Rich on stdout. Markup is off: answers are shown exactly as typed, so a reflection
-    holding "[redacted]" or "[/b]" is text, never a style (nor an error)."""
-    from rich.console import Console
+    """Rich on stdout, as `ui.formats` makes it (markup off: answers are shown as typed)."""
+    from alliance_cli.ui.formats import stdout_console
 
-    return Console(highlight=False, markup=False)
+    return stdout_console()
 
 
 def _complete_client(incomplete: str) -> list[str]:
@@ -156,10 +155,69 @@ StrictOption = Annotated[
 ]
 
 
-class ListFormat(StrEnum):
+class Format(StrEnum):
+    """The one vocabulary of `--format/-f`, in every command: `table` for people; `json`,
+    `jsonl` and `csv` for scripts; `markdown` for a document. Each command offers the ones
+    that fit (`format_option`); `ui.formats.emit` writes them; README: "Data formats"."""
+
     table = "table"
     json = "json"
+    jsonl = "jsonl"
     csv = "csv"
+    markdown = "markdown"
+
+
+# What earlier versions called the human format (`report` and `demo`: rich; `doctor`: text):
+# still taken, never offered.
+OLD_NAMES = {"rich": Format.table, "text": Format.table}
+_DATA = frozenset({Format.json, Format.jsonl, Format.csv})
+
+
+def format_option(*offered: Format, detect: bool = False) -> Any:
+    """The `--format/-f` option offering `offered` (the default is the command's own).
+
+    With `detect`, the option may be left out (None: the format is worked out from the
+    input); `auto`, which said so before, is still taken."""
+    aliases: dict[str, Format | None] = {k: v for k, v in OLD_NAMES.items() if v in offered}
+    if detect:
+        aliases["auto"] = None
+
+    def parse(value: Any) -> Format | None:
+        if isinstance(value, Format) or value is None:
+            return value
+        word = str(value)
+        if word in aliases:
+            return aliases[word]
+        if word in offered:
+            return Format(word)
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(repr(f.value) for f in offered)}.")
+
+    def complete(incomplete: str) -> list[str]:
+        return [f.value for f in offered if f.value.startswith(incomplete)]
+
+    return typer.Option(
+        "--format",
+        "-f",
+        parser=parse,
+        metavar=f"<{'|'.join(offered)}>",
+        autocompletion=complete,
+        help=_format_help(offered, detect),
+    )
+
+
+def _format_help(offered: tuple[Format, ...], detect: bool) -> str:
+    data = [f.value for f in offered if f in _DATA]
+    listed = data[0] if len(data) == 1 else f"{', '.join(data[:-1])} or {data[-1]}"
+    if detect:
+        return f"The file's format, {listed} (default: worked out from its name or first character)."
+    parts = []
+    if Format.table in offered:
+        parts.append("table for you")
+    if Format.markdown in offered:
+        parts.append("markdown for a document")
+    if data:
+        parts.append(f"{listed} for scripts")
+    return "; ".join(parts) + '. Keys: README, "Data formats".'
 
 
 def _open(db: Path | None, *, create: bool = False) -> "Journal":

@@ -1,7 +1,7 @@
 """Commands that look after saved sessions: edit, delete, clients (rename, forget), search."""
 
-import sys
-from typing import Annotated, Optional
+from collections.abc import Iterator
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -13,7 +13,7 @@ from alliance_cli.cli.root import (
     DateOption,
     DbOption,
     DiscardDraftOption,
-    ListFormat,
+    Format,
     ModalityOption,
     ResumeOption,
     SetOption,
@@ -22,8 +22,8 @@ from alliance_cli.cli.root import (
     _complete_client,
     _open,
     _say,
-    _stdout,
     app,
+    format_option,
 )
 from alliance_cli.errors import ExitCode, UsageError
 
@@ -107,9 +107,7 @@ def clients(
     all_: Annotated[
         bool, typer.Option("--all", "-a", help=f"Every client, not only those seen in the last {RECENT_DAYS} days.")
     ] = False,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
-    ] = ListFormat.table,
+    fmt: Annotated[Format, format_option(Format.table, Format.json, Format.jsonl, Format.csv)] = Format.table,
     db: DbOption = None,
 ) -> None:
     """Your client codes at a glance; rename or merge a code, forget a client.
@@ -119,41 +117,47 @@ def clients(
     trend sparkline of each session's mean (0 to 10, oldest left) and open ruptures (not or
     partly repaired, and not repaired in a later session either).
 
-    Columns for csv and json: client, sessions, first_date, last_date, recent_mean,
-    open_ruptures, session_means (oldest first; space-separated in csv).
+    Keys for json, jsonl and csv: client, sessions, first_date, last_date, recent_mean,
+    open_ruptures, session_means (oldest first; space-separated in csv). README: "Data formats".
 
         alliance clients
         alliance clients rename C-014 C-114
     """
     if ctx.invoked_subcommand is not None:
         return
+    from dataclasses import asdict
     from datetime import date, timedelta
 
     from alliance_cli.store.sessions import client_summaries, count_clients
+    from alliance_cli.ui.formats import emit
 
     since = None if all_ else date.today() - timedelta(days=RECENT_DAYS - 1)
     with _open(db) as journal:
         summaries = client_summaries(journal, seen_since=since)
         hidden = count_clients(journal) - len(summaries)
-    if fmt is ListFormat.table:
+
+    def table(width: int) -> Any:
         from alliance_cli.ui.clients import clients_table
 
-        if summaries:
-            console = _stdout()
-            console.print(clients_table(summaries, console.width))
-        elif not hidden:
+        return clients_table(summaries, width)
+
+    def records() -> Iterator[dict[str, Any]]:
+        for summary in summaries:
+            record = asdict(summary)
+            if fmt is Format.csv:  # a list of numbers in one cell: space-separated
+                record["session_means"] = " ".join("" if m is None else f"{m:g}" for m in summary.session_means)
+            yield record
+
+    if fmt is Format.table and not summaries:
+        if not hidden:
             _say("No clients yet. Log a session with `alliance log`.")
     else:
-        from dataclasses import asdict
-
-        from alliance_cli.app.export import write_records
-
-        records = [asdict(s) for s in summaries]
-        if fmt is ListFormat.csv:
-            for rec in records:
-                rec["session_means"] = " ".join("" if m is None else f"{m:g}" for m in rec["session_means"])
-        columns = ["client", "sessions", "first_date", "last_date", "recent_mean", "open_ruptures", "session_means"]
-        write_records(records, columns, fmt.value, sys.stdout)
+        emit(
+            fmt,
+            view=table,
+            records=records(),
+            columns=["client", "sessions", "first_date", "last_date", "recent_mean", "open_ruptures", "session_means"],
+        )
     if hidden:
         _say(f"{hidden} client{'s' if hidden != 1 else ''} not seen in the last {RECENT_DAYS} days; --all shows them.")
 
@@ -218,9 +222,7 @@ def search(
     since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many results; 0 for all.")] = 50,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="table, or json / csv for scripts.")
-    ] = ListFormat.table,
+    fmt: Annotated[Format, format_option(Format.table, Format.json, Format.jsonl, Format.csv)] = Format.table,
     db: DbOption = None,
 ) -> None:
     """Find words in your written reflections, newest first.
@@ -230,11 +232,12 @@ def search(
 
         alliance search withdrew --client C-014 --since 2026-01-01
 
-    Columns for csv and json: id, date, client, prompt_id, prompt, snippet (the matched
-    words marked **like this**).
+    Keys for json, jsonl and csv: session_id, date, client, prompt_id, prompt, snippet (the
+    matched words marked **like this**). README: "Data formats".
     """
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.store.sessions import HIGHLIGHT, search_answers
+    from alliance_cli.ui.formats import emit
 
     if limit < 0:
         raise UsageError("--limit needs 0 or more (0 shows every result).")
@@ -248,18 +251,24 @@ def search(
             until=period.end if period else None,
             limit=limit or None,
         )
-    if fmt is ListFormat.table:
+    if fmt is Format.table and not hits.rows:
+        _say("Nothing found.")
+        return
+
+    def table(width: int) -> Any:
         from alliance_cli.ui.clients import search_table
 
-        if not hits.rows:
-            _say("Nothing found.")
-            return
-        _stdout().print(search_table(hits.rows, HIGHLIGHT))
-        if hits.total > len(hits.rows):
-            _say(f"Showing the newest {len(hits.rows)} of {hits.total}; --limit 0 shows them all.")
-        return
-    from alliance_cli.app.export import write_records
+        return search_table(hits.rows, HIGHLIGHT)
 
-    for row in hits.rows:
-        row["snippet"] = row["snippet"].replace(HIGHLIGHT[0], "**").replace(HIGHLIGHT[1], "**")
-    write_records(hits.rows, ["id", "date", "client", "prompt_id", "prompt", "snippet"], fmt.value, sys.stdout)
+    start, end = HIGHLIGHT
+    emit(
+        fmt,
+        view=table,
+        records=(
+            {**row, "session_id": row["id"], "snippet": row["snippet"].replace(start, "**").replace(end, "**")}
+            for row in hits.rows
+        ),
+        columns=["session_id", "date", "client", "prompt_id", "prompt", "snippet"],
+    )
+    if fmt is Format.table and hits.total > len(hits.rows):
+        _say(f"Showing the newest {len(hits.rows)} of {hits.total}; --limit 0 shows them all.")

@@ -1,12 +1,11 @@
 """Commands that look after the journal: config, backup, restore, doctor."""
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from alliance_cli.cli.root import AllianceGroup, DbOption, PromptsOption, _say, app
+from alliance_cli.cli.root import AllianceGroup, DbOption, Format, PromptsOption, _say, app, format_option
 from alliance_cli.errors import ExitCode
 
 PRECEDENCE = (
@@ -17,11 +16,6 @@ PRECEDENCE = (
     "report.low_mean (a client mean below it is flagged; 0 to 10, default 5.0), "
     "report.falling_sessions (this many falling session means in a row are flagged; 2 or more, default 3)."
 )
-
-
-class DoctorFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 config_app = typer.Typer(
@@ -148,7 +142,7 @@ def restore(
 
 @app.command()
 def doctor(
-    fmt: Annotated[DoctorFormat, typer.Option("--format", "-f", help="text, or json for scripts.")] = DoctorFormat.text,
+    fmt: Annotated[Format, format_option(Format.table, Format.json, Format.jsonl, Format.csv)] = Format.table,
     db: DbOption = None,
     prompts: PromptsOption = None,
 ) -> None:
@@ -156,19 +150,21 @@ def doctor(
 
     alliance doctor
 
-    It only reads: a damaged journal is reported, never changed. JSON keys: level (ok, note,
-    warning, problem), check, message.
+    It only reads: a damaged journal is reported, never changed. Keys for json, jsonl and
+    csv: level (ok, note, warning, problem), check, message (README: "Data formats").
     """
+    from dataclasses import asdict
+
     from alliance_cli.app.doctor import healthy, run_checks
+    from alliance_cli.ui.formats import emit
 
     findings = run_checks(db, prompts)
-    if fmt is DoctorFormat.json:
-        import json
-
-        print(json.dumps([{"level": f.level, "check": f.check, "message": f.message} for f in findings], indent=2))
-    else:
-        for f in findings:
-            print(f"{f.level:<8} {f.check:<12} {f.message}")
+    emit(
+        fmt,
+        plain=lambda: "".join(f"{f.level:<8} {f.check:<12} {f.message}\n" for f in findings),
+        records=(asdict(f) for f in findings),
+        columns=["level", "check", "message"],
+    )
     if healthy(findings):
         _say("All is well.")
         return

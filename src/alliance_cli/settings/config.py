@@ -221,7 +221,7 @@ def _write_checked(path: Path, flat: dict[str, Any]) -> None:
     _, problems = check(flat, str(path), path.parent)
     if problems:
         raise ConfigError(problems[0], [*problems, "Nothing was changed; `alliance config unset KEY` removes a key."])
-    write_private(path, dumps(flat))
+    _save(path, dumps(flat))
 
 
 def dumps(flat: Mapping[str, Any]) -> str:
@@ -248,17 +248,12 @@ def _toml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write atomically, the file 0600 and a new folder 0700."""
-    folder = path.parent
+def _save(path: Path, text: str) -> None:
+    """The settings file, written as every private file is (`files.write_private`)."""
+    from alliance_cli.settings.files import write_private
+
     try:
-        if not folder.exists():
-            folder.mkdir(mode=0o700, parents=True)
-        tmp = folder / f".{path.name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        write_private(path, text)
     except OSError as exc:
         raise ConfigError(f"Cannot write the settings file {path} ({exc.strerror}).") from None
 

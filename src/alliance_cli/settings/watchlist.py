@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import secrets
 import unicodedata
@@ -22,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from alliance_cli.errors import InputError, NotFoundError
+from alliance_cli.settings.files import write_private
 
 FILE_NAME = "watchlist.json"
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -100,13 +100,11 @@ def load_watchlist(path: Path | None = None) -> Watchlist | None:
 def save_watchlist(watchlist: Watchlist, path: Path | None = None) -> Path:
     """Write the watch-list privately (0600 file in a 0700 folder), replacing it atomically."""
     path = path or watchlist_path()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     body = json.dumps({"version": 1, "salt": watchlist.salt, "hashes": sorted(watchlist.hashes)}, indent=1)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(body + "\n")
-    os.replace(tmp, path)
+    try:
+        write_private(path, body + "\n")
+    except OSError as exc:
+        raise InputError(f"Cannot write the watch-list {path} ({exc.strerror}).") from None
     return path
 
 

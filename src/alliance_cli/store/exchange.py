@@ -120,13 +120,21 @@ def _where(query: ExportQuery) -> tuple[str, str, list[Any]]:
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), index, params
 
 
-# How an answer is exported: numbers as numbers, yes/no, several choices joined with ';'.
-_VALUE = (
+# How an answer is exported as CSV text: numbers as numbers, yes/no, several choices joined with ';'.
+_TEXT_VALUE = (
     "CASE a.kind WHEN 'yesno' THEN CASE WHEN a.value_num THEN 'yes' ELSE 'no' END "
     "WHEN 'multi' THEN (SELECT group_concat(c, ';') FROM "
     "(SELECT value AS c FROM json_each(a.value_text) ORDER BY key)) "
     "ELSE coalesce(a.value_num, a.value_text) END"
 )
+# As the typed answer (JSON): the stored column, turned into true/false or a list by `_typed`.
+_STORED_VALUE = "coalesce(a.value_num, a.value_text)"
+_NOT_AS_STORED = frozenset({"yesno", "multi"})  # stored as 0/1 and as a JSON array
+
+
+def _typed(kind: str, stored: Any) -> Any:
+    """The typed answer from the one column a kind of `_NOT_AS_STORED` uses."""
+    return from_columns(kind, stored, stored)
 
 
 def _answers_sql(query: ExportQuery, columns: str) -> tuple[str, list[Any]]:
@@ -146,29 +154,39 @@ def _answers_sql(query: ExportQuery, columns: str) -> tuple[str, list[Any]]:
 
 @contextmanager
 def long_rows(
-    journal: Journal, query: ExportQuery, prompts: Sequence[ExportPrompt]
+    journal: Journal, query: ExportQuery, prompts: Sequence[ExportPrompt], *, typed: bool = False
 ) -> Iterator[Iterator[tuple[Any, ...]]]:
     """The rows, one per answer, to iterate inside the `with`: session_id, uuid, date, client,
-    session_number, modality, prompt_id, principle, kind, value.
+    session_number, modality, prompt_id, principle, kind, value. The value is CSV text
+    (`_TEXT_VALUE`), or with `typed` the answer as `alliance show` has it (JSON).
 
-    A context manager giving the bare cursor (not a generator) keeps the hot loop in C.
+    A context manager giving the bare cursor (not a generator) keeps the CSV hot loop in C.
     """
     sql, params = _answers_sql(
         query,
-        f"s.id, s.uuid, s.date, s.client, n.session_number, s.modality, a.prompt_id, p.principle, a.kind, {_VALUE}",
+        "s.id, s.uuid, s.date, s.client, n.session_number, s.modality, a.prompt_id, p.principle, a.kind, "
+        + (_STORED_VALUE if typed else _TEXT_VALUE),
     )
     with _reading(journal, query, prompts) as conn:
-        yield conn.execute(sql, params)
+        rows = conn.execute(sql, params)
+        yield _typed_long(rows) if typed else rows
+
+
+def _typed_long(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    for row in rows:
+        kind = row[8]
+        yield (*row[:9], _typed(kind, row[9])) if kind in _NOT_AS_STORED else row
 
 
 @contextmanager
 def wide_rows(
-    journal: Journal, query: ExportQuery, prompts: Sequence[ExportPrompt]
+    journal: Journal, query: ExportQuery, prompts: Sequence[ExportPrompt], *, typed: bool = False
 ) -> Iterator[Iterator[tuple[Any, ...]]]:
     """The rows, one per session, to iterate inside the `with`: the six session columns,
-    then one value per prompt (None when unanswered)."""
+    then one value per prompt (None when unanswered): CSV text, or with `typed` the typed answer."""
     where, index, params = _where(query)
-    sql, answer_params = _answers_sql(query, f"a.session_id, p.ord, {_VALUE}")
+    value = f"{_STORED_VALUE}, a.kind" if typed else _TEXT_VALUE
+    sql, answer_params = _answers_sql(query, f"a.session_id, p.ord, {value}")
     width = len(prompts)
     with _reading(journal, query, prompts) as conn:
         sessions = conn.execute(
@@ -183,7 +201,10 @@ def wide_rows(
             for head in sessions:  # both cursors walk the sessions in the same order
                 cells: list[Any] = [None] * width
                 while answer is not None and answer[0] == head[0]:
-                    cells[answer[1]] = answer[2]
+                    value = answer[2]
+                    if typed and answer[3] in _NOT_AS_STORED:
+                        value = _typed(answer[3], value)
+                    cells[answer[1]] = value
                     answer = next(answers, None)
                 yield (*head, *cells)
 

@@ -171,11 +171,11 @@ def guard(path: Path, exc: sqlite3.Error) -> JournalError:
 def staged_copy(source: Path, staged: Path, *, writing: str, guarded: Path) -> Iterator[Path]:
     """A complete private (0600) copy of `source` at `staged`, for the caller to put in place.
 
-    The staged file goes afterwards whatever happens; SQLite's and the file system's errors
-    come out as messages about `guarded` and the file being written (`writing`)."""
+    `staged` is an empty private file the caller created (`settings.files.private_temp`:
+    a fresh name, never a link). It goes afterwards whatever happens; SQLite's and the
+    file system's errors come out as messages about `guarded` and the file being written
+    (`writing`)."""
     try:
-        fd = os.open(staged, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        os.close(fd)
         copy_database(source, staged)
         os.chmod(staged, 0o600)
         yield staged

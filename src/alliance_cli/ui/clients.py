@@ -10,25 +10,13 @@ from rich.table import Table
 from rich.text import Text
 
 from alliance_cli.ui.columns import Cell, columns_text
+from alliance_cli.ui.sparkline import sparkline
 
 if TYPE_CHECKING:
     from alliance_cli.core.records import ClientSummary
 
-BARS = "▁▂▃▄▅▆▇█"
 SPARK_SESSIONS = 12  # the sparkline shows a client's most recent sessions
-
-
-def sparkline(values: Sequence[float | None], lo: float = 0.0, hi: float = 10.0) -> str:
-    """One bar per value on a fixed scale (so clients compare at a glance); a gap for none."""
-    span = hi - lo or 1.0
-    out = []
-    for value in values:
-        if value is None:
-            out.append(" ")
-            continue
-        share = min(max((value - lo) / span, 0.0), 1.0)
-        out.append(BARS[min(int(share * len(BARS)), len(BARS) - 1)])
-    return "".join(out)
+RATING_SCALE = (0.0, 10.0)  # one fixed scale, so clients compare at a glance
 
 
 def clients_table(summaries: Sequence[ClientSummary], width: int = 100) -> Text:
@@ -40,7 +28,7 @@ def clients_table(summaries: Sequence[ClientSummary], width: int = 100) -> Text:
             (s.first_date, ""),
             (s.last_date, ""),
             ("–" if s.recent_mean is None else f"{s.recent_mean:.1f}", ""),  # mean of the last three sessions
-            (sparkline(s.session_means[-SPARK_SESSIONS:]).ljust(SPARK_SESSIONS), ""),
+            (sparkline(s.session_means[-SPARK_SESSIONS:], *RATING_SCALE).ljust(SPARK_SESSIONS), ""),
             (str(s.open_ruptures), "bold" if s.open_ruptures else ""),
         ]
         for s in summaries

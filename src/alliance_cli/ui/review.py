@@ -1,45 +1,24 @@
-"""The weekly review, rendered: Rich for the terminal, Markdown for supervision, JSON for scripts.
+"""The weekly review, rendered: a Rich view for the terminal, Markdown for supervision.
 
-All three read the same `report.Report`, never the journal. Rich is imported inside
-`report_view` only, so `--format json` and `--format markdown` do not pay for it. The
-Rich layout fits 80 columns; from 120 columns on, the client and rupture lists sit side by
-side. Sparklines use the eight block characters, one per week (or per session), scaled
-together so that the rows of one table can be compared; a gap is a week without ratings.
+Both read the same `report.Report`, never the journal (its JSON is the model itself, written
+by `ui.formats`). Rich is imported inside `report_view` only, so `--format json` and
+`--format markdown` do not pay for it. The Rich layout fits 80 columns; from 120 columns
+on, the client and rupture lists sit side by side. Sparklines (`ui.sparkline`) have one
+block per week (or per session), scaled together so that the rows of one table can be
+compared; a gap is a week without ratings.
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from alliance_cli.ui.columns import columns_text
+from alliance_cli.ui.sparkline import sparkline
 
 if TYPE_CHECKING:
     from alliance_cli.core.report import ClientFlag, Intention, Practice, Report, Rupture
 
-BLOCKS = "▁▂▃▄▅▆▇█"
-MIN_SPAN = 2.0  # a sparkline never magnifies less than two rating points to its full height
 WIDE = 120
-
-
-def sparkline(values: list[float | None], lo: float | None = None, hi: float | None = None) -> str:
-    """One block character per value (a space for None), scaled to [lo, hi] (default: the values' range)."""
-    present = [v for v in values if v is not None]
-    if not present:
-        return " " * len(values)
-    lo = min(present) if lo is None else lo
-    hi = max(present) if hi is None else hi
-    if hi - lo < MIN_SPAN:
-        middle = (hi + lo) / 2
-        lo, hi = middle - MIN_SPAN / 2, middle + MIN_SPAN / 2
-    top = len(BLOCKS) - 1
-    out = []
-    for v in values:
-        if v is None:
-            out.append(" ")
-        else:
-            out.append(BLOCKS[max(0, min(top, round((v - lo) / (hi - lo) * top)))])
-    return "".join(out)
 
 
 def _range(rows: list[list[float | None]]) -> tuple[float | None, float | None]:
@@ -154,13 +133,6 @@ def practice_text(p: Practice) -> str:
     if p.sessions > p.answered:
         text += f"; {p.sessions - p.answered} left it unanswered"
     return text
-
-
-# -- JSON --------------------------------------------------------------------------------
-
-
-def report_json(report: Report) -> str:
-    return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
 
 # -- Markdown ----------------------------------------------------------------------------

@@ -1,0 +1,190 @@
+"""The one output switch: what a command found, written in the `--format` asked for.
+
+`emit` is the only place that decides between the formats; a command hands it what it
+has (a table for people, records, a document, a Markdown text) and `emit` writes the one
+asked for to stdout. The names, for every command (`cli.root.Format`):
+
+- `table`: for people. A Rich renderable laid out at the terminal's width (Rich is
+  imported then and only then), or plain lines (`doctor`).
+- `json`, `jsonl`, `csv`: for scripts, with one encoding of a value everywhere (the keys
+  of each command are listed once, in the README's "Data formats"):
+  - JSON: numbers are numbers, a yes/no answer is `true`/`false`, several choices are an
+    array, dates are `YYYY-MM-DD`, nothing is `null`; a session's id is `session_id`. A
+    list of records is one array with one object per line (`json`) or one object per line
+    (`jsonl`); a single document (`show`, `report`) is one indented object.
+  - CSV: RFC 4180, UTF-8, a header row always; a yes/no answer is `yes`/`no`, several
+    choices are joined with `;`, nothing is an empty cell (`csv_cell`).
+- `markdown`: a document (the review).
+
+Spreadsheet safety (CSV only; JSON is for scripts): an answer cell that a spreadsheet would
+run as a formula, one starting with = + - @ tab CR LF or NUL, is prefixed with `'` as OWASP
+advises for CSV injection. Numbers are never touched. So that the prefix can always be
+undone, a cell that already starts with apostrophes followed by one of those characters
+gets one more; `unescape_cell` removes exactly one, and import applies it to every answer
+cell of a CSV file. `alliance export --raw` turns escaping off.
+
+Nothing here imports Rich at the top, so `list --format json` never loads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+DATA_FORMATS = frozenset({"json", "jsonl", "csv"})
+
+RISKY_FIRST = frozenset("=+-@\t\r\n\x00")
+_CHECK_FIRST = RISKY_FIRST | {"'"}
+
+_json_line = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def escape_cell(text: str) -> str:
+    """Text a spreadsheet would run as a formula, made inert with a leading `'` (reversibly)."""
+    if text[:1] in _CHECK_FIRST and text.lstrip("'")[:1] in RISKY_FIRST:
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """The inverse of `escape_cell`; text that was never escaped comes back unchanged."""
+    if text[:1] == "'" and text.lstrip("'")[:1] in RISKY_FIRST:
+        return text[1:]
+    return text
+
+
+def json_document(value: Any) -> str:
+    """One JSON document, indented, as `show` and `report` write it (no newline at the end)."""
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: yes/no for a yes/no answer, several choices joined with `;`,
+    an empty cell for nothing; numbers and text as they are."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ";".join(str(csv_cell(v)) for v in value)
+    return value
+
+
+def write_records(records: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, out: IO[str]) -> int:
+    """A listing (list, search, clients, doctor): each record as its `columns`, in that
+    order; a missing key is nothing. Returns how many were written."""
+    rows: Iterable[Sequence[Any]] = (tuple(rec.get(c) for c in columns) for rec in records)
+    if fmt == "csv":
+        rows = (tuple(csv_cell(v) for v in row) for row in rows)
+    return write_rows(rows, columns, fmt, out)
+
+
+def write_rows(
+    rows: Iterable[Sequence[Any]], columns: Sequence[str], fmt: str, out: IO[str], *, escape: Collection[int] = ()
+) -> int:
+    """Stream tuples in `columns` order; `escape` lists the CSV cells to make spreadsheet-safe.
+
+    CSV cells are written as they come (the export's SQL has made them text already). Returns
+    the count."""
+    counter = _Counter(rows)
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        # writerows over generators keeps the per-row loop in C as far as it can go.
+        if len(escape) == 1:  # the long shape: one answer cell, the hot path
+            writer.writerows(_escaped_cell(counter, next(iter(escape))))
+        elif escape:
+            writer.writerows(
+                [escape_cell(v) if v.__class__ is str and i in escape else v for i, v in enumerate(row)]
+                for row in counter
+            )
+        else:
+            writer.writerows(counter)
+        return counter.count
+    count = 0
+    encode = _json_line
+    if fmt == "json":
+        separator = "[\n"
+        for row in rows:
+            out.write(separator)
+            out.write(encode(dict(zip(columns, row, strict=True))))
+            separator = ",\n"
+            count += 1
+        out.write("\n]\n" if count else "[]\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(encode(dict(zip(columns, row, strict=True))))
+            out.write("\n")
+            count += 1
+    else:  # pragma: no cover - the CLI's choices prevent it
+        raise ValueError(fmt)
+    return count
+
+
+class _Counter:
+    """Counts the rows as they pass."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        self.count = 0
+        self._rows = iter(rows)
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        for row in self._rows:
+            self.count += 1
+            yield row
+
+
+def _escaped_cell(rows: Iterable[Sequence[Any]], i: int) -> Iterator[Sequence[Any]]:
+    check = _CHECK_FIRST
+    for row in rows:
+        value = row[i]
+        if value.__class__ is str and value[:1] in check:
+            yield (*row[:i], escape_cell(value), *row[i + 1 :])
+        else:
+            yield row
+
+
+def stdout_console() -> Console:
+    """Rich on stdout. Markup is off: answers are shown exactly as typed, so a reflection
+    holding "[redacted]" or "[/b]" is text, never a style (nor an error)."""
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False)
+
+
+def emit(
+    fmt: str,
+    *,
+    view: Callable[[int], Any] | None = None,
+    plain: Callable[[], str] | None = None,
+    records: Iterable[Mapping[str, Any]] | None = None,
+    columns: Sequence[str] = (),
+    document: Callable[[], Any] | None = None,
+    markdown: Callable[[], str] | None = None,
+    out: IO[str] | None = None,
+) -> None:
+    """Write a command's result to stdout (or `out`) in the format `fmt`.
+
+    `table` shows `view(width)` through Rich, or the `plain` text; `json`, `jsonl` and
+    `csv` write `records` as `columns`, or `json` the one `document`; `markdown` writes the
+    `markdown` text. A command offers only the formats it has something for."""
+    stream = sys.stdout if out is None else out
+    if fmt == "table" and plain is not None:
+        stream.write(plain())
+    elif fmt == "table" and view is not None:
+        console = stdout_console()
+        console.print(view(console.width))
+    elif fmt in DATA_FORMATS and records is not None:
+        write_records(records, columns, fmt, stream)
+    elif fmt == "json" and document is not None:
+        stream.write(json_document(document()) + "\n")
+    elif fmt == "markdown" and markdown is not None:
+        stream.write(markdown())
+    else:  # pragma: no cover - each command offers only the formats it can write
+        raise ValueError(f"nothing to write as {fmt}")
