@@ -45,24 +45,6 @@ class Continuity:
 
 
 @dataclass
-class RuptureOutcome:
-    session_id: int
-    repaired: str | None  # as recorded in the rupture's own session
-    repaired_later_in: int | None = None  # the later session that answered rupture_revisited = yes
-    repaired_later_on: str | None = None  # its date
-    revisited: int = 0  # later sessions that came back to it without a full repair
-
-    @property
-    def status(self) -> str:
-        """'repaired', 'repaired later' or 'open'."""
-        if self.repaired == "yes":
-            return "repaired"
-        if self.repaired_later_in is not None:
-            return "repaired later"
-        return "open"
-
-
-@dataclass
 class FollowThrough:
     """Intentions that came up for follow-up in a period, and what became of them."""
 

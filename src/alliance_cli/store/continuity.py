@@ -1,15 +1,12 @@
 """Continuity between sessions with the same client: queries on the journal.
 
-Three questions, all answered from the answers table:
+Two questions, both answered from the answers table:
 
 - `continuity(journal, client, day)`: what the log should bring back before a new session,
   the last session (date, number, the five ratings, its intention) and the ruptures still
   open. Its `facts` are the `history:` conditions of the prompt set that hold
   (`intention_set`, `open_rupture`), so `intention_followed` and `rupture_revisited` are
   asked, and accepted from `--set`, only when there is something to follow up.
-- `rupture_outcomes(journal, ids)`: for rupture sessions, whether the rupture was repaired
-  then, repaired in a later session (`rupture_revisited = yes`), or is still open; for the
-  weekly report's rupture list.
 - `follow_through(journal, since, until)`: of the intentions that came up for follow-up in
   a period, how many were carried out; for the weekly report.
 
@@ -25,18 +22,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.answers import from_columns
-from alliance_cli.core.continuity import Continuity, FollowThrough, LastSession, OpenRupture, RuptureOutcome
+from alliance_cli.core.continuity import Continuity, FollowThrough, LastSession, OpenRupture
 from alliance_cli.store.journal import PRINCIPLE_IDS, _guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from alliance_cli.store.journal import Journal
 
 INTENTION = "intention"
-INTENTION_FOLLOWED = "intention_followed"
 RUPTURE_REVISITED = "rupture_revisited"
-_OPEN_REPAIRS = ("no", "partly")
 _LAST_ID = 1 << 62  # "after every saved session": a new session's place in (date, id) order
 _END = "9999-12-31"  # a date after every session
 
@@ -115,49 +108,6 @@ def open_rupture_counts(journal: Journal) -> dict[str, int]:
     for r in _open_ruptures(journal.conn, (_END, _END, _LAST_ID)):
         counts[r["client"]] = counts.get(r["client"], 0) + 1
     return counts
-
-
-@_guarded
-def rupture_outcomes(
-    journal: Journal, session_ids: Iterable[int], *, until: date | None = None
-) -> dict[int, RuptureOutcome]:
-    """For each rupture session: repaired then, repaired in a later session, or still open.
-
-    Later sessions count up to `until` when given (a report on a past week can ask what was
-    known by its end, or leave it out to show what happened since). Ids of sessions without
-    a rupture are left out of the result.
-    """
-    ids = list(session_ids)
-    if not ids:
-        return {}
-    conn = journal.conn
-    out: dict[int, RuptureOutcome] = {}
-    last_day = until.isoformat() if until else "9999-12-31"
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            "SELECT s.id, s.client, s.date, "
-            "(SELECT value_text FROM answers r WHERE r.session_id = s.id AND r.prompt_id = 'repaired') AS repaired "
-            "FROM sessions s JOIN answers a ON a.session_id = s.id AND a.prompt_id = 'rupture' AND a.value_num = 1 "
-            f"WHERE s.id IN ({marks})",
-            chunk,
-        ).fetchall()
-        for row in rows:
-            outcome = RuptureOutcome(row["id"], row["repaired"])
-            if row["repaired"] != "yes":
-                later = conn.execute(
-                    "SELECT l.id, l.date, v.value_text FROM sessions l JOIN answers v ON v.session_id = l.id "
-                    "AND v.prompt_id = 'rupture_revisited' WHERE l.client = ? AND l.date <= ? "
-                    "AND (l.date > ? OR (l.date = ? AND l.id > ?)) ORDER BY l.date, l.id",
-                    (row["client"], last_day, row["date"], row["date"], row["id"]),
-                ).fetchall()
-                for later_row in later:
-                    if later_row["value_text"] == "yes":
-                        outcome.repaired_later_in, outcome.repaired_later_on = later_row["id"], later_row["date"]
-                        break
-                    outcome.revisited += later_row["value_text"] == "partly"
-            out[row["id"]] = outcome
-    return out
 
 
 @_guarded
