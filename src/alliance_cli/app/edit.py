@@ -85,7 +85,7 @@ def edit_scripted(
     session_day = _field(problems, "date", lambda: parse_session_date(str(day or session.date), today=today))
     mode = session.modality if modality is None else _field(problems, "modality", lambda: parse_modality(modality))
     answers: dict[str, Any] = {}
-    facts = _facts(journal, session, code, session_day)
+    facts = _facts(journal, session, ps, code, session_day)
     try:
         answers = validate_answers(ps, {**session.answers, **raw_answers}, history=facts)
     except AnswerError as exc:
@@ -116,14 +116,18 @@ def _version_of(session: StoredSession) -> str:
     return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
-def _facts(journal: Journal, session: StoredSession, client: str | None, day: date | None) -> frozenset[str]:
+def _facts(
+    journal: Journal, session: StoredSession, ps: PromptSet, client: str | None, day: date | None
+) -> frozenset[str]:
     """What the sessions before this one say (an intention set, a rupture still open), so the
-    follow-up answers it holds stay valid; looked up for the client and date after the edit."""
+    follow-up answers it holds stay valid; looked up for the client and date after the edit,
+    by the roles of the session's prompt set `ps`."""
+    from alliance_cli.core.vocabulary import roles_of
     from alliance_cli.store.continuity import continuity
 
     if client is None or day is None:
         return frozenset()
-    return continuity(journal, client, day, before_id=session.id).facts
+    return continuity(journal, client, day, before_id=session.id, roles=roles_of(ps)).facts
 
 
 def _save(
@@ -197,7 +201,7 @@ def edit_interactive(
         current = journal.save_draft(current, state, command="edit", session_id=session.id)
 
     def history(s: LogState) -> frozenset[str]:
-        return _facts(journal, session, s.client, date.fromisoformat(s.date) if s.date else None)
+        return _facts(journal, session, ps, s.client, date.fromisoformat(s.date) if s.date else None)
 
     try:
         interview.run_edit(

@@ -29,6 +29,7 @@ from alliance_cli.store.sessions import (
 
 if TYPE_CHECKING:
     from alliance_cli.app.backup import RestoreResult
+    from alliance_cli.core.vocabulary import Roles
 
 
 def _terminal(interactive: bool | None) -> bool:
@@ -58,11 +59,13 @@ def delete_command(
     yes: bool,
     show: Callable[[list[dict[str, Any]]], None],
     interactive: bool | None = None,
+    roles: Roles | None = None,
     **io: Any,
 ) -> DeleteResult | None:
-    """Delete the sessions after showing them and asking; what went, or None if declined."""
+    """Delete the sessions after showing them (with the ratings of `roles`) and asking; what
+    went, or None if declined."""
     wanted = list(dict.fromkeys(ids))
-    rows = session_rows(journal, wanted)
+    rows = session_rows(journal, wanted, roles)
     found = {r["id"] for r in rows}
     missing = [f"No session with id {i}; `alliance list` shows the ids." for i in wanted if i not in found]
     if missing:

@@ -92,7 +92,7 @@ def log_scripted(
         code = _field(problems, "client", lambda: check_client_code(str(client)))
     session_day = _field(problems, "date", lambda: parse_session_date(str(day or "today"), today=today))
     mode = _field(problems, "modality", lambda: parse_modality(str(modality or default_modality(journal))))
-    facts = history_facts(journal, code, session_day)
+    facts = history_facts(journal, ps, code, session_day)
     try:
         answers = validate_answers(ps, raw_answers, history=facts)
     except AnswerError as exc:
@@ -151,7 +151,7 @@ def log_interactive(
 
     def history(s: LogState) -> frozenset[str]:
         nonlocal facts
-        facts = recap_and_facts(journal, s, show_recap)
+        facts = recap_and_facts(journal, ps, s, show_recap)
         return facts
 
     try:
@@ -272,7 +272,7 @@ def log_command(
             return DISCARDED  # `alliance log --discard-draft` from a script: that was all
     elif discard_draft and not interactive and not scripted and client is None:
         raise InputError("There is no unfinished log to discard.")
-    facts = _known_facts(journal, client, day, today)
+    facts = _known_facts(journal, ps, client, day, today)
     if not interactive or (scripted and _complete(ps, raw, facts)):
         if draft is not None and warn is not None:
             warn(
@@ -378,34 +378,38 @@ def _signals_as_interrupts() -> Iterator[None]:
 # -- continuity and the privacy guard --------------------------------------------------------
 
 
-def history_facts(journal: Journal, client: str | None, day: date | None) -> frozenset[str]:
-    """The `history:` conditions that hold for a new session with `client` on `day`."""
+def history_facts(journal: Journal, ps: PromptSet, client: str | None, day: date | None) -> frozenset[str]:
+    """The `history:` conditions that hold for a new session with `client` on `day`, by the roles of `ps`."""
     if client is None or day is None:
         return frozenset()
+    from alliance_cli.core.vocabulary import roles_of
     from alliance_cli.store.continuity import continuity
 
-    return continuity(journal, client, day).facts
+    return continuity(journal, client, day, roles=roles_of(ps)).facts
 
 
-def _known_facts(journal: Journal, client: str | None, day: str | None, today: date | None) -> frozenset[str]:
+def _known_facts(
+    journal: Journal, ps: PromptSet, client: str | None, day: str | None, today: date | None
+) -> frozenset[str]:
     """Facts for flags given up front; a bad client or date is left for log_scripted to list."""
     try:
         code = check_client_code(client) if client else None
         session_day = parse_session_date(str(day or "today"), today=today)
     except InputError:
         return frozenset()
-    return history_facts(journal, code, session_day)
+    return history_facts(journal, ps, code, session_day)
 
 
 def recap_and_facts(
-    journal: Journal, state: LogState, show_recap: Callable[[Continuity], None] | None
+    journal: Journal, ps: PromptSet, state: LogState, show_recap: Callable[[Continuity], None] | None
 ) -> frozenset[str]:
     """Once the interactive log knows client and date: show the recap, return the facts."""
+    from alliance_cli.core.vocabulary import roles_of
     from alliance_cli.store.continuity import continuity
 
     if not state.client or not state.date:
         return frozenset()
-    found = continuity(journal, state.client, date.fromisoformat(state.date))
+    found = continuity(journal, state.client, date.fromisoformat(state.date), roles=roles_of(ps))
     if show_recap is not None and found.last is not None:
         show_recap(found)
     return found.facts

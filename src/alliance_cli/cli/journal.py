@@ -118,10 +118,11 @@ def list_(
     ] = ListFormat.table,
     db: DbOption = None,
 ) -> None:
-    """List recent sessions, newest first, with the five ratings.
+    """List recent sessions, newest first, with the rating of each principle.
 
-    Columns for csv and json: id, date, client, session_number, modality, empathy, respect,
-    genuineness, positive_regard, active_listening.
+    Columns for csv and json: id, date, client, session_number, modality, then one per
+    principle of the prompt set (empathy, respect, genuineness, positive_regard,
+    active_listening).
 
         alliance list --client C-014 --since 2026-11-01
     """
@@ -132,8 +133,11 @@ def list_(
         raise UsageError("--limit needs 0 or more (0 lists every session).")
     period = resolve_period(since=since, until=until, default_days=None)
     start, end = (period.start, period.end) if period else (None, None)
+    from alliance_cli.store.journal import journal_roles
+
     with _open(db) as journal:
-        rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None)
+        roles = journal_roles(journal)  # the rating of each principle, as the review reads them
+        rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None, roles=roles)
     if fmt is ListFormat.table:
         from alliance_cli.ui.sessions import sessions_table
 
@@ -141,12 +145,11 @@ def list_(
             _say("No sessions match. Log one with `alliance log`.")
             return
         console = _stdout()
-        console.print(sessions_table(rows, console.width))
+        console.print(sessions_table(rows, roles.principles, console.width))
         return
     from alliance_cli.app.export import write_records
-    from alliance_cli.store.journal import PRINCIPLE_IDS
 
-    columns = ["id", "date", "client", "session_number", "modality", *PRINCIPLE_IDS]
+    columns = ["id", "date", "client", "session_number", "modality", *roles.principles]
     write_records(rows, columns, fmt.value, sys.stdout)
 
 

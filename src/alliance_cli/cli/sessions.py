@@ -110,11 +110,17 @@ def delete(
     The deleted text is overwritten in the journal file; backups made earlier still hold it.
     """
     from alliance_cli.app.erase import delete_command
+    from alliance_cli.store.journal import journal_roles
     from alliance_cli.ui.sessions import sessions_table
 
     with _open(db) as journal:
+        roles = journal_roles(journal)
         result = delete_command(
-            journal, session_ids, yes=yes, show=lambda rows: _stderr().print(sessions_table(rows, _stderr().width))
+            journal,
+            session_ids,
+            yes=yes,
+            roles=roles,
+            show=lambda rows: _stderr().print(sessions_table(rows, roles.principles, _stderr().width)),
         )
     if result is None:
         _say("Nothing was deleted.")
@@ -139,9 +145,9 @@ def clients(
     """Your client codes at a glance; rename or merge a code, forget a client.
 
     Run bare for one row per client seen in the last year (--all for every one): sessions,
-    first and last date, the recent mean (the five ratings over the last three sessions), a
-    trend sparkline of each session's mean (0 to 10, oldest left) and open ruptures (not or
-    partly repaired, and not repaired in a later session either).
+    first and last date, the recent mean (the principles' ratings over the last three
+    sessions), a trend sparkline of each session's mean (0 to 10, oldest left) and open
+    ruptures (not or partly repaired, and not repaired in a later session either).
 
     Columns for csv and json: client, sessions, first_date, last_date, recent_mean,
     open_ruptures, session_means (oldest first; space-separated in csv).

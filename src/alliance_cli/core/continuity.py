@@ -12,7 +12,7 @@ class LastSession:
     date: str
     session_number: int
     modality: str
-    ratings: dict[str, Any]  # principle id -> rating (None when not answered)
+    ratings: dict[str, Any]  # principle id -> rating (None when not answered), in the principles' order
     intention: str | None
 
 

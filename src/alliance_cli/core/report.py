@@ -41,7 +41,7 @@ class ReportRows:
     weekly: list[dict[str, Any]] = field(default_factory=list)  # week, prompt_id, mean, n
     client_means: list[dict[str, Any]] = field(default_factory=list)  # client, mean, sessions
     client_recent: list[dict[str, Any]] = field(default_factory=list)  # client, id, date, mean, oldest first
-    ruptures: list[dict[str, Any]] = field(default_factory=list)
+    ruptures: list[dict[str, Any]] = field(default_factory=list)  # session_id, date, client, kind, repaired, revisited
     intentions: list[dict[str, Any]] = field(default_factory=list)
     practices: list[dict[str, Any]] = field(default_factory=list)  # prompt_id, kind, value_num, value_text, n
     notes: list[dict[str, Any]] | None = None  # prompt_id, session_id, date, client, text
@@ -184,10 +184,6 @@ class Report(_Model):
     practices: list[Practice]
     notes: list[NoteGroup] | None
     thresholds: Thresholds
-
-
-def rating_ids(ps: PromptSet) -> list[str]:
-    return [p.id for p in ps.rating_prompts()]
 
 
 def practice_prompts(ps: PromptSet) -> list[Prompt]:
