@@ -96,7 +96,6 @@ def test_a_rupture_stays_open_until_a_later_session_repairs_it(run, db_path):
     with open_journal(db_path) as journal:
         assert continuity(journal, "C-014", date(2026, 11, 23)).open_ruptures == []
         assert open_rupture_counts(journal) == {}
-        assert len(continuity(journal, "C-014", date(2026, 11, 15)).open_ruptures) == 1  # before the repair
         # Looking back from session 2 (as an edit of it would), the rupture was still open.
         assert continuity(journal, "C-014", date(2026, 11, 9), before_id=2).facts == {"intention_set", "open_rupture"}
     result = run("log", "-c", "C-014", "-d", "2026-11-23", *set_flags(FULL_ANSWERS), "-s", "rupture_revisited=yes")
@@ -141,9 +140,12 @@ def test_report_shows_a_rupture_repaired_in_a_later_session(run):
     assert [(r["client"], r["open"]) for r in before] == [("C-014", True)]
     follow_up = [*set_flags(FULL_ANSWERS), "-s", "rupture_revisited=yes", "-s", "intention_followed=yes"]
     assert run("log", "-c", "C-014", "-d", "2026-11-09", *follow_up).exit_code == 0
-    # The rupture's own week now shows it repaired; the next week no longer lists it as open.
+    # The rupture's own week is judged as of its end: the repair came after, so still open there.
     again = json.loads(run("report", "--week", "2026-W45", "--format", "json").stdout)["ruptures"]
-    assert [(r["client"], r["open"], r["revisited"]) for r in again] == [("C-014", False, True)]
+    assert [(r["client"], r["open"], r["revisited"]) for r in again] == [("C-014", True, False)]
+    # A period reaching the repair shows it repaired; the next week no longer lists it as open.
+    both = json.loads(run("report", "--since", "2026-11-02", "--until", "2026-11-09", "-f", "json").stdout)
+    assert [(r["client"], r["open"], r["revisited"]) for r in both["ruptures"]] == [("C-014", False, True)]
     after = json.loads(run("report", "--week", "2026-W46", "--format", "json").stdout)
     assert after["ruptures"] == []
     assert after["follow_through"]["carried_out"] == 1
@@ -280,5 +282,7 @@ def test_a_rupture_whose_repair_was_not_recorded_stays_open_until_revisited(run)
     later = [*set_flags(FULL_ANSWERS), "-s", "rupture_revisited=yes"]
     assert run("log", "-c", "C-5", "-d", "2026-11-09", *later).exit_code == 0
     assert json.loads(run("clients", "--all", "-f", "json").stdout)[0]["open_ruptures"] == 0
-    ruptures = json.loads(run("report", "--week", "2026-W45", "-f", "json").stdout)["ruptures"]
-    assert [(r["client"], r["open"]) for r in ruptures] == [("C-5", False)]
+    ruptures = json.loads(run("report", "--since", "2026-11-02", "--until", "2026-11-09", "-f", "json").stdout)
+    assert [(r["client"], r["open"]) for r in ruptures["ruptures"]] == [("C-5", False)]
+    week = json.loads(run("report", "--week", "2026-W45", "-f", "json").stdout)  # ends before the repair
+    assert [(r["client"], r["open"]) for r in week["ruptures"]] == [("C-5", True)]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.answers import applies
 from alliance_cli.core.inputs import MODALITIES
+from alliance_cli.core.ruptures import is_open, repairs
 from alliance_cli.core.vocabulary import Roles, roles_of
 
 if TYPE_CHECKING:
@@ -132,10 +133,10 @@ def _answers(ps: PromptSet, roles: Roles, rng: random.Random, client: _Client) -
     rupture = roles.rupture is not None and answers.get(roles.rupture) is True
     repaired = answers.get(roles.repaired) if roles.repaired else None
     if rupture:
-        client.strain += 1.5 if repaired != "yes" else 0.5
-    if roles.rupture_revisited and answers.get(roles.rupture_revisited) == "yes":
+        client.strain += 0.5 if repairs(repaired) else 1.5
+    if roles.rupture_revisited and repairs(answers.get(roles.rupture_revisited)):
         client.open_rupture = False
-    if rupture and repaired in ("no", "partly"):
+    if rupture and is_open(repaired, closed_later=False):
         client.open_rupture = True
     client.intention_set = bool(roles.intention and answers.get(roles.intention))
     return answers

@@ -21,7 +21,7 @@ class OpenRupture:
     session_id: int
     date: str
     session_number: int
-    repaired: str  # "no" or "partly", as recorded that day
+    repaired: str | None  # "no" or "partly" as recorded that day, None when not recorded
     kind: str | None  # withdrawal / confrontation / both, when recorded
 
 

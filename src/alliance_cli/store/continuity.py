@@ -11,10 +11,9 @@ Two questions, both answered from the answers table, with the prompt ids of a `R
 - `follow_through(journal, since, until)`: of the intentions that came up for follow-up in
   a period, how many were carried out; for the weekly report.
 
-A rupture is *open* when it was recorded as not or partly repaired (or its repair was left
-unanswered) and no later session with the client answered `rupture_revisited = yes`. A
-later answer applies to every rupture open at that point ("did you come back to the strain
-and repair it?").
+When a rupture is *open* is decided by one rule, `core.ruptures`; `still_open_sql` and
+`repaired_later_sql` write it as SQL for the recap, `clients` (`open_rupture_counts`) and
+the weekly review (`store.review`), with the same parameters.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.answers import from_columns
 from alliance_cli.core.continuity import Continuity, FollowThrough, LastSession, OpenRupture
+from alliance_cli.core.ruptures import REPAIRED
 from alliance_cli.store.journal import _guarded, journal_roles
 
 if TYPE_CHECKING:
@@ -36,9 +36,32 @@ _LAST_ID = 1 << 62  # "after every saved session": a new session's place in (dat
 _END = "9999-12-31"  # a date after every session
 
 
+def through(day: date) -> Point:
+    """The point just after every session on or before `day`."""
+    return (day.isoformat(), day.isoformat(), _LAST_ID)
+
+
 def _before(alias: str) -> str:
     """SQL: session `alias` comes before the point (?, ?, ?) = (date, date, id) in (date, id) order."""
     return f"({alias}.date < ? OR ({alias}.date = ? AND {alias}.id < ?))"
+
+
+def repaired_later_sql(roles: Roles, point: Point, s: str = "s") -> tuple[str, list[Any]]:
+    """SQL, true when a session with the client of rupture session `s`, after it and before
+    `point`, answered the `rupture_revisited` prompt so that it repairs (`core.ruptures`)."""
+    sql = (
+        "EXISTS (SELECT 1 FROM sessions l JOIN answers v ON v.session_id = l.id AND v.prompt_id = ?"
+        f" WHERE l.client = {s}.client AND l.date >= {s}.date AND (l.date > {s}.date OR l.id > {s}.id)"
+        f" AND {_before('l')} AND v.value_text = ?)"
+    )
+    return sql, [roles.rupture_revisited, *point, REPAIRED]
+
+
+def still_open_sql(roles: Roles, point: Point, repaired: str, s: str = "s") -> tuple[str, list[Any]]:
+    """SQL of `core.ruptures.is_open` for rupture session `s`, whose own answer to the repair
+    question is the column `repaired` (NULL when not answered), as of `point`."""
+    later, params = repaired_later_sql(roles, point, s)
+    return f"({repaired} IS NULL OR {repaired} <> ?) AND NOT {later}", [REPAIRED, *params]
 
 
 @_guarded
@@ -84,33 +107,24 @@ def continuity(
 
 
 def _open_ruptures(conn: sqlite3.Connection, roles: Roles, point: Point, client: str | None = None) -> list[Any]:
-    """The ruptures open at `point` (date, date, id), oldest first: id, client, date,
-    session_number, repaired, kind.
-
-    The one definition of *open* (see the module docstring): recorded as not or partly
-    repaired, or with no answer about repair, and no session with the client between the rupture and `point` answered
-    `rupture_revisited = yes`. For one client, or for every client when `client` is None.
-    """
+    """The ruptures open at `point`, oldest first: id, client, date, session_number,
+    repaired, kind. For one client, or for every client when `client` is None."""
     who = "s.client = ? AND " if client is not None else ""
+    still_open, open_params = still_open_sql(roles, point, "r.value_text")
     return conn.execute(
         "SELECT s.id, s.client, s.date, s.session_number, r.value_text AS repaired, "
         "(SELECT value_text FROM answers k WHERE k.session_id = s.id AND k.prompt_id = ?) AS kind "
         "FROM session_view s "
         "JOIN answers a ON a.session_id = s.id AND a.prompt_id = ? AND a.value_num = 1 "
         "LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ? "
-        f"WHERE {who}{_before('s')} AND (r.value_text IS NULL OR r.value_text IN ('no', 'partly')) AND NOT EXISTS ("
-        "  SELECT 1 FROM sessions l JOIN answers v ON v.session_id = l.id "
-        "  AND v.prompt_id = ? AND v.value_text = 'yes' "
-        f"  WHERE l.client = s.client AND (l.date > s.date OR (l.date = s.date AND l.id > s.id)) AND {_before('l')}"
-        ") ORDER BY s.date, s.id",
+        f"WHERE {who}{_before('s')} AND {still_open} ORDER BY s.date, s.id",
         (
             roles.rupture_kind,
             roles.rupture,
             roles.repaired,
             *([client] if client is not None else []),
             *point,
-            roles.rupture_revisited,
-            *point,
+            *open_params,
         ),
     ).fetchall()
 

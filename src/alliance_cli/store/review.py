@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.periods import Period, iso_week_start
 from alliance_cli.core.report import ReportRows
-from alliance_cli.store.continuity import follow_through
+from alliance_cli.store.continuity import follow_through, repaired_later_sql, through
 from alliance_cli.store.journal import Journal, _guarded, latest_snapshot
 
 if TYPE_CHECKING:
@@ -76,6 +76,7 @@ def fetch_report_rows(
 
     `roles` names the prompts of the ratings, ruptures and intentions (`core.vocabulary`).
     `text_ids` given: also fetch the period's free-text answers to those prompts (--notes).
+    Ruptures are judged as of the period's end: a repair recorded later does not count.
     """
     previous = period.previous()
     first_week = iso_week_start(period.end) - timedelta(weeks=WEEKS - 1)
@@ -154,17 +155,16 @@ def fetch_report_rows(
         *rating_ids,
     )
     lookback = min(period.start, iso_week_start(period.start) - timedelta(weeks=open_rupture_weeks))
+    repaired_later, later_params = repaired_later_sql(roles, through(period.end))
     rows.ruptures = query(
         "SELECT s.id AS session_id, s.date, s.client, k.value_text AS kind, r.value_text AS repaired,"
-        " EXISTS (SELECT 1 FROM sessions l JOIN answers v ON v.session_id = l.id AND v.prompt_id = ?"
-        "   WHERE l.client = s.client AND l.date >= s.date AND (l.date > s.date OR l.id > s.id)"
-        "   AND (v.value_num = 1 OR v.value_text = 'yes')) AS revisited"
+        f" {repaired_later} AS revisited"
         " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = ?"
         " LEFT JOIN answers k ON k.session_id = s.id AND k.prompt_id = ?"
         " LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ?"
         f" WHERE s.date BETWEEN ? AND ?{who} AND a.value_num = 1"
         " ORDER BY s.date, s.id",
-        roles.rupture_revisited,
+        *later_params,
         roles.rupture,
         roles.rupture_kind,
         roles.repaired,
