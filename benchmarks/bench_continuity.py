@@ -5,7 +5,7 @@
 Whole processes (alternating with the reference app, medians): a scripted `alliance log`
 for a client with history (recap query, follow-up prompts, privacy check), with and
 without --strict. In-process medians: `continuity()` for one client, `follow_through()` and
-`rupture_outcomes()` for a week, and the privacy check of every free-text answer in the
+`open_rupture_counts()` over every client, and the privacy check of every free-text answer in the
 journal (what `alliance export --redact` would do).
 """
 
@@ -28,7 +28,7 @@ from alliance_cli.core.privacy import find_identifiers
 from alliance_cli.settings.paths import bundled_prompts_path
 from alliance_cli.settings.prompts import load_prompt_set
 from alliance_cli.settings.watchlist import Watchlist
-from alliance_cli.store.continuity import continuity, follow_through, rupture_outcomes
+from alliance_cli.store.continuity import continuity, follow_through, open_rupture_counts
 from alliance_cli.store.journal import open_journal
 
 END = date(2026, 11, 20)
@@ -53,20 +53,12 @@ def main() -> None:
 
     with open_journal(work) as journal:
         client = journal.client_codes()[0]
-        ruptures = [
-            r["id"]
-            for r in journal.conn.execute(
-                "SELECT s.id FROM sessions s JOIN answers a ON a.session_id = s.id "
-                "AND a.prompt_id = 'rupture' AND a.value_num = 1 WHERE s.date BETWEEN '2026-11-14' AND ?",
-                (END.isoformat(),),
-            )
-        ]
         texts = [r[0] for r in journal.conn.execute("SELECT value_text FROM answers WHERE kind = 'text'")]
-        print(f"{work.name}: last client {client}, {len(ruptures)} ruptures in the last week, {len(texts)} texts")
+        print(f"{work.name}: last client {client}, {len(texts)} texts")
         print(f"continuity(one client)          {median_ms(lambda: continuity(journal, client, END)):7.1f} ms")
         week = (date(2026, 11, 14), END)
         print(f"follow_through(one week)        {median_ms(lambda: follow_through(journal, *week)):7.1f} ms")
-        print(f"rupture_outcomes(one week)      {median_ms(lambda: rupture_outcomes(journal, ruptures)):7.1f} ms")
+        print(f"open_rupture_counts(all)        {median_ms(lambda: open_rupture_counts(journal)):7.1f} ms")
         watchlist = Watchlist()
         for word in ("Marguerite", "Okonkwo", "Rotterdam"):
             watchlist.add(word)

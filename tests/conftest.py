@@ -109,7 +109,7 @@ class Talk(TerminalConversation):
     def say(self, line: str) -> None:
         self.said.append(line)
 
-    def show_sessions(self, rows: Any) -> None:
+    def show_sessions(self, rows: Any, principles: Any = ()) -> None:
         self.shown.append(rows)
 
     def show_summary(self, ps: Any, state: Any) -> None:

@@ -14,9 +14,10 @@ from alliance_cli.core.periods import Period, parse_week
 from alliance_cli.core.report import Report, Thresholds
 from alliance_cli.settings.paths import bundled_prompts_path
 from alliance_cli.settings.prompts import load_prompt_set
-from alliance_cli.store.journal import PRINCIPLE_IDS, open_journal
+from alliance_cli.store.journal import open_journal
 
 PS = load_prompt_set(bundled_prompts_path())
+PRINCIPLE_IDS = [p.id for p in PS.rating_prompts()]
 W47 = parse_week("2026-W47")  # Monday 2026-11-16 to Sunday 2026-11-22
 
 

@@ -189,7 +189,7 @@ def check_scripted(
     `strict` a PrivacyError.
     """
     before = saved.answers if saved is not None else {}
-    facts = history_facts(journal, client, day, before_id=saved.id if saved is not None else None)
+    facts = history_facts(journal, ps, client, day, before_id=saved.id if saved is not None else None)
     answers: dict[str, Any] = {}
     try:
         answers = validate_answers(ps, {**before, **raw}, history=facts)
@@ -211,15 +211,17 @@ def check_scripted(
 
 
 def history_facts(
-    journal: Journal, client: str | None, day: date | None, *, before_id: int | None = None
+    journal: Journal, ps: PromptSet, client: str | None, day: date | None, *, before_id: int | None = None
 ) -> frozenset[str]:
     """The `history:` conditions that hold for a session with `client` on `day`: an intention
-    set last time, a rupture still open. `before_id`: looking back from that saved session."""
+    set last time, a rupture still open, by the roles of `ps`. `before_id`: looking back from
+    that saved session."""
     if client is None or day is None:
         return frozenset()
+    from alliance_cli.core.vocabulary import roles_of
     from alliance_cli.store.continuity import continuity
 
-    return continuity(journal, client, day, before_id=before_id).facts
+    return continuity(journal, client, day, before_id=before_id, roles=roles_of(ps)).facts
 
 
 def guard_scripted(

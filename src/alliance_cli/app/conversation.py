@@ -52,8 +52,8 @@ class Conversation(Protocol):
         """The answers about to be saved, before the last question."""
         ...
 
-    def show_sessions(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Sessions about to be deleted."""
+    def show_sessions(self, rows: Sequence[Mapping[str, Any]], principles: Sequence[str]) -> None:
+        """Sessions about to be deleted, with the rating of each of these principles."""
         ...
 
     def ask_log(

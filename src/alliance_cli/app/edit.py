@@ -233,7 +233,8 @@ def edit_interactive(
     def history(s: LogState) -> frozenset[str]:
         """What the sessions before this one say (an intention set, a rupture still open), so
         the follow-up answers it holds stay valid; for the client and date after the edit."""
-        return history_facts(journal, s.client, date.fromisoformat(s.date) if s.date else None, before_id=session.id)
+        day = date.fromisoformat(s.date) if s.date else None
+        return history_facts(journal, ps, s.client, day, before_id=session.id)
 
     save = converse(
         conversation,

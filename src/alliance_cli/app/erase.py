@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from alliance_cli.app.conversation import Conversation, agreed, interruptible
 from alliance_cli.core.inputs import normalise_code
 from alliance_cli.errors import InputError, NotFoundError
-from alliance_cli.store.journal import Journal
+from alliance_cli.store.journal import Journal, journal_roles
 from alliance_cli.store.sessions import (
     ClientRecord,
     DeleteResult,
@@ -28,6 +28,7 @@ from alliance_cli.store.sessions import (
 
 if TYPE_CHECKING:
     from alliance_cli.app.backup import RestoreResult
+    from alliance_cli.core.vocabulary import Roles
 
 
 def _will_ask(conversation: Conversation, skip: bool, refusal: str) -> bool:
@@ -40,11 +41,13 @@ def _will_ask(conversation: Conversation, skip: bool, refusal: str) -> bool:
 
 
 def delete_command(
-    journal: Journal, ids: Sequence[int], *, yes: bool, conversation: Conversation
+    journal: Journal, ids: Sequence[int], *, yes: bool, conversation: Conversation, roles: Roles | None = None
 ) -> DeleteResult | None:
-    """Delete the sessions after showing them and asking; what went, or None if declined."""
+    """Delete the sessions after showing them (with the ratings of `roles`, else of the
+    journal's latest prompt set) and asking; what went, or None if declined."""
     wanted = list(dict.fromkeys(ids))
-    rows = session_rows(journal, wanted)
+    roles = roles or journal_roles(journal)
+    rows = session_rows(journal, wanted, roles)
     found = {r["id"] for r in rows}
     missing = [f"No session with id {i}; `alliance list` shows the ids." for i in wanted if i not in found]
     if missing:
@@ -52,7 +55,7 @@ def delete_command(
     ask = _will_ask(
         conversation, yes, "Deleting needs --yes when alliance is not run in a terminal; nothing was deleted."
     )
-    conversation.show_sessions(rows)
+    conversation.show_sessions(rows, roles.principles)
     if ask:
         which = (
             "this session and every answer in it"

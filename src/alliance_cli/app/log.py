@@ -79,7 +79,7 @@ def log_command(
             return DISCARDED  # `alliance log --discard-draft` from a script: that was all
     elif request.discard_draft and asks_nothing:
         raise InputError("There is no unfinished log to discard.")
-    facts = _known_facts(journal, given)
+    facts = _known_facts(journal, ps, given)
     if not interactive or (given.scripted and _complete(ps, given.answers, facts)):
         if draft is not None:
             conversation.say(
@@ -168,7 +168,7 @@ def log_interactive(
 
     def history(s: LogState) -> frozenset[str]:
         nonlocal facts
-        facts = recap_and_facts(journal, s, conversation)
+        facts = recap_and_facts(journal, ps, s, conversation)
         return facts
 
     save = converse(
@@ -200,13 +200,14 @@ def log_interactive(
     return journal.save_session(session, draft_id=draft.id)
 
 
-def recap_and_facts(journal: Journal, state: LogState, conversation: Conversation) -> frozenset[str]:
+def recap_and_facts(journal: Journal, ps: PromptSet, state: LogState, conversation: Conversation) -> frozenset[str]:
     """Once the interactive log knows client and date: show the recap, return the facts."""
+    from alliance_cli.core.vocabulary import roles_of
     from alliance_cli.store.continuity import continuity
 
     if not state.client or not state.date:
         return frozenset()
-    found = continuity(journal, state.client, date.fromisoformat(state.date))
+    found = continuity(journal, state.client, date.fromisoformat(state.date), roles=roles_of(ps))
     if found.last is not None:
         conversation.show_recap(found)
     return found.facts
@@ -236,11 +237,11 @@ def _prefilled(ps: PromptSet, given: Given, facts: frozenset[str] = frozenset())
     )
 
 
-def _known_facts(journal: Journal, given: Given) -> frozenset[str]:
+def _known_facts(journal: Journal, ps: PromptSet, given: Given) -> frozenset[str]:
     """Facts for flags given up front; a bad client or date is left for log_scripted to list."""
     try:
         code = check_client_code(given.client) if given.client else None
         session_day = parse_session_date(str(given.day or "today"), today=given.today)
     except InputError:
         return frozenset()
-    return history_facts(journal, code, session_day)
+    return history_facts(journal, ps, code, session_day)

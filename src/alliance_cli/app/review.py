@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alliance_cli.core.models import PromptSet
 from alliance_cli.core.periods import Period
-from alliance_cli.core.report import Report, Thresholds, build_report, practice_prompts, rating_ids, text_ids
+from alliance_cli.core.report import Report, Thresholds, build_report, practice_prompts, text_ids
+from alliance_cli.core.vocabulary import roles_of
 from alliance_cli.store.journal import Journal
 from alliance_cli.store.review import FROM_THE_START_BEFORE, fetch_report_rows, first_session_date
 
@@ -25,7 +26,7 @@ def load_report(
     rows = fetch_report_rows(
         journal,
         period,
-        rating_ids=rating_ids(ps),
+        roles=roles_of(ps),
         practice_ids=[p.id for p in practice_prompts(ps)],
         text_ids=text_ids(ps) if notes else None,
         client=client,

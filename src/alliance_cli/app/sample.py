@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.answers import applies
 from alliance_cli.core.inputs import MODALITIES
+from alliance_cli.core.ruptures import is_open, repairs
+from alliance_cli.core.vocabulary import Roles, roles_of
 
 if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
@@ -81,6 +83,7 @@ def generate(
     from alliance_cli.app.log import new_session
 
     rng = random.Random(seed)
+    roles = roles_of(ps)
     weekdays = int(sessions / per_weekday) + 1
     day = end
     count = 0
@@ -105,14 +108,14 @@ def generate(
                 if made >= sessions:
                     break
                 client.sessions += 1
-                answers = _answers(ps, rng, client)
+                answers = _answers(ps, roles, rng, client)
                 yield new_session(ps, client.code, day, client.modality, answers)
                 made += 1
             caseload = [c for c in caseload if c.sessions < c.length]
         day += timedelta(days=1)
 
 
-def _answers(ps: PromptSet, rng: random.Random, client: _Client) -> dict[str, Any]:
+def _answers(ps: PromptSet, roles: Roles, rng: random.Random, client: _Client) -> dict[str, Any]:
     mood = client.base + client.trend * client.sessions - client.strain + rng.gauss(0, 0.9)
     client.strain *= 0.5
     answers: dict[str, Any] = {}
@@ -124,26 +127,28 @@ def _answers(ps: PromptSet, rng: random.Random, client: _Client) -> dict[str, An
     for prompt in ps.prompts:
         if not applies(prompt, answers, history):
             continue
-        value = _answer(prompt, rng, mood)
+        value = _answer(prompt, roles, rng, mood)
         if value is not None:
             answers[prompt.id] = value
-    if answers.get("rupture") is True:
-        client.strain += 1.5 if answers.get("repaired") != "yes" else 0.5
-    if answers.get("rupture_revisited") == "yes":
+    rupture = roles.rupture is not None and answers.get(roles.rupture) is True
+    repaired = answers.get(roles.repaired) if roles.repaired else None
+    if rupture:
+        client.strain += 0.5 if repairs(repaired) else 1.5
+    if roles.rupture_revisited and repairs(answers.get(roles.rupture_revisited)):
         client.open_rupture = False
-    if answers.get("rupture") is True and answers.get("repaired") in ("no", "partly"):
+    if rupture and is_open(repaired, closed_later=False):
         client.open_rupture = True
-    client.intention_set = bool(answers.get("intention"))
+    client.intention_set = bool(roles.intention and answers.get(roles.intention))
     return answers
 
 
-def _answer(prompt: Any, rng: random.Random, mood: float) -> Any:
+def _answer(prompt: Any, roles: Roles, rng: random.Random, mood: float) -> Any:
     kind = prompt.kind
     if kind == "rating":
         return max(int(prompt.min), min(int(prompt.max), round(mood + rng.gauss(0, 0.7))))
     if kind == "number":
         return round(rng.uniform(prompt.min or 0, prompt.max or 10), 1)
-    if prompt.id == "rupture":
+    if prompt.id == roles.rupture:
         return rng.random() < 0.08
     if prompt.id == "intention_note":
         return rng.choice(FOLLOW_UP_NOTES) if rng.random() < 0.3 else None
@@ -154,10 +159,7 @@ def _answer(prompt: Any, rng: random.Random, mood: float) -> Any:
         return choices[0] if rng.random() < mood / 10 else rng.choice(choices)
     if kind == "multi":
         return rng.sample(prompt.choices or [], k=1)
-    bank = {
-        "went_well": WENT_WELL,
-        "do_differently": DO_DIFFERENTLY,
-        "intention": INTENTIONS,
-        "repair_tried": REPAIRS,
-    }.get(prompt.id, MOMENTS)
+    if prompt.id == roles.intention:
+        return rng.choice(INTENTIONS)
+    bank = {"went_well": WENT_WELL, "do_differently": DO_DIFFERENTLY, "repair_tried": REPAIRS}.get(prompt.id, MOMENTS)
     return rng.choice(bank)

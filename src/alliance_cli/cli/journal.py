@@ -90,24 +90,27 @@ def list_(
     fmt: Annotated[Format, format_option(Format.table, Format.json, Format.jsonl, Format.csv)] = Format.table,
     db: DbOption = None,
 ) -> None:
-    """List recent sessions, newest first, with the five ratings.
+    """List recent sessions, newest first, with the rating of each principle.
 
-    Keys for json, jsonl and csv: session_id, date, client, session_number, modality,
-    empathy, respect, genuineness, positive_regard, active_listening (README: "Data formats").
+    Keys for json, jsonl and csv: session_id, date, client, session_number, modality, then
+    one per principle of the prompt set: empathy, respect, genuineness, positive_regard,
+    active_listening (README: "Data formats").
 
         alliance list --client C-014 --since 2026-11-01
     """
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.errors import UsageError
-    from alliance_cli.store.journal import PRINCIPLE_IDS
     from alliance_cli.ui.formats import emit
 
     if limit < 0:
         raise UsageError("--limit needs 0 or more (0 lists every session).")
     period = resolve_period(since=since, until=until, default_days=None)
     start, end = (period.start, period.end) if period else (None, None)
+    from alliance_cli.store.journal import journal_roles
+
     with _open(db) as journal:
-        rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None)
+        roles = journal_roles(journal)  # the rating of each principle, as the review reads them
+        rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None, roles=roles)
     if fmt is Format.table and not rows:
         _say("No sessions match. Log one with `alliance log`.")
         return
@@ -115,13 +118,13 @@ def list_(
     def table(width: int) -> Any:
         from alliance_cli.ui.sessions import sessions_table
 
-        return sessions_table(rows, width)
+        return sessions_table(rows, roles.principles, width)
 
     emit(
         fmt,
         view=table,
         records=({**row, "session_id": row["id"]} for row in rows),
-        columns=["session_id", "date", "client", "session_number", "modality", *PRINCIPLE_IDS],
+        columns=["session_id", "date", "client", "session_number", "modality", *roles.principles],
     )
 
 

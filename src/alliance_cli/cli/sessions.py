@@ -88,10 +88,13 @@ def delete(
     The deleted text is overwritten in the journal file; backups made earlier still hold it.
     """
     from alliance_cli.app.erase import delete_command
+    from alliance_cli.store.journal import journal_roles
     from alliance_cli.ui.terminal import TerminalConversation
 
     with _open(db) as journal:
-        result = delete_command(journal, session_ids, yes=yes, conversation=TerminalConversation())
+        result = delete_command(
+            journal, session_ids, yes=yes, conversation=TerminalConversation(), roles=journal_roles(journal)
+        )
     if result is None:
         _say("Nothing was deleted.")
         raise typer.Exit(int(ExitCode.REFUSED))
@@ -113,9 +116,9 @@ def clients(
     """Your client codes at a glance; rename or merge a code, forget a client.
 
     Run bare for one row per client seen in the last year (--all for every one): sessions,
-    first and last date, the recent mean (the five ratings over the last three sessions), a
-    trend sparkline of each session's mean (0 to 10, oldest left) and open ruptures (not or
-    partly repaired, and not repaired in a later session either).
+    first and last date, the recent mean (the principles' ratings over the last three
+    sessions), a trend sparkline of each session's mean (0 to 10, oldest left) and open
+    ruptures (not or partly repaired, and not repaired in a later session either).
 
     Keys for json, jsonl and csv: client, sessions, first_date, last_date, recent_mean,
     open_ruptures, session_means (oldest first; space-separated in csv). README: "Data formats".

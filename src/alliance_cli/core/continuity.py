@@ -12,7 +12,7 @@ class LastSession:
     date: str
     session_number: int
     modality: str
-    ratings: dict[str, Any]  # principle id -> rating (None when not answered)
+    ratings: dict[str, Any]  # principle id -> rating (None when not answered), in the principles' order
     intention: str | None
 
 
@@ -21,7 +21,7 @@ class OpenRupture:
     session_id: int
     date: str
     session_number: int
-    repaired: str  # "no" or "partly", as recorded that day
+    repaired: str | None  # "no" or "partly" as recorded that day, None when not recorded
     kind: str | None  # withdrawal / confrontation / both, when recorded
 
 
@@ -42,24 +42,6 @@ class Continuity:
         if self.open_ruptures:
             facts.add("open_rupture")
         return frozenset(facts)
-
-
-@dataclass
-class RuptureOutcome:
-    session_id: int
-    repaired: str | None  # as recorded in the rupture's own session
-    repaired_later_in: int | None = None  # the later session that answered rupture_revisited = yes
-    repaired_later_on: str | None = None  # its date
-    revisited: int = 0  # later sessions that came back to it without a full repair
-
-    @property
-    def status(self) -> str:
-        """'repaired', 'repaired later' or 'open'."""
-        if self.repaired == "yes":
-            return "repaired"
-        if self.repaired_later_in is not None:
-            return "repaired later"
-        return "open"
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 A prompt set is the YAML file that decides what `alliance log` asks. It is validated
 strictly: unknown keys are errors (a typo must not silently drop a prompt), and the
-cross-field rules (unique ids, `when:` pointing at an earlier prompt, min <= max) live in
-`prompts.check_prompt_set`, which reports every problem at once with its location.
+cross-field rules (unique ids, `when:` pointing at an earlier prompt, min <= max, each
+`role:` once and on a prompt that fits it) live in `prompts.check_prompt_set`, which
+reports every problem at once with its location.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from alliance_cli.core.vocabulary import Role, roles_of
 
 Kind = Literal["rating", "choice", "multi", "yesno", "text", "number"]
 KINDS: tuple[str, ...] = ("rating", "choice", "multi", "yesno", "text", "number")
@@ -109,6 +112,7 @@ class Prompt(Strict):
     text: Label
     help: Label | None = None
     principle: Identifier | None = None
+    role: Role | None = None  # what the recap, the review and `clients` read it as (`core.vocabulary`)
     required: bool = False
     min: float | None = None
     max: float | None = None
@@ -149,6 +153,5 @@ class PromptSet(Strict):
         return next((a for a in (*self.principles, *self.practices) if a.id == area_id), None)
 
     def rating_prompts(self) -> list[Prompt]:
-        """The per-principle self-ratings, in the order of the principles."""
-        by_principle = {p.principle: p for p in self.prompts if p.kind == "rating" and p.principle}
-        return [by_principle[a.id] for a in self.principles if a.id in by_principle]
+        """The per-principle self-ratings, in the order of the principles (`core.vocabulary`)."""
+        return [self._by_id[prompt_id] for prompt_id in roles_of(self).rating_ids]

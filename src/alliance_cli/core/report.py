@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from alliance_cli.core.answers import from_columns
 from alliance_cli.core.periods import Period
+from alliance_cli.core.ruptures import is_open
 
 if TYPE_CHECKING:
     from alliance_cli.core.models import Prompt, PromptSet
@@ -41,7 +42,7 @@ class ReportRows:
     weekly: list[dict[str, Any]] = field(default_factory=list)  # week, prompt_id, mean, n
     client_means: list[dict[str, Any]] = field(default_factory=list)  # client, mean, sessions
     client_recent: list[dict[str, Any]] = field(default_factory=list)  # client, id, date, mean, oldest first
-    ruptures: list[dict[str, Any]] = field(default_factory=list)
+    ruptures: list[dict[str, Any]] = field(default_factory=list)  # session_id, date, client, kind, repaired, revisited
     intentions: list[dict[str, Any]] = field(default_factory=list)
     practices: list[dict[str, Any]] = field(default_factory=list)  # prompt_id, kind, value_num, value_text, n
     notes: list[dict[str, Any]] | None = None  # prompt_id, session_id, date, client, text
@@ -114,7 +115,7 @@ class Rupture(_Model):
     client: str
     kind: str | None
     repaired: str | None
-    revisited: bool
+    revisited: bool  # a later session, up to the period's end, repaired it (rupture_revisited)
     open: bool
     in_period: bool
 
@@ -184,10 +185,6 @@ class Report(_Model):
     practices: list[Practice]
     notes: list[NoteGroup] | None
     thresholds: Thresholds
-
-
-def rating_ids(ps: PromptSet) -> list[str]:
-    return [p.id for p in ps.rating_prompts()]
 
 
 def practice_prompts(ps: PromptSet) -> list[Prompt]:
@@ -325,9 +322,9 @@ def _ruptures(rows: ReportRows, limits: Thresholds) -> list[Rupture]:
     out = []
     for r in rows.ruptures:
         day = date.fromisoformat(r["date"])
-        is_open = r["repaired"] != "yes" and not r["revisited"]
+        still_open = is_open(r["repaired"], bool(r["revisited"]))  # as of the period's end
         in_period = day >= rows.period.start
-        if in_period or is_open:
+        if in_period or still_open:
             out.append(
                 Rupture(
                     session_id=r["session_id"],
@@ -336,7 +333,7 @@ def _ruptures(rows: ReportRows, limits: Thresholds) -> list[Rupture]:
                     kind=r["kind"],
                     repaired=r["repaired"],
                     revisited=bool(r["revisited"]),
-                    open=is_open,
+                    open=still_open,
                     in_period=in_period,
                 )
             )

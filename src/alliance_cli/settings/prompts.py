@@ -2,7 +2,7 @@
 
 Validation happens in two passes: the pydantic model checks each field, then
 `check_prompt_set` checks the rules that span fields (unique ids, `when:` pointing at an
-earlier prompt, ranges). Every problem in both passes is reported at once, each as one
+earlier prompt, ranges, roles). Every problem in both passes is reported at once, each as one
 line `FILE:LINE: FIELD: message`, the line found by walking the YAML node tree along the
 error's location.
 """
@@ -119,6 +119,7 @@ def check_prompt_set(ps: PromptSet) -> list[tuple[Loc, str]]:
             problems.append((("principles", i, "tips"), "a principle needs at least one growth tip"))
 
     seen: dict[str, Any] = {}
+    played: dict[str, str] = {}  # role -> the prompt playing it
     for i, p in enumerate(ps.prompts):
         at: Loc = ("prompts", i)
         if p.id in seen:
@@ -126,6 +127,8 @@ def check_prompt_set(ps: PromptSet) -> list[tuple[Loc, str]]:
         if p.principle is not None and p.principle not in areas:
             problems.append(((*at, "principle"), f"unknown principle or practice '{p.principle}'"))
         problems.extend(_check_kind(p, at))
+        if p.role is not None:
+            problems.extend(_check_role(p, at, played))
         if p.when is not None:
             problems.extend(_check_when(p, at, seen, ps))
         seen.setdefault(p.id, p)
@@ -160,6 +163,17 @@ def _check_kind(p: Any, at: Loc) -> list[tuple[Loc, str]]:
     elif p.choices is not None:
         problems.append(((*at, "choices"), "'choices' only applies to choice and multi prompts"))
     return problems
+
+
+def _check_role(p: Any, at: Loc, played: dict[str, str]) -> list[tuple[Loc, str]]:
+    """Each role at most once, on a prompt whose kind (and choices) fit it (`core.vocabulary`)."""
+    from alliance_cli.core.vocabulary import misfit
+
+    if p.role in played:
+        return [((*at, "role"), f"'{played[p.role]}' already has the role '{p.role}'; give each role to one prompt")]
+    played[p.role] = p.id
+    why = misfit(p.role, p.kind, p.choices)
+    return [((*at, "role"), why)] if why else []
 
 
 def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tuple[Loc, str]]:

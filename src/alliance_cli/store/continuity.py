@@ -1,44 +1,44 @@
 """Continuity between sessions with the same client: queries on the journal.
 
-Three questions, all answered from the answers table:
+Two questions, both answered from the answers table, with the prompt ids of a `Roles`
+(`core.vocabulary`; by default the journal's own, `journal_roles`) as SQL parameters:
 
 - `continuity(journal, client, day)`: what the log should bring back before a new session,
-  the last session (date, number, the five ratings, its intention) and the ruptures still
-  open. Its `facts` are the `history:` conditions of the prompt set that hold
-  (`intention_set`, `open_rupture`), so `intention_followed` and `rupture_revisited` are
-  asked, and accepted from `--set`, only when there is something to follow up.
-- `rupture_outcomes(journal, ids)`: for rupture sessions, whether the rupture was repaired
-  then, repaired in a later session (`rupture_revisited = yes`), or is still open; for the
-  weekly report's rupture list.
+  the last session (date, number, each principle's rating, its intention) and the ruptures
+  still open. Its `facts` are the `history:` conditions of the prompt set that hold
+  (`intention_set`, `open_rupture`), so the follow-up prompts are asked, and accepted from
+  `--set`, only when there is something to follow up.
 - `follow_through(journal, since, until)`: of the intentions that came up for follow-up in
   a period, how many were carried out; for the weekly report.
 
-A rupture is *open* when it was recorded as not or partly repaired (or its repair was left
-unanswered) and no later session with the client answered `rupture_revisited = yes`. A
-later answer applies to every rupture open at that point ("did you come back to the strain
-and repair it?").
+When a rupture is *open* is decided by one rule, `core.ruptures`; `still_open_sql` and
+`repaired_later_sql` write it as SQL for the recap, `clients` (`open_rupture_counts`) and
+the weekly review (`store.review`), with the same parameters.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.answers import from_columns
-from alliance_cli.core.continuity import Continuity, FollowThrough, LastSession, OpenRupture, RuptureOutcome
-from alliance_cli.store.journal import PRINCIPLE_IDS, _guarded
+from alliance_cli.core.continuity import Continuity, FollowThrough, LastSession, OpenRupture
+from alliance_cli.core.ruptures import REPAIRED
+from alliance_cli.store.journal import _guarded, journal_roles
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
+    from alliance_cli.core.vocabulary import Roles
     from alliance_cli.store.journal import Journal
 
-INTENTION = "intention"
-INTENTION_FOLLOWED = "intention_followed"
-RUPTURE_REVISITED = "rupture_revisited"
-_OPEN_REPAIRS = ("no", "partly")
+Point = tuple[str, str, int]  # (date, date, id): a place in the journal's (date, id) order
 _LAST_ID = 1 << 62  # "after every saved session": a new session's place in (date, id) order
 _END = "9999-12-31"  # a date after every session
+
+
+def through(day: date) -> Point:
+    """The point just after every session on or before `day`."""
+    return (day.isoformat(), day.isoformat(), _LAST_ID)
 
 
 def _before(alias: str) -> str:
@@ -46,13 +46,35 @@ def _before(alias: str) -> str:
     return f"({alias}.date < ? OR ({alias}.date = ? AND {alias}.id < ?))"
 
 
+def repaired_later_sql(roles: Roles, point: Point, s: str = "s") -> tuple[str, list[Any]]:
+    """SQL, true when a session with the client of rupture session `s`, after it and before
+    `point`, answered the `rupture_revisited` prompt so that it repairs (`core.ruptures`)."""
+    sql = (
+        "EXISTS (SELECT 1 FROM sessions l JOIN answers v ON v.session_id = l.id AND v.prompt_id = ?"
+        f" WHERE l.client = {s}.client AND l.date >= {s}.date AND (l.date > {s}.date OR l.id > {s}.id)"
+        f" AND {_before('l')} AND v.value_text = ?)"
+    )
+    return sql, [roles.rupture_revisited, *point, REPAIRED]
+
+
+def still_open_sql(roles: Roles, point: Point, repaired: str, s: str = "s") -> tuple[str, list[Any]]:
+    """SQL of `core.ruptures.is_open` for rupture session `s`, whose own answer to the repair
+    question is the column `repaired` (NULL when not answered), as of `point`."""
+    later, params = repaired_later_sql(roles, point, s)
+    return f"({repaired} IS NULL OR {repaired} <> ?) AND NOT {later}", [REPAIRED, *params]
+
+
 @_guarded
-def continuity(journal: Journal, client: str, day: date, *, before_id: int | None = None) -> Continuity:
+def continuity(
+    journal: Journal, client: str, day: date, *, before_id: int | None = None, roles: Roles | None = None
+) -> Continuity:
     """The last session with `client` before a session on `day`, and the ruptures still open.
 
     For a new session every saved session on `day` counts as earlier; to look back from a
-    saved session (editing it), give its id as `before_id`.
+    saved session (editing it), give its id as `before_id`. `roles`: the prompt set's roles
+    the log goes by (by default the journal's).
     """
+    roles = roles or journal_roles(journal)
     point = (day.isoformat(), day.isoformat(), before_id if before_id is not None else _LAST_ID)
     conn = journal.conn
     row = conn.execute(
@@ -68,115 +90,80 @@ def continuity(journal: Journal, client: str, day: date, *, before_id: int | Non
         for a in conn.execute("SELECT * FROM answers WHERE session_id = ?", (row["id"],))
     }
     number = conn.execute("SELECT session_number FROM session_view WHERE id = ?", (row["id"],)).fetchone()[0]
-    intention = answers.get(INTENTION)
+    intention = answers.get(roles.intention) if roles.intention else None
     result.last = LastSession(
         id=row["id"],
         date=row["date"],
         session_number=int(number),
         modality=row["modality"],
-        ratings={pid: answers.get(pid) for pid in PRINCIPLE_IDS},
+        ratings={principle: answers.get(prompt_id) for principle, prompt_id in roles.ratings},
         intention=intention if isinstance(intention, str) and intention.strip() else None,
     )
     result.open_ruptures = [
         OpenRupture(r["id"], r["date"], int(r["session_number"]), r["repaired"], r["kind"])
-        for r in _open_ruptures(conn, point, client)
+        for r in _open_ruptures(conn, roles, point, client)
     ]
     return result
 
 
-def _open_ruptures(conn: Any, point: tuple[str, str, int], client: str | None = None) -> list[Any]:
-    """The ruptures open at `point` (date, date, id), oldest first: id, client, date,
-    session_number, repaired, kind.
-
-    The one definition of *open* (see the module docstring): recorded as not or partly
-    repaired, or with no answer about repair, and no session with the client between the rupture and `point` answered
-    `rupture_revisited = yes`. For one client, or for every client when `client` is None.
-    """
+def _open_ruptures(conn: sqlite3.Connection, roles: Roles, point: Point, client: str | None = None) -> list[Any]:
+    """The ruptures open at `point`, oldest first: id, client, date, session_number,
+    repaired, kind. For one client, or for every client when `client` is None."""
     who = "s.client = ? AND " if client is not None else ""
+    still_open, open_params = still_open_sql(roles, point, "r.value_text")
     return conn.execute(
         "SELECT s.id, s.client, s.date, s.session_number, r.value_text AS repaired, "
-        "(SELECT value_text FROM answers k WHERE k.session_id = s.id AND k.prompt_id = 'rupture_kind') AS kind "
+        "(SELECT value_text FROM answers k WHERE k.session_id = s.id AND k.prompt_id = ?) AS kind "
         "FROM session_view s "
-        "JOIN answers a ON a.session_id = s.id AND a.prompt_id = 'rupture' AND a.value_num = 1 "
-        "LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = 'repaired' "
-        f"WHERE {who}{_before('s')} AND (r.value_text IS NULL OR r.value_text IN ('no', 'partly')) AND NOT EXISTS ("
-        "  SELECT 1 FROM sessions l JOIN answers v ON v.session_id = l.id "
-        f"  AND v.prompt_id = '{RUPTURE_REVISITED}' AND v.value_text = 'yes' "
-        f"  WHERE l.client = s.client AND (l.date > s.date OR (l.date = s.date AND l.id > s.id)) AND {_before('l')}"
-        ") ORDER BY s.date, s.id",
-        (*([client] if client is not None else []), *point, *point),
+        "JOIN answers a ON a.session_id = s.id AND a.prompt_id = ? AND a.value_num = 1 "
+        "LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ? "
+        f"WHERE {who}{_before('s')} AND {still_open} ORDER BY s.date, s.id",
+        (
+            roles.rupture_kind,
+            roles.rupture,
+            roles.repaired,
+            *([client] if client is not None else []),
+            *point,
+            *open_params,
+        ),
     ).fetchall()
 
 
 @_guarded
-def open_rupture_counts(journal: Journal) -> dict[str, int]:
+def open_rupture_counts(journal: Journal, roles: Roles | None = None) -> dict[str, int]:
     """How many ruptures are open after the last saved session, per client code (none: left out)."""
     counts: dict[str, int] = {}
-    for r in _open_ruptures(journal.conn, (_END, _END, _LAST_ID)):
+    for r in _open_ruptures(journal.conn, roles or journal_roles(journal), (_END, _END, _LAST_ID)):
         counts[r["client"]] = counts.get(r["client"], 0) + 1
     return counts
 
 
 @_guarded
-def rupture_outcomes(
-    journal: Journal, session_ids: Iterable[int], *, until: date | None = None
-) -> dict[int, RuptureOutcome]:
-    """For each rupture session: repaired then, repaired in a later session, or still open.
-
-    Later sessions count up to `until` when given (a report on a past week can ask what was
-    known by its end, or leave it out to show what happened since). Ids of sessions without
-    a rupture are left out of the result.
-    """
-    ids = list(session_ids)
-    if not ids:
-        return {}
-    conn = journal.conn
-    out: dict[int, RuptureOutcome] = {}
-    last_day = until.isoformat() if until else "9999-12-31"
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            "SELECT s.id, s.client, s.date, "
-            "(SELECT value_text FROM answers r WHERE r.session_id = s.id AND r.prompt_id = 'repaired') AS repaired "
-            "FROM sessions s JOIN answers a ON a.session_id = s.id AND a.prompt_id = 'rupture' AND a.value_num = 1 "
-            f"WHERE s.id IN ({marks})",
-            chunk,
-        ).fetchall()
-        for row in rows:
-            outcome = RuptureOutcome(row["id"], row["repaired"])
-            if row["repaired"] != "yes":
-                later = conn.execute(
-                    "SELECT l.id, l.date, v.value_text FROM sessions l JOIN answers v ON v.session_id = l.id "
-                    "AND v.prompt_id = 'rupture_revisited' WHERE l.client = ? AND l.date <= ? "
-                    "AND (l.date > ? OR (l.date = ? AND l.id > ?)) ORDER BY l.date, l.id",
-                    (row["client"], last_day, row["date"], row["date"], row["id"]),
-                ).fetchall()
-                for later_row in later:
-                    if later_row["value_text"] == "yes":
-                        outcome.repaired_later_in, outcome.repaired_later_on = later_row["id"], later_row["date"]
-                        break
-                    outcome.revisited += later_row["value_text"] == "partly"
-            out[row["id"]] = outcome
-    return out
-
-
-@_guarded
-def follow_through(journal: Journal, since: date, until: date, *, client: str | None = None) -> FollowThrough:
+def follow_through(
+    journal: Journal, since: date, until: date, *, client: str | None = None, roles: Roles | None = None
+) -> FollowThrough:
     """Sessions from `since` to `until` whose previous session with the client set an
-    intention, and how the intention_followed answers went (yes / partly / no).
+    intention, and how the answers to its follow-up went (yes / partly / no).
 
     Starts from the period's sessions (index on date) and finds each one's previous session
     through the (client, date) index, so the cost follows the period, not the journal."""
+    roles = roles or journal_roles(journal)
     who = " AND s.client = ?" if client is not None else ""
     rows = journal.conn.execute(
         "SELECT"
-        "  (SELECT value_text FROM answers f WHERE f.session_id = s.id AND f.prompt_id = 'intention_followed') AS done,"
-        "  EXISTS (SELECT 1 FROM answers i WHERE i.prompt_id = 'intention' AND trim(i.value_text) <> ''"
+        "  (SELECT value_text FROM answers f WHERE f.session_id = s.id AND f.prompt_id = ?) AS done,"
+        "  EXISTS (SELECT 1 FROM answers i WHERE i.prompt_id = ? AND trim(i.value_text) <> ''"
         "    AND i.session_id = (SELECT p.id FROM sessions p WHERE p.client = s.client"
         "      AND (p.date < s.date OR (p.date = s.date AND p.id < s.id)) ORDER BY p.date DESC, p.id DESC LIMIT 1)"
         "  ) AS had_intention "
         f"FROM sessions s WHERE s.date BETWEEN ? AND ?{who}",
-        (since.isoformat(), until.isoformat(), *([client] if client is not None else [])),
+        (
+            roles.intention_followed,
+            roles.intention,
+            since.isoformat(),
+            until.isoformat(),
+            *([client] if client is not None else []),
+        ),
     ).fetchall()
     result = FollowThrough()
     for row in rows:

@@ -18,7 +18,7 @@ import os
 import sqlite3
 import time
 import uuid as uuidlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,13 +26,13 @@ from typing import Any, TypeVar
 
 from alliance_cli.core.answers import from_columns, to_columns
 from alliance_cli.core.records import Draft, NewSession, SavedSession, StoredSession
+from alliance_cli.core.vocabulary import Roles, roles_of_snapshot
 from alliance_cli.errors import JournalError
 from alliance_cli.store import migrations
 
-__all__ = ["Draft", "Journal", "NewSession", "SavedSession", "StoredSession", "open_journal"]
+__all__ = ["Draft", "Journal", "NewSession", "SavedSession", "StoredSession", "journal_roles", "open_journal"]
 
 BUSY_TIMEOUT_S = 15.0
-PRINCIPLE_IDS = ("empathy", "respect", "genuineness", "positive_regard", "active_listening")
 
 T = TypeVar("T")
 
@@ -311,21 +311,17 @@ class Journal:
         since: date | None = None,
         until: date | None = None,
         limit: int | None = 20,
+        roles: Roles | None = None,
     ) -> list[dict[str, Any]]:
-        """Recent sessions, newest first, with the five principle ratings as columns."""
+        """Recent sessions, newest first, with each principle's rating as a column named after
+        the principle (the rating prompts of `roles`; by default the journal's, `journal_roles`)."""
         where, params = _filters(client, since, until)
-        ratings = ", ".join(
-            f"(SELECT value_num FROM answers a WHERE a.session_id = s.id AND a.prompt_id = '{pid}') AS {pid}"
-            for pid in PRINCIPLE_IDS
-        )
-        sql = (
-            f"SELECT s.id, s.date, s.client, s.session_number, s.modality, {ratings} "
-            f"FROM session_view s {where} ORDER BY s.date DESC, s.id DESC"
-        )
+        tail, tail_params = "ORDER BY s.date DESC, s.id DESC", []
         if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [dict(r) for r in self.conn.execute(sql, params)]
+            tail += " LIMIT ?"
+            tail_params.append(limit)
+        ratings = (roles or journal_roles(self)).ratings
+        return rated_sessions(self, ratings, where, params, tail, tail_params)
 
     @_guarded
     def client_codes(self) -> list[str]:
@@ -380,6 +376,75 @@ class Journal:
     def delete_draft(self, draft_id: int) -> None:
         with self.write() as conn:
             conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+
+_NUMBERED = ("id", "date", "client", "session_number", "modality")
+
+
+@_guarded
+def rated_sessions(
+    journal: Journal,
+    ratings: Sequence[tuple[str, str]],
+    where: str,
+    params: Sequence[Any],
+    tail: str = "",
+    tail_params: Sequence[Any] = (),
+) -> list[dict[str, Any]]:
+    """Sessions `s` as `list` and `delete` show them: id, date, client, session_number,
+    modality, and each principle's rating under the principle's id (None when not answered)."""
+    keys = (*_NUMBERED, *(principle for principle, _ in ratings))
+    return [
+        dict(zip(keys, row, strict=True))
+        for row in rating_rows(journal, ratings, where, params, tail, tail_params, numbered=True)
+    ]
+
+
+@_guarded
+def rating_rows(
+    journal: Journal,
+    ratings: Sequence[tuple[str, str]],
+    where: str,
+    params: Sequence[Any],
+    tail: str = "",
+    tail_params: Sequence[Any] = (),
+    *,
+    numbered: bool = False,
+) -> list[tuple[Any, ...]]:
+    """The one ratings query: for each session `s` (filtered by `where`, ordered and limited by
+    `tail`), a tuple of id, date, client (then session_number and modality when `numbered`),
+    then its answer to the rating prompt of each (principle, prompt id) of `ratings`, in
+    order. The prompt ids go to SQLite as parameters. `list`, `delete` and `clients` read
+    their ratings here; plain tuples keep 25,000 rows quick."""
+    columns = "".join(
+        f", (SELECT value_num FROM answers a WHERE a.session_id = s.id AND a.prompt_id = ?) AS r{i}"
+        for i in range(len(ratings))
+    )
+    base = _NUMBERED if numbered else _NUMBERED[:3]
+    source = "session_view" if numbered else "sessions"  # session_number costs a count per row
+    sql = f"SELECT {', '.join(f's.{c}' for c in base)}{columns} FROM {source} s {where} {tail}"
+    cursor = journal.conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, [*(prompt_id for _, prompt_id in ratings), *params, *tail_params]).fetchall()
+
+
+@_guarded
+def latest_snapshot(journal: Journal) -> str | None:
+    """The prompt set (JSON) the latest saved session was logged with; None in an empty journal."""
+    row = journal.conn.execute(
+        "SELECT p.snapshot FROM sessions s JOIN prompt_sets p ON p.id = s.prompt_set_id ORDER BY s.id DESC LIMIT 1"
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def journal_roles(journal: Journal) -> Roles:
+    """The roles of the prompt set the latest session was logged with (none in an empty
+    journal), read from its JSON without pydantic: what `list`, `clients` and the recap go
+    by when no prompt set is given, the same set the review goes by."""
+    text = latest_snapshot(journal)
+    try:
+        return roles_of_snapshot(json.loads(text) if text else None)
+    except (ValueError, TypeError, AttributeError):
+        raise JournalError("A stored prompt set is damaged; run `alliance doctor`.") from None
 
 
 def _filters(client: str | None, since: date | None, until: date | None, alias: str = "s") -> tuple[str, list[Any]]:

@@ -18,19 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.periods import Period, iso_week_start
 from alliance_cli.core.report import ReportRows
-from alliance_cli.store.journal import Journal, _guarded
+from alliance_cli.store.continuity import follow_through, repaired_later_sql, through
+from alliance_cli.store.journal import Journal, _guarded, latest_snapshot
 
 if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
+    from alliance_cli.core.vocabulary import Roles
 
-# The default prompt set's ids for rupture and repair. `rupture_revisited` is answered in a
-# later session with the same client (issue 6): a "yes" there closes an older rupture.
-RUPTURE_ID = "rupture"
-RUPTURE_KIND_ID = "rupture_kind"
-REPAIRED_ID = "repaired"
-REVISITED_ID = "rupture_revisited"
-INTENTION_ID = "intention"
-FOLLOWED_ID = "intention_followed"
 FROM_THE_START_BEFORE = 1900  # a period starting before this year starts at the first session
 WEEKS = 12  # weekly sparklines cover this many ISO weeks, ending with the period's last one
 RECENT_SESSIONS = 8  # a client's sparkline: their last sessions up to the period's end
@@ -53,14 +47,12 @@ def journal_prompt_set(journal: Journal) -> PromptSet | None:
     The report names principles, tips and practices by it: the set the sessions were
     actually answered with, read from JSON, which spares the report the YAML parser.
     """
-    row = journal.conn.execute(
-        "SELECT p.snapshot FROM sessions s JOIN prompt_sets p ON p.id = s.prompt_set_id ORDER BY s.id DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
+    snapshot = latest_snapshot(journal)
+    if snapshot is None:
         return None
     from alliance_cli.core.models import PromptSet
 
-    return PromptSet.model_validate_json(row[0])
+    return PromptSet.model_validate_json(snapshot)
 
 
 @_guarded
@@ -74,7 +66,7 @@ def fetch_report_rows(
     journal: Journal,
     period: Period,
     *,
-    rating_ids: list[str],
+    roles: Roles,
     practice_ids: list[str],
     text_ids: list[str] | None = None,
     client: str | None = None,
@@ -82,7 +74,9 @@ def fetch_report_rows(
 ) -> ReportRows:
     """Run the report's queries for `period` (and the equally long one before it).
 
+    `roles` names the prompts of the ratings, ruptures and intentions (`core.vocabulary`).
     `text_ids` given: also fetch the period's free-text answers to those prompts (--notes).
+    Ruptures are judged as of the period's end: a repair recorded later does not count.
     """
     previous = period.previous()
     first_week = iso_week_start(period.end) - timedelta(weeks=WEEKS - 1)
@@ -108,6 +102,7 @@ def fetch_report_rows(
     ).fetchone()
     rows.totals = dict(row)
 
+    rating_ids = roles.rating_ids
     ratings = _marks(rating_ids)
     rows.means = query(
         "SELECT a.prompt_id, s.date >= ? AS current, AVG(a.value_num) AS mean, COUNT(a.value_num) AS n"
@@ -160,27 +155,24 @@ def fetch_report_rows(
         *rating_ids,
     )
     lookback = min(period.start, iso_week_start(period.start) - timedelta(weeks=open_rupture_weeks))
+    repaired_later, later_params = repaired_later_sql(roles, through(period.end))
     rows.ruptures = query(
         "SELECT s.id AS session_id, s.date, s.client, k.value_text AS kind, r.value_text AS repaired,"
-        " EXISTS (SELECT 1 FROM sessions l JOIN answers v ON v.session_id = l.id AND v.prompt_id = ?"
-        "   WHERE l.client = s.client AND l.date >= s.date AND (l.date > s.date OR l.id > s.id)"
-        "   AND (v.value_num = 1 OR v.value_text = 'yes')) AS revisited"
+        f" {repaired_later} AS revisited"
         " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = ?"
         " LEFT JOIN answers k ON k.session_id = s.id AND k.prompt_id = ?"
         " LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ?"
         f" WHERE s.date BETWEEN ? AND ?{who} AND a.value_num = 1"
         " ORDER BY s.date, s.id",
-        REVISITED_ID,
-        RUPTURE_ID,
-        RUPTURE_KIND_ID,
-        REPAIRED_ID,
+        *later_params,
+        roles.rupture,
+        roles.rupture_kind,
+        roles.repaired,
         lookback.isoformat(),
         end,
         *by,
     )
-    from alliance_cli.store.continuity import follow_through
-
-    done = follow_through(journal, period.start, period.end, client=client)
+    done = follow_through(journal, period.start, period.end, client=client, roles=roles)
     rows.follow_through = {
         "came_up": done.came_up, "recorded": done.recorded, "carried_out": done.carried_out,
         "partly": done.partly, "not_carried_out": done.not_carried_out,
@@ -196,11 +188,11 @@ def fetch_report_rows(
         " FROM set_ LEFT JOIN sessions n ON n.id = set_.next_id"
         " LEFT JOIN answers f ON f.session_id = set_.next_id AND f.prompt_id = ?"
         " ORDER BY set_.date, set_.id",
-        INTENTION_ID,
+        roles.intention,
         pstart,
         previous.end.isoformat(),
         *by,
-        FOLLOWED_ID,
+        roles.intention_followed,
     )
     if practice_ids:
         rows.practices = query(

@@ -24,9 +24,18 @@ from typing import Any
 
 from alliance_cli.core.answers import to_columns
 from alliance_cli.core.records import ClientSummary
+from alliance_cli.core.vocabulary import Roles
 from alliance_cli.errors import InputError, JournalError, NotFoundError
 from alliance_cli.store.continuity import open_rupture_counts
-from alliance_cli.store.journal import PRINCIPLE_IDS, Journal, _filters, _guarded, now_iso
+from alliance_cli.store.journal import (
+    Journal,
+    _filters,
+    _guarded,
+    journal_roles,
+    now_iso,
+    rated_sessions,
+    rating_rows,
+)
 
 RECENT_SESSIONS = 3  # the summary's mean covers a client's last three sessions
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -73,21 +82,13 @@ def update_session(
 
 
 @_guarded
-def session_rows(journal: Journal, ids: Sequence[int]) -> list[dict[str, Any]]:
+def session_rows(journal: Journal, ids: Sequence[int], roles: Roles | None = None) -> list[dict[str, Any]]:
     """The sessions with these ids (as `Journal.list_sessions` shows them), in the order given."""
     if not ids:
         return []
-    ratings = ", ".join(
-        f"(SELECT value_num FROM answers a WHERE a.session_id = s.id AND a.prompt_id = '{pid}') AS {pid}"
-        for pid in PRINCIPLE_IDS
-    )
     marks = ", ".join("?" for _ in ids)
-    rows = journal.conn.execute(
-        f"SELECT s.id, s.date, s.client, s.session_number, s.modality, {ratings} "
-        f"FROM session_view s WHERE s.id IN ({marks})",
-        list(ids),
-    )
-    by_id = {r["id"]: dict(r) for r in rows}
+    ratings = (roles or journal_roles(journal)).ratings
+    by_id = {r["id"]: r for r in rated_sessions(journal, ratings, f"WHERE s.id IN ({marks})", list(ids))}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -116,37 +117,35 @@ def delete_sessions(journal: Journal, ids: Iterable[int]) -> DeleteResult:
 
 
 @_guarded
-def client_summaries(journal: Journal, *, seen_since: date | None = None) -> list[ClientSummary]:
-    """One summary per client code, most recently seen first; only those seen since a date if given."""
-    marks = ", ".join("?" for _ in PRINCIPLE_IDS)
-    seen = ""
-    params: list[Any] = list(PRINCIPLE_IDS)
+def client_summaries(
+    journal: Journal, *, seen_since: date | None = None, roles: Roles | None = None
+) -> list[ClientSummary]:
+    """One summary per client code, most recently seen first; only those seen since a date if given.
+    Means and open ruptures follow `roles` (by default the journal's, `journal_roles`)."""
+    roles = roles or journal_roles(journal)
+    where, params = "", []
     if seen_since is not None:
-        seen = "WHERE s.client IN (SELECT client FROM sessions GROUP BY client HAVING MAX(date) >= ?) "
+        where = "WHERE s.client IN (SELECT client FROM sessions GROUP BY client HAVING MAX(date) >= ?)"
         params.append(seen_since.isoformat())
-    rows = journal.conn.execute(
-        "SELECT s.client, s.date, SUM(a.value_num) AS total, COUNT(a.value_num) AS n "
-        f"FROM sessions s LEFT JOIN answers a ON a.session_id = s.id AND a.prompt_id IN ({marks}) "
-        f"{seen}GROUP BY s.id ORDER BY s.client, s.date, s.id",
-        params,
-    ).fetchall()
-    ruptures = open_rupture_counts(journal)
-    grouped: dict[str, list[Any]] = {}
-    for row in rows:
-        grouped.setdefault(row["client"], []).append(row)
+    rows = rating_rows(journal, roles.ratings, where, params, "ORDER BY s.client, s.date, s.id")
+    ruptures = open_rupture_counts(journal, roles)
+    grouped: dict[str, list[tuple[str, float, int]]] = {}  # client -> (date, sum of ratings, how many)
+    for _, day, client, *ratings in rows:
+        values = [v for v in ratings if v is not None]
+        grouped.setdefault(client, []).append((day, sum(values), len(values)))
     summaries = []
     for client, sessions in grouped.items():
         recent = sessions[-RECENT_SESSIONS:]
-        total = sum(r["total"] or 0 for r in recent)
-        count = sum(r["n"] for r in recent)
+        total = sum(t for _, t, _ in recent)
+        count = sum(n for _, _, n in recent)
         summaries.append(
             ClientSummary(
                 client=client,
                 sessions=len(sessions),
-                first_date=sessions[0]["date"],
-                last_date=sessions[-1]["date"],
+                first_date=sessions[0][0],
+                last_date=sessions[-1][0],
                 recent_mean=round(total / count, 2) if count else None,
-                session_means=[round(r["total"] / r["n"], 2) if r["n"] else None for r in sessions],
+                session_means=[round(t / n, 2) if n else None for _, t, n in sessions],
                 open_ruptures=ruptures.get(client, 0),
             )
         )

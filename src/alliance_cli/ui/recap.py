@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.text import Text
 
 from alliance_cli.core.answers import format_value
-from alliance_cli.ui.sessions import RATING_HEADERS
+from alliance_cli.ui.sessions import rating_header
 
 if TYPE_CHECKING:
     from alliance_cli.core.continuity import Continuity
@@ -17,7 +17,7 @@ REPAIRED_WORDS = {"no": "not repaired", "partly": "partly repaired", None: "repa
 
 
 def recap(found: Continuity) -> Group:
-    """Last time with the client: date, session number, the five ratings, what is still open."""
+    """Last time with the client: date, session number, each principle's rating, what is still open."""
     last = found.last
     assert last is not None
     lines = [
@@ -25,15 +25,14 @@ def recap(found: Continuity) -> Group:
             ("Last time with ", "bold"),
             (found.client, "bold"),
             f": session {last.session_number} on {last.date} ({last.modality})",
-        ),
-        Text(
-            "  "
-            + " · ".join(
-                f"{header} {'–' if last.ratings.get(pid) is None else format_value(last.ratings[pid])}"
-                for pid, header in RATING_HEADERS.items()
-            )
-        ),
+        )
     ]
+    if last.ratings:  # a prompt set without ratings has none to show
+        ratings = (
+            f"{rating_header(principle)} {'–' if value is None else format_value(value)}"
+            for principle, value in last.ratings.items()
+        )
+        lines.append(Text("  " + " · ".join(ratings)))
     if last.intention:
         lines.append(Text.assemble("  Your intention: ", (last.intention, "italic")))
     for rupture in found.open_ruptures[-1:]:

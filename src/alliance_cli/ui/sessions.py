@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
     from alliance_cli.core.records import StoredSession
 
-RATING_HEADERS = {
+# Short column headers for the principles of the built-in prompt set; any other principle
+# is headed by its id. Which principles there are comes from the prompt set (`core.vocabulary`).
+SHORT_HEADERS = {
     "empathy": "Emp",
     "respect": "Resp",
     "genuineness": "Gen",
@@ -27,8 +29,13 @@ RATING_HEADERS = {
 }
 
 
-def sessions_table(rows: Sequence[Mapping[str, Any]], width: int = 100) -> Text:
-    headers = ["ID", "Date", "Client", "#", "Modality", *RATING_HEADERS.values()]
+def rating_header(principle: str) -> str:
+    return SHORT_HEADERS.get(principle, principle)
+
+
+def sessions_table(rows: Sequence[Mapping[str, Any]], principles: Sequence[str], width: int = 100) -> Text:
+    """Sessions as `rated_sessions` gives them, with one rating column per principle."""
+    headers = ["ID", "Date", "Client", "#", "Modality", *(rating_header(p) for p in principles)]
     cells: list[list[Cell]] = [
         [
             (str(row["id"]), "bold"),
@@ -36,11 +43,11 @@ def sessions_table(rows: Sequence[Mapping[str, Any]], width: int = 100) -> Text:
             (row["client"], ""),
             (str(row["session_number"]), ""),
             (row["modality"], ""),
-            *((_rating(row.get(pid)), "") for pid in RATING_HEADERS),
+            *((_rating(row.get(principle)), "") for principle in principles),
         ]
         for row in rows
     ]
-    return columns_text(headers, cells, width, right={0, 3, 5, 6, 7, 8, 9})
+    return columns_text(headers, cells, width, right={0, 3, *range(5, 5 + len(principles))})
 
 
 def _rating(value: Any) -> str:

@@ -53,13 +53,13 @@ class TerminalConversation:
 
         _stdout().print(log_summary(ps, state))
 
-    def show_sessions(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def show_sessions(self, rows: Sequence[Mapping[str, Any]], principles: Sequence[str]) -> None:
         from rich.console import Console
 
         from alliance_cli.ui.sessions import sessions_table
 
         console = Console(stderr=True, highlight=False, markup=False)
-        console.print(sessions_table(rows, console.width))
+        console.print(sessions_table(rows, principles, console.width))
 
     # -- asking ------------------------------------------------------------------------------
 
