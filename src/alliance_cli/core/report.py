@@ -275,6 +275,7 @@ def _focus(principles: list[PrincipleSummary], ps: PromptSet, limits: Thresholds
     if not rated:
         return None
     fallen = [p for p in rated if p.change is not None and p.change <= -limits.focus_min_fall]
+    reason: Literal["fell_most", "lowest"]
     if fallen:
         pick, reason = min(fallen, key=lambda p: p.change or 0.0), "fell_most"
     else:

@@ -6,12 +6,15 @@ report's JSON and Markdown paths) does not pay for Rich.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 Cell = tuple[str, str]  # text, Rich style ("" for none)
 
 
-def columns_text(headers: list[str], rows: list[list[Cell]], width: int, right: set[int] | None = None) -> Any:
+def columns_text(headers: list[str], rows: list[list[Cell]], width: int, right: set[int] | None = None) -> Text:
     """A light table as one Rich Text: columns padded to fit, the last one wrapped under itself.
 
     Rich's Table measures every cell of every row, about half a millisecond a row: for a
