@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from alliance_cli.core.answers import validate_answers
+from alliance_cli.core.messages import count
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 
 if TYPE_CHECKING:
@@ -253,7 +254,7 @@ def describe_draft(state: Mapping[str, Any], updated_at: str) -> str:
     """An unfinished log or edit in a line, for the question whether to resume it."""
     client = state.get("client") or "no client yet"
     n = len(state.get("answers") or {})
-    return f"{client}, {n} answer{'s' if n != 1 else ''}, last changed {updated_at.replace('T', ' ')[:16]} UTC"
+    return f"{client}, {count(n, 'answer')}, last changed {updated_at.replace('T', ' ')[:16]} UTC"
 
 
 class KeptDraft:

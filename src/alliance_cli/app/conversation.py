@@ -21,6 +21,7 @@ from datetime import date
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
+from alliance_cli.core.messages import Stopped
 from alliance_cli.errors import Interrupted
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def interruptible(ask: Callable[[], T]) -> T:
     try:
         return ask()
     except (KeyboardInterrupt, EOFError):
-        raise Interrupted("Stopped; nothing was changed.") from None
+        raise Interrupted(Stopped.NOTHING_CHANGED) from None
 
 
 def agreed(conversation: Conversation, question: str) -> bool:

@@ -16,6 +16,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from alliance_cli.core.messages import count, plural
 from alliance_cli.errors import AllianceError, ConfigError
 
 FAILING = ("warning", "problem")
@@ -124,15 +125,13 @@ def draft_findings(counts: list[tuple[str, int | None, int]]) -> list[Finding]:
     findings = []
     for command, session_id, n in counts:
         if command == "edit" and session_id is not None:
-            what = f"unfinished edit{'s' if n != 1 else ''} of session {session_id}"
+            what = f"{plural(n, 'unfinished edit')} of session {session_id}"
             again = f"alliance edit {session_id}"
         elif command == "log":
-            what = f"unfinished log{'s' if n != 1 else ''}"
+            what = plural(n, "unfinished log")
             again = "alliance log"
         else:  # a draft kind this version does not know (a newer alliance wrote it)
-            findings.append(
-                Finding("note", "drafts", f"{n} unfinished draft{'s' if n != 1 else ''} of `alliance {command}`.")
-            )
+            findings.append(Finding("note", "drafts", f"{count(n, 'unfinished draft')} of `alliance {command}`."))
             continue
         if n == 1:
             message = f"1 {what} kept as a draft; `{again} --resume` picks it up, `{again} --discard-draft` lets it go."

@@ -29,6 +29,7 @@ from alliance_cli.app.answering import (
 from alliance_cli.app.conversation import Conversation, interruptible, signals_as_interrupts
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
+from alliance_cli.core.messages import Stopped, no_session
 from alliance_cli.errors import InputError, NotFoundError
 from alliance_cli.store.journal import Journal, StoredSession
 from alliance_cli.store.sessions import update_session
@@ -54,7 +55,7 @@ def load_session(journal: Journal, session_id: int) -> tuple[StoredSession, Prom
 
     session = journal.get_session(session_id)
     if session is None:
-        raise NotFoundError(f"No session with id {session_id}; `alliance list` shows the ids.")
+        raise NotFoundError(no_session(session_id))
     try:
         ps = PromptSet.model_validate(session.prompt_set)
     except ValidationError:
@@ -247,11 +248,8 @@ def edit_interactive(
         watchlist=watchlist,
         saved=session.answers,
         question="Save these changes?",
-        nothing_kept="Stopped before the first answer; the session was not changed.",
-        draft_kept=(
-            f"Stopped. The session was not changed; your answers so far are kept as a draft: "
-            f"`alliance edit {session.id} --resume` picks up where you left off."
-        ),
+        nothing_kept=Stopped.EDIT_BEFORE_ANSWER,
+        draft_kept=Stopped.edit_draft(session.id),
     )
     if not save:
         return None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from alliance_cli.app.conversation import Conversation, agreed, interruptible
 from alliance_cli.core.inputs import normalise_code
+from alliance_cli.core.messages import count, no_session
 from alliance_cli.errors import InputError, NotFoundError
 from alliance_cli.store.journal import Journal, journal_roles
 from alliance_cli.store.sessions import (
@@ -49,7 +50,7 @@ def delete_command(
     roles = roles or journal_roles(journal)
     rows = session_rows(journal, wanted, roles)
     found = {r["id"] for r in rows}
-    missing = [f"No session with id {i}; `alliance list` shows the ids." for i in wanted if i not in found]
+    missing = [no_session(i) for i in wanted if i not in found]
     if missing:
         raise NotFoundError(missing[0], [*missing, "Nothing was deleted."])
     ask = _will_ask(
@@ -71,13 +72,9 @@ def describe_record(record: ClientRecord) -> str:
     """What the journal holds about a client, in a sentence."""
     dates = record.first_date if record.first_date == record.last_date else f"{record.first_date} to {record.last_date}"
     return (
-        f"{record.client}: {_count(record.sessions, 'session')} ({dates}), {_count(record.answers, 'answer')}, "
-        f"{_count(record.drafts, 'unfinished draft')}"
+        f"{record.client}: {count(record.sessions, 'session')} ({dates}), {count(record.answers, 'answer')}, "
+        f"{count(record.drafts, 'unfinished draft')}"
     )
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def forget_command(
@@ -109,7 +106,7 @@ def restore_command(backup: Path, journal: Path, *, yes: bool, conversation: Con
     found = check_backup(backup, journal)
     refusal = "Restoring needs --yes when alliance is not run in a terminal; nothing was changed."
     if _will_ask(conversation, yes, refusal):
-        conversation.say(f"{backup} is intact and holds {_count(found.sessions, 'session')}.")
+        conversation.say(f"{backup} is intact and holds {count(found.sessions, 'session')}.")
         where = "replaces" if journal.exists() else "becomes"
         if not agreed(conversation, f"It {where} the journal {journal}. Go ahead?"):
             return None

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from alliance_cli.core.messages import count
 from alliance_cli.errors import InputError
 from alliance_cli.settings.files import PrivateFile
 from alliance_cli.ui.formats import write_rows
@@ -91,7 +92,7 @@ class PrivacyCheck:
         ids = sorted(self.flagged)
         where = ("session " if len(ids) == 1 else "sessions ") + ", ".join(str(i) for i in ids[:10])
         where += ", ..." if len(ids) > 10 else ""
-        what = f"{answers} answer{'s' if answers != 1 else ''}"
+        what = count(answers, "answer")
         if self.redact:
             return f"Privacy check: replaced what could identify a client with [redacted] in {what} ({where})."
         return (

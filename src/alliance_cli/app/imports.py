@@ -38,6 +38,7 @@ from typing import IO, TYPE_CHECKING, Any
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
+from alliance_cli.core.messages import Stopped, count, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
 
@@ -556,8 +557,8 @@ def _read_sessions(
         records = chain([first], items)
     checker = _Checker(ps, shape, name=name, check_keys=fmt != "csv", unescape=fmt == "csv" and not raw, today=today)
     grouped = _long_sessions(records, checker) if shape == "long" else _wide_sessions(records, checker)
-    for count, session in enumerate(grouped, 1):
-        if on_progress is not None and count % PROGRESS_EVERY == 0:
+    for seen, session in enumerate(grouped, 1):
+        if on_progress is not None and seen % PROGRESS_EVERY == 0:
             on_progress(position())
         if session is not None and not checker.problems:
             yield session
@@ -565,7 +566,7 @@ def _read_sessions(
         lines = list(checker.problems.lines)
         hidden = checker.problems.count - len(lines)
         if hidden:
-            lines.append(f"… and {hidden} more problem{'s' if hidden != 1 else ''}.")
+            lines.append(f"… and {count(hidden, 'more problem')}.")
         lines.append(f"Nothing was imported from {name}: fix the rows above and run the import again.")
         raise ImportFileError(lines[0], lines)
 
@@ -600,7 +601,7 @@ def import_file(
     try:
         return _import(db_path, ps, source, fmt, replace, dry_run, raw, on_progress, today)
     except KeyboardInterrupt:
-        raise Interrupted("Stopped; nothing was imported.") from None
+        raise Interrupted(Stopped.NOTHING_IMPORTED) from None
 
 
 def _import(
@@ -647,18 +648,16 @@ def summary_lines(outcome: ImportOutcome, source: str) -> list[str]:
     lines = []
     added = outcome.added
     verb = "Would add" if would else "Added"
-    text = f"{verb} {added} session{'s' if added != 1 else ''} from {source}"
+    text = f"{verb} {count(added, 'session')} from {source}"
     if outcome.answers_added:
-        text += f" ({outcome.answers_added} answer{'s' if outcome.answers_added != 1 else ''})"
+        text += f" ({count(outcome.answers_added, 'answer')})"
     lines.append(text + ".")
     if outcome.unchanged:
         n = outcome.unchanged
-        lines.append(f"{n} session{'s were' if n != 1 else ' was'} already in the journal, unchanged.")
+        lines.append(f"{count(n, 'session')} {plural(n, 'was')} already in the journal, unchanged.")
     if outcome.replaced:
         n = outcome.replaced
-        lines.append(
-            f"{'Would replace' if would else 'Replaced'} {n} session{'s' if n != 1 else ''} with the file's version."
-        )
+        lines.append(f"{'Would replace' if would else 'Replaced'} {count(n, 'session')} with the file's version.")
     if outcome.conflicts:
         n = len(outcome.conflicts)
         left = "would be" if would else ("was" if n == 1 else "were")

@@ -25,6 +25,7 @@ from alliance_cli.app.answering import (
 from alliance_cli.app.conversation import Conversation, interruptible, signals_as_interrupts
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import MODALITIES, check_client_code, parse_modality, parse_session_date
+from alliance_cli.core.messages import Stopped
 from alliance_cli.errors import AnswerError, InputError
 from alliance_cli.settings.prompts import prompt_set_snapshot
 from alliance_cli.store.journal import Journal, NewSession, SavedSession
@@ -187,10 +188,8 @@ def log_interactive(
         ),  # fmt: skip
         watchlist=watchlist,
         question="Save this session?",
-        nothing_kept="Stopped before the first answer; nothing was kept.",
-        draft_kept=(
-            "Stopped. Your answers so far are kept as a draft; `alliance log --resume` picks up where you left off."
-        ),
+        nothing_kept=Stopped.LOG_BEFORE_ANSWER,
+        draft_kept=Stopped.LOG_DRAFT,
     )
     if not save:
         return None

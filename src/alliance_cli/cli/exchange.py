@@ -17,6 +17,7 @@ from alliance_cli.cli.root import (
     app,
     format_option,
 )
+from alliance_cli.core.messages import Stopped
 
 
 class Shape(StrEnum):
@@ -83,7 +84,7 @@ def export(
                     journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw, privacy=privacy
                 )
     except KeyboardInterrupt:
-        raise Interrupted("Stopped; no file was written." if output else "Stopped.") from None
+        raise Interrupted(Stopped.NO_FILE if output else Stopped.PLAIN) from None
     if (found := privacy.summary()) is not None:
         _say(found)
     if output is not None and str(output) != "-":

@@ -26,6 +26,7 @@ from alliance_cli.cli.root import (
     format_option,
     prompts_app,
 )
+from alliance_cli.core.messages import no_session
 from alliance_cli.errors import ExitCode
 
 
@@ -147,7 +148,7 @@ def show(
     with _open(db) as journal:
         session = journal.get_session(session_id)
     if session is None:
-        raise NotFoundError(f"No session with id {session_id}; `alliance list` shows the ids.")
+        raise NotFoundError(no_session(session_id))
 
     def detail(width: int) -> Any:
         from alliance_cli.ui.sessions import session_detail

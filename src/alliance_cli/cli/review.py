@@ -16,6 +16,7 @@ from alliance_cli.cli.root import (
     app,
     format_option,
 )
+from alliance_cli.core.messages import Hint
 
 if TYPE_CHECKING:
     from alliance_cli.core.report import Report
@@ -30,7 +31,7 @@ def note_unknown_client(journal: "Journal", client: str | None) -> None:
     from alliance_cli.store.sessions import has_client
 
     if client is not None and not has_client(journal, client):
-        _say(f"No session in this journal has the client code {client}; `alliance clients` lists the codes in use.")
+        _say(f"No session in this journal has the client code {client}; {Hint.CLIENT_CODES}")
 
 
 def _show(report: "Report", fmt: Format) -> None:

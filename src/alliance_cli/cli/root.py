@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from alliance_cli import __version__
+from alliance_cli.core.messages import unexpected
 from alliance_cli.errors import AllianceError, ExitCode
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class AllianceGroup(TyperGroup):
             if isinstance(exc, BrokenPipeError):
                 raise typer.Exit(int(ExitCode.REFUSED)) from None
             # The message could hold answer text: name the type only.
-            _say(f"alliance: unexpected error ({type(exc).__name__}); run again with ALLIANCE_DEBUG=1 to see details.")
+            _say(f"alliance: {unexpected(exc)}")
             raise typer.Exit(int(ExitCode.REFUSED)) from None
 
 

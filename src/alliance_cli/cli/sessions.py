@@ -25,6 +25,7 @@ from alliance_cli.cli.root import (
     app,
     format_option,
 )
+from alliance_cli.core.messages import count, plural
 from alliance_cli.errors import ExitCode, UsageError
 
 clients_app = typer.Typer(cls=AllianceGroup, invoke_without_command=True)
@@ -99,7 +100,7 @@ def delete(
         _say("Nothing was deleted.")
         raise typer.Exit(int(ExitCode.REFUSED))
     n = result.removed
-    _say(f"Deleted {n} session{'s' if n != 1 else ''}, with {'its' if n == 1 else 'their'} answers.")
+    _say(f"Deleted {count(n, 'session')}, with {plural(n, 'its')} answers.")
     if not result.log_cleared:
         _say("alliance is open in another terminal; when it closes, the journal's log file is cleared too.")
 
@@ -162,7 +163,7 @@ def clients(
             columns=["client", "sessions", "first_date", "last_date", "recent_mean", "open_ruptures", "session_means"],
         )
     if hidden:
-        _say(f"{hidden} client{'s' if hidden != 1 else ''} not seen in the last {RECENT_DAYS} days; --all shows them.")
+        _say(f"{count(hidden, 'client')} not seen in the last {RECENT_DAYS} days; --all shows them.")
 
 
 @clients_app.command("rename")

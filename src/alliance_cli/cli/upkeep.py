@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from alliance_cli.cli.root import AllianceGroup, DbOption, Format, PromptsOption, _say, app, format_option
+from alliance_cli.core.messages import count, plural
 from alliance_cli.errors import ExitCode
 
 PRECEDENCE = (
@@ -107,14 +108,10 @@ def backup(
         _say(f"Copied to {result.path}, but the copy shows damage from the journal; run `alliance doctor`.")
         print(result.path)
         raise typer.Exit(int(ExitCode.REFUSED))
-    _say(f"Backed up {_sessions(result.sessions)} ({size}).")
+    _say(f"Backed up {count(result.sessions, 'session')} ({size}).")
     for old in result.pruned:
         _say(f"Removed the older backup {old.name}.")
     print(result.path)
-
-
-def _sessions(n: int) -> str:
-    return f"{n} session{'s' if n != 1 else ''}"
 
 
 @app.command()
@@ -137,7 +134,7 @@ def restore(
         raise typer.Exit(int(ExitCode.REFUSED))
     if result.replaced_copy is not None:
         _say(f"The journal as it was is kept in {result.replaced_copy}.")
-    _say(f"Restored: the journal now holds {_sessions(result.sessions)}.")
+    _say(f"Restored: the journal now holds {count(result.sessions, 'session')}.")
 
 
 @app.command()
@@ -168,6 +165,6 @@ def doctor(
     if healthy(findings):
         _say("All is well.")
         return
-    count = sum(f.level in ("warning", "problem") for f in findings)
-    _say(f"{count} finding{'s' if count != 1 else ''} need{'s' if count == 1 else ''} your attention.")
+    found = sum(f.level in ("warning", "problem") for f in findings)
+    _say(f"{count(found, 'finding')} {plural(found, 'needs')} your attention.")
     raise typer.Exit(int(ExitCode.REFUSED))

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from alliance_cli.cli.root import AllianceGroup, _say, app
+from alliance_cli.core.messages import Stopped, count
 
 watchlist_app = typer.Typer(
     cls=AllianceGroup,
@@ -45,19 +46,15 @@ def _words(words: list[str] | None) -> list[str]:
         except EOFError:
             break
         except KeyboardInterrupt:
-            raise Interrupted("Stopped; your watch-list was not changed.") from None
+            raise Interrupted(Stopped.WATCHLIST) from None
         if not line:
             break
         typed.append(line)
     return typed
 
 
-def _words_n(n: int) -> str:
-    return f"{n} word{'s' if n != 1 else ''}"
-
-
 def _count(n: int, verb: str, total: int) -> None:
-    _say(f"{_words_n(n)} {verb}; {total} on your watch-list.")
+    _say(f"{count(n, 'word')} {verb}; {total} on your watch-list.")
 
 
 @watchlist_app.command("add")
@@ -83,7 +80,7 @@ def watchlist_remove(words: WordsArgument = None) -> None:
     changed, given, total = change_watchlist(_words(words), remove=True)
     missing = given - changed
     if missing:
-        _say(f"{_words_n(changed)} removed ({missing} not on the list); {total} on your watch-list.")
+        _say(f"{count(changed, 'word')} removed ({missing} not on the list); {total} on your watch-list.")
     else:
         _count(changed, "removed", total)
 

@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from alliance_cli.core.messages import ordinal
 from alliance_cli.errors import AnswerError
 
 if TYPE_CHECKING:
@@ -161,17 +162,12 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
         pid, sep, value = item.partition("=")
         if not sep or not pid.strip():
             # The item may hold answer text, which never goes into a message: name its place.
-            problems.append(f"--set (the {_ordinal(number)} one): expected PROMPT_ID=VALUE")
+            problems.append(f"--set (the {ordinal(number)} one): expected PROMPT_ID=VALUE")
             continue
         out[pid.strip()] = value
     if problems:
         raise AnswerError(problems[0], problems)
     return out
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def to_columns(kind: str, value: Any) -> tuple[Any, Any]:

@@ -6,6 +6,7 @@ import re
 import secrets
 from datetime import date, timedelta
 
+from alliance_cli.core.messages import Hint
 from alliance_cli.errors import InputError
 
 MODALITIES = ("in person", "video", "phone", "text")
@@ -47,7 +48,7 @@ def normalise_code(code: str) -> str:
 def check_client_code(code: str) -> str:
     """A pseudonymous client code such as C-014, in capitals; names and name-like codes are refused."""
     code = code.strip()
-    advice = "use a pseudonymous code such as C-014 (`alliance client-code` suggests a fresh one)"
+    advice = Hint.CLIENT_CODE
     # What was typed is never repeated: it may be a client's name.
     if not code:
         raise InputError(f"A client code is needed; {advice}.")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from alliance_cli.core.answers import from_columns, to_columns
+from alliance_cli.core.messages import Hint
 from alliance_cli.core.records import Draft, NewSession, SavedSession, StoredSession
 from alliance_cli.core.vocabulary import Roles, roles_of_snapshot
 from alliance_cli.errors import JournalError
@@ -72,7 +73,7 @@ def open_journal(path: Path, *, create: bool = False) -> Journal:
     """Open the journal at `path`, migrated and ready; create it (0600, folder 0700) if asked."""
     if not path.exists():
         if not create:
-            raise JournalError(f"No journal at {path} yet; start one with `alliance log`.")
+            raise JournalError(f"No journal at {path} yet; {Hint.START_LOG}")
         _create_private(path)
     elif path.is_dir():
         raise JournalError(f"{path} is a folder, not a journal file.")

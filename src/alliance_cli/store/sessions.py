@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from alliance_cli.core.answers import to_columns
+from alliance_cli.core.messages import Hint, count, no_session
 from alliance_cli.core.records import ClientSummary
 from alliance_cli.core.vocabulary import Roles
 from alliance_cli.errors import InputError, JournalError, NotFoundError
@@ -64,7 +65,7 @@ def update_session(
             (client, day.isoformat(), modality, now_iso(), session_id),
         )
         if not cur.rowcount:
-            raise NotFoundError(f"No session with id {session_id}; `alliance list` shows the ids.")
+            raise NotFoundError(no_session(session_id))
         conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
         conn.executemany(
             "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
@@ -191,7 +192,7 @@ def client_record(journal: Journal, code: str) -> ClientRecord:
         "SELECT COUNT(*), MIN(date), MAX(date) FROM sessions WHERE client = ?", (code,)
     ).fetchone()
     if not sessions:
-        raise NotFoundError(f"No sessions for client {code}; `alliance clients` lists the codes in use.")
+        raise NotFoundError(f"No sessions for client {code}; {Hint.CLIENT_CODES}")
     answers = conn.execute(
         "SELECT COUNT(*) FROM answers WHERE session_id IN (SELECT id FROM sessions WHERE client = ?)", (code,)
     ).fetchone()[0]
@@ -216,12 +217,12 @@ def rename_client(journal: Journal, old: str, new: str, *, merge: bool = False) 
     with journal.write() as conn:
         moved = conn.execute("SELECT COUNT(*) FROM sessions WHERE client = ?", (old,)).fetchone()[0]
         if not moved:
-            raise NotFoundError(f"No sessions for client {old}; `alliance clients` lists the codes in use.")
+            raise NotFoundError(f"No sessions for client {old}; {Hint.CLIENT_CODES}")
         existing = conn.execute("SELECT COUNT(*) FROM sessions WHERE client = ?", (new,)).fetchone()[0]
         if existing and not merge:
             raise InputError(
-                f"{new} already has {_sessions(existing)}; add --merge to move {old}'s "
-                f"{_sessions(moved)} into {new} (nothing was changed)."
+                f"{new} already has {count(existing, 'session')}; add --merge to move {old}'s "
+                f"{count(moved, 'session')} into {new} (nothing was changed)."
             )
         conn.execute("UPDATE sessions SET client = ? WHERE client = ?", (new, old))
         conn.execute(
@@ -270,10 +271,6 @@ def _clear_log(journal: Journal) -> bool:
     they were before the erasure); False when another terminal's reader kept it in use."""
     busy = journal.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     return not busy
-
-
-def _sessions(n: int) -> str:
-    return f"{n} session{'s' if n != 1 else ''}"
 
 
 # -- search ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.text import Text
 
 from alliance_cli.core.answers import format_value
+from alliance_cli.core.messages import count
 from alliance_cli.ui.sessions import rating_header
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def recap(found: Continuity) -> Group:
     for rupture in found.open_ruptures[-1:]:
         detail = f", {rupture.kind}" if rupture.kind else ""
         earlier = len(found.open_ruptures) - 1
-        more = f", and {earlier} earlier one{'s' if earlier > 1 else ''}" if earlier else ""
+        more = f", and {count(earlier, 'earlier one')}" if earlier else ""
         lines.append(
             Text(
                 f"  Still open: rupture in session {rupture.session_number} ({rupture.date}{detail}), "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from alliance_cli.core.messages import count
 from alliance_cli.ui.columns import columns_text
 from alliance_cli.ui.sparkline import sparkline
 
@@ -39,13 +40,9 @@ def change_text(change: float | None) -> str:
     return f"{'▲' if change > 0 else '▼'} {'+' if change > 0 else '−'}{abs(change):.2f}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def headline(report: Report) -> str:
     period = report.period
-    kind = "Weekly review" if period.days == 7 else f"Review of {_plural(period.days, 'day')}"
+    kind = "Weekly review" if period.days == 7 else f"Review of {count(period.days, 'day')}"
     who = f" with {report.client}" if report.client else ""
     year, week, weekday = period.start.isocalendar()
     iso = f" (week {week} of {year})" if period.days == 7 and weekday == 1 else ""
@@ -55,9 +52,9 @@ def headline(report: Report) -> str:
 def summary_line(report: Report) -> str:
     prev = report.previous_period
     return (
-        f"{_plural(report.sessions, 'session')} · {_plural(report.clients, 'client')} · "
-        f"{_plural(report.days, 'day')} with a log. Compared with {prev.start} to {prev.end} "
-        f"({_plural(report.previous_sessions, 'session')})."
+        f"{count(report.sessions, 'session')} · {count(report.clients, 'client')} · "
+        f"{count(report.days, 'day')} with a log. Compared with {prev.start} to {prev.end} "
+        f"({count(report.previous_sessions, 'session')})."
     )
 
 
@@ -129,7 +126,7 @@ def practice_text(p: Practice) -> str:
     """`18 of 24 sessions answered positively (75%); 6 left it unanswered`."""
     if not p.answered:
         return "not answered"
-    text = f"{p.positive} of {_plural(p.answered, 'session')} answered positively ({p.positive / p.answered:.0%})"
+    text = f"{p.positive} of {count(p.answered, 'session')} answered positively ({p.positive / p.answered:.0%})"
     if p.sessions > p.answered:
         text += f"; {p.sessions - p.answered} left it unanswered"
     return text
