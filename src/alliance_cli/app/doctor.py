@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from alliance_cli.core.messages import count, plural
+from alliance_cli.core.messages import Hint, count, plural
 from alliance_cli.errors import AllianceError, ConfigError
 
 FAILING = ("warning", "problem")
@@ -148,8 +148,7 @@ def _damaged(journal: Path, detail: str) -> Finding:
     return Finding(
         "problem",
         "integrity",
-        f"The journal file is damaged ({detail}). It was not changed; "
-        "`alliance restore BACKUP` puts a backup in its place (the damaged file is kept).",
+        f"The journal file is damaged ({detail}). It was not changed; {Hint.RESTORE}",
     )
 
 

@@ -29,7 +29,7 @@ from alliance_cli.app.answering import (
 from alliance_cli.app.conversation import Conversation, interruptible, signals_as_interrupts
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
-from alliance_cli.core.messages import Stopped, no_session
+from alliance_cli.core.messages import Hint, Stopped, no_session
 from alliance_cli.errors import InputError, NotFoundError
 from alliance_cli.store.journal import Journal, StoredSession
 from alliance_cli.store.sessions import update_session
@@ -59,9 +59,7 @@ def load_session(journal: Journal, session_id: int) -> tuple[StoredSession, Prom
     try:
         ps = PromptSet.model_validate(session.prompt_set)
     except ValidationError:
-        raise JournalError(
-            f"The prompt set stored with session {session_id} is damaged; run `alliance doctor`."
-        ) from None
+        raise JournalError(f"The prompt set stored with session {session_id} is damaged; {Hint.DOCTOR}.") from None
     return session, ps
 
 

@@ -38,7 +38,7 @@ from typing import IO, TYPE_CHECKING, Any
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
-from alliance_cli.core.messages import Stopped, count, plural
+from alliance_cli.core.messages import Hint, Stopped, count, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
 
@@ -265,9 +265,7 @@ def check_columns(columns: list[str], ps: PromptSet, source: str, noun: str = "c
         if long:
             problems.append(f"{source}: '{column}' is not a {noun} of a long export ({', '.join(LONG_COLUMNS)}).")
         elif ps.prompt(column) is None:
-            problems.append(
-                f"{source}: the {noun} '{column}' is not a prompt in this prompt set (see `alliance prompts show`)."
-            )
+            problems.append(f"{source}: the {noun} '{column}' is not a prompt in this prompt set ({Hint.PROMPTS}).")
     if problems:
         problems.append(f"Nothing was imported: the {noun}s must be those `alliance export` writes.")
         raise ImportFileError(problems[0], problems)
@@ -457,7 +455,7 @@ def _long_session(group: list[Record], checker: _Checker) -> IncomingSession | N
             add(record.where, "prompt_id", f"'{pid}' is answered twice for this session ({rows[pid]}).")
             ok = False
         else:
-            add(record.where, "prompt_id", f"'{pid}' is not a prompt in this prompt set (see `alliance prompts show`).")
+            add(record.where, "prompt_id", f"'{pid}' is not a prompt in this prompt set ({Hint.PROMPTS}).")
             ok = False
     session = checker.session(group[0].where, first, raw, rows)
     return session if ok else None

@@ -26,7 +26,7 @@ from alliance_cli.cli.root import (
     format_option,
     prompts_app,
 )
-from alliance_cli.core.messages import no_session
+from alliance_cli.core.messages import Hint, no_session
 from alliance_cli.errors import ExitCode
 
 
@@ -113,7 +113,7 @@ def list_(
         roles = journal_roles(journal)  # the rating of each principle, as the review reads them
         rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None, roles=roles)
     if fmt is Format.table and not rows:
-        _say("No sessions match. Log one with `alliance log`.")
+        _say(f"No sessions match. {Hint.LOG_ONE}")
         return
 
     def table(width: int) -> Any:

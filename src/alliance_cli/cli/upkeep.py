@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from alliance_cli.cli.root import AllianceGroup, DbOption, Format, PromptsOption, _say, app, format_option
-from alliance_cli.core.messages import count, plural
+from alliance_cli.core.messages import Hint, count, plural
 from alliance_cli.errors import ExitCode
 
 PRECEDENCE = (
@@ -105,7 +105,7 @@ def backup(
     result = make_backup(resolve_db_path(db), path, keep=keep)
     size = f"{result.size / 1_048_576:.1f} MB" if result.size >= 1_048_576 else f"{result.size // 1024 + 1} KB"
     if not result.intact:
-        _say(f"Copied to {result.path}, but the copy shows damage from the journal; run `alliance doctor`.")
+        _say(f"Copied to {result.path}, but the copy shows damage from the journal; {Hint.DOCTOR}.")
         print(result.path)
         raise typer.Exit(int(ExitCode.REFUSED))
     _say(f"Backed up {count(result.sessions, 'session')} ({size}).")

@@ -63,7 +63,7 @@ def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> JournalError:
             f"{BUSY_TIMEOUT_S:g} s; close it there and try again."
         )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return JournalError(f"The journal {path} is damaged ({text}); run `alliance doctor` and restore a backup.")
+        return JournalError(f"The journal {path} is damaged ({text}); {Hint.DOCTOR} and restore a backup.")
     if "readonly" in text or "unable to open" in text:
         return JournalError(f"Cannot write the journal {path} ({text}); check the file's permissions.")
     return JournalError(f"The journal {path} could not be used ({text}).")
@@ -140,9 +140,7 @@ class Journal:
                 if self._schema_state() == "pending":
                     migrations.apply(self.conn)
                     if self.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-                        raise JournalError(
-                            f"The journal {self.path} has answers without a session; run `alliance doctor`."
-                        )
+                        raise JournalError(f"The journal {self.path} has answers without a session; {Hint.DOCTOR}.")
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise describe_sqlite_error(exc, self.path) from None
@@ -445,7 +443,7 @@ def journal_roles(journal: Journal) -> Roles:
     try:
         return roles_of_snapshot(json.loads(text) if text else None)
     except (ValueError, TypeError, AttributeError):
-        raise JournalError("A stored prompt set is damaged; run `alliance doctor`.") from None
+        raise JournalError(f"A stored prompt set is damaged; {Hint.DOCTOR}.") from None
 
 
 def _filters(client: str | None, since: date | None, until: date | None, alias: str = "s") -> tuple[str, list[Any]]:

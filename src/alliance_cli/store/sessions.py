@@ -355,6 +355,6 @@ def _prompt_texts(journal: Journal, set_ids: set[int]) -> dict[tuple[int, str], 
         try:
             prompts = json.loads(row[0]).get("prompts", []) if row else []
         except ValueError:
-            raise JournalError("A stored prompt set is damaged; run `alliance doctor`.") from None
+            raise JournalError(f"A stored prompt set is damaged; {Hint.DOCTOR}.") from None
         texts.update({(set_id, p["id"]): p["text"] for p in prompts})
     return texts
