@@ -9,6 +9,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from alliance_cli.core.text import visible
 from alliance_cli.ui.columns import Cell, columns_text
 from alliance_cli.ui.sparkline import sparkline
 
@@ -37,16 +38,17 @@ def clients_table(summaries: Sequence[ClientSummary], width: int = 100) -> Text:
 
 
 def highlighted(snippet: str, marks: tuple[str, str], style: str = "bold reverse") -> Text:
-    """A snippet with the matched words styled; `marks` are the characters around each match."""
+    """A snippet with the matched words styled; `marks` are the characters around each match.
+    The answer's own control characters are shown as pictures (`core.text.visible`)."""
     text = Text()
     start, end = marks
     for i, part in enumerate(snippet.split(start)):
         if i == 0:
-            text.append(part)
+            text.append(visible(part))
             continue
         hit, _, rest = part.partition(end)
-        text.append(hit, style=style)
-        text.append(rest)
+        text.append(visible(hit), style=style)
+        text.append(visible(rest))
     return text
 
 
@@ -58,5 +60,11 @@ def search_table(rows: Sequence[Mapping[str, Any]], marks: tuple[str, str]) -> T
     table.add_column("Prompt", ratio=1, overflow="fold")
     table.add_column("Found", ratio=2, overflow="fold")
     for row in rows:
-        table.add_row(str(row["id"]), row["date"], row["client"], row["prompt"], highlighted(row["snippet"], marks))
+        table.add_row(
+            str(row["id"]),
+            visible(row["date"]),
+            visible(row["client"]),
+            visible(row["prompt"]),
+            highlighted(row["snippet"], marks),
+        )
     return table

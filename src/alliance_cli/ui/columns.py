@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from alliance_cli.core.text import visible
+
 if TYPE_CHECKING:
     from rich.text import Text
 
@@ -20,9 +22,14 @@ def columns_text(headers: list[str], rows: list[list[Cell]], width: int, right: 
     Rich's Table measures every cell of every row, about half a millisecond a row: for a
     busy week's intentions, a year of clients or `alliance list --limit 0` (25,000 rows in
     14 s) that is most of the run, so long lists are laid out here, once, at the width.
+
+    Every cell is shown through `core.text.visible`: a control character in an answer is a
+    picture of itself, never an instruction to the terminal.
     """
     from rich.cells import cell_len
     from rich.text import Text
+
+    rows = [[(visible(cell), style) for cell, style in row] for row in rows]
 
     sizes = [max([cell_len(h), *(cell_len(r[i][0]) for r in rows)]) for i, h in enumerate(headers[:-1])]
     indent = sum(sizes) + 2 * len(sizes)

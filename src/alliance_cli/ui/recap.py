@@ -9,6 +9,7 @@ from rich.text import Text
 
 from alliance_cli.core.answers import format_value
 from alliance_cli.core.messages import count
+from alliance_cli.core.text import visible
 from alliance_cli.ui.sessions import rating_header
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def recap(found: Continuity) -> Group:
     lines = [
         Text.assemble(
             ("Last time with ", "bold"),
-            (found.client, "bold"),
+            (visible(found.client), "bold"),
             f": session {last.session_number} on {last.date} ({last.modality})",
         )
     ]
@@ -35,15 +36,15 @@ def recap(found: Continuity) -> Group:
         )
         lines.append(Text("  " + " · ".join(ratings)))
     if last.intention:
-        lines.append(Text.assemble("  Your intention: ", (last.intention, "italic")))
+        lines.append(Text.assemble("  Your intention: ", (visible(last.intention), "italic")))
     for rupture in found.open_ruptures[-1:]:
-        detail = f", {rupture.kind}" if rupture.kind else ""
+        detail = f", {visible(rupture.kind)}" if rupture.kind else ""
         earlier = len(found.open_ruptures) - 1
         more = f", and {count(earlier, 'earlier one')}" if earlier else ""
         lines.append(
             Text(
                 f"  Still open: rupture in session {rupture.session_number} ({rupture.date}{detail}), "
-                f"{REPAIRED_WORDS.get(rupture.repaired, rupture.repaired)}{more}."
+                f"{visible(str(REPAIRED_WORDS.get(rupture.repaired, rupture.repaired)))}{more}."
             )
         )
     if not last.intention and not found.open_ruptures:

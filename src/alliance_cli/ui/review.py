@@ -6,6 +6,9 @@ by `ui.formats`). Rich is imported inside `report_view` only, so `--format json`
 on, the client and rupture lists sit side by side. Sparklines (`ui.sparkline`) have one
 block per week (or per session), scaled together so that the rows of one table can be
 compared; a gap is a week without ratings.
+
+Answers (notes, intentions, a rupture's kind) and a prompt set's words are shown through
+`core.text.visible` in both: a control character in them is seen, never obeyed.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.messages import count
+from alliance_cli.core.text import visible
 from alliance_cli.ui.columns import columns_text
 from alliance_cli.ui.sparkline import sparkline
 
@@ -136,7 +140,7 @@ def practice_text(p: Practice) -> str:
 
 
 def _cell(text: Any) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return visible(str(text)).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def _md_table(headers: list[str], rows: list[list[Any]], right: set[int] | None = None) -> list[str]:
@@ -148,6 +152,11 @@ def _md_table(headers: list[str], rows: list[list[Any]], right: set[int] | None 
 
 
 def report_markdown(report: Report) -> str:
+    """The review as a Markdown document; no control character of an answer is left in it."""
+    return visible(_markdown(report))
+
+
+def _markdown(report: Report) -> str:
     out = [f"# {headline(report)}", ""]
     if report.sessions == 0:
         return "\n".join([*out, empty_message(report), ""])
@@ -234,7 +243,7 @@ def report_view(report: Report, width: int = 80) -> Any:
     def calm(text: str) -> Text:
         return Text(text, style="dim")
 
-    parts: list[Any] = [Text(headline(report), style="bold")]
+    parts: list[Any] = [Text(visible(headline(report)), style="bold")]
     if report.sessions == 0:
         parts.append(Text(empty_message(report)))
         return Group(*parts)
@@ -260,9 +269,9 @@ def report_view(report: Report, width: int = 80) -> Any:
     parts += [section("Principles"), principles]
 
     if report.focus:
-        parts += [section("Focus for next week"), Text(focus_text(report))]
+        parts += [section("Focus for next week"), Text(visible(focus_text(report)))]
         if report.focus.tip:
-            parts.append(Text.assemble(("Try: ", "bold"), report.focus.tip))
+            parts.append(Text.assemble(("Try: ", "bold"), visible(report.focus.tip)))
 
     side = width >= WIDE
     half = (width - 4) // 2 if side else width
@@ -323,7 +332,7 @@ def report_view(report: Report, width: int = 80) -> Any:
         if not report.notes:
             parts.append(calm("No written reflections in this period."))
         for group in report.notes:
-            parts.append(Text(group.prompt, style="bold"))
+            parts.append(Text(visible(group.prompt), style="bold"))
             rows = [[(str(n.date), "dim"), (n.client, "dim"), (n.text, "")] for n in group.notes]
             parts.append(columns_text(["Date", "Client", "Reflection"], rows, width))
     return Group(*parts)

@@ -1,4 +1,7 @@
-"""Rich renderables built from plain values; this module never reads the journal."""
+"""Rich renderables built from plain values; this module never reads the journal.
+
+Text that came from outside the program (answers, client codes, a prompt set's words) is
+shown through `core.text.visible`, so a control character in it is seen, never obeyed."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from alliance_cli.core.answers import format_value
+from alliance_cli.core.text import visible
 from alliance_cli.ui.columns import Cell, columns_text
 
 if TYPE_CHECKING:
@@ -63,15 +67,15 @@ def answers_table(answers: Mapping[str, Any], texts: Mapping[str, str]) -> Table
     table.add_column("Prompt", style="bold", ratio=2)
     table.add_column("Answer", ratio=3, overflow="fold")
     for pid, value in answers.items():
-        table.add_row(texts.get(pid, pid), format_value(value))
+        table.add_row(visible(texts.get(pid, pid)), visible(format_value(value)))
     return table
 
 
 def session_detail(session: StoredSession) -> Group:
     head = Text.assemble(
         (f"Session {session.id}", "bold"),
-        f" · {session.date} · {session.client}",
-        f" (session {session.session_number}) · {session.modality}",
+        visible(f" · {session.date} · {session.client}"),
+        visible(f" (session {session.session_number}) · {session.modality}"),
     )
     meta = Text(
         f"logged {_when(session.logged_at)}"
@@ -95,18 +99,20 @@ def _when(stamp: str) -> str:
 def log_summary(ps: PromptSet, state: LogState) -> Group:
     texts = {p.id: p.text for p in ps.prompts}
     ordered = {p.id: state.answers[p.id] for p in ps.prompts if p.id in state.answers}  # as asked
-    head = Text.assemble(("Summary", "bold"), f" · {state.client} · {state.date} · {state.modality}")
+    head = Text.assemble(("Summary", "bold"), visible(f" · {state.client} · {state.date} · {state.modality}"))
     return Group(head, answers_table(ordered, texts))
 
 
 def prompt_set_view(ps: PromptSet, source: str) -> Group:
-    parts: list[Any] = [Text.assemble((ps.title or "Prompt set", "bold"), f" · version {ps.version} · {source}")]
+    parts: list[Any] = [
+        Text.assemble((visible(ps.title or "Prompt set"), "bold"), visible(f" · version {ps.version} · {source}"))
+    ]
     areas = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Principles and practices", title_justify="left")
     areas.add_column("ID", style="bold")
     areas.add_column("Title")
     areas.add_column("Tips", justify="right")
     for area in (*ps.principles, *ps.practices):
-        areas.add_row(area.id, area.title, str(len(area.tips)))
+        areas.add_row(area.id, visible(area.title), str(len(area.tips)))
     parts.append(areas)
     table = Table(
         box=box.SIMPLE_HEAD, pad_edge=False, title="Prompts, in the order they are asked", title_justify="left"
@@ -120,7 +126,7 @@ def prompt_set_view(ps: PromptSet, source: str) -> Group:
         if p.kind == "rating":
             kind += f" {p.min:g}–{p.max:g}"
         question = p.text + (f"\n[{' / '.join(p.choices)}]" if p.choices else "")
-        table.add_row(p.id, kind, question, p.when.describe() if p.when else "always")
+        table.add_row(p.id, kind, visible(question), visible(p.when.describe()) if p.when else "always")
     parts.append(table)
     parts.append(Text("* required", style="dim"))
     return Group(*parts)
