@@ -253,3 +253,67 @@ def test_interactive_edit_does_not_ask_about_text_already_kept(run, db_path):
     result = interactive_edit(db_path, keys)  # no privacy question comes up: Enter all the way
     assert result is not None and not result.changed
     assert shown(run)["answers"]["went_well"] == risky
+
+
+# -- what an edit replaces leaves no trace --------------------------------------------------
+
+WORD = "Xanthoporphyry"
+
+
+def journal_bytes(db: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in db.parent.iterdir() if p.name.startswith(db.name))
+
+
+@pytest.mark.parametrize("how", ["changed", "removed"])
+def test_edit_overwrites_the_replaced_words_in_the_journal_and_its_log(run, db_path, how):
+    logged(run, {**RICH, "went_well": f"We spoke of {WORD} at length.", "intention": f"Ask about {WORD}."})
+    logged(run, RICH, day="2026-11-09")
+    assert WORD.encode() in journal_bytes(db_path)  # the test can see the word when it is there
+    change = ["--set", "went_well=We spoke of the weather."] if how == "changed" else ["--set", "went_well="]
+    result = run("edit", "1", *change, "--set", "intention=")
+    assert result.exit_code == 0, result.stderr
+    data = journal_bytes(db_path)
+    for word in (WORD, WORD.lower()):
+        assert word.encode() not in data, word
+    assert run("search", WORD.lower(), "-f", "json").stdout.strip() == "[]"
+    backup = run("backup", str(db_path.parent.parent / "after-edit.db"))
+    assert backup.exit_code == 0, backup.stderr
+    assert WORD.lower().encode() not in Path(backup.stdout.strip()).read_bytes()  # nor do later backups
+    assert "went_well" in shown(run)["answers"] if how == "changed" else "went_well" not in shown(run)["answers"]
+
+
+def test_edit_while_another_terminal_reads_says_the_log_is_cleared_later(run, db_path):
+    logged(run, {**RICH, "went_well": f"We spoke of {WORD}."})
+    with sqlite3.connect(db_path) as other:  # idle, but open
+        other.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        other.execute("BEGIN")
+        other.execute("SELECT COUNT(*) FROM answers").fetchone()  # a read in progress holds the log
+        result = run("edit", "1", "--set", "went_well=We spoke of the weather.")
+        other.execute("COMMIT")
+    assert result.exit_code == 0, result.stderr
+    assert "when it closes, the journal's log file is cleared too" in result.stderr
+    result = run("edit", "1", "--set", "empathy=3")  # no text replaced: nothing to clear, nothing said
+    assert result.exit_code == 0 and "log file" not in result.stderr
+
+
+def test_an_edit_that_keeps_the_text_does_not_rewrite_the_index(db_path, run):
+    logged(run, RICH)
+    with open_journal(db_path) as journal:
+        from alliance_cli.store.sessions import update_session
+
+        session = journal.get_session(1)
+        assert session is not None
+        kinds = {pid: k for pid, k in journal.conn.execute("SELECT prompt_id, kind FROM answers WHERE session_id = 1")}
+        same = update_session(
+            journal, 1, client="C-1", day=date(2026, 11, 2), modality="video", answers=session.answers, kinds=kinds
+        )
+        changed = update_session(
+            journal,
+            1,
+            client="C-1",
+            day=date(2026, 11, 2),
+            modality="video",
+            answers={**session.answers, "went_well": "Other words."},
+            kinds=kinds,
+        )
+    assert not same.scrubbed and changed.scrubbed and changed.log_cleared

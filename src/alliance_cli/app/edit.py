@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 class EditResult:
     session_id: int
     changed: bool
+    log_cleared: bool = True  # False: replaced words stay in the write-ahead log until another terminal closes
 
 
 def load_session(journal: Journal, session_id: int) -> tuple[StoredSession, PromptSet]:
@@ -188,7 +189,7 @@ def _save(
             journal.delete_draft(draft_id)
         return EditResult(session.id, changed=False)
     kinds = {p.id: p.kind for p in ps.prompts}
-    update_session(
+    written = update_session(
         journal,
         session.id,
         client=client,
@@ -198,7 +199,7 @@ def _save(
         kinds=kinds,
         draft_id=draft_id,
     )
-    return EditResult(session.id, changed=True)
+    return EditResult(session.id, changed=True, log_cleared=written.log_cleared)
 
 
 def saved_state(session: StoredSession) -> LogState:

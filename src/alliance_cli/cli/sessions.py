@@ -25,7 +25,7 @@ from alliance_cli.cli.root import (
     app,
     format_option,
 )
-from alliance_cli.core.messages import count, plural
+from alliance_cli.core.messages import LOG_IN_USE, count, plural
 from alliance_cli.errors import ExitCode, UsageError
 
 clients_app = typer.Typer(cls=AllianceGroup, invoke_without_command=True)
@@ -73,6 +73,8 @@ def edit(
         _say(f"Not saved. Your changes are kept as a draft; `alliance edit {session_id} --resume` picks them up.")
         raise typer.Exit(int(ExitCode.REFUSED))
     _say(f"Saved changes to session {session_id}." if result.changed else f"Nothing changed in session {session_id}.")
+    if not result.log_cleared:
+        _say(LOG_IN_USE)
     print(session_id)
 
 
@@ -102,7 +104,7 @@ def delete(
     n = result.removed
     _say(f"Deleted {count(n, 'session')}, with {plural(n, 'its')} answers.")
     if not result.log_cleared:
-        _say("alliance is open in another terminal; when it closes, the journal's log file is cleared too.")
+        _say(LOG_IN_USE)
 
 
 @clients_app.callback()
@@ -215,7 +217,7 @@ def clients_forget(
         raise typer.Exit(int(ExitCode.REFUSED))
     _say(f"Erased {describe_record(result.record)}.")
     if not result.log_cleared:
-        _say("alliance is open in another terminal; when it closes, the journal's log file is cleared too.")
+        _say(LOG_IN_USE)
     _say("Backups made before now still hold this client; delete them too if they must go.")
 
 

@@ -45,6 +45,10 @@ class Hint:
     PROMPTS = "see `alliance prompts show`"
 
 
+# After an erasure or an edit that replaced text, when the write-ahead log could not be emptied.
+LOG_IN_USE = "alliance is open in another terminal; when it closes, the journal's log file is cleared too."
+
+
 def no_session(session_id: int) -> str:
     return f"No session with id {session_id}; {Hint.LIST_IDS}"
 

@@ -3,13 +3,14 @@
 Functions taking an open `Journal`; the SQL for these commands lives here, beside
 `store.py`, so each area's queries stay in one place. Every change is one transaction
 through `Journal.write()`. The search index (`search_text`, migration m002) is kept in
-step by triggers on `answers`, so nothing here touches it except `delete_sessions` and
-`forget_client`, which also merge the index so that no trace of the erased words is left
-in its segments.
+step by triggers on `answers`, so nothing here touches it except `update_session`,
+`delete_sessions` and `forget_client`, which also merge the index so that no trace of the
+replaced or erased words is left in its segments.
 
-Deleting writes zeros over the freed space (`PRAGMA secure_delete`), and `delete_sessions`
-and `forget_client` checkpoint and truncate the write-ahead log, so a deleted session's or
-an erased client's text cannot be read back from the file with a hex editor.
+Deleting writes zeros over the freed space (`PRAGMA secure_delete`), and an edit that
+replaced or removed text, `delete_sessions` and `forget_client` checkpoint and truncate the
+write-ahead log, so an edited answer's old words, a deleted session's or an erased client's
+text cannot be read back from the file with a hex editor.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # -- edit ------------------------------------------------------------------------------------
 
 
+@dataclass
+class UpdateResult:
+    scrubbed: bool  # text was replaced or removed (or a draft dropped): the index was merged, the log cleared
+    log_cleared: bool  # False when another terminal's reader kept the write-ahead log in use
+
+
 @_guarded
 def update_session(
     journal: Journal,
@@ -56,9 +63,19 @@ def update_session(
     answers: Mapping[str, Any],
     kinds: Mapping[str, str],
     draft_id: int | None = None,
-) -> None:
-    """Replace a session's fields and answers at once; id, uuid and logged_at stay, edited_at is set."""
+) -> UpdateResult:
+    """Replace a session's fields and answers at once; id, uuid and logged_at stay, edited_at is set.
+
+    When text is replaced or removed, or an unfinished edit (which may hold text typed and
+    changed again) is dropped, no trace of the old words is left in the file, as `delete`
+    leaves none: secure_delete zeros the old rows, the search index is merged, and the
+    write-ahead log is checkpointed and emptied."""
     _secure(journal)
+    rows = [
+        (session_id, pid, kinds[pid], *to_columns(kinds[pid], value))
+        for pid, value in answers.items()
+        if value is not None
+    ]
     with journal.write() as conn:
         cur = conn.execute(
             "UPDATE sessions SET client = ?, date = ?, modality = ?, edited_at = ? WHERE id = ?",
@@ -66,17 +83,20 @@ def update_session(
         )
         if not cur.rowcount:
             raise NotFoundError(no_session(session_id))
+        new_texts = {row[1]: row[4] for row in rows}
+        old_texts = conn.execute(
+            "SELECT prompt_id, value_text FROM answers WHERE session_id = ? AND value_text IS NOT NULL", (session_id,)
+        ).fetchall()
+        scrub = draft_id is not None or any(new_texts.get(pid) != text for pid, text in old_texts)
         conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
         conn.executemany(
-            "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
-            [
-                (session_id, pid, kinds[pid], *to_columns(kinds[pid], value))
-                for pid, value in answers.items()
-                if value is not None
-            ],
+            "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", rows
         )
         if draft_id is not None:
             conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+        if scrub:
+            _merge_search_index(conn)
+    return UpdateResult(scrub, log_cleared=_clear_log(journal) if scrub else True)
 
 
 # -- delete ----------------------------------------------------------------------------------
