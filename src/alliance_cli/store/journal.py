@@ -55,18 +55,59 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+# SQLite's own words for the result codes a journal meets (by primary code); none holds data.
+_SQLITE_WORDS = {
+    "SQLITE_BUSY": "database is locked",
+    "SQLITE_LOCKED": "database table is locked",
+    "SQLITE_CORRUPT": "database disk image is malformed",
+    "SQLITE_NOTADB": "file is not a database",
+    "SQLITE_READONLY": "attempt to write a readonly database",
+    "SQLITE_CANTOPEN": "unable to open database file",
+    "SQLITE_PERM": "access permission denied",
+    "SQLITE_FULL": "database or disk is full",
+    "SQLITE_IOERR": "disk I/O error",
+    "SQLITE_NOMEM": "out of memory",
+    "SQLITE_TOOBIG": "string or blob too big",
+    "SQLITE_CONSTRAINT": "constraint failed",
+    "SQLITE_PROTOCOL": "locking protocol",
+}
+_NOT_UTF8 = "a stored text is not valid UTF-8"
+
+
+def sqlite_reason(exc: sqlite3.Error) -> str:
+    """Why SQLite refused, in words that never quote the journal's content.
+
+    An error's message can: sqlite3 reports a stored text that is not UTF-8 with the text
+    itself ("Could not decode to UTF-8 column 'value_text' with text '…'"), and SQLite's
+    messages can carry a piece of a statement or of a search. So the reason is said from the
+    error's result code, or is a fixed phrase, never the message."""
+    name: str | None = getattr(exc, "sqlite_errorname", None)
+    if name:
+        return _SQLITE_WORDS.get("_".join(name.split("_")[:2]), name)
+    message = str(exc)
+    if message.startswith("Could not decode to UTF-8"):
+        return _NOT_UTF8
+    if message in _SQLITE_WORDS.values():  # raised by alliance itself (`_use_wal`)
+        return message
+    return type(exc).__name__
+
+
 def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> JournalError:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
+    """A JournalError naming the file, the reason and the remedy; never the message of `exc`,
+    which can hold an answer's text (`sqlite_reason`)."""
+    reason = sqlite_reason(exc)
+    if reason in (_SQLITE_WORDS["SQLITE_BUSY"], _SQLITE_WORDS["SQLITE_LOCKED"]):
         return JournalError(
             f"The journal {path} is locked by another program and stayed locked for "
             f"{BUSY_TIMEOUT_S:g} s; close it there and try again."
         )
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return JournalError(f"The journal {path} is damaged ({text}); {Hint.DOCTOR} and restore a backup.")
-    if "readonly" in text or "unable to open" in text:
-        return JournalError(f"Cannot write the journal {path} ({text}); check the file's permissions.")
-    return JournalError(f"The journal {path} could not be used ({text}).")
+    if reason in (_SQLITE_WORDS["SQLITE_CORRUPT"], _SQLITE_WORDS["SQLITE_NOTADB"]):
+        return JournalError(f"The journal {path} is damaged ({reason}); {Hint.DOCTOR} and restore a backup.")
+    if reason in (_SQLITE_WORDS["SQLITE_READONLY"], _SQLITE_WORDS["SQLITE_CANTOPEN"]):
+        return JournalError(f"Cannot write the journal {path} ({reason}); check the file's permissions.")
+    if reason == _NOT_UTF8:
+        return JournalError(f"The journal {path} holds a text that is not valid UTF-8; {Hint.DOCTOR}.")
+    return JournalError(f"The journal {path} could not be used ({reason}).")
 
 
 def open_journal(path: Path, *, create: bool = False) -> Journal:

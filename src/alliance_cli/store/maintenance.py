@@ -17,7 +17,7 @@ from pathlib import Path
 
 from alliance_cli.errors import JournalError
 from alliance_cli.store import migrations
-from alliance_cli.store.journal import BUSY_TIMEOUT_S, Journal, describe_sqlite_error
+from alliance_cli.store.journal import BUSY_TIMEOUT_S, Journal, describe_sqlite_error, sqlite_reason
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -122,7 +122,7 @@ def inspect_file(path: Path, *, full_check: bool = True) -> Inspection:
         sessions = count_rows(conn, "sessions") if not problems else 0
         return Inspection(state, sessions, problems)
     except sqlite3.DatabaseError as exc:
-        return Inspection("damaged", 0, [str(exc)])
+        return Inspection("damaged", 0, [sqlite_reason(exc)])
     finally:
         conn.close()
 
@@ -224,14 +224,14 @@ def examine(journal: Path) -> Examination:
     try:
         conn = connect_readonly(journal)
     except sqlite3.Error as exc:
-        return Examination("unopenable", str(exc))
+        return Examination("unopenable", sqlite_reason(exc))
     try:
         try:
             problems = integrity_problems(conn)
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 return Examination("locked")
-            return Examination("damaged", str(exc))
+            return Examination("damaged", sqlite_reason(exc))
         if problems:
             return Examination("damaged", problems=problems)
         try:
@@ -241,6 +241,6 @@ def examine(journal: Path) -> Examination:
         applied = len(applied_migrations(conn))
         return Examination(state=state, applied=applied, drafts=draft_counts(conn) if applied else [])
     except sqlite3.DatabaseError as exc:
-        return Examination("damaged", str(exc))
+        return Examination("damaged", sqlite_reason(exc))
     finally:
         conn.close()
