@@ -251,7 +251,7 @@ def test_a_problem_late_in_the_file_rolls_back_the_whole_import(source, db_path)
 def test_a_refused_import_into_a_new_journal_leaves_no_journal(source, db_path):
     _, file = source
     edit(file, lambda t: [row.__setitem__(5, "carrier pigeon") for row in t[1:] if row[1] == t[-1][1]])
-    refused([str(file)], db_path, "modality: 'carrier pigeon' is not a modality")
+    refused([str(file)], db_path, "modality: the value given is not a modality")  # a cell's words, not repeated
     assert not db_path.exists()
     assert list(db_path.parent.glob("journal.db*")) == []
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from alliance_cli.core.answers import validate_answers
-from alliance_cli.core.messages import count
+from alliance_cli.core.messages import count, repeatable
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def split_answers_file(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             raise AnswerError("'answers:' must be a mapping of prompt ids to answers, such as 'empathy: 7'.")
         extra = [k for k in data if k not in (*SESSION_KEYS, "answers")]
         if extra:
-            named = ", ".join(map(str, extra))
+            named = ", ".join(str(k) if repeatable(k) else "a key that is not an id" for k in extra)
             raise AnswerError(f"Beside 'answers:', the file may only give client, date and modality (not {named}).")
         return fields, dict(data["answers"])
     return fields, {k: v for k, v in data.items() if k not in SESSION_KEYS}

@@ -143,11 +143,15 @@ def edit_scripted(
         if given.client is None
         else check_field(problems, "client", lambda: check_client_code(str(given.client)))
     )
-    day = check_field(problems, "date", lambda: parse_session_date(str(given.day or session.date), today=given.today))
+    day = check_field(
+        problems,
+        "date",
+        lambda: parse_session_date(str(given.day or session.date), today=given.today, from_file=given.from_file),
+    )
     modality = (
         session.modality
         if given.modality is None
-        else check_field(problems, "modality", lambda: parse_modality(str(given.modality)))
+        else check_field(problems, "modality", lambda: parse_modality(str(given.modality), from_file=given.from_file))
     )
     checked = check_scripted(
         journal, ps, conversation, problems, client=client, day=day, modality=modality, raw=given.answers,

@@ -38,7 +38,7 @@ from typing import IO, TYPE_CHECKING, Any
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
-from alliance_cli.core.messages import Hint, Stopped, count, plural
+from alliance_cli.core.messages import Hint, Stopped, count, plural, quoted, repeatable
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
 
@@ -246,12 +246,19 @@ class _Problems:
 
 
 def check_columns(columns: list[str], ps: PromptSet, source: str, noun: str = "column") -> str:
-    """The shape ('long' or 'wide') the columns (JSON: keys) describe; ImportFileError lists what is wrong."""
+    """The shape ('long' or 'wide') the columns (JSON: keys) describe; ImportFileError lists what is wrong.
+
+    A column is named as it is written only when it has the shape of one (`quoted`): a file
+    without its header row would otherwise have its first row's answers repeated here."""
     problems = []
     seen: set[str] = set()
-    for column in columns:
+
+    def named(i: int, column: str) -> str:
+        return quoted(column, f"in position {i}")
+
+    for i, column in enumerate(columns, 1):
         if column in seen:
-            problems.append(f"{source}: the {noun} '{column}' appears twice.")
+            problems.append(f"{source}: the {noun} {named(i, column)} appears twice.")
         seen.add(column)
     long = "prompt_id" in seen or "value" in seen
     required = LONG_REQUIRED if long else REQUIRED_SESSION
@@ -259,13 +266,15 @@ def check_columns(columns: list[str], ps: PromptSet, source: str, noun: str = "c
         if column not in seen:
             problems.append(f"{source}: the '{column}' {noun} is missing.")
     allowed = set(LONG_COLUMNS) if long else set(SESSION_COLUMNS)
-    for column in columns:
+    for i, column in enumerate(columns, 1):
         if column in allowed:
             continue
         if long:
-            problems.append(f"{source}: '{column}' is not a {noun} of a long export ({', '.join(LONG_COLUMNS)}).")
+            what = quoted(column, f"the {noun} in position {i}")
+            problems.append(f"{source}: {what} is not a {noun} of a long export ({', '.join(LONG_COLUMNS)}).")
         elif ps.prompt(column) is None:
-            problems.append(f"{source}: the {noun} '{column}' is not a prompt in this prompt set ({Hint.PROMPTS}).")
+            what = named(i, column)
+            problems.append(f"{source}: the {noun} {what} is not a prompt in this prompt set ({Hint.PROMPTS}).")
     if problems:
         problems.append(f"Nothing was imported: the {noun}s must be those `alliance export` writes.")
         raise ImportFileError(problems[0], problems)
@@ -311,7 +320,9 @@ class _Checker:
                 self.problems.add(record.where, key, "missing.")
             for key in unknown:
                 self.problems.add(
-                    record.where, key, f"not a key of a {self.shape} export, nor a prompt in this prompt set."
+                    record.where,
+                    key if repeatable(key) else "a key",  # not id-shaped: it could be an answer's text
+                    f"not a key of a {self.shape} export, nor a prompt in this prompt set.",
                 )
             return not missing and not unknown
         if isinstance(values, _Ragged):
@@ -333,8 +344,10 @@ class _Checker:
         if repeated:
             return None  # checked where it first appeared; its answers would only repeat problems
         client = self._field(where, "client", lambda: check_client_code(_str(fields.get("client"))))
-        day = self._field(where, "date", lambda: parse_session_date(_str(fields.get("date")), today=self.today))
-        modality = self._field(where, "modality", lambda: parse_modality(_str(fields.get("modality"))))
+        day = self._field(
+            where, "date", lambda: parse_session_date(_str(fields.get("date")), today=self.today, from_file=True)
+        )
+        modality = self._field(where, "modality", lambda: parse_modality(_str(fields.get("modality")), from_file=True))
         id_hint = self._id_hint(where, fields.get("session_id"))
         if self.unescape:
             raw = {pid: unescape_cell(v) if isinstance(v, str) else v for pid, v in raw.items()}
@@ -452,10 +465,11 @@ def _long_session(group: list[Record], checker: _Checker) -> IncomingSession | N
             add(record.where, "prompt_id", "missing.")
             ok = False
         elif pid in raw:
-            add(record.where, "prompt_id", f"'{pid}' is answered twice for this session ({rows[pid]}).")
+            add(record.where, "prompt_id", f"'{pid}' is answered twice for this session ({rows[pid]}).")  # a known id
             ok = False
         else:
-            add(record.where, "prompt_id", f"'{pid}' is not a prompt in this prompt set ({Hint.PROMPTS}).")
+            what = quoted(pid, "the value given")  # a misplaced cell could hold an answer's text
+            add(record.where, "prompt_id", f"{what} is not a prompt in this prompt set ({Hint.PROMPTS}).")
             ok = False
     session = checker.session(group[0].where, first, raw, rows)
     return session if ok else None

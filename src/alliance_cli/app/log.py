@@ -126,9 +126,16 @@ def log_scripted(
         problems.append("client: required (--client CODE)")
     else:
         code = check_field(problems, "client", lambda: check_client_code(str(given.client)))
-    day = check_field(problems, "date", lambda: parse_session_date(str(given.day or "today"), today=given.today))
+    # A value from an answers file could be an answer's text in the wrong place: named, not repeated.
+    day = check_field(
+        problems,
+        "date",
+        lambda: parse_session_date(str(given.day or "today"), today=given.today, from_file=given.from_file),
+    )
     modality = check_field(
-        problems, "modality", lambda: parse_modality(str(given.modality or default_modality(journal)))
+        problems,
+        "modality",
+        lambda: parse_modality(str(given.modality or default_modality(journal)), from_file=given.from_file),
     )
     checked = check_scripted(
         journal, ps, conversation, problems, client=code, day=day, modality=modality, raw=given.answers,
@@ -229,8 +236,10 @@ def _prefilled(ps: PromptSet, given: Given, facts: frozenset[str] = frozenset())
     answers = validate_answers(ps, given.answers, complete=False, history=facts)
     return LogState(
         client=check_client_code(given.client) if given.client else None,
-        date=parse_session_date(given.day, today=given.today).isoformat() if given.day else None,
-        modality=parse_modality(given.modality) if given.modality else None,
+        date=parse_session_date(given.day, today=given.today, from_file=given.from_file).isoformat()
+        if given.day
+        else None,
+        modality=parse_modality(given.modality, from_file=given.from_file) if given.modality else None,
         answers=answers,
         asked=list(given.answers),
     )

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from alliance_cli.core.messages import Hint, ordinal
+from alliance_cli.core.messages import Hint, ordinal, repeatable
 from alliance_cli.errors import AnswerError
 
 if TYPE_CHECKING:
@@ -121,7 +121,8 @@ def validate_answers(
     problems: list[str] = []
     unknown = [pid for pid in raw if ps.prompt(pid) is None]
     for pid in unknown:
-        problems.append(f"{pid}: not a prompt in this prompt set ({Hint.PROMPTS})")
+        # A key of an answers file that is not id-shaped could be an answer in the wrong place.
+        problems.append(f"{pid if repeatable(pid) else 'a key'}: not a prompt in this prompt set ({Hint.PROMPTS})")
     answers: dict[str, Any] = {}
     for prompt in ps.prompts:
         given = prompt.id in raw

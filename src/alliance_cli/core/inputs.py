@@ -6,7 +6,7 @@ import re
 import secrets
 from datetime import date, timedelta
 
-from alliance_cli.core.messages import Hint
+from alliance_cli.core.messages import Hint, quoted
 from alliance_cli.errors import InputError
 
 MODALITIES = ("in person", "video", "phone", "text")
@@ -17,7 +17,14 @@ _NAME_RE = re.compile(r"^[A-Z][a-z]+([ ._-]?[A-Z][a-z]+)*$")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
 
 
-def parse_date(text: str, *, today: date | None = None) -> date:
+def _given(text: str, from_file: bool) -> str:
+    """What a message calls a value it refuses: the value as typed on the command line; one
+    read `from_file` (where it could be an answer's text in the wrong cell) only if it has the
+    shape of a date or an id (`messages.quoted`), else "the value given"."""
+    return quoted(text.strip(), "the value given") if from_file else f"'{text}'"
+
+
+def parse_date(text: str, *, today: date | None = None, from_file: bool = False) -> date:
     """ISO date, `today` or `yesterday`; a date in the future is refused (likely a typo)."""
     today = today or date.today()
     word = text.strip().lower()
@@ -28,13 +35,13 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     try:
         value = date.fromisoformat(word)
     except ValueError:
-        raise InputError(f"'{text}' is not a date; use YYYY-MM-DD, 'today' or 'yesterday'.") from None
+        raise InputError(f"{_given(text, from_file)} is not a date; use YYYY-MM-DD, 'today' or 'yesterday'.") from None
     return value
 
 
-def parse_session_date(text: str, *, today: date | None = None) -> date:
+def parse_session_date(text: str, *, today: date | None = None, from_file: bool = False) -> date:
     today = today or date.today()
-    value = parse_date(text, today=today)
+    value = parse_date(text, today=today, from_file=from_file)
     if value > today:
         raise InputError(f"{value.isoformat()} is in the future; a session is logged on or after the day it happened.")
     return value
@@ -69,9 +76,9 @@ def new_client_code(taken: set[str] | frozenset[str] = frozenset()) -> str:
             return code
 
 
-def parse_modality(text: str) -> str:
+def parse_modality(text: str, *, from_file: bool = False) -> str:
     word = " ".join(text.strip().lower().split())
     word = _MODALITY_ALIASES.get(word, word)
     if word not in MODALITIES:
-        raise InputError(f"'{text}' is not a modality; use one of: {', '.join(MODALITIES)}.")
+        raise InputError(f"{_given(text, from_file)} is not a modality; use one of: {', '.join(MODALITIES)}.")
     return word

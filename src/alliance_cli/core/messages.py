@@ -3,12 +3,33 @@
 Counts with their nouns (`count(3, "session")`), the hints that recur across commands (what
 to run next), the words for each way a command ends, and the one line for an error nobody
 planned for. A message never quotes the text of an answer: it names the prompt, the
-session, the row or the field instead.
+session, the row or the field instead. A value it was given is repeated only when it has
+the shape of an id or a number (`quoted`), which a sentence, a name or an answer's words
+do not have.
 """
 
 from __future__ import annotations
 
+import re
+
 from alliance_cli.errors import ExitCode
+
+# What a message may repeat of a value it was given: the shape of an id, a key or a column
+# (lower-case letters, digits and _, as prompt ids are), or of a date, a number or a week
+# (digits with - + . : / W). Words with a capital, with spaces or other signs are not repeated:
+# they could be a name, or an answer's text in a misplaced cell of an import file.
+_REPEATABLE = re.compile(r"[a-z][a-z0-9_]{0,39}|[-+]?[0-9][0-9W.:/+-]{0,15}")
+
+
+def repeatable(value: object) -> bool:
+    """Whether a message may repeat `value` (see `_REPEATABLE`)."""
+    return _REPEATABLE.fullmatch(str(value)) is not None
+
+
+def quoted(value: object, otherwise: str) -> str:
+    """`'value'` when a message may repeat it, else `otherwise` (its place: "the 3rd column")."""
+    return f"'{value}'" if repeatable(value) else otherwise
+
 
 # Nouns whose plural is not the noun + "s".
 _IRREGULAR = {"was": "were", "is": "are", "its": "their", "this": "these", "needs": "need", "it": "them"}
