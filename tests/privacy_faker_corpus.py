@@ -331,6 +331,63 @@ def _medicare(rng: random.Random) -> str:
     return "".join(map(str, digits)) + str(check) + str(rng.randrange(1, 10))
 
 
+def _aadhaar(rng: random.Random) -> str:
+    """Twelve digits, the first 2-9, the last a Verhoeff check digit (Faker's `aadhaar_id`
+    uses a Luhn digit instead, which is not the published rule)."""
+    d = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+         [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+         [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+         [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]]  # fmt: skip
+    p = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]
+    for _ in range(7):
+        p.append([p[-1][x] for x in (1, 5, 7, 6, 2, 8, 3, 0, 9, 4)])
+    inverse = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
+    body = [rng.randrange(2, 10)] + [rng.randrange(10) for _ in range(10)]
+    c = 0
+    for i, digit in enumerate(reversed(body)):
+        c = d[c][p[(i + 1) % 8][digit]]
+    return "".join(map(str, body)) + str(inverse[c])
+
+
+NHI_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, no O; A=1 ... Z=24
+
+
+def _nhi(rng: random.Random) -> str:
+    """A New Zealand NHI number: the old AAA9999 form (mod 11) or the new AAA99AA form (mod 23)."""
+    while True:
+        letters = "".join(rng.choice(NHI_LETTERS) for _ in range(3))
+        if rng.random() < 0.5:
+            digits = [rng.randrange(10) for _ in range(3)]
+            total = sum((NHI_LETTERS.index(c) + 1) * w for c, w in zip(letters, (7, 6, 5), strict=True))
+            total += sum(d * w for d, w in zip(digits, (4, 3, 2), strict=True))
+            if total % 11 == 0:
+                continue
+            return letters + "".join(map(str, digits)) + str((11 - total % 11) % 10)
+        digits = [rng.randrange(10) for _ in range(2)]
+        fifth = rng.choice(NHI_LETTERS)
+        total = sum((NHI_LETTERS.index(c) + 1) * w for c, w in zip(letters, (7, 6, 5), strict=True))
+        total += digits[0] * 4 + digits[1] * 3 + (NHI_LETTERS.index(fifth) + 1) * 2
+        if total % 23 == 0:
+            continue
+        return letters + "".join(map(str, digits)) + fifth + NHI_LETTERS[23 - total % 23 - 1]
+
+
+def _ird(rng: random.Random) -> str:
+    """A New Zealand IRD number: 8 or 9 digits with a mod-11 check digit (two weightings)."""
+    while True:
+        number = rng.randrange(10_000_000, 150_000_000) // 10
+        body = [int(c) for c in f"{number:08d}"]
+        for weights in ((3, 2, 7, 6, 5, 4, 3, 2), (7, 4, 3, 2, 5, 2, 7, 6)):
+            rem = sum(d * w for d, w in zip(body, weights, strict=True)) % 11
+            check = 0 if rem == 0 else 11 - rem
+            if check != 10:
+                break
+        else:
+            continue
+        text = "".join(map(str, body[1:] if body[0] == 0 else body)) + str(check)
+        return text
+
+
 def _group(digits: str, sizes: tuple[int, ...], sep: str) -> str:
     out, at = [], 0
     for size in sizes:
@@ -386,7 +443,7 @@ def _national_id(fakes: dict[str, Faker], rng: random.Random, locale: str) -> tu
         }[form]
         return text, f"Australian Medicare, {form}", rng.choice(["Medicare number", "Medicare card", "Medicare no."])
     if country == "IN":
-        aadhaar = fakes[locale].aadhaar_id()
+        aadhaar = _aadhaar(rng)
         form = rng.choice(["spaces", "spaces", "digits", "dashes"])
         text = {
             "spaces": _group(aadhaar, (4, 4, 4), " "),
@@ -394,9 +451,14 @@ def _national_id(fakes: dict[str, Faker], rng: random.Random, locale: str) -> tu
             "digits": aadhaar,
         }[form]
         return text, f"Aadhaar, {form}", rng.choice(["Aadhaar", "Aadhaar number", "Aadhaar no."])
-    # New Zealand: the NHI is letters and digits; IRD numbers are rarely in notes. Use an IRD-like
-    # number only with its label.
-    return _national_id(fakes, rng, rng.choice(["en_AU", "en_GB"]))
+    # New Zealand: the National Health Index number, or the IRD (tax) number.
+    if rng.random() < 0.5:
+        nhi = _nhi(rng)
+        return nhi, "NZ NHI", rng.choice(["NHI", "NHI number", "NHI no."])
+    ird = _ird(rng)
+    form = rng.choice(["dashes", "digits"])
+    text = ird if form == "digits" else (_group(ird, (2, 3, 3), "-") if len(ird) == 8 else _group(ird, (3, 3, 3), "-"))
+    return text, f"NZ IRD, {form}", rng.choice(["IRD number", "IRD no."])
 
 
 # -- the other kinds --------------------------------------------------------------------
@@ -422,7 +484,7 @@ def _email(fake: Faker, rng: random.Random) -> tuple[str, str]:
 
 SHORTENERS = ["bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "youtu.be", "rb.gy", "lnkd.in"]
 OTHER_TLDS = [
-    "health", "clinic", "care", "therapy", "kiwi", "scot", "wales", "london", "blog", "online", "site", "xyz",
+    "health", "clinic", "care", "doctor", "kiwi", "scot", "wales", "london", "blog", "online", "site", "xyz",
     "page", "space", "ai", "tv", "me", "co.za", "org.au", "ac.uk", "nhs.uk", "gov.ie", "ca", "in", "nz",
     "life", "love", "family", "support", "help", "app", "dev", "io", "info", "art", "photography", "coach",
 ]  # fmt: skip
