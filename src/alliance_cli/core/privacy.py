@@ -373,7 +373,7 @@ def _phone_ok(m: re.Match[str]) -> bool:
 
 
 # A stretch of digits the patterns may have missed: what the phonenumbers matcher is asked about.
-_DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().+/-]{7,}\d")
+_DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().+/–—-]{7,}\d")
 
 
 def _matched_phones(text: str, region: str | None, taken: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
@@ -382,6 +382,7 @@ def _matched_phones(text: str, region: str | None, taken: list[tuple[int, int]])
     runs = []
     for m in _DIGIT_RUN.finditer(text):
         start, end = m.span()
+        start += len(m.group()) - len(m.group().lstrip("+("))  # from its first digit to its last
         if sum(ch.isdigit() for ch in m.group()) >= 9 and not any(s <= start and end <= e for s, e in taken):
             runs.append((start, end))
     if not runs:
