@@ -282,6 +282,100 @@ CLEAN_SHAPES = [
 ]
 
 
+# -- held-out shapes ------------------------------------------------------------------------
+# Written after the guard was tuned on the shapes above, and measured without tuning again:
+# `make(held_out=True)` (another seed, these shapes) shows how far the figures on the first
+# corpus flatter.
+
+HELD_OUT: dict[str, list[Any]] = {
+    "contact": [
+        "Before leaving she pressed a note into my hand: {x}.",
+        "I have {x} from the intake pack but will not use it.",
+        "Re: the missed appointment, her partner rang from {x}",
+        "'{x}' - written on the back of the CORE-10 sheet, score {n}.",
+        "we agreed she'd message {x} if the panic came back before session {s}",
+        "He kept repeating {x} as though I might forget it.",
+        "Outcome: referral sent, copy to {x}.",
+        "Her daughter's contact ({x}) is on the safety plan now.",
+        "Possibly relevant: {x}; he wants me to look at it before next week.",
+        "Supervisor asked whether {x} should be in my notes at all.",
+    ],
+    "id": [
+        "Housing officer needs the {label} ({x}) by Friday.",
+        "Wrote the {label} {x} on the form without thinking.",
+        "{label} {x} - she read it twice to be sure.",
+        "His {label} was {x}; I felt uneasy holding it.",
+        "The benefits letter quoted her {label}: {x}.",
+    ],
+    "bare_id": [
+        "On the top of the letter: {x}.",
+        "She recited {x} from memory, proud of it.",
+        "Reference {x} was on everything the agency sent.",
+    ],
+    "date": [
+        "DoB {x}; turned up early.",
+        "Since {x} she has not slept in the bedroom.",
+        "Discharged {x} after {n} days on the ward.",
+        "The divorce came through on {x}.",
+        "Her son was born {x} - the birth was traumatic.",
+        "He's due in court {x}, session {s} is the day before.",
+        "Anniversary of the fire: {x}.",
+    ],
+    "day_month": [
+        "She dreads {x} every year, her brother's birthday.",
+        "Court again on {x}.",
+        "He moved out on {x}.",
+    ],
+    "address": [
+        "Her new place: {x}.",
+        "Forwarding address {x} (do not share).",
+        "He sleeps at his cousin's, {x}, most nights.",
+        "Referral letter went to {x} by mistake.",
+        "They were evicted from {x} in the spring.",
+        "Visited {x} once for a home assessment.",
+        "she said she's at {x} now and feels safer",
+    ],
+    "postcode": [
+        "Somewhere around {x}, she thinks.",
+        "Her postcode: {x}.",
+        "He grew up in {x}.",
+    ],
+    "age": [
+        ("turns", "Granny, who turns {a} in May, is the one she talks to."),
+        ("year old", "Her {a} year old mum moved in with them."),
+        ("aged words", "The patient's father (aged {w}) lives with them."),
+        ("is", "Dad is {a} and refuses carers."),
+        ("yo", "Caring for a {a} y.o. grandmother, exhausted."),
+        ("nearly", "Her nan is nearly {a} and still drives to church."),
+        ("decade", "He visits his great-aunt, in her late 90s, every Sunday."),
+        ("birthday", "Planning his grandfather's {a}th birthday party."),
+        ("brackets", "Grandma ({a}) fell again last night."),
+    ],
+    "clean": [
+        "Paracetamol 2 x 500mg, then ibuprofen 400 mg.",
+        "She had 3-4 drinks most nights, down to 2.",
+        "We met in room 2.14 on the second floor.",
+        "Score 21/27 on the PHQ-9, 15/21 on the GAD-7.",
+        "A 1:1 session instead of the group this week.",
+        "Q3 review: {n} clients, {d} discharged.",
+        "Fee went up to £{n}.50, which she found hard.",
+        "Set {d} goals, achieved {d2} of them by week {s}.",
+        "The 12-week course ends in March; we have {d} weeks left.",
+        "Heart rate went from {hr} to {hr} bpm during the exposure.",
+        "Slept from 11pm to 6am, woke at 3am twice.",
+        "Version 2.1 of the workbook has the new chapter {d}.",
+        "He lost {kg} kg over {n} weeks, says he is eating again.",
+        "Mood 4/10 in the morning, 6/10 by the evening.",
+        "Year {d} of her degree and session {s} with me.",
+        "At {hh}:{mm} the fire alarm went and we lost {n} minutes.",
+        "Took {n} minutes to settle; SUDS peaked at {su}.",
+        "Met at 9.15 instead of 10.00, at her request.",
+        "He is {young}; his sister, {young2}.",
+        "She mentioned the 80s a lot, her teenage years.",
+    ],
+}
+
+
 def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
@@ -654,11 +748,11 @@ def _address(fakes: dict[str, Faker], rng: random.Random, locale: str) -> tuple[
     return _flat(fake.address()), "Faker, full", "address"
 
 
-def _age(rng: random.Random) -> tuple[str, str, str]:
+def _age(rng: random.Random, shapes: list[Any] = AGE_SHAPES) -> tuple[str, str, str]:
     """(sentence, format, the span text of the age phrase)."""
-    form, shape = rng.choice(AGE_SHAPES)
+    form, shape = rng.choice(shapes)
     age = rng.choice([*range(90, 100), *range(90, 100), *range(100, 106)])
-    if form == "words":
+    if form in ("words", "aged words"):
         age = rng.choice(list(UNITS_WORDS))
     words = UNITS_WORDS.get(age, "ninety")
     return shape, form, shape.format(a=age, w=words)
@@ -688,9 +782,16 @@ def _plant(shape: str, value: str, numbers: dict[str, Any]) -> tuple[str, int, i
     return text, len(before), len(before) + len(value)
 
 
-def make(seed: int = SEED, per_kind: int = 600, clean: int = 1200) -> list[dict[str, Any]]:
+def make(seed: int = SEED, per_kind: int = 600, clean: int = 1200, held_out: bool = False) -> list[dict[str, Any]]:
     """`per_kind` sentences for each of the seven kinds (one identifier each, a few with two),
-    then `clean` clean ones, shuffled together."""
+    then `clean` clean ones, shuffled together. `held_out`: the shapes written after tuning."""
+    shapes_of = {
+        "contact": CONTACT_SHAPES, "id": ID_SHAPES, "bare_id": BARE_ID_SHAPES, "date": DATE_SHAPES,
+        "day_month": DAY_MONTH_SHAPES, "address": ADDRESS_SHAPES, "postcode": POSTCODE_SHAPES, "age": AGE_SHAPES,
+        "clean": CLEAN_SHAPES,
+    }  # fmt: skip
+    if held_out:
+        shapes_of = HELD_OUT
     rng = random.Random(seed)
     fakes = {}
     for i, locale in enumerate(LOCALES):
@@ -705,30 +806,30 @@ def make(seed: int = SEED, per_kind: int = 600, clean: int = 1200) -> list[dict[
             fake = fakes[locale]
             numbers = _numbers(rng)
             if kind == "age":
-                shape, form, text = _age(rng)
+                shape, form, text = _age(rng, shapes_of["age"])
                 records.append({"text": text, "region": LOCALES[locale], "planted": [_age_span(shape, text, form)]})
                 continue
             if kind == "email":
                 value, form = _email(fake, rng)
-                shapes = CONTACT_SHAPES
+                shapes = shapes_of["contact"]
             elif kind == "url":
                 value, form = _url(fake, rng)
-                shapes = CONTACT_SHAPES
+                shapes = shapes_of["contact"]
             elif kind == "phone":
                 value, form = _phone(fake, rng, locale)
-                shapes = CONTACT_SHAPES
+                shapes = shapes_of["contact"]
             elif kind == "date":
                 value, form = _date(fake, rng)
-                shapes = DAY_MONTH_SHAPES if form.startswith("day and month") else DATE_SHAPES
+                shapes = shapes_of["day_month"] if form.startswith("day and month") else shapes_of["date"]
             elif kind == "address":
                 value, form, family = _address(fakes, rng, locale)
-                shapes = POSTCODE_SHAPES if family == "postcode" else ADDRESS_SHAPES
+                shapes = shapes_of["postcode"] if family == "postcode" else shapes_of["address"]
             else:
                 value, form, label = _national_id(fakes, rng, locale)
                 if rng.random() < 0.75:
-                    shapes = [s.replace("{label}", label) for s in ID_SHAPES]
+                    shapes = [s.replace("{label}", label) for s in shapes_of["id"]]
                 else:
-                    shapes = BARE_ID_SHAPES
+                    shapes = shapes_of["bare_id"]
                     form += ", no label"
             text, start, end = _plant(rng.choice(shapes), value, numbers)
             planted = [{"kind": kind, "format": form, "start": start, "end": end}]
@@ -746,7 +847,7 @@ def make(seed: int = SEED, per_kind: int = 600, clean: int = 1200) -> list[dict[
                 )
             records.append({"text": text, "region": LOCALES[locale], "planted": planted})
     for i in range(clean):
-        shape = CLEAN_SHAPES[i % len(CLEAN_SHAPES)]
+        shape = shapes_of["clean"][i % len(shapes_of["clean"])]
         records.append(
             {"text": shape.format(**_numbers(rng)), "region": LOCALES[locales[i % len(locales)]], "planted": []}
         )
@@ -762,7 +863,7 @@ def _age_span(shape: str, text: str, form: str) -> dict[str, Any]:
         tail = len(shape) - start - len(marker)
         end = len(text) - tail
     else:  # the decade shapes: "mid-90s", "late nineties", "early 90s"
-        for word in ("mid-90s", "late nineties", "early 90s"):
+        for word in ("mid-90s", "late nineties", "early 90s", "late 90s"):
             if word in text:
                 start = text.index(word)
                 end = start + len(word)

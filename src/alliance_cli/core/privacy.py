@@ -31,12 +31,43 @@ Figures on an independent Faker corpus and the older hand-written one:
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
+
+
+class _Lazy:
+    """A regular expression compiled the first time it is used. The guard has some forty, a
+    few of them large; compiling them all on import would cost a `log` whose answers hold no
+    digit some 30 ms for nothing."""
+
+    __slots__ = ("_pattern", "_flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern, self._flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return self._compiled
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text, pos, endpos)
 
 
 class Watchlist(Protocol):
@@ -83,23 +114,23 @@ class Finding:
 
 # -- e-mail and web addresses ---------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_EMAIL = _Lazy(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 # "name at gmail dot com", "name [at] gmail [dot] com", "name(at)gmail(dot)com", "name at gmail.com"
 _AT = r"(?:\s+(?:at|AT|At)\s+|\s*[\[(](?:at|AT)[\])]\s*)"
 _DOT = r"(?:\s+(?:dot|DOT)\s+|\s*[\[(](?:dot|DOT)[\])]\s*|\.)"
-_EMAIL_WORDS = re.compile(
+_EMAIL_WORDS = _Lazy(
     rf"(?<![\w.+-])(?P<user>[A-Za-z0-9][\w.+-]*)(?P<at>{_AT})"
     rf"(?P<domain>[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}(?P<tld>[A-Za-z]{{2,}}))\b(?![/.@-]?\w)"
 )
 # "me at example.com" is as likely a web address: with a plain " at " and real dots, only a
 # mail provider's domain, or a user name unlike a short word (8 letters or more, or with
 # digits, dots, underscores), counts.
-_MAIL_PROVIDERS = re.compile(
+_MAIL_PROVIDERS = _Lazy(
     r"(?:g(?:oogle)?mail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|mac|aol|proton(?:mail)?|pm|gmx|zoho"
     r"|btinternet|sky|virginmedia|talktalk|bigpond|optusnet|xtra|eircom|rediffmail|fastmail|mail|email|yandex)\.",
     re.IGNORECASE,
 )
-_URL = re.compile(
+_URL = _Lazy(
     r"\b(?:https?://|ftp://|www\.)[^\s<>\"']+"  # anything that starts like a link
     r"|(?<![\w@.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,24}/[^\s<>\"']*"  # name.any/path, bit.ly/x
     r"|(?<![\w@.-])(?P<bare>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?P<tld>[a-z]{2,24}))\b(?![.@-]?\w)",
@@ -134,25 +165,25 @@ def _email_words_ok(m: re.Match[str]) -> bool:
 # -- national ID numbers --------------------------------------------------------------------
 
 # A label just before a number says what it is: "NHS number 943 476 5919", "SSN: 123456789".
-_ID_LABEL = re.compile(
+_ID_LABEL = _Lazy(
     r"(?:\b(?:SSN|SIN|NINO|NI|NHS|CHI|PPSN?|RSI|TFN|IRD|NHI|UID|UIDAI|MRN|ID|S\.I\.N\.?)"
     r"|(?i:\bsocial\s+(?:security|insurance)|\bnational\s+insurance|\btax\s+file|\bmedicare|\baadhaa?r"
     r"|\bhealth\s+(?:card|number)|\bpersonal\s+public\s+service|\bidentification|\bpatient\s+number))"
     r"(?i:[\s:#.,('’s-]*(?:(?:number|no|num|card|is|was|reads|of|her|his|their)\b[\s:#.,(-]*){0,3})$"
 )
-_SSN = re.compile(r"(?<![\w-])(?P<area>\d{3})(?P<sep>[- .])(?P<group>\d{2})(?P=sep)(?P<serial>\d{4})(?![\w-]|\.\d)")
-_NINO = re.compile(
+_SSN = _Lazy(r"(?<![\w-])(?P<area>\d{3})(?P<sep>[- .])(?P<group>\d{2})(?P=sep)(?P<serial>\d{4})(?![\w-]|\.\d)")
+_NINO = _Lazy(
     r"\b(?!BG|GB|NK|KN|TN|NT)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
     r"(?:\d{6}|\s\d{2}\s\d{2}\s\d{2}|\s\d{6})(?:\s?[A-D])?\b"
 )
-_NHI = re.compile(r"\b[A-HJ-NP-Z]{3}(?:\d{4}|\d{2}[A-HJ-NP-Z]{2})\b")
-_PPS = re.compile(r"(?<![\w-])\d{7}\s?[A-W][A-IW]?\b")
+_NHI = _Lazy(r"\b[A-HJ-NP-Z]{3}(?:\d{4}|\d{2}[A-HJ-NP-Z]{2})\b")
+_PPS = _Lazy(r"(?<![\w-])\d{7}\s?[A-W][A-IW]?\b")
 # Digits in groups joined by single spaces or dashes ("2123 45670 1", "9554-5050-3227"), with
 # a Medicare card's issue number after a dash or slash.
-_DIGIT_GROUPS = re.compile(r"(?<![\w+/.,-])\d{1,12}(?:[ -]\d{1,12}){0,3}(?:[-/]\d)?(?![\w/-]|[.,]\d)")
+_DIGIT_GROUPS = _Lazy(r"(?<![\w+/.,-])\d{1,12}(?:[ -]\d{1,12}){0,3}(?:[-/]\d)?(?![\w/-]|[.,]\d)")
 
 
-_AFTER_COUNTRY_CODE = re.compile(r"\+\d{1,3}[\s.-]?$")
+_AFTER_COUNTRY_CODE = _Lazy(r"\+\d{1,3}[\s.-]?$")
 
 
 def _luhn(digits: str) -> bool:
@@ -318,12 +349,12 @@ _MONTH = (
 )
 _ORD = r"(?:st|nd|rd|th)"
 _YEAR = r"(?:\d{4}|['’]\d{2}|\d{2}(?!\s*(?:%|[a-z])))"  # a two-digit year not followed by a word: "3 May 12 people"
-_DATE_NUMERIC = re.compile(
+_DATE_NUMERIC = _Lazy(
     r"(?<![\d.:/-])(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P=s1)(?P<d1>\d{1,2})(?![\d:]|[./-]\d)"  # 2024-03-12
     r"|(?<![\d.:/-])(?P<a>\d{1,2})(?P<s2>[-/.])(?P<b>\d{1,2})(?P=s2)(?P<y2>\d{4}|\d{2})(?![\d:]|[./-]\d)"  # 12/03/24
     r"|(?<![\d.:/-])(?P<y3>(?:19|20)\d{2})(?P<m3>[01]\d)(?P<d3>[0-3]\d)(?!\d)"  # 20240312
 )
-_DATE_WRITTEN = re.compile(
+_DATE_WRITTEN = _Lazy(
     rf"(?i:(?<![\d.:/-])\d{{1,2}}(?:-{_MONTH}\.?-|{_MONTH})(?:\d{{4}}|\d{{2}})(?![\d:]|[./-]\d))"  # 03-Jun-77
     rf"|(?i:(?<![\d.:/-])\d{{1,2}}{_ORD}?\s+(?:of\s+)?{_MONTH}(?![a-z])\.?,?\s+{_YEAR}\b)"  # 3rd of June '77
     rf"|(?i:\b{_MONTH}(?![a-z])\.?\s+\d{{1,2}}{_ORD}?,?\s+{_YEAR}\b)"  # June 3, 1977
@@ -334,7 +365,7 @@ _MONTH_WORD = (
     r"(?:(?i:Jan(?:uary)?|Feb(?:ruary)?|Apr(?:il)?|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?"
     r"|Nov(?:ember)?|Dec(?:ember)?)|Mar(?:ch)?|MAR(?:CH)?|May|MAY)"
 )
-_DAY_MONTH = re.compile(
+_DAY_MONTH = _Lazy(
     rf"(?<![\d.:/-])(?:[12]\d|3[01]|0?[1-9])(?i:{_ORD})?\s+(?:of\s+)?{_MONTH_WORD}\b"  # 14 March, 3rd of June
     rf"|\b{_MONTH_WORD}\.?\s+(?:[12]\d|3[01]|0?[1-9])(?i:{_ORD})?\b(?!\s*[,:]?\s*\d|[:.]\d)"  # March 14th
 )
@@ -355,13 +386,13 @@ def _date_ok(m: re.Match[str]) -> bool:
 # Groups of digits joined by spaces, dots or dashes, with an optional +country code, (area)
 # code and extension; `_phone_ok` then asks for 9 to 15 digits, or one of the 7- and 8-digit
 # local shapes, so that dates, scores and doses do not count.
-_PHONE = re.compile(
+_PHONE = _Lazy(
     r"(?<![\w+/.,:-])(?:\+\s?|00)?(?:\(\d{1,5}\)|\d{1,12})"
     r"(?:(?:[ .-]|\s?(?=\()|(?<=\))\s?)(?:\(0\)|\(\d{1,5}\)|\d{1,12})){0,6}"
     r"(?P<ext>\s?(?:x|ext\.?|extn\.?)\s?\d{1,6})?(?![\w/-]|[.,:]\d)"
 )
-_LOCAL = re.compile(r"\d{3}[ .-]\d{4}|\d{4}[ .-]\d{4}|\d{7,8}")
-_YEARS = re.compile(r"(?:19|20)\d\d[ .-](?:19|20)\d\d")
+_LOCAL = _Lazy(r"\d{3}[ .-]\d{4}|\d{4}[ .-]\d{4}|\d{7,8}")
+_YEARS = _Lazy(r"(?:19|20)\d\d[ .-](?:19|20)\d\d")
 
 
 def _phone_ok(m: re.Match[str]) -> bool:
@@ -373,7 +404,7 @@ def _phone_ok(m: re.Match[str]) -> bool:
 
 
 # A stretch of digits the patterns may have missed: what the phonenumbers matcher is asked about.
-_DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().+/–—-]{7,}\d")
+_DIGIT_RUN = _Lazy(r"\+?\(?\d[\d\s().+/–—-]{7,}\d")
 
 
 def _matched_phones(text: str, region: str | None, taken: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
@@ -436,20 +467,20 @@ _DIRECTIONS = frozenset(["N", "S", "E", "W", "NE", "NW", "SE", "SW", "North", "S
 _UNIT = r"(?:Flat|Apartment|Apt|Unit|Suite|Ste|Studio|Level|Lvl|Room|Rm|Shop|Lot|Floor|Fl|H\.?\s?No|House\s+No)"
 _NUMBER = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?"
 # A house number and the words after it; `_street` decides whether they end in a street type.
-_HOUSE = re.compile(rf"(?<![\d.:/,-])\b{_NUMBER},?\s+(?=[A-Za-z\d])")
-_UNIT_BEFORE = re.compile(rf"(?i:\b{_UNIT})\.?\s*#?(?:\d{{1,5}}[A-Za-z]?(?:,\s*|\s+))?$")
-_WORD_AT = re.compile(r"[\w'’.-]+")
-_SPACE_AT = re.compile(r"[ \t]+")
-_CAPITAL_NAME = re.compile(r"[A-Z][\w'’.-]*|\d{1,3}(?:st|nd|rd|th)")
-_LOWER_NAME = re.compile(r"[a-z][a-z'’.-]*")
-_OTHER_STREETS = re.compile(
+_HOUSE = _Lazy(rf"(?<![\d.:/,-])\b{_NUMBER},?\s+(?=[A-Za-z\d])")
+_UNIT_BEFORE = _Lazy(rf"(?i:\b{_UNIT})\.?\s*#?(?:\d{{1,5}}[A-Za-z]?(?:,\s*|\s+))?$")
+_WORD_AT = _Lazy(r"[\w'’.-]+")
+_SPACE_AT = _Lazy(r"[ \t]+")
+_CAPITAL_NAME = _Lazy(r"[A-Z][\w'’.-]*|\d{1,3}(?:st|nd|rd|th)")
+_LOWER_NAME = _Lazy(r"[a-z][a-z'’.-]*")
+_OTHER_STREETS = _Lazy(
     # Hauptstraße 5, Kerkstraat 12
     r"\b[A-Z][\w'’-]*?(?:straße|strasse|str\.|weg|gasse|laan|straat|plein|gracht|allee|platz)\s+\d{1,4}[a-z]?\b"
     # the corner of Oak and 5th
     r"|\b(?i:(?:the\s+)?corner)\s+of\s+(?:(?:[A-Z][\w'’.-]*|\d{1,3}(?:st|nd|rd|th))\s+){1,3}(?:and|&)\s+"
     r"(?:[A-Z][\w'’.-]*|\d{1,3}(?:st|nd|rd|th))"
 )
-_OTHER_STREETS_HINT = re.compile(r"stra(?:ß|ss)e|str\.|weg|gasse|laan|straat|plein|gracht|allee|platz|corner", re.I)
+_OTHER_STREETS_HINT = _Lazy(r"stra(?:ß|ss)e|str\.|weg|gasse|laan|straat|plein|gracht|allee|platz|corner", re.I)
 
 
 def _street(text: str, at: int) -> tuple[int, bool] | None:
@@ -502,7 +533,7 @@ def _street(text: str, at: int) -> tuple[int, bool] | None:
 
 # India: "H.No. 19, Yadav, Hyderabad 216665", "30, Bal, Siliguri-500733": a house number, names
 # after commas, and a six-digit PIN code, with or without a street type.
-_PIN_ADDRESS = re.compile(
+_PIN_ADDRESS = _Lazy(
     r"(?i:\bH\.?\s?No\.?\s*)?(?<![\d.:/,-])\b\d{1,5}(?:/\d{1,5})?,\s+"
     r"[A-Za-z][\w'’.-]*(?:\s+[A-Za-z][\w'’.-]*){0,2}(?:,\s+[A-Za-z][\w'’.-]*(?:\s+[A-Za-z][\w'’.-]*){0,2}){1,2}"
     r"(?:\s+|-)\d{6}\b"
@@ -513,35 +544,35 @@ _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _NOT_TOWNS_TEXT = """then now was is were are she he they we i it but so when where which who has had have will would
 last next since because if not no yes just still also too very said says"""
 _NOT_TOWNS = _NOT_NAMES | frozenset(_NOT_TOWNS_TEXT.split())
-_BOX = re.compile(
+_BOX = _Lazy(
     r"(?i:\b(?:P\.?\s?O\.?\s?Box|GPO\s?Box|Post\s+Office\s+Box|Locked\s+Bag|Private\s+Bag|PMB|PSC|CMR)\s*\d{1,6}"
     r"(?:,?\s+Box\s+\d{1,6})?|\bUnit\s+\d{1,6},?\s+Box\s+\d{1,6})"
     r"|\b(?:USNS|USNV|USS|USCGC)\s+[A-Z][\w'’-]*"  # a ship's post, before "FPO AP 12345"
 )
-_MILITARY = re.compile(r"(?:,?\s*|\s+)(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.IGNORECASE)
+_MILITARY = _Lazy(r"(?:,?\s*|\s+)(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.IGNORECASE)
 _UK_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}|GIR\s?0AA)"
 _CA_POSTCODE = r"(?:[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d)"
 _EIRCODE = r"(?:(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s?[0-9AC-FHKNPRTV-Y]{4})"
-_POSTCODE_ALONE = re.compile(rf"\b(?:{_UK_POSTCODE}|{_CA_POSTCODE})\b")
+_POSTCODE_ALONE = _Lazy(rf"\b(?:{_UK_POSTCODE}|{_CA_POSTCODE})\b")
 # What may follow a street: a unit, then town, state and postcode parts, each after a comma (a
 # state or postcode also after a space). `_whole_address` walks them one part at a time.
-_UNIT_AFTER = re.compile(rf",?\s*(?:{_UNIT}\.?|#)\s*#?\s*\d{{1,5}}[A-Za-z]?\b", re.IGNORECASE)
-_RD = re.compile(r",?\s+RD\s+\d{1,2}\b", re.IGNORECASE)
+_UNIT_AFTER = _Lazy(rf",?\s*(?:{_UNIT}\.?|#)\s*#?\s*\d{{1,5}}[A-Za-z]?\b", re.IGNORECASE)
+_RD = _Lazy(r",?\s+RD\s+\d{1,2}\b", re.IGNORECASE)
 _STOP_TOWN = (
     r"(?!(?:She|He|They|It|I|We|You|The|This|That|But|And|Then|So|When|After|Before|Since|Which|Also|Not|Now|Her"
     r"|His|Their|My|Our|Mum|Dad|Mom)\b)"
 )
-_TOWN = re.compile(rf"\s*{_STOP_TOWN}[A-Z][A-Za-z'’.]*(?:[ -](?!(?:and|or)\b)[A-Z][A-Za-z'’.]*){{0,3}}\b")
-_TOWN_LOWER = re.compile(r"\s*(?P<words>[a-z][a-z'’.]*(?:\s[a-z][a-z'’.]*){0,2})\b")
-_STATE = re.compile(r"\s*(?:[A-Z]{2,3})\b(?![a-z])")
-_STATE_LOWER = re.compile(r"\s*[a-z]{2,3}\b")
-_POSTCODE = re.compile(
+_TOWN = _Lazy(rf"\s*{_STOP_TOWN}[A-Z][A-Za-z'’.]*(?:[ -](?!(?:and|or)\b)[A-Z][A-Za-z'’.]*){{0,3}}\b")
+_TOWN_LOWER = _Lazy(r"\s*(?P<words>[a-z][a-z'’.]*(?:\s[a-z][a-z'’.]*){0,2})\b")
+_STATE = _Lazy(r"\s*(?:[A-Z]{2,3})\b(?![a-z])")
+_STATE_LOWER = _Lazy(r"\s*[a-z]{2,3}\b")
+_POSTCODE = _Lazy(
     rf"\s*(?:{_UK_POSTCODE}|{_CA_POSTCODE}|{_EIRCODE}|\d{{5}}(?:-\d{{4}})?|\d{{4}}|\d{{6}})\b(?![/.:-]\d)"
 )
-_POSTCODE_LOWER = re.compile(
+_POSTCODE_LOWER = _Lazy(
     rf"\s*(?:(?i:{_UK_POSTCODE}|{_CA_POSTCODE}|{_EIRCODE})|\d{{5}}(?:-\d{{4}})?|\d{{4}}|\d{{6}})\b(?![/.:-]\d)"
 )
-_PIN = re.compile(r"-\d{6}\b")
+_PIN = _Lazy(r"-\d{6}\b")
 
 
 def _town(text: str, at: int, lower: bool) -> int | None:
@@ -637,10 +668,10 @@ def _addresses(text: str) -> Iterator[tuple[int, int]]:
             yield m.span()
 
 
-_PIN_HINT = re.compile(r"\d{6}")
-_BOX_HINT = re.compile(r"box|bag|psc|cmr|usn|uss|uscg")
-_MILITARY_HINT = re.compile(r"[adf]po\s")
-_POSTCODE_HINT = re.compile(r"[A-Z]\d")
+_PIN_HINT = _Lazy(r"\d{6}")
+_BOX_HINT = _Lazy(r"box|bag|psc|cmr|usn|uss|uscg")
+_MILITARY_HINT = _Lazy(r"[adf]po\s")
+_POSTCODE_HINT = _Lazy(r"[A-Z]\d")
 
 
 # -- ages over 89 ---------------------------------------------------------------------------
@@ -660,7 +691,7 @@ _UNITS = (
     r"(?:%|percent|per\s+cent|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|seconds?|secs?|kg|kilos?|pounds?|lbs?"
     r"|stone|cm|km|mm|miles?|metres?|meters?|feet|ft|mg|ml|times|sessions?|points?|dollars|euros|on\b|out\s+of|/)"
 )
-_AGE = re.compile(
+_AGE = _Lazy(
     rf"(?i:\b(?:aged?|age\s+of|age:|turned|turns|turning|turn)\s+(?:now\s+)?(?:{_OLD}|{_OLD_WORDS})\b(?!\s*{_UNITS}))"
     rf"|(?i:\b(?:{_OLD}|{_OLD_WORDS})(?:[\s-]*(?:years?|yrs?|yr)\.?(?:[\s-]*old|\s+of\s+age)|[\s-]*yrs?\b(?!\s+ago)"
     rf"|[\s-]*y\.?\s?o\b\.?|[\s-]*y/o\b|{_ORD}?[\s-]+birthday))"
@@ -674,19 +705,19 @@ _AGE = re.compile(
 
 # -- putting them together ------------------------------------------------------------------
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = _Lazy(r"\d")
 # Every pattern needs one of these (an '@', a digit, a link's or a written-out e-mail's shape, a
 # spelt-out old age): one search of the lower-cased text rules out most reflections at once.
-_ANY_HINT = re.compile(r"[@\d]|ninet|hundred|enarian|://|www\.|[a-z0-9]\.[a-z]{2}|[\s\[(]dot[\s\])]")
+_ANY_HINT = _Lazy(r"[@\d]|ninet|hundred|enarian|://|www\.|[a-z0-9]\.[a-z]{2}|[\s\[(]dot[\s\])]")
 # Cheaper pre-checks, one per finder, so that a sentence with only "session 12" or "50 mg" in it
 # is not searched for every kind.
-_SEVEN_DIGITS = re.compile(r"\d(?:[\s./()+-]{0,3}\d){6}")
-_URL_HINT = re.compile(r"[a-z0-9]\.[a-z]|://|www\.")
-_WRITTEN_AT = re.compile(r"\sat\s|[\[(]at[\])]")
-_LETTER_ID_HINT = re.compile(r"[A-Z]{2}\s?\d\d")
-_NUMERIC_DATE_HINT = re.compile(r"\d[-/.]\d|\d{8}")
-_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
-_OLD_HINT = re.compile(r"\b(?:9\d|1[01]\d)(?!\d)|ninet|hundred|enarian")
+_SEVEN_DIGITS = _Lazy(r"\d(?:[\s./()+-]{0,3}\d){6}")
+_URL_HINT = _Lazy(r"[a-z0-9]\.[a-z]|://|www\.")
+_WRITTEN_AT = _Lazy(r"\sat\s|[\[(]at[\])]")
+_LETTER_ID_HINT = _Lazy(r"[A-Z]{2}\s?\d\d")
+_NUMERIC_DATE_HINT = _Lazy(r"\d[-/.]\d|\d{8}")
+_MONTH_HINT = _Lazy(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_OLD_HINT = _Lazy(r"\b(?:9\d|1[01]\d)(?!\d)|ninet|hundred|enarian")
 _TRAILING = ".,;:!?)]}'\""
 
 
@@ -754,7 +785,7 @@ def _findings(text: str, watchlist: Watchlist | None, region: str | None) -> lis
     return found
 
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = _Lazy(r"[^\W\d_]+")
 _ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
