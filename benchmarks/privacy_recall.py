@@ -139,9 +139,8 @@ def report(name: str, records: list[dict[str, Any]], region: str | None, formats
         f"{result['partial']}; findings outside planted spans: {result['stray']}"
     )
     chars = sum(len(r["text"]) for r in records) / len(records)
-    print(
-        f"  throughput: {throughput(records, region):,.0f} texts/s on one core (texts of {chars:.0f} characters on average)"
-    )
+    rate = throughput(records, region)
+    print(f"  throughput: {rate:,.0f} texts/s on one core (texts of {chars:.0f} characters on average)")
 
 
 def main() -> None:
