@@ -4,8 +4,9 @@ A reflection should hold what happened in the relationship, never who the client
 module looks for the details that identify people most often by accident: e-mail addresses
 (also written out, "name at gmail dot com"), web addresses (any top-level domain, bare
 domains with a path, short links), national ID numbers (US SSN, Canadian SIN, UK National
-Insurance and NHS numbers, Irish PPS, Australian TFN and Medicare, Indian Aadhaar: checked
-against their check digits where they have one), phone numbers, dates (a day and month, with
+Insurance and NHS numbers, Irish PPS, Australian TFN and Medicare, New Zealand NHI and IRD,
+Indian Aadhaar: checked against their check digits where they have one, and reported as one
+kind), phone numbers, dates (a day and month, with
 or without the year; a bare year or a month and year is fine), street and postal addresses
 (with the unit, town and postcode that follow them; a UK or Canadian postcode alone too), ages
 over 89 in any phrasing, and words from the clinician's own watch-list (`watchlist.py`).
