@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "data" / "privacy_corpus.jsonl"
-KINDS = ("email", "url", "phone", "ssn", "date", "address", "age")
+KINDS = ("email", "url", "phone", "national_id", "date", "address", "age")
 
 OPENINGS = [
     "The client arrived {n} minutes late and apologised twice.",
@@ -198,12 +198,20 @@ def _age(rng: random.Random) -> str:
     )
 
 
-MAKERS = {"email": _email, "url": _url, "phone": _phone, "ssn": _ssn, "date": _date, "address": _address, "age": _age}
+MAKERS = {
+    "email": _email,
+    "url": _url,
+    "phone": _phone,
+    "national_id": _ssn,
+    "date": _date,
+    "address": _address,
+    "age": _age,
+}
 CARRIERS = {
     "email": ["They gave me their personal address {x} to send the worksheet.", "Their new e-mail is {x}."],
     "url": ["They shared their blog, {x}, and asked me to read it.", "The group they joined is at {x}."],
     "phone": ["Their mobile changed to {x} this week.", "They asked me to call {x} if they miss the session."],
-    "ssn": ["The insurance form had their number {x} on it.", "They read out {x} from the benefits letter."],
+    "national_id": ["The insurance form had their number {x} on it.", "They read out {x} from the benefits letter."],
     "date": ["Their father died on {x}, and the anniversary is close.", "They were born {x}."],
     "address": ["They moved to {x} with their partner.", "The shelter at {x} has a space for them."],
     "age": ["Their grandmother, {x}, lives with them now.", "They care for a neighbour who is {x}."],

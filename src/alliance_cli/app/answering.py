@@ -236,8 +236,9 @@ def guard_scripted(
     """Scripted privacy check: one warning per flagged answer, or with `strict` a refusal."""
     from alliance_cli.core.privacy import check_answers, finding_lines
     from alliance_cli.errors import PrivacyError
+    from alliance_cli.settings.config import privacy_region
 
-    lines = finding_lines(check_answers(ps, answers, watchlist))
+    lines = finding_lines(check_answers(ps, answers, watchlist, privacy_region()))
     if not lines:
         return
     if strict:
@@ -320,13 +321,16 @@ def review_privacy(
     """Interactive privacy check: the clinician edits, redacts or keeps each flagged answer.
     Answers equal to `saved` ones (an edit's unchanged text, kept before) are not asked about."""
     from alliance_cli.core.privacy import check_answers, describe, redact
+    from alliance_cli.settings.config import privacy_region
+
+    region = privacy_region()
 
     def check(prompt_id: str, value: Any) -> str | None:
         if saved is not None and saved.get(prompt_id) == value:
             return None
-        found = check_answers(ps, {prompt_id: value}, watchlist).get(prompt_id)
+        found = check_answers(ps, {prompt_id: value}, watchlist, region).get(prompt_id)
         return describe(found) if found else None
 
     conversation.review_findings(
-        ps, state, check=check, redact=lambda text: redact(text, watchlist), on_change=on_change
+        ps, state, check=check, redact=lambda text: redact(text, watchlist, region), on_change=on_change
     )

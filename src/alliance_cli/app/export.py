@@ -43,9 +43,10 @@ class PrivacyCheck:
     """The privacy guard over an export's free-text cells: counts what may identify a client
     (by session and prompt, never the text) and, with `redact`, replaces it with [redacted]."""
 
-    def __init__(self, watchlist: Any = None, *, redact: bool = False) -> None:
+    def __init__(self, watchlist: Any = None, *, redact: bool = False, region: str | None = None) -> None:
         self.watchlist = watchlist
         self.redact = redact
+        self.region = region  # the clinician's country, for phone and ID numbers (`privacy.region`)
         self.flagged: dict[int, set[str]] = {}  # session id -> prompt ids
 
     def long_rows(self, rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
@@ -76,12 +77,12 @@ class PrivacyCheck:
         changed = None
         for i in cells:
             value = row[i]
-            if value.__class__ is not str or not find_identifiers(value, self.watchlist):
+            if value.__class__ is not str or not find_identifiers(value, self.watchlist, self.region):
                 continue
             self.flagged.setdefault(row[0], set()).add(prompt_of(i))
             if self.redact:
                 changed = changed or list(row)
-                changed[i] = redact(value, self.watchlist)
+                changed[i] = redact(value, self.watchlist, self.region)
         return row if changed is None else tuple(changed)
 
     def summary(self) -> str | None:

@@ -593,6 +593,47 @@ def _position(binary: IO[bytes]) -> Callable[[], int]:
     return position
 
 
+class ImportPrivacy:
+    """The privacy guard over the written answers of the sessions in a file: counts the answers
+    that may identify a client and the kinds found, never the text. The import keeps them as
+    they are (the file is the clinician's own); the summary says so."""
+
+    def __init__(self, watchlist: Any = None, region: str | None = None) -> None:
+        self.watchlist = watchlist
+        self.region = region
+        self.answers = 0
+        self.sessions = 0
+        self.findings: list[Any] = []
+
+    def watch(self, incoming: Iterator[IncomingSession | None]) -> Iterator[IncomingSession | None]:
+        from alliance_cli.core.privacy import find_identifiers
+
+        for item in incoming:
+            if item is not None:
+                flagged = 0
+                for pid, value in item.session.answers.items():
+                    if item.session.kinds.get(pid) == "text" and isinstance(value, str):
+                        found = find_identifiers(value, self.watchlist, self.region)
+                        if found:
+                            flagged += 1
+                            self.findings.extend(found)
+                self.answers += flagged
+                self.sessions += bool(flagged)
+            yield item
+
+    def summary(self) -> str | None:
+        """One line for stderr, or None when nothing was found."""
+        from alliance_cli.core.privacy import describe
+
+        if not self.answers:
+            return None
+        return (
+            f"Privacy check: {count(self.answers, 'written answer')} in {count(self.sessions, 'session')} of the "
+            f"file may hold {describe(self.findings)}; `alliance export --redact` replaces such details "
+            "with [redacted] in a file you share."
+        )
+
+
 def import_file(
     db_path: Path,
     ps: PromptSet,
@@ -604,14 +645,16 @@ def import_file(
     raw: bool = False,
     on_progress: Progress | None = None,
     today: date | None = None,
+    privacy: ImportPrivacy | None = None,
 ) -> ImportOutcome:
     """Import `source` ('-' for stdin) into the journal at `db_path`, all or nothing.
 
     A journal that does not exist yet is created, and removed again if the import is
-    refused. A dry run of a missing journal runs against a throwaway one.
+    refused. A dry run of a missing journal runs against a throwaway one. `privacy`, given,
+    runs the privacy guard over every written answer read.
     """
     try:
-        return _import(db_path, ps, source, fmt, replace, dry_run, raw, on_progress, today)
+        return _import(db_path, ps, source, fmt, replace, dry_run, raw, on_progress, today, privacy)
     except KeyboardInterrupt:
         raise Interrupted(Stopped.NOTHING_IMPORTED) from None
 
@@ -626,6 +669,7 @@ def _import(
     raw: bool,
     on_progress: Progress | None,
     today: date | None,
+    privacy: ImportPrivacy | None = None,
 ) -> ImportOutcome:
     from alliance_cli.store.exchange import import_sessions
     from alliance_cli.store.journal import open_journal
@@ -643,7 +687,9 @@ def _import(
             target = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "journal.db"
         journal = stack.enter_context(open_journal(target, create=True))
         try:
-            incoming = chain([first] if first is not None else [], sessions)
+            incoming: Iterator[IncomingSession | None] = chain([first] if first is not None else [], sessions)
+            if privacy is not None:
+                incoming = privacy.watch(incoming)
             return import_sessions(journal, incoming, replace=replace, dry_run=dry_run)
         except BaseException:
             if created and target == db_path:  # the journal this import made goes with it

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from alliance_cli.core.messages import count
 from alliance_cli.core.models import PromptSet
 from alliance_cli.core.periods import Period
 from alliance_cli.core.report import Report, Thresholds, build_report, practice_prompts, text_ids
@@ -33,3 +36,46 @@ def load_report(
         open_rupture_weeks=limits.open_rupture_weeks,
     )
     return build_report(rows, ps, thresholds=limits, notes=notes)
+
+
+def guard_review(
+    report: Report, watchlist: Any = None, region: str | None = None, *, redact: bool = False
+) -> tuple[Report, str | None]:
+    """The privacy guard over the review's free text (the intentions, and the notes with
+    --notes): the report, with what was found replaced by [redacted] when `redact`, and one
+    line for stderr naming how many texts may hold what kinds (never the text), or None."""
+    from alliance_cli.core import privacy
+
+    findings: list[privacy.Finding] = []
+    flagged: set[int] = set()
+
+    def checked(session_id: int, text: str) -> str:
+        found = privacy.find_identifiers(text, watchlist, region)
+        if not found:
+            return text
+        findings.extend(found)
+        flagged.add(session_id)
+        return privacy.redact(text, watchlist, region) if redact else text
+
+    intentions = [i.model_copy(update={"text": checked(i.session_id, i.text)}) for i in report.intentions]
+    notes = None
+    if report.notes is not None:
+        notes = [
+            g.model_copy(
+                update={"notes": [n.model_copy(update={"text": checked(n.session_id, n.text)}) for n in g.notes]}
+            )
+            for g in report.notes
+        ]
+    if not findings:
+        return report, None
+    where = count(len(flagged), "session")
+    if redact:
+        line = (
+            f"Privacy check: replaced {privacy.describe(findings)} with [redacted] in the written answers of {where}."
+        )
+        return report.model_copy(update={"intentions": intentions, "notes": notes}), line
+    line = (
+        f"Privacy check: the written answers of {where} in this review may hold {privacy.describe(findings)}; "
+        "`--redact` replaces them with [redacted]."
+    )
+    return report, line

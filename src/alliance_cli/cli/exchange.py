@@ -64,6 +64,7 @@ def export(
     from alliance_cli.cli.review import note_unknown_client
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.errors import Interrupted
+    from alliance_cli.settings.config import privacy_region
     from alliance_cli.settings.watchlist import load_watchlist
     from alliance_cli.store.exchange import ExportQuery
 
@@ -75,7 +76,7 @@ def export(
         prompt_ids=tuple(prompt or ()),
     )
     ps, _ = _prompt_set(prompts)
-    privacy = PrivacyCheck(load_watchlist(), redact=redact)
+    privacy = PrivacyCheck(load_watchlist(), redact=redact, region=privacy_region())
     try:
         with _open(db) as journal:
             note_unknown_client(journal, client)
@@ -115,11 +116,13 @@ def import_(
     """
     import sys
 
-    from alliance_cli.app.imports import import_file, summary_lines
-    from alliance_cli.settings.config import resolve_db_path
+    from alliance_cli.app.imports import ImportPrivacy, import_file, summary_lines
+    from alliance_cli.settings.config import privacy_region, resolve_db_path
+    from alliance_cli.settings.watchlist import load_watchlist
     from alliance_cli.ui.progress import progress_for
 
     ps, _ = _prompt_set(prompts)
+    privacy = ImportPrivacy(load_watchlist(), privacy_region())
     size = file.stat().st_size if str(file) != "-" and file.is_file() else None
     with progress_for(size, terminal=sys.stderr.isatty()) as on_progress:
         outcome = import_file(
@@ -131,6 +134,9 @@ def import_(
             dry_run=dry_run,
             raw=raw,
             on_progress=on_progress,
+            privacy=privacy,
         )
     for line in summary_lines(outcome, "stdin" if str(file) == "-" else str(file)):
         _say(line)
+    if (found := privacy.summary()) is not None:
+        _say(found)

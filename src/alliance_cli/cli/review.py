@@ -54,6 +54,10 @@ def report(
     last: Annotated[Optional[str], typer.Option("--last", help="A length ending today: 4w, 30d.")] = None,
     client: ClientOption = None,
     notes: Annotated[bool, typer.Option("--notes", help="Add the period's written reflections.")] = False,
+    redact: Annotated[
+        bool,
+        typer.Option("--redact", help="Replace what could identify a client in written answers with \\[redacted]."),
+    ] = False,
     fmt: FormatOption = Format.table,
     db: DbOption = None,
     prompts: PromptsOption = None,
@@ -61,14 +65,17 @@ def report(
     """Review your week beside the week before: principles, a focus, clients to check in with.
 
     Covers the last 7 days unless told otherwise, and always compares with the equally long
-    period just before. JSON keys: README, "Data formats".
+    period just before. Written answers it shows (intentions, and notes with --notes) go
+    through the privacy guard: what may identify a client is named on stderr, or replaced
+    with \\[redacted] with --redact. JSON keys: README, "Data formats".
 
         alliance report --week 2026-W47 --format markdown > supervision.md
     """
-    from alliance_cli.app.review import load_report
+    from alliance_cli.app.review import guard_review, load_report
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.core.report import Thresholds
-    from alliance_cli.settings.config import load_config
+    from alliance_cli.settings.config import load_config, privacy_region
+    from alliance_cli.settings.watchlist import load_watchlist
     from alliance_cli.store.review import journal_prompt_set
 
     period = resolve_period(week=week, since=since, until=until, last=last)
@@ -79,6 +86,9 @@ def report(
         ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
         note_unknown_client(journal, client)
         result = load_report(journal, ps, period, client=client, thresholds=thresholds, notes=notes)
+    result, found = guard_review(result, load_watchlist(), privacy_region(), redact=redact)
+    if found is not None:
+        _say(found)
     _show(result, fmt)
 
 

@@ -8,6 +8,9 @@
     low_mean = 5.0        # a session mean below this is flagged in the weekly report
     falling_sessions = 3  # this many falling session means in a row are flagged
 
+    [privacy]
+    region = "GB"         # how the privacy guard reads phone and ID numbers (default: the locale's country)
+
 For every setting the first found wins: a command-line flag, then the environment
 (ALLIANCE_DB, ALLIANCE_PROMPTS), then this file, then the built-in default.
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,11 +50,17 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    region: str | None = None  # None: the locale's country (`locale_region`)
+
+
+@dataclass(frozen=True)
 class Config:
     journal: Path | None = None
     prompts: Path | None = None
     default_modality: str | None = None
     report: ReportSettings = field(default_factory=ReportSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
 
 # -- checking values --------------------------------------------------------------------
@@ -93,15 +103,23 @@ def _falling_sessions(value: Any, base: Path) -> int:
     return value
 
 
+def _region(value: Any, base: Path) -> str:
+    # Two letters, as in en_GB: the privacy guard reads "020 7946 0958" as a London number in GB.
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+        raise ValueError(f"must be a country's two-letter code, such as GB, US, AU or IN (got {value!r})")
+    return value.strip().upper()
+
+
 CHECKS: dict[str, Callable[[Any, Path], Any]] = {
     "journal": _path,
     "prompts": _path,
     "default_modality": _modality,
     "report.low_mean": _low_mean,
     "report.falling_sessions": _falling_sessions,
+    "privacy.region": _region,
 }
 KEYS: tuple[str, ...] = tuple(CHECKS)
-TABLES = ("report",)
+TABLES = ("report", "privacy")
 
 
 def flatten(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -168,6 +186,7 @@ def load_config(path: Path | None = None) -> Config:
             low_mean=values.get("report.low_mean", defaults.low_mean),
             falling_sessions=values.get("report.falling_sessions", defaults.falling_sessions),
         ),
+        privacy=PrivacySettings(region=values.get("privacy.region")),
     )
 
 
@@ -290,6 +309,13 @@ def effective_settings(path: Path | None = None) -> list[Setting]:
     for name in ("low_mean", "falling_sessions"):
         key = f"report.{name}"
         out.append(Setting(key, getattr(cfg.report, name), "config file" if key in in_file else "default"))
+    if cfg.privacy.region:
+        out.append(Setting("privacy.region", cfg.privacy.region, "config file"))
+    else:
+        found = locale_region()
+        out.append(
+            Setting("privacy.region", found[0] if found else None, f"locale ({found[1]})" if found else "default")
+        )
     return out
 
 
@@ -299,9 +325,14 @@ def show_toml(settings: list[Setting], path: Path) -> str:
     for s in settings:
         if s.key == "report.low_mean":
             lines += ["", "[report]"]
+        if s.key == "privacy.region":
+            lines += ["", "[privacy]"]
         name = s.key.split(".", 1)[-1]
         if s.key == "default_modality" and s.source == "default":
             lines.append(f"# default_modality: not set; {s.value}")
+            continue
+        if s.key == "privacy.region" and s.value is None:
+            lines.append("# region: not set, and the locale names no country; international numbers only")
             continue
         lines.append(f"{name} = {_toml_value(s.value)}  # {s.source}")
     return "\n".join(lines) + "\n"
@@ -338,3 +369,33 @@ def _configured(key: str) -> Path | None:
         return None
     found: Path | None = getattr(load_config(path), key)
     return found
+
+
+# -- the privacy guard's region ---------------------------------------------------------
+
+_LOCALE_VARS = ("LC_ALL", "LC_TELEPHONE", "LC_ADDRESS", "LANG")
+
+
+def locale_region() -> tuple[str, str] | None:
+    """The country of the locale (en_GB.UTF-8 -> GB) and the variable it came from, if any.
+
+    The first of LC_ALL, LC_TELEPHONE, LC_ADDRESS and LANG that is set decides, as for the C
+    library; C and POSIX name no country."""
+    for name in _LOCALE_VARS:
+        value = os.environ.get(name)
+        if value:
+            m = re.match(r"[A-Za-z]{2,3}_([A-Za-z]{2})\b", value)
+            return (m.group(1).upper(), name) if m else None
+    return None
+
+
+def privacy_region() -> str | None:
+    """The region the privacy guard is given: `privacy.region` in the settings file, else the
+    locale's country, else None (then only numbers written with a country code are read as
+    phone numbers by the library; the guard's own patterns still apply)."""
+    path = config_path()
+    configured = load_config(path).privacy.region if path.exists() else None
+    if configured:
+        return configured
+    found = locale_region()
+    return found[0] if found else None
