@@ -157,6 +157,8 @@ def check_permissions(journal: Path) -> list[Finding]:
     if os.name != "posix":
         return []
     from alliance_cli.app.backup import backups_dir
+    from alliance_cli.core.messages import shared_folder
+    from alliance_cli.settings.files import open_to_others
 
     findings: list[Finding] = []
     folders = [journal.parent, backups_dir(journal)]
@@ -167,7 +169,10 @@ def check_permissions(journal: Path) -> list[Finding]:
     checks += [(f, "{p} can be read", "600") for f in files]
     for path, what, fix in checks:
         mode = _mode(path)
-        if mode is not None and mode & 0o077:
+        if path == journal.parent and open_to_others(path):
+            said = shared_folder(path)
+            findings.append(Finding("problem", "permissions", said[0].upper() + said[1:]))
+        elif mode is not None and mode & 0o077:
             message = f"{what.format(p=path)} by other users ({mode:04o}); fix: chmod {fix} '{path}'"
             findings.append(Finding("problem", "permissions", message))
     if not findings and journal.exists():

@@ -45,6 +45,14 @@ class Hint:
     PROMPTS = "see `alliance prompts show`"
 
 
+def shared_folder(folder: object) -> str:
+    """A journal's folder that other users can write in, and the fix."""
+    return (
+        f"other users can write in {folder}, the journal's folder: they could replace the journal or plant a "
+        f"file beside it; fix: chmod 700 '{folder}' (or keep the journal in a folder of your own)."
+    )
+
+
 def no_session(session_id: int) -> str:
     return f"No session with id {session_id}; {Hint.LIST_IDS}"
 
