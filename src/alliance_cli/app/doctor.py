@@ -52,6 +52,7 @@ def run_checks(db_flag: Path | None, prompts_flag: Path | None, *, mounts: str |
     # Permissions first: opening a WAL journal read-only can add a -shm beside it.
     findings += check_permissions(journal)
     findings += check_journal(journal)
+    findings += check_editor_files(journal)
     findings += check_location(journal, mounts)
     findings += check_prompts(prompts_flag)
     return findings
@@ -144,6 +145,21 @@ def draft_findings(counts: list[tuple[str, int | None, int]]) -> list[Finding]:
     return findings
 
 
+def check_editor_files(journal: Path) -> list[Finding]:
+    """Text left in the editor by a log or edit that was killed (`app.editing`): named, not moved."""
+    from alliance_cli.app.editing import orphaned
+
+    return [
+        Finding(
+            "note",
+            "drafts",
+            f"Text written in your editor by a log or edit that was stopped is kept in {file.path}; "
+            "`alliance log` (or `alliance edit`) puts it into its draft and removes the file.",
+        )
+        for file in orphaned(journal)
+    ]
+
+
 def _damaged(journal: Path, detail: str) -> Finding:
     return Finding(
         "problem",
@@ -157,14 +173,16 @@ def check_permissions(journal: Path) -> list[Finding]:
     if os.name != "posix":
         return []
     from alliance_cli.app.backup import backups_dir
+    from alliance_cli.app.editing import editor_folder
     from alliance_cli.core.messages import shared_folder
     from alliance_cli.settings.files import open_to_others
 
     findings: list[Finding] = []
-    folders = [journal.parent, backups_dir(journal)]
+    folders = [journal.parent, backups_dir(journal), editor_folder(journal)]
     files = [Path(f"{journal}{s}") for s in ("", "-wal", "-shm")]
-    if backups_dir(journal).is_dir():
-        files += sorted(p for p in backups_dir(journal).iterdir() if p.is_file())
+    for folder in folders[1:]:
+        if folder.is_dir():
+            files += sorted(p for p in folder.iterdir() if p.is_file())
     checks = [(f, "The folder {p} can be opened", "700") for f in folders]
     checks += [(f, "{p} can be read", "600") for f in files]
     for path, what, fix in checks:

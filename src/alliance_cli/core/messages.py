@@ -53,6 +53,15 @@ def shared_folder(folder: object) -> str:
     )
 
 
+def editor_text_kept(command: str, session_id: int | None) -> str:
+    """Text left in the editor by a stopped log or edit, put back into its draft."""
+    if command == "edit" and session_id is not None:
+        where, again = f"an unfinished edit of session {session_id}", f"alliance edit {session_id} --resume"
+    else:
+        where, again = "an unfinished log", "alliance log --resume"
+    return f"text written in your editor before alliance stopped is kept in {where}; `{again}` picks it up."
+
+
 def no_session(session_id: int) -> str:
     return f"No session with id {session_id}; {Hint.LIST_IDS}"
 

@@ -387,6 +387,14 @@ class Journal:
         )
 
     @_guarded
+    def drafts(self) -> list[Draft]:
+        """Every draft, oldest first (a journal holds a handful)."""
+        return [
+            Draft(r["id"], r["command"], r["session_id"], json.loads(r["state"]), r["created_at"], r["updated_at"])
+            for r in self.conn.execute("SELECT * FROM drafts ORDER BY id")
+        ]
+
+    @_guarded
     def count_sessions(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
 
