@@ -65,7 +65,6 @@ class EditorFiles:
 
     @contextmanager
     def __call__(self, state: LogState, prompt_id: str) -> Iterator[Path]:
-
         folder = editor_folder(self._journal.path)
         token = secrets.token_hex(4)
         path = folder / f"{prompt_id}.{os.getpid()}.{token}.txt"
@@ -150,8 +149,7 @@ def rescue_editor_files(journal: Journal) -> list[tuple[str, int | None]]:
                 continue  # unreadable now: left for `doctor` to name and a later run to try
             if text:
                 changed += _into_draft(journal, drafts, file, text)
-            file.path.unlink(missing_ok=True)
-            _remove_leftovers(file.path.parent, file.token)
+            _remove_leftovers(file.path.parent, file.token)  # the file itself, then what the editor left
     _sweep(journal.path)
     return changed
 
