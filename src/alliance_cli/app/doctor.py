@@ -37,7 +37,7 @@ SYNC_NAMES = {"my drive", "mobile documents", "cloudstorage", "box", "box sync",
 @dataclass(frozen=True)
 class Finding:
     level: str  # ok, note, warning, problem
-    check: str  # config, journal, integrity, schema, drafts, permissions, location, prompts
+    check: str  # config, journal, integrity, schema, drafts, permissions, location, prompts, watchlist
     message: str
 
 
@@ -55,6 +55,7 @@ def run_checks(db_flag: Path | None, prompts_flag: Path | None, *, mounts: str |
     findings += check_editor_files(journal)
     findings += check_location(journal, mounts)
     findings += check_prompts(prompts_flag)
+    findings += check_watchlist()
     return findings
 
 
@@ -287,6 +288,41 @@ def sync_folder(path: Path) -> str | None:
         if low in SYNC_NAMES or low.startswith(SYNC_PREFIXES):
             return part
     return None
+
+
+def check_watchlist() -> list[Finding]:
+    """The watch-list, when there is one: readable with its key, private, and how many of its
+    words are still in the older, quickly guessed form."""
+    from alliance_cli.settings.watchlist import key_path, load_watchlist, watchlist_path
+
+    path = watchlist_path()
+    if not path.exists():
+        return []
+    try:
+        watchlist = load_watchlist(path)
+    except AllianceError as exc:
+        return [Finding("problem", "watchlist", line) for line in exc.lines()]
+    findings: list[Finding] = []
+    for file in (path, key_path()):
+        mode = _mode(file)
+        if mode is not None and mode & 0o077:
+            message = f"{file} can be read by other users ({mode:04o}); fix: chmod 600 '{file}'"
+            findings.append(Finding("problem", "permissions", message))
+    old = len(watchlist.legacy) if watchlist is not None else 0
+    if old:
+        findings.append(
+            Finding(
+                "note",
+                "watchlist",
+                f"{count(old, 'word')} on your watch-list {'is' if old == 1 else 'are'} kept in the older form "
+                "(salted SHA-256), which a list of names can be tried against quickly; `alliance watchlist add` "
+                f"{'it' if old == 1 else 'them'} again to move {'it' if old == 1 else 'them'} to the keyed form.",
+            )
+        )
+    else:
+        total = len(watchlist) if watchlist is not None else 0
+        findings.append(Finding("ok", "watchlist", f"{count(total, 'word')} on your watch-list, as keyed hashes."))
+    return findings
 
 
 def check_prompts(flag: Path | None) -> list[Finding]:
