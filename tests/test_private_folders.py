@@ -48,7 +48,8 @@ def test_a_fresh_home_under_umask_000_gets_private_folders_and_files(alliance_ex
     config = home / ".config" / "alliance"
     for folder in (home / ".local", home / ".local" / "share", data, data / "backups", home / ".config", config):
         assert mode(folder) == 0o700, f"{folder} is {mode(folder):04o}"
-    files = [data / "journal.db", config / "watchlist.json", home / "journal.csv", *(data / "backups").iterdir()]
+    files = [data / "journal.db", data / "watchlist.key", config / "watchlist.json", home / "journal.csv"]
+    files += list((data / "backups").iterdir())
     files += [p for p in data.iterdir() if p.name.startswith("journal.db-")]  # -wal, -shm while they exist
     for file in files:
         assert mode(file) == 0o600, f"{file} is {mode(file):04o}"

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,7 +65,7 @@ class EditorFiles:
     @contextmanager
     def __call__(self, state: LogState, prompt_id: str) -> Iterator[Path]:
         folder = editor_folder(self._journal.path)
-        token = secrets.token_hex(4)
+        token = os.urandom(4).hex()
         path = folder / f"{prompt_id}.{os.getpid()}.{token}.txt"
         self._draft.note(EDITOR_FILE_KEY, path.name)
         self._draft.keep(state)
