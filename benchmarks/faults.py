@@ -80,6 +80,7 @@ class Figures:
     commands: Counter[str] = field(default_factory=Counter)
     killed: int = 0  # rounds killed before the command ended
     killed_writing: int = 0  # of those, killed after it had changed a file of the journal (or a backup)
+    leftovers: list[str] = field(default_factory=list)  # hidden temporary files left at the end (not counted)
 
     def line(self, name: str) -> str:
         return (
@@ -258,6 +259,14 @@ def kill_rounds(
     for n in range(rounds):
         command = COMMANDS[n] if n < len(COMMANDS) else lab.rng.choice(COMMANDS)
         one_round(lab, command, figures)
+    kinds = Counter(
+        path.suffix or path.name
+        for folder in (lab.db.parent, lab.db.parent / "backups")
+        if folder.is_dir()
+        for path in folder.iterdir()
+        if path.name.startswith(".") and path.is_file()
+    )
+    figures.leftovers = [f"{n} hidden {kind} file{'s' if n > 1 else ''}" for kind, n in sorted(kinds.items())]
     return figures
 
 
@@ -459,6 +468,8 @@ def main() -> None:
           + ", ".join(f"{c} {n}" for c, n in sorted(kills.commands.items())))  # fmt: skip
     for problem in kills.problems:
         print(f"  {problem}")
+    if kills.leftovers:
+        print(f"  (left behind by killed runs: {', '.join(kills.leftovers)})")
     writers = concurrent_writers(args.writers, args.logs)
     print(writers.line(f"{args.writers} writers x {args.logs} logs"))
     for problem in writers.problems:
