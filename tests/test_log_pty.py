@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import signal
 import sys
+import time
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -149,3 +152,111 @@ def test_watchlist_add_in_a_terminal_reads_one_word_a_line_until_an_empty_line(a
     child.close()
     assert child.exitstatus == 0
     assert "Marguerite" not in seen.getvalue()  # typed words are not shown
+
+
+# -- text written in $EDITOR (`:e`) -------------------------------------------------------------
+
+WRITTEN = "Half a thought,\nstill going."
+
+
+def editor_env(subprocess_env, tmp_path):
+    """An $EDITOR that writes WRITTEN, says so in a marker file and keeps running; TMPDIR is
+    a folder of the test's own, to show nothing is left there."""
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nprintf \'{WRITTEN}\' > "$1"\necho "$1" > "$MARK"\nexec sleep 60\n')
+    editor.chmod(0o700)
+    (tmp_path / "tmp").mkdir()
+    return dict(subprocess_env, EDITOR=str(editor), MARK=str(tmp_path / "mark"), TMPDIR=str(tmp_path / "tmp"))
+
+
+def open_the_editor_at_went_well(child, tmp_path) -> str:
+    start(child, "C-014")
+    answer_ratings(child)
+    for prompt in ["follow through", "open questions", "goals and next steps", "agreed boundaries",
+                   "say what was hard", "values, beliefs"]:  # fmt: skip
+        answer(child, prompt, "\r")
+    answer(child, "strain or rupture", "n\r")
+    answer(child, "What went well?", ":e\r")
+    mark = tmp_path / "mark"
+    for _ in range(200):
+        if mark.exists() and mark.read_text().strip():
+            return mark.read_text().strip()
+        time.sleep(0.05)
+    raise AssertionError("the editor did not start")
+
+
+def resume_and_save_the_written_text(env, alliance_exe, db_path):
+    """`log --resume` asks "What went well?" again, starting from the text; Enter keeps it."""
+    child = pexpect.spawn(
+        alliance_exe[0], [*alliance_exe[1:], "log", "--resume"], env=dict(env, TERM="xterm", COLUMNS="100",
+        LINES="40", PROMPT_TOOLKIT_NO_CPR="1"), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100),
+    )  # fmt: skip
+    child.expect_exact("What went well?")
+    child.expect_exact("Half a thought,")
+    child.send("\r")
+    answer(child, "What would you do differently?", "\r")
+    answer(child, "One thing to do in the next session", "\r")
+    answer(child, "Save this session?", "\r")
+    child.expect_exact("Saved session 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with open_journal(db_path) as journal:
+        assert journal.get_session(1).answers["went_well"] == WRITTEN
+        assert journal.latest_draft() is None
+
+
+def nothing_left_behind(db_path, tmp_path):
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert not (db_path.parent / f".{db_path.name}-editor").exists()
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "closed terminal"])
+def test_text_written_in_the_editor_is_kept_when_the_log_is_stopped(
+    stop, alliance_exe, subprocess_env, db_path, tmp_path
+):
+    env = editor_env(subprocess_env, tmp_path)
+    child = pexpect.spawn(
+        alliance_exe[0], [*alliance_exe[1:], "log"], env=dict(env, TERM="xterm", COLUMNS="100", LINES="40",
+        PROMPT_TOOLKIT_NO_CPR="1"), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100),
+    )  # fmt: skip
+    written_to = open_the_editor_at_went_well(child, tmp_path)
+    assert written_to.startswith(str(db_path.parent / f".{db_path.name}-editor"))  # the journal's private folder
+    if stop == "ctrl-c":
+        child.sendcontrol("c")
+        child.expect_exact("alliance log --resume")
+    else:
+        os.killpg(child.pid, signal.SIGHUP)  # the terminal's hang-up reaches alliance and the editor
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    with open_journal(db_path) as journal:
+        draft = journal.latest_draft()
+    assert draft.state["answers"]["went_well"] == WRITTEN
+    assert "went_well" not in draft.state["asked"]  # asked again on resuming, starting from the text
+    nothing_left_behind(db_path, tmp_path)
+    resume_and_save_the_written_text(env, alliance_exe, db_path)
+
+
+def test_text_written_in_the_editor_survives_kill_9_and_the_next_log_takes_it(
+    alliance_exe, subprocess_env, db_path, tmp_path, run
+):
+    env = editor_env(subprocess_env, tmp_path)
+    child = pexpect.spawn(
+        alliance_exe[0], [*alliance_exe[1:], "log"], env=dict(env, TERM="xterm", COLUMNS="100", LINES="40",
+        PROMPT_TOOLKIT_NO_CPR="1"), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100),
+    )  # fmt: skip
+    written_to = Path(open_the_editor_at_went_well(child, tmp_path))
+    os.killpg(child.pid, signal.SIGKILL)  # alliance and the editor, with no chance to clean up
+    child.expect(pexpect.EOF)
+    child.close()
+    assert written_to.read_text() == WRITTEN and written_to.stat().st_mode & 0o777 == 0o600
+    assert written_to.parent.stat().st_mode & 0o777 == 0o700
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+    doctor = run("doctor")
+    assert f"Text written in your editor by a log or edit that was stopped is kept in {written_to}" in doctor.stdout
+    assert written_to.exists()  # doctor only reads
+
+    resume_and_save_the_written_text(env, alliance_exe, db_path)
+    nothing_left_behind(db_path, tmp_path)

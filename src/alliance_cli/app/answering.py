@@ -22,7 +22,8 @@ from alliance_cli.core.messages import count, repeatable
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 
 if TYPE_CHECKING:
-    from alliance_cli.app.conversation import Conversation
+    from alliance_cli.app.conversation import Conversation, ScratchFile
+    from alliance_cli.app.editing import EditorFiles
     from alliance_cli.core.draft import LogState
     from alliance_cli.core.models import PromptSet
     from alliance_cli.core.records import StoredSession
@@ -277,9 +278,20 @@ class KeptDraft:
         self._session_id = session_id
         self._extra = dict(extra or {})
 
+    @property
+    def scratch(self) -> EditorFiles:
+        """Where `:e` writes an answer: a private file this draft names (`app.editing`)."""
+        from alliance_cli.app.editing import EditorFiles
+
+        return EditorFiles(self._journal, self)
+
     def keep(self, state: LogState) -> None:
         body = {**state.to_dict(), **self._extra}
         self.id = self._journal.save_draft(self.id, body, command=self._command, session_id=self._session_id)
+
+    def note(self, key: str, value: Any) -> None:
+        """Keep `value` under `key` beside the answers from the next `keep` on."""
+        self._extra[key] = value
 
 
 def converse(
@@ -302,7 +314,9 @@ def converse(
     """
     try:
         interview()
-        review_privacy(conversation, ps, state, on_change=draft.keep, watchlist=watchlist, saved=saved)
+        review_privacy(
+            conversation, ps, state, on_change=draft.keep, watchlist=watchlist, saved=saved, scratch=draft.scratch
+        )
         conversation.show_summary(ps, state)
         return conversation.confirm(question, default=True)
     except (KeyboardInterrupt, EOFError):
@@ -316,6 +330,7 @@ def review_privacy(
     *,
     on_change: Callable[[LogState], None],
     watchlist: Watchlist | None,
+    scratch: ScratchFile,
     saved: Mapping[str, Any] | None = None,
 ) -> None:
     """Interactive privacy check: the clinician edits, redacts or keeps each flagged answer.
@@ -332,5 +347,10 @@ def review_privacy(
         return describe(found) if found else None
 
     conversation.review_findings(
-        ps, state, check=check, redact=lambda text: redact(text, watchlist, region), on_change=on_change
+        ps,
+        state,
+        check=check,
+        redact=lambda text: redact(text, watchlist, region),
+        on_change=on_change,
+        scratch=scratch,
     )

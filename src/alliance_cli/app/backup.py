@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from alliance_cli.errors import InputError, JournalError, NotFoundError, UsageError
-from alliance_cli.settings.files import private_temp
+from alliance_cli.settings.files import private_folder, private_temp
 from alliance_cli.store.maintenance import (
     Inspection,
     count_sessions,
@@ -83,8 +83,7 @@ def _private_folder(folder: Path) -> None:
             raise InputError(f"{folder} is a file, not a folder for backups.")
         return
     try:
-        folder.mkdir(mode=0o700, parents=True)
-        os.chmod(folder, 0o700)
+        private_folder(folder)
     except OSError as exc:
         raise JournalError(f"Cannot create the folder {folder} ({exc.strerror}).") from None
 

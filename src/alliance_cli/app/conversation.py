@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
 
 T = TypeVar("T")
+
+# Where `:e` writes an answer: for a state and a prompt id, a block yielding a new private
+# file the draft names (`app.editing.EditorFiles`).
+ScratchFile = Callable[["LogState", str], AbstractContextManager[Path]]
 
 
 class Conversation(Protocol):
@@ -67,9 +72,11 @@ class Conversation(Protocol):
         today: date,
         on_change: Callable[[LogState], None],
         history: Callable[[LogState], frozenset[str]],
+        scratch: ScratchFile,
     ) -> LogState:
         """Ask what `state` does not hold yet; `on_change` after every answer, `history` once
-        client and date are known (it returns the facts follow-up prompts depend on)."""
+        client and date are known (it returns the facts follow-up prompts depend on);
+        `scratch` gives the file an answer written in the editor (`:e`) goes through."""
         ...
 
     def ask_edit(
@@ -81,6 +88,7 @@ class Conversation(Protocol):
         today: date,
         on_change: Callable[[LogState], None],
         history: Callable[[LogState], frozenset[str]],
+        scratch: ScratchFile,
     ) -> LogState:
         """Ask a saved session again, each question starting from its saved answer."""
         ...
@@ -93,6 +101,7 @@ class Conversation(Protocol):
         check: Callable[[str, Any], str | None],
         redact: Callable[[str], str],
         on_change: Callable[[LogState], None],
+        scratch: ScratchFile,
     ) -> LogState:
         """Edit, redact or keep each answer `check` flags (it names what it found)."""
         ...

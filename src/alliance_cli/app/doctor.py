@@ -37,7 +37,7 @@ SYNC_NAMES = {"my drive", "mobile documents", "cloudstorage", "box", "box sync",
 @dataclass(frozen=True)
 class Finding:
     level: str  # ok, note, warning, problem
-    check: str  # config, journal, integrity, schema, drafts, permissions, location, prompts
+    check: str  # config, journal, integrity, schema, drafts, permissions, location, prompts, watchlist
     message: str
 
 
@@ -52,8 +52,10 @@ def run_checks(db_flag: Path | None, prompts_flag: Path | None, *, mounts: str |
     # Permissions first: opening a WAL journal read-only can add a -shm beside it.
     findings += check_permissions(journal)
     findings += check_journal(journal)
+    findings += check_editor_files(journal)
     findings += check_location(journal, mounts)
     findings += check_prompts(prompts_flag)
+    findings += check_watchlist()
     return findings
 
 
@@ -144,6 +146,21 @@ def draft_findings(counts: list[tuple[str, int | None, int]]) -> list[Finding]:
     return findings
 
 
+def check_editor_files(journal: Path) -> list[Finding]:
+    """Text left in the editor by a log or edit that was killed (`app.editing`): named, not moved."""
+    from alliance_cli.app.editing import orphaned
+
+    return [
+        Finding(
+            "note",
+            "drafts",
+            f"Text written in your editor by a log or edit that was stopped is kept in {file.path}; "
+            "`alliance log` (or `alliance edit`) puts it into its draft and removes the file.",
+        )
+        for file in orphaned(journal)
+    ]
+
+
 def _damaged(journal: Path, detail: str) -> Finding:
     return Finding(
         "problem",
@@ -157,17 +174,24 @@ def check_permissions(journal: Path) -> list[Finding]:
     if os.name != "posix":
         return []
     from alliance_cli.app.backup import backups_dir
+    from alliance_cli.app.editing import editor_folder
+    from alliance_cli.core.messages import shared_folder
+    from alliance_cli.settings.files import open_to_others
 
     findings: list[Finding] = []
-    folders = [journal.parent, backups_dir(journal)]
+    folders = [journal.parent, backups_dir(journal), editor_folder(journal)]
     files = [Path(f"{journal}{s}") for s in ("", "-wal", "-shm")]
-    if backups_dir(journal).is_dir():
-        files += sorted(p for p in backups_dir(journal).iterdir() if p.is_file())
+    for folder in folders[1:]:
+        if folder.is_dir():
+            files += sorted(p for p in folder.iterdir() if p.is_file())
     checks = [(f, "The folder {p} can be opened", "700") for f in folders]
     checks += [(f, "{p} can be read", "600") for f in files]
     for path, what, fix in checks:
         mode = _mode(path)
-        if mode is not None and mode & 0o077:
+        if path == journal.parent and open_to_others(path):
+            said = shared_folder(path)
+            findings.append(Finding("problem", "permissions", said[0].upper() + said[1:]))
+        elif mode is not None and mode & 0o077:
             message = f"{what.format(p=path)} by other users ({mode:04o}); fix: chmod {fix} '{path}'"
             findings.append(Finding("problem", "permissions", message))
     if not findings and journal.exists():
@@ -264,6 +288,41 @@ def sync_folder(path: Path) -> str | None:
         if low in SYNC_NAMES or low.startswith(SYNC_PREFIXES):
             return part
     return None
+
+
+def check_watchlist() -> list[Finding]:
+    """The watch-list, when there is one: readable with its key, private, and how many of its
+    words are still in the older, quickly guessed form."""
+    from alliance_cli.settings.watchlist import key_path, load_watchlist, watchlist_path
+
+    path = watchlist_path()
+    if not path.exists():
+        return []
+    try:
+        watchlist = load_watchlist(path)
+    except AllianceError as exc:
+        return [Finding("problem", "watchlist", line) for line in exc.lines()]
+    findings: list[Finding] = []
+    for file in (path, key_path()):
+        mode = _mode(file)
+        if mode is not None and mode & 0o077:
+            message = f"{file} can be read by other users ({mode:04o}); fix: chmod 600 '{file}'"
+            findings.append(Finding("problem", "permissions", message))
+    old = len(watchlist.legacy) if watchlist is not None else 0
+    if old:
+        findings.append(
+            Finding(
+                "note",
+                "watchlist",
+                f"{count(old, 'word')} on your watch-list {'is' if old == 1 else 'are'} kept in the older form "
+                "(salted SHA-256), which a list of names can be tried against quickly; `alliance watchlist add` "
+                f"{'it' if old == 1 else 'them'} again to move {'it' if old == 1 else 'them'} to the keyed form.",
+            )
+        )
+    else:
+        total = len(watchlist) if watchlist is not None else 0
+        findings.append(Finding("ok", "watchlist", f"{count(total, 'word')} on your watch-list, as keyed hashes."))
+    return findings
 
 
 def check_prompts(flag: Path | None) -> list[Finding]:

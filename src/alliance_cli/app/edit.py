@@ -27,6 +27,7 @@ from alliance_cli.app.answering import (
     read_request,
 )
 from alliance_cli.app.conversation import Conversation, interruptible, signals_as_interrupts
+from alliance_cli.app.editing import kept_editor_text
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
 from alliance_cli.core.messages import Hint, Stopped, no_session
@@ -77,6 +78,7 @@ def edit_command(
 
     session, ps = load_session(journal, session_id)
     given = read_request(request)
+    kept_editor_text(journal, conversation)
     scripted = given.scripted or any(v is not None for v in (given.client, given.day, given.modality))
     draft = journal.latest_draft("edit", session_id)
     if draft is not None and request.discard_draft:
@@ -246,7 +248,13 @@ def edit_interactive(
         state,
         draft,
         interview=lambda: conversation.ask_edit(
-            ps, state, clients=journal.client_codes(), today=day, on_change=draft.keep, history=history
+            ps,
+            state,
+            clients=journal.client_codes(),
+            today=day,
+            on_change=draft.keep,
+            history=history,
+            scratch=draft.scratch,
         ),
         watchlist=watchlist,
         saved=session.answers,

@@ -23,6 +23,7 @@ from alliance_cli.app.answering import (
     read_request,
 )
 from alliance_cli.app.conversation import Conversation, interruptible, signals_as_interrupts
+from alliance_cli.app.editing import kept_editor_text
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import MODALITIES, check_client_code, parse_modality, parse_session_date
 from alliance_cli.core.messages import Stopped
@@ -67,6 +68,7 @@ def log_command(
 
     given = read_request(request)
     interactive = conversation.interactive
+    kept_editor_text(journal, conversation)
     if request.resume and not interactive:
         raise InputError(
             "Resuming asks the questions left, so it needs a terminal: run `alliance log --resume` in one."
@@ -192,6 +194,7 @@ def log_interactive(
             today=day,
             on_change=draft.keep,
             history=history,
+            scratch=draft.scratch,
         ),  # fmt: skip
         watchlist=watchlist,
         question="Save this session?",

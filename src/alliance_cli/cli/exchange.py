@@ -14,6 +14,7 @@ from alliance_cli.cli.root import (
     _open,
     _prompt_set,
     _say,
+    _warn_if_shared,
     app,
     format_option,
 )
@@ -123,10 +124,13 @@ def import_(
 
     ps, _ = _prompt_set(prompts)
     privacy = ImportPrivacy(load_watchlist(), privacy_region())
+    journal = resolve_db_path(db)
+    if not dry_run:
+        _warn_if_shared(journal)
     size = file.stat().st_size if str(file) != "-" and file.is_file() else None
     with progress_for(size, terminal=sys.stderr.isatty()) as on_progress:
         outcome = import_file(
-            resolve_db_path(db),
+            journal,
             ps,
             file,
             fmt=None if fmt is None else fmt.value,

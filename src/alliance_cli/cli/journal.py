@@ -69,7 +69,7 @@ def log(
         discard_draft=discard_draft, strict=strict,
     )  # fmt: skip
     ps, _ = _prompt_set(prompts)
-    with _open(db, create=True) as journal:
+    with _open(db, create=True, writes=True) as journal:
         saved = log_command(journal, ps, request, TerminalConversation())
     if saved == DISCARDED:
         _say("Discarded the unfinished log.")

@@ -221,11 +221,28 @@ def _format_help(offered: tuple[Format, ...], detect: bool) -> str:
     return "; ".join(parts) + '. Keys: README, "Data formats".'
 
 
-def _open(db: Path | None, *, create: bool = False) -> "Journal":
+def _open(db: Path | None, *, create: bool = False, writes: bool = False) -> "Journal":
+    """The journal `--db` (or the settings) name; a command that `writes` to it first warns
+    when others can write in its folder."""
     from alliance_cli.settings.config import resolve_db_path
     from alliance_cli.store.journal import open_journal
 
-    return open_journal(resolve_db_path(db), create=create)
+    journal = open_journal(resolve_db_path(db), create=create)
+    if writes:
+        _warn_if_shared(journal.path)
+    return journal
+
+
+def _warn_if_shared(journal: Path) -> None:
+    """One warning, on stderr, from a command that writes to the journal, when other users
+    can write in its folder: they could replace the journal or plant a file beside it
+    (`alliance doctor` reports the same)."""
+    from alliance_cli.core.messages import shared_folder
+    from alliance_cli.settings.files import open_to_others
+
+    folder = journal.absolute().parent
+    if open_to_others(folder):
+        _say(f"alliance: warning: {shared_folder(folder)}")
 
 
 def _prompt_set(path: Path | None) -> tuple["PromptSet", Path]:

@@ -67,7 +67,7 @@ def edit(
         client=client, day=date, modality=modality, sets=tuple(set_ or ()), answers_file=answers, resume=resume,
         discard_draft=discard_draft, strict=strict,
     )  # fmt: skip
-    with _open(db) as journal:
+    with _open(db, writes=True) as journal:
         result = edit_command(journal, session_id, request, TerminalConversation())
     if result is None:
         _say(f"Not saved. Your changes are kept as a draft; `alliance edit {session_id} --resume` picks them up.")
@@ -94,7 +94,7 @@ def delete(
     from alliance_cli.store.journal import journal_roles
     from alliance_cli.ui.terminal import TerminalConversation
 
-    with _open(db) as journal:
+    with _open(db, writes=True) as journal:
         result = delete_command(
             journal, session_ids, yes=yes, conversation=TerminalConversation(), roles=journal_roles(journal)
         )
@@ -182,7 +182,7 @@ def clients_rename(
     from alliance_cli.core.inputs import check_client_code
     from alliance_cli.store.sessions import rename_client
 
-    with _open(db) as journal:
+    with _open(db, writes=True) as journal:
         result = rename_client(journal, old, check_client_code(new), merge=merge)
     plural = "s" if result.moved != 1 else ""
     if result.merged:
@@ -210,7 +210,7 @@ def clients_forget(
     from alliance_cli.app.erase import describe_record, forget_command
     from alliance_cli.ui.terminal import TerminalConversation
 
-    with _open(db) as journal:
+    with _open(db, writes=True) as journal:
         result = forget_command(journal, code, yes=yes, confirm_code=confirm, conversation=TerminalConversation())
     if result is None:
         _say("The code did not match; nothing was erased.")

@@ -5,7 +5,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from alliance_cli.cli.root import AllianceGroup, DbOption, Format, PromptsOption, _say, app, format_option
+from alliance_cli.cli.root import (
+    AllianceGroup,
+    DbOption,
+    Format,
+    PromptsOption,
+    _say,
+    _warn_if_shared,
+    app,
+    format_option,
+)
 from alliance_cli.core.messages import Hint, count, plural
 from alliance_cli.errors import ExitCode
 
@@ -102,7 +111,9 @@ def backup(
     from alliance_cli.app.backup import make_backup
     from alliance_cli.settings.config import resolve_db_path
 
-    result = make_backup(resolve_db_path(db), path, keep=keep)
+    journal = resolve_db_path(db)
+    _warn_if_shared(journal)
+    result = make_backup(journal, path, keep=keep)
     size = f"{result.size / 1_048_576:.1f} MB" if result.size >= 1_048_576 else f"{result.size // 1024 + 1} KB"
     if not result.intact:
         _say(f"Copied to {result.path}, but the copy shows damage from the journal; {Hint.DOCTOR}.")
@@ -128,7 +139,9 @@ def restore(
     from alliance_cli.settings.config import resolve_db_path
     from alliance_cli.ui.terminal import TerminalConversation
 
-    result = restore_command(backup_file, resolve_db_path(db), yes=yes, conversation=TerminalConversation())
+    journal = resolve_db_path(db)
+    _warn_if_shared(journal)
+    result = restore_command(backup_file, journal, yes=yes, conversation=TerminalConversation())
     if result is None:
         _say("Nothing was changed.")
         raise typer.Exit(int(ExitCode.REFUSED))

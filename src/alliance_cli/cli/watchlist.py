@@ -1,7 +1,7 @@
 """Commands for the privacy guard's watch-list: add, remove, count.
 
-The words themselves are never printed or stored: the file holds salted hashes, and the
-commands only say how many words changed.
+The words themselves are never printed or stored: the file holds keyed hashes (the key in
+another file), and the commands only say how many words changed.
 """
 
 import sys
@@ -14,7 +14,7 @@ from alliance_cli.core.messages import Stopped, count
 
 watchlist_app = typer.Typer(
     cls=AllianceGroup,
-    help="Words the privacy guard warns about (first names of clients, places), kept as salted hashes.",
+    help="Words the privacy guard warns about (first names of clients, places), kept as keyed hashes.",
     no_args_is_help=True,
 )
 app.add_typer(watchlist_app, name="watchlist")
@@ -57,6 +57,19 @@ def _count(n: int, verb: str, total: int) -> None:
     _say(f"{count(n, 'word')} {verb}; {total} on your watch-list.")
 
 
+def _old_form(moved: int, left: int) -> None:
+    """Once per command: words still kept in the older, quickly guessed form, and how to move them."""
+    if moved:
+        _say(f"{count(moved, 'word')} moved to the new, keyed form.")
+    if left:
+        _say(
+            f"alliance: note: {count(left, 'word')} on your watch-list {'is' if left == 1 else 'are'} kept in the "
+            "older form (salted SHA-256), which a list of names can be tried against quickly; add "
+            f"{'it' if left == 1 else 'them'} again (`alliance watchlist add`) to move {'it' if left == 1 else 'them'} "
+            "to the keyed form (README: the privacy guard)."
+        )
+
+
 @watchlist_app.command("add")
 def watchlist_add(words: WordsArgument = None) -> None:
     """Add words to look for in every reflection, e.g. the first names of current clients.
@@ -65,8 +78,9 @@ def watchlist_add(words: WordsArgument = None) -> None:
     """
     from alliance_cli.settings.watchlist import change_watchlist
 
-    changed, _, total = change_watchlist(_words(words))
-    _count(changed, "added", total)
+    done = change_watchlist(_words(words))
+    _count(done.changed, "added", done.total)
+    _old_form(done.moved, done.old_form)
 
 
 @watchlist_app.command("remove")
@@ -77,12 +91,13 @@ def watchlist_remove(words: WordsArgument = None) -> None:
     """
     from alliance_cli.settings.watchlist import change_watchlist
 
-    changed, given, total = change_watchlist(_words(words), remove=True)
-    missing = given - changed
+    done = change_watchlist(_words(words), remove=True)
+    missing = done.given - done.changed
     if missing:
-        _say(f"{count(changed, 'word')} removed ({missing} not on the list); {total} on your watch-list.")
+        _say(f"{count(done.changed, 'word')} removed ({missing} not on the list); {done.total} on your watch-list.")
     else:
-        _count(changed, "removed", total)
+        _count(done.changed, "removed", done.total)
+    _old_form(0, done.old_form)
 
 
 @watchlist_app.command("count")
@@ -95,3 +110,5 @@ def watchlist_count() -> None:
 
     watchlist = load_watchlist()
     print(len(watchlist) if watchlist else 0)
+    if watchlist is not None:
+        _old_form(0, len(watchlist.legacy))

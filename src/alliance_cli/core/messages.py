@@ -70,6 +70,23 @@ class Hint:
 LOG_IN_USE = "alliance is open in another terminal; when it closes, the journal's log file is cleared too."
 
 
+def shared_folder(folder: object) -> str:
+    """A journal's folder that other users can write in, and the fix."""
+    return (
+        f"other users can write in {folder}, the journal's folder: they could replace the journal or plant a "
+        f"file beside it; fix: chmod 700 '{folder}' (or keep the journal in a folder of your own)."
+    )
+
+
+def editor_text_kept(command: str, session_id: int | None) -> str:
+    """Text left in the editor by a stopped log or edit, put back into its draft."""
+    if command == "edit" and session_id is not None:
+        where, again = f"an unfinished edit of session {session_id}", f"alliance edit {session_id} --resume"
+    else:
+        where, again = "an unfinished log", "alliance log --resume"
+    return f"text written in your editor before alliance stopped is kept in {where}; `{again}` picks it up."
+
+
 def no_session(session_id: int) -> str:
     return f"No session with id {session_id}; {Hint.LIST_IDS}"
 

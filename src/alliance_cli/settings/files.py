@@ -122,11 +122,33 @@ class PrivateFile:
 
 
 def private_folder(folder: Path) -> None:
-    """Create `folder` (and its parents) if missing; a folder created here is 0700."""
-    if folder.is_dir():
-        return
-    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
-    os.chmod(folder, PRIVATE_FOLDER)
+    """Create `folder` and each missing parent, every one 0700 whatever the umask (so a
+    missing `~/.config` is not made 0777 under `umask 000`); folders that exist are left as
+    they are. `store.journal` makes the journal's folder the same way."""
+    missing: list[Path] = []
+    for level in (folder, *folder.parents):
+        if level.is_dir():
+            break
+        missing.append(level)
+    for level in reversed(missing):
+        try:
+            level.mkdir(mode=PRIVATE_FOLDER)  # the umask can only take bits away from 0700
+        except FileExistsError:
+            if not level.is_dir():
+                raise
+            continue  # another process made it a moment ago: its mode is its own
+        os.chmod(level, PRIVATE_FOLDER)
+
+
+def open_to_others(folder: Path) -> bool:
+    """Whether other users may create, replace or remove files in `folder` (group- or
+    world-writable), where someone else could swap the journal or plant a file beside it."""
+    if os.name != "posix":
+        return False
+    try:
+        return bool(folder.stat().st_mode & 0o022)
+    except OSError:
+        return False
 
 
 def write_private(path: Path, text: str) -> None:

@@ -133,21 +133,40 @@ def open_journal(path: Path, *, create: bool = False) -> Journal:
 
 def _create_private(path: Path) -> None:
     folder = path.parent
-    if not folder.exists():
-        try:
-            folder.mkdir(mode=0o700, parents=True)
-            os.chmod(folder, 0o700)
-        except FileExistsError:
-            pass  # another terminal created it a moment ago
-        except OSError as exc:
-            raise JournalError(f"Cannot create the folder {folder} ({exc.strerror}).") from None
+    try:
+        _private_folders(folder)
+    except OSError as exc:
+        raise JournalError(f"Cannot create the folder {folder} ({exc.strerror}).") from None
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)  # whatever the umask took away
+        finally:
+            os.close(fd)
     except FileExistsError:
         pass  # another terminal created it a moment ago
     except OSError as exc:
         raise JournalError(f"Cannot create the journal {path} ({exc.strerror}).") from None
+
+
+def _private_folders(folder: Path) -> None:
+    """Create `folder` and each missing parent 0700, whatever the umask; existing folders
+    are left as they are. (The twin of `settings.files.private_folder`: store may not
+    import settings.)"""
+    missing: list[Path] = []
+    for level in (folder, *folder.parents):
+        if level.is_dir():
+            break
+        missing.append(level)
+    for level in reversed(missing):
+        try:
+            level.mkdir(mode=0o700)
+        except FileExistsError:
+            if not level.is_dir():
+                raise
+            continue  # another terminal created it a moment ago
+        os.chmod(level, 0o700)
 
 
 class Journal:
@@ -407,6 +426,14 @@ class Journal:
         return Draft(
             row["id"], row["command"], row["session_id"], json.loads(row["state"]), row["created_at"], row["updated_at"]
         )
+
+    @_guarded
+    def drafts(self) -> list[Draft]:
+        """Every draft, oldest first (a journal holds a handful)."""
+        return [
+            Draft(r["id"], r["command"], r["session_id"], json.loads(r["state"]), r["created_at"], r["updated_at"])
+            for r in self.conn.execute("SELECT * FROM drafts ORDER BY id")
+        ]
 
     @_guarded
     def count_sessions(self) -> int:

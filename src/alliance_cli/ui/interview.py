@@ -13,9 +13,11 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-import tempfile
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import questionary
@@ -37,6 +39,20 @@ SKIP = "(skip)"
 SKIP_VALUE = "\x00skip"
 
 ASKED_CLIENT, ASKED_DATE, ASKED_MODALITY = ":client", ":date", ":modality"  # never prompt ids
+
+# Where `:e` writes: called with the state and the prompt id, a block yielding a new private
+# file, which the draft names (`app.editing.EditorFiles`); the interview keeps the text in
+# the draft and removes the file, so a stop loses nothing and leaves nothing behind.
+ScratchFile = Callable[[LogState, str], AbstractContextManager[Path]]
+
+
+@dataclass(frozen=True)
+class _Keeping:
+    """What an answer written in the editor goes into, as soon as the editor returns or stops."""
+
+    state: LogState
+    on_change: Callable[[LogState], None]
+    scratch: ScratchFile
 
 
 class Interview:
@@ -61,11 +77,13 @@ class Interview:
         today: date,
         on_change: Callable[[LogState], None],
         history: Callable[[LogState], frozenset[str]],
+        scratch: ScratchFile,
     ) -> LogState:
         """Ask whatever `state` does not hold yet, in order; return the completed state.
 
         `history(state)`, called once client and date are known, may show a recap of the last
         session and returns the facts about earlier sessions that `when: {history: ...}` tests.
+        `scratch` gives the file `:e` opens in the editor.
         """
         if state.client is None:
             state.client = self._ask_client(clients)
@@ -78,7 +96,7 @@ class Interview:
             default = default_modality if default_modality in MODALITIES else MODALITIES[0]
             state.modality = self._ask_modality(default)
             on_change(state)
-        return self._ask_prompts(ps, state, facts, on_change)
+        return self._ask_prompts(ps, state, facts, _Keeping(state, on_change, scratch))
 
     # -- a saved session again (alliance edit) -----------------------------------------------
 
@@ -91,6 +109,7 @@ class Interview:
         today: date,
         on_change: Callable[[LogState], None],
         history: Callable[[LogState], frozenset[str]],
+        scratch: ScratchFile,
     ) -> LogState:
         """Re-ask a saved session, each question starting from the saved answer (Enter keeps it).
 
@@ -110,11 +129,9 @@ class Interview:
             state.modality = self._ask_modality(state.modality if state.modality in MODALITIES else MODALITIES[0])
             state.asked.append(ASKED_MODALITY)
             on_change(state)
-        return self._ask_prompts(ps, state, history(state), on_change)
+        return self._ask_prompts(ps, state, history(state), _Keeping(state, on_change, scratch))
 
-    def _ask_prompts(
-        self, ps: PromptSet, state: LogState, facts: frozenset[str], on_change: Callable[[LogState], None]
-    ) -> LogState:
+    def _ask_prompts(self, ps: PromptSet, state: LogState, facts: frozenset[str], keeping: _Keeping) -> LogState:
         """The prompts `state` has not asked yet, in order, each starting from the answer it holds
         (an edit's saved answer; none in a new log). A prompt whose `when:` no longer holds loses
         its answer."""
@@ -124,13 +141,13 @@ class Interview:
             if not applies(prompt, state.answers, facts):
                 state.answers.pop(prompt.id, None)
                 continue
-            value = self.ask_prompt(prompt, default=state.answers.get(prompt.id))
+            value = self.ask_prompt(prompt, default=state.answers.get(prompt.id), keeping=keeping)
             if value is None:
                 state.answers.pop(prompt.id, None)
             else:
                 state.answers[prompt.id] = value
             state.asked.append(prompt.id)
-            on_change(state)
+            keeping.on_change(state)
         return state
 
     def _ask_client(self, clients: list[str], default: str = "") -> str:
@@ -178,8 +195,9 @@ class Interview:
     def _ask_modality(self, default: str) -> str:
         return str(questionary.select("Modality:", choices=list(MODALITIES), default=default, **self._io).unsafe_ask())
 
-    def ask_prompt(self, prompt: Prompt, default: Any = None) -> Any:
-        """Ask one prompt; the typed answer, or None when an optional prompt is skipped."""
+    def ask_prompt(self, prompt: Prompt, default: Any = None, *, keeping: _Keeping) -> Any:
+        """Ask one prompt; the typed answer, or None when an optional prompt is skipped.
+        Text written in the editor goes into `keeping`'s draft before anything else."""
         if prompt.kind == "choice":
             choices = [Choice(c, value=c) for c in prompt.choices or []]
             skip = Choice(SKIP, value=SKIP_VALUE)  # questionary reads value=None as "use the title"
@@ -216,9 +234,33 @@ class Interview:
             if prompt.kind != "text" or answer.strip() != EDITOR_WORD:
                 return coerce(prompt, answer)
             try:
-                return coerce(prompt, edit_in_editor(_as_text(default)))
+                written = self._write_in_editor(prompt, _as_text(default), keeping)
             except InputError as exc:  # no editor to be had: say so and ask again
                 self._print(exc.message)
+                continue
+            try:
+                return coerce(prompt, written)
+            except ValueError as exc:  # too long: ask again, starting from what was written
+                self._print(f"The text {exc}; shorten it.")
+                default = written
+
+    def _write_in_editor(self, prompt: Prompt, initial: str, keeping: _Keeping) -> str:
+        """The text written in the editor, kept in the draft before its file is removed.
+
+        Stopped while the editor is open (Ctrl-C, a closed terminal), what the editor saved
+        so far is kept in the draft as this prompt's answer, to be asked again on resuming.
+        Killed outright, the file stays in the journal's private folder for the next run."""
+        with keeping.scratch(keeping.state, prompt.id) as path:
+            try:
+                written = edit_in_editor(initial, path)
+            except InputError:  # the editor did not start, or ended with an error: nothing taken
+                path.unlink(missing_ok=True)
+                raise
+            except BaseException:
+                _keep_written(path, prompt.id, initial, keeping)
+                raise
+            _keep_written(path, prompt.id, initial, keeping, written)
+            return written
 
     def _print(self, message: str) -> None:
         """A line where the questions go (a test's DummyOutput, say)."""
@@ -237,6 +279,7 @@ class Interview:
         check: Callable[[str, Any], str | None],
         redact: Callable[[str], str],
         on_change: Callable[[LogState], None],
+        scratch: ScratchFile,
     ) -> LogState:
         """Before saving: for each free-text answer the privacy check flags, edit, redact or keep it.
 
@@ -257,7 +300,8 @@ class Interview:
                 if choice == "keep":
                     break
                 value = state.answers[prompt.id]
-                new = redact(value) if choice == "redact" else self.ask_prompt(prompt, default=value)
+                keeping = _Keeping(state, on_change, scratch)
+                new = redact(value) if choice == "redact" else self.ask_prompt(prompt, default=value, keeping=keeping)
                 if new is None:
                     state.answers.pop(prompt.id, None)
                 else:
@@ -350,20 +394,36 @@ def _instruction(prompt: Prompt) -> str:
     return f"{prompt.help} {how}".strip() if prompt.help else how
 
 
-def edit_in_editor(initial: str) -> str:
-    """Write a longer answer in $VISUAL/$EDITOR through a private temp file, removed afterwards."""
+def edit_in_editor(initial: str, path: Path) -> str:
+    """Write a longer answer in $VISUAL/$EDITOR, in the private file `path` (it exists, empty);
+    what the editor saved there, stripped."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    fd, name = tempfile.mkstemp(prefix="alliance-", suffix=".txt")  # created 0600
+    path.write_text(initial, encoding="utf-8")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(initial)
-        try:
-            finished = subprocess.run([*shlex.split(editor), name], check=False)
-        except OSError:
-            raise InputError(f"Could not start the editor '{editor}'; set VISUAL or EDITOR.") from None
-        if finished.returncode != 0:
-            raise InputError(f"The editor stopped with an error ({finished.returncode}); nothing was taken from it.")
-        with open(name, encoding="utf-8") as handle:
-            return handle.read().strip()
-    finally:
-        os.unlink(name)
+        finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except OSError:
+        raise InputError(f"Could not start the editor '{editor}'; set VISUAL or EDITOR.") from None
+    if finished.returncode != 0:
+        raise InputError(f"The editor stopped with an error ({finished.returncode}); nothing was taken from it.")
+    return _read(path) or ""
+
+
+def _read(path: Path) -> str | None:
+    """The text in `path`, stripped (a bad byte read as U+FFFD); None if it cannot be read."""
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace").strip()
+    except OSError:
+        return None
+
+
+def _keep_written(path: Path, prompt_id: str, initial: str, keeping: _Keeping, written: str | None = None) -> None:
+    """Keep the editor's text in the draft (as the prompt's answer, asked again on resuming
+    when the editor was stopped), then remove its file. If the draft cannot be written, the
+    file stays for the next run to pick up."""
+    text = _read(path) if written is None else written
+    if text and text != initial.strip():
+        keeping.state.answers[prompt_id] = text
+        if written is None and prompt_id in keeping.state.asked:
+            keeping.state.asked.remove(prompt_id)
+        keeping.on_change(keeping.state)
+    path.unlink(missing_ok=True)

@@ -15,6 +15,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+    from pathlib import Path
+
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
     from rich.console import Console
@@ -73,10 +76,11 @@ class TerminalConversation:
         today: date,
         on_change: Callable[[LogState], None],
         history: Callable[[LogState], frozenset[str]],
+        scratch: Callable[[LogState, str], AbstractContextManager[Path]],
     ) -> LogState:
         return self._questions().ask_log(
             ps, state, clients=clients, default_modality=default_modality, today=today, on_change=on_change,
-            history=history,
+            history=history, scratch=scratch,
         )  # fmt: skip
 
     def ask_edit(
@@ -88,8 +92,11 @@ class TerminalConversation:
         today: date,
         on_change: Callable[[LogState], None],
         history: Callable[[LogState], frozenset[str]],
+        scratch: Callable[[LogState, str], AbstractContextManager[Path]],
     ) -> LogState:
-        return self._questions().ask_edit(ps, state, clients=clients, today=today, on_change=on_change, history=history)
+        return self._questions().ask_edit(
+            ps, state, clients=clients, today=today, on_change=on_change, history=history, scratch=scratch
+        )
 
     def review_findings(
         self,
@@ -99,8 +106,11 @@ class TerminalConversation:
         check: Callable[[str, Any], str | None],
         redact: Callable[[str], str],
         on_change: Callable[[LogState], None],
+        scratch: Callable[[LogState, str], AbstractContextManager[Path]],
     ) -> LogState:
-        return self._questions().review_findings(ps, state, check=check, redact=redact, on_change=on_change)
+        return self._questions().review_findings(
+            ps, state, check=check, redact=redact, on_change=on_change, scratch=scratch
+        )
 
     def confirm(self, question: str, *, default: bool) -> bool:
         return self._questions().confirm(question, default=default)
