@@ -19,6 +19,7 @@ from alliance_cli.cli.root import (
     SetOption,
     StrictOption,
     _open,
+    _print_kept,
     _prompt_set,
     _say,
     _stdout,
@@ -79,7 +80,7 @@ def log(
         raise typer.Exit(int(ExitCode.REFUSED))
     assert not isinstance(saved, str)
     _say(f"Saved session {saved.id} (session {saved.session_number} with this client).")
-    print(saved.id)
+    _print_kept(str(saved.id), f"session {saved.id} is saved", "its id")
 
 
 @app.command("list")

@@ -21,6 +21,7 @@ from alliance_cli.cli.root import (
     _code,
     _complete_client,
     _open,
+    _print_kept,
     _say,
     app,
     format_option,
@@ -73,7 +74,7 @@ def edit(
         _say(f"Not saved. Your changes are kept as a draft; `alliance edit {session_id} --resume` picks them up.")
         raise typer.Exit(int(ExitCode.REFUSED))
     _say(f"Saved changes to session {session_id}." if result.changed else f"Nothing changed in session {session_id}.")
-    print(session_id)
+    _print_kept(str(session_id), f"session {session_id} is saved", "its id")
 
 
 @app.command()

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from alliance_cli.cli.root import AllianceGroup, DbOption, Format, PromptsOption, _say, app, format_option
+from alliance_cli.cli.root import AllianceGroup, DbOption, Format, PromptsOption, _print_kept, _say, app, format_option
 from alliance_cli.core.messages import Hint, count, plural
 from alliance_cli.errors import ExitCode
 
@@ -111,7 +111,7 @@ def backup(
     _say(f"Backed up {count(result.sessions, 'session')} ({size}).")
     for old in result.pruned:
         _say(f"Removed the older backup {old.name}.")
-    print(result.path)
+    _print_kept(str(result.path), "the backup is made", "its path")
 
 
 @app.command()
