@@ -156,9 +156,34 @@ PromptsOption = Annotated[
 
 
 def _code(value: str | None) -> str | None:
-    from alliance_cli.core.inputs import normalise_code
+    from alliance_cli.core.inputs import check_text, normalise_code
 
-    return None if value is None else normalise_code(value)
+    return None if value is None else normalise_code(check_text(value, "client code"))
+
+
+def _session_ids(value: Any) -> Any:
+    """Session ids (one, or a list) as given; one larger than any SQLite holds is no session's
+    and is said so, as for any id not found."""
+    from alliance_cli.core.inputs import MAX_ID
+    from alliance_cli.core.messages import no_session
+    from alliance_cli.errors import NotFoundError
+
+    missing = [no_session(i) for i in (value if isinstance(value, list) else [value]) if i is not None and i > MAX_ID]
+    if missing:
+        raise NotFoundError(missing[0], missing)
+    return value
+
+
+def _check_limit(limit: int, every: str) -> int | None:
+    """--limit as the query takes it (None: every one); out of range, a usage error."""
+    from alliance_cli.core.inputs import MAX_ID
+    from alliance_cli.errors import UsageError
+
+    if limit < 0:
+        raise UsageError(f"--limit needs 0 or more (0 {every}).")
+    if limit > MAX_ID:
+        raise UsageError(f"--limit {limit} is more than any journal holds; 0 {every}.")
+    return limit or None
 
 
 # A client code to look for (any case); and one to record, checked by inputs.check_client_code.

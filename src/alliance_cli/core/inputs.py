@@ -12,6 +12,7 @@ from alliance_cli.errors import InputError
 MODALITIES = ("in person", "video", "phone", "text")
 _MODALITY_ALIASES = {"in-person": "in person", "inperson": "in person", "in_person": "in person", "f2f": "in person"}
 
+MAX_ID = 2**63 - 1  # the largest whole number SQLite keeps: no session id, count or limit is larger
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,23}$")
 _NAME_RE = re.compile(r"^[A-Z][a-z]+([ ._-]?[A-Z][a-z]+)*$")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
@@ -75,3 +76,22 @@ def parse_modality(text: str) -> str:
     if word not in MODALITIES:
         raise InputError(f"'{text}' is not a modality; use one of: {', '.join(MODALITIES)}.")
     return word
+
+
+def is_text(text: str) -> bool:
+    """Whether `text` can be stored and shown: no lone surrogates, which is how the command
+    line hands over bytes that are not UTF-8 (and how JSON writes half a character, \\ud800)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(text: str, name: str) -> str:
+    """`text`, unless it is not `is_text`: InputError naming `name`."""
+    if not is_text(text):
+        raise InputError(f"{name}: not valid UTF-8 text; check the terminal's encoding.")
+    return text

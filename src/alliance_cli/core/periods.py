@@ -54,9 +54,14 @@ def parse_week(text: str) -> Period:
     year, week = int(match.group(1)), int(match.group(2))
     try:
         monday = date.fromisocalendar(year, week, 1)
+        return Period(monday, monday + timedelta(days=6))
     except ValueError:
         raise InputError(f"{year} has no week {week}.") from None
-    return Period(monday, monday + timedelta(days=6))
+    except OverflowError:  # the last days of the year 9999, past which no date goes
+        raise InputError(
+            f"--week {text} is too far ahead; alliance works with dates from {EARLIEST.isoformat()} "
+            f"to {LATEST.isoformat()}."
+        ) from None
 
 
 def parse_last(text: str, *, today: date) -> Period:
