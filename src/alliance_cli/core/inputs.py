@@ -18,8 +18,9 @@ _NAME_RE = re.compile(r"^[A-Z][a-z]+([ ._-]?[A-Z][a-z]+)*$")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
 
 
-def parse_date(text: str, *, today: date | None = None) -> date:
-    """ISO date, `today` or `yesterday`; a date in the future is refused (likely a typo)."""
+def parse_date(text: str, *, today: date | None = None, echo: bool = True) -> date:
+    """ISO date, `today` or `yesterday`. `echo=False`: the message does not repeat `text` (a
+    cell of a file being imported, which may hold anything)."""
     today = today or date.today()
     word = text.strip().lower()
     if word == "today":
@@ -29,15 +30,18 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     try:
         value = date.fromisoformat(word)
     except ValueError:
-        raise InputError(f"'{text}' is not a date; use YYYY-MM-DD, 'today' or 'yesterday'.") from None
+        what = f"'{text}' is not a date" if echo else "not a date"
+        raise InputError(f"{what}; use YYYY-MM-DD, 'today' or 'yesterday'.") from None
     return value
 
 
-def parse_session_date(text: str, *, today: date | None = None) -> date:
+def parse_session_date(text: str, *, today: date | None = None, echo: bool = True) -> date:
+    """A session's date, which cannot be in the future (likely a typo)."""
     today = today or date.today()
-    value = parse_date(text, today=today)
+    value = parse_date(text, today=today, echo=echo)
     if value > today:
-        raise InputError(f"{value.isoformat()} is in the future; a session is logged on or after the day it happened.")
+        what = value.isoformat() if echo else "The date"
+        raise InputError(f"{what} is in the future; a session is logged on or after the day it happened.")
     return value
 
 
@@ -70,11 +74,13 @@ def new_client_code(taken: set[str] | frozenset[str] = frozenset()) -> str:
             return code
 
 
-def parse_modality(text: str) -> str:
+def parse_modality(text: str, *, echo: bool = True) -> str:
+    """in person, video, phone or text (and a few other ways to write in person)."""
     word = " ".join(text.strip().lower().split())
     word = _MODALITY_ALIASES.get(word, word)
     if word not in MODALITIES:
-        raise InputError(f"'{text}' is not a modality; use one of: {', '.join(MODALITIES)}.")
+        what = f"'{text}' is not a modality" if echo else "not a modality"
+        raise InputError(f"{what}; use one of: {', '.join(MODALITIES)}.")
     return word
 
 
