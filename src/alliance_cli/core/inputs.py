@@ -12,6 +12,7 @@ from alliance_cli.errors import InputError
 MODALITIES = ("in person", "video", "phone", "text")
 _MODALITY_ALIASES = {"in-person": "in person", "inperson": "in person", "in_person": "in person", "f2f": "in person"}
 
+EARLIEST = date(1900, 1, 1)  # the first day alliance works with (`core.periods` keeps periods after it)
 MAX_ID = 2**63 - 1  # the largest whole number SQLite keeps: no session id, count or limit is larger
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,23}$")
 _NAME_RE = re.compile(r"^[A-Z][a-z]+([ ._-]?[A-Z][a-z]+)*$")
@@ -39,9 +40,11 @@ def parse_session_date(text: str, *, today: date | None = None, echo: bool = Tru
     """A session's date, which cannot be in the future (likely a typo)."""
     today = today or date.today()
     value = parse_date(text, today=today, echo=echo)
+    what = value.isoformat() if echo else "The date"
     if value > today:
-        what = value.isoformat() if echo else "The date"
         raise InputError(f"{what} is in the future; a session is logged on or after the day it happened.")
+    if value < EARLIEST:  # a typo, and a date no period of the review could reach back to
+        raise InputError(f"{what} is too far back; alliance works with dates from {EARLIEST.isoformat()}.")
     return value
 
 

@@ -16,13 +16,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from alliance_cli.core.inputs import parse_date
+from alliance_cli.core.inputs import EARLIEST, parse_date
 from alliance_cli.errors import InputError
 
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 _LAST_RE = re.compile(r"^(\d+)\s*([dw])$", re.IGNORECASE)
 MAX_DAYS = 36525  # a hundred years
-EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
 
 
