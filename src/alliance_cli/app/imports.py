@@ -225,8 +225,9 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
         nonlocal buf, pos, lines_before, eof
         if eof:
             return False
+        pending = len(buf) - pos  # what an item not decoded yet has: read as much again, up to MAX_ITEM
         try:
-            chunk = text.read(max(_CHUNK, len(buf) - pos))
+            chunk = text.read(min(max(_CHUNK, pending), max(_CHUNK, MAX_ITEM + 1 - pending)))
         except UnicodeDecodeError as exc:
             raise ImportFileError(f"{name}: {_unreadable(exc, 'JSON')}") from None
         if not chunk:
@@ -264,10 +265,10 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
             try:
                 value, end = decode(buf, pos)
             except json.JSONDecodeError as exc:
-                if len(buf) - pos <= MAX_ITEM and more():
-                    continue
                 if len(buf) - pos > MAX_ITEM:
                     raise error(pos, f"item {number}: {_too_large()}") from None
+                if more():
+                    continue
                 cut = exc.pos >= len(buf) - 1 or "Unterminated" in exc.msg
                 what = "the file ends in the middle of an item; it may be cut short." if cut else exc.msg + "."
                 raise error(exc.pos, f"item {number}: not valid JSON: {what}") from None
@@ -275,6 +276,8 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
                 raise error(pos, f"item {number}: {_json_problem(exc)}") from None
             if end == len(buf) and more():
                 continue  # a number or word may go on in the next chunk
+            if end - pos > MAX_ITEM:
+                raise error(pos, f"item {number}: {_too_large()}")
             break
         pos = end
         yield Record("item", number, value)
