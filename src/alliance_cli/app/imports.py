@@ -629,10 +629,15 @@ def read_sessions(
     At the end, if any row had a problem, ImportFileError lists them (the caller's
     transaction then rolls back). Column problems are raised before the first session.
     """
-    fmt = fmt or detect_format(Path(name), _peek(binary))
+    try:
+        fmt = fmt or detect_format(Path(name), _peek(binary))
+    except OSError as exc:
+        raise ImportFileError(f"{name}: cannot read the file ({exc.strerror or type(exc).__name__}).") from None
     text = _text(binary)
     try:
         yield from _read_sessions(text, name, ps, fmt, raw, on_progress, _position(binary), today)
+    except OSError as exc:  # the file failed while being read (a disk error, a device)
+        raise ImportFileError(f"{name}: cannot read the file ({exc.strerror or type(exc).__name__}).") from None
     finally:
         text.detach()  # type: ignore[attr-defined]  # a TextIOWrapper: leave the caller's stream open (stdin above all)
 
