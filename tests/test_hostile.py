@@ -338,6 +338,13 @@ CASES: list[Case] = [
         files={"p.yaml": raw(BUNDLED.encode() + b"# caf\xe9\n")},
     ),
     case("config-latin-1", 1, "not valid TOML", argv=("list",), files={"@config": raw(b"journal = 'caf\xe9'\n")}),
+    case("import-name-too-long", 1, "File name too long", argv=("import", "x" * 300)),
+    case("export-name-too-long", 1, "File name too long", argv=("export", "-o", "x" * 300)),
+    case("doctor-db-not-utf8", 1, "not valid UTF-8 text", argv=("doctor", "--db", "/\udcff.db")),
+    *[
+        case("import-unreadable-device", 1, "cannot read the file", argv=("import", "/proc/self/mem"))
+        for _ in range(Path("/proc/self/mem").exists())
+    ],
     # -- escapes and markup: text, kept as text -------------------------------------------
     case("markup-answer", 0, argv=log("-s", "went_well=[bold red]x[/] [link=http://x]y[/link]"), adds=1),
     case("escape-answer", 0, argv=log("-s", "went_well=\x1b]0;pwned\x07\x1b[2J\x1b[8mhidden"), adds=1),
