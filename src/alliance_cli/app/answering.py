@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from alliance_cli.core.answers import validate_answers
-from alliance_cli.core.messages import count, repeatable
+from alliance_cli.core.messages import count
 from alliance_cli.errors import AnswerError, InputError, Interrupted
+from alliance_cli.settings.documents import shown_key
 
 if TYPE_CHECKING:
     from alliance_cli.app.conversation import Conversation, ScratchFile
@@ -67,6 +68,12 @@ class Given:
         """Whether answers were given (by flags or a file), so not all of them are asked."""
         return bool(self.answers) or self.from_file
 
+    @property
+    def echo(self) -> bool | None:
+        """How messages name a bad client, date or modality: as typed on the command line, or,
+        read from an answers file, only when shaped like an id or a date (`inputs._refused`)."""
+        return None if self.from_file else True
+
 
 def read_request(request: SessionRequest) -> Given:
     """Read the request's answers file (if any) and --set flags; a bad one is an AnswerError."""
@@ -75,9 +82,10 @@ def read_request(request: SessionRequest) -> Given:
     client, day, modality = request.client, request.day, request.modality
     raw: dict[str, Any] = {}
     if request.answers_file is not None:
-        fields, raw = split_answers_file(read_answers_file(request.answers_file))
+        name = "stdin" if str(request.answers_file) == "-" else str(request.answers_file)
+        fields, raw = split_answers_file(read_answers_file(request.answers_file), name)
         client = client or fields.get("client")
-        day = day or (str(fields["date"]) if fields.get("date") is not None else None)
+        day = day or fields.get("date")
         modality = modality or fields.get("modality")
     raw.update(parse_assignments(list(request.sets)))
     return Given(
@@ -91,60 +99,71 @@ def read_request(request: SessionRequest) -> Given:
     )
 
 
-def split_answers_file(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def split_answers_file(data: Any, name: str = "the answers file") -> tuple[dict[str, Any], dict[str, Any]]:
     """An --answers document as (session fields, prompt answers).
 
     Either a flat mapping of prompt ids, or one with `answers:` beside client/date/modality.
+    The session fields are text (or left out); `name` names the file in messages.
     """
     if not isinstance(data, dict):
         raise AnswerError("The answers file must hold a mapping of prompt ids to answers.")
-    fields = {k: data[k] for k in SESSION_KEYS if k in data}
+    fields = {k: data[k] for k in SESSION_KEYS if data.get(k) is not None}
+    wrong = [k for k, v in fields.items() if not isinstance(v, str)]
+    if wrong:
+        problems = [f"{name}: {k}: expected text, such as {_FIELD_EXAMPLES[k]}" for k in wrong]
+        raise AnswerError(problems[0], problems)
     if "answers" in data:
         if not isinstance(data["answers"], dict):
             raise AnswerError("'answers:' must be a mapping of prompt ids to answers, such as 'empathy: 7'.")
         extra = [k for k in data if k not in (*SESSION_KEYS, "answers")]
         if extra:
-            named = ", ".join(str(k) if repeatable(k) else "a key that is not an id" for k in extra)
+            named = ", ".join(shown_key(str(k)) for k in extra)
             raise AnswerError(f"Beside 'answers:', the file may only give client, date and modality (not {named}).")
         return fields, dict(data["answers"])
     return fields, {k: v for k, v in data.items() if k not in SESSION_KEYS}
 
 
-def read_answers_file(path: Path) -> Any:
-    """Parse an --answers file (YAML or JSON, UTF-8; '-' is stdin).
+_FIELD_EXAMPLES = {"client": "C-014", "date": "2026-11-20", "modality": "video"}
+MAX_ANSWERS_FILE = 2 << 20  # 2 MB: a session's answers, every text answer at its longest, fit well within
 
-    Dates stay text (YAML would turn 2026-11-20 into a date, and fail outright on
-    2026-02-30), so they reach the same checks and messages as --date."""
+
+def read_answers_file(path: Path) -> Any:
+    """Parse an --answers file (YAML or JSON, UTF-8, at most 2 MB; '-' is stdin).
+
+    The document is walked by `settings.documents.load_yaml`: no aliases, no key twice, no
+    nesting deeper than a session needs, and plain values stay text as typed, so `1_0`,
+    `012` or 2026-02-30 reach the same checks and messages as --set and --date."""
     import yaml
+
+    from alliance_cli.settings.documents import DocumentProblem, TooLarge, load_yaml, read_capped, size_words
 
     name = "stdin" if str(path) == "-" else str(path)
     try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        if str(path) == "-":
+            data = read_capped(sys.stdin.buffer, MAX_ANSWERS_FILE)
+        else:
+            with open(path, "rb") as binary:
+                data = read_capped(binary, MAX_ANSWERS_FILE)
         text = data.decode("utf-8")
     except FileNotFoundError:
         raise AnswerError(f"{name}: answers file not found") from None
     except UnicodeDecodeError:
         raise AnswerError(f"{name}: the answers file is not UTF-8 text") from None
+    except TooLarge:
+        raise AnswerError(
+            f"{name}: the answers file is larger than {size_words(MAX_ANSWERS_FILE)}; a session's answers never are"
+        ) from None
     except OSError as exc:
         raise AnswerError(f"{name}: cannot read the answers file ({exc.strerror or exc.__class__.__name__})") from None
     try:
-        return yaml.load(text, Loader=_answers_loader())
+        return load_yaml(text)
+    except DocumentProblem as exc:
+        where = f"{name}:{exc.line}" if exc.line else name
+        raise AnswerError(f"{where}: {exc.message}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark is not None else name
         raise AnswerError(f"{where}: not valid YAML or JSON") from None
-
-
-def _answers_loader() -> Any:
-    import yaml
-
-    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader: Any = type("AnswersLoader", (base,), {})
-    loader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in base.yaml_implicit_resolvers.items()
-    }
-    return loader
 
 
 # -- answers given without questions -----------------------------------------------------------

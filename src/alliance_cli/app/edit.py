@@ -148,12 +148,12 @@ def edit_scripted(
     day = check_field(
         problems,
         "date",
-        lambda: parse_session_date(str(given.day or session.date), today=given.today, from_file=given.from_file),
+        lambda: parse_session_date(str(given.day or session.date), today=given.today, echo=given.echo),
     )
     modality = (
         session.modality
         if given.modality is None
-        else check_field(problems, "modality", lambda: parse_modality(str(given.modality), from_file=given.from_file))
+        else check_field(problems, "modality", lambda: parse_modality(str(given.modality), echo=given.echo))
     )
     checked = check_scripted(
         journal, ps, conversation, problems, client=client, day=day, modality=modality, raw=given.answers,

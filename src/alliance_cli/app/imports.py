@@ -23,10 +23,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 import tempfile
 import uuid as uuidlib
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -37,8 +38,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
 from alliance_cli.core.answers import validate_answers
-from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
-from alliance_cli.core.messages import Hint, Stopped, count, plural, quoted, repeatable
+from alliance_cli.core.inputs import MAX_ID, check_client_code, parse_modality, parse_session_date
+from alliance_cli.core.messages import Hint, Stopped, count, ordinal, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
 
@@ -52,6 +53,9 @@ LONG_REQUIRED = (*REQUIRED_SESSION, "prompt_id", "value")
 MAX_LISTED = 30
 PROGRESS_EVERY = 2000
 _CHUNK = 1 << 16
+# The largest row, item or line read, in characters: a session with every text answer at its
+# longest is well under it, so memory stays bounded whatever a file holds.
+MAX_ITEM = 16 << 20
 
 Progress = Callable[[int], None]
 
@@ -94,12 +98,28 @@ def _text(binary: IO[bytes]) -> IO[str]:
     return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
 
 
+class _LongLine(ValueError):
+    pass
+
+
+def _bounded_lines(text: IO[str]) -> Iterator[str]:
+    """The lines of `text`, each at most MAX_ITEM characters (else _LongLine): a CSV row is
+    held whole, and a line of a billion commas must not be."""
+    read = text.readline
+    while line := read(MAX_ITEM + 1):
+        if len(line) > MAX_ITEM:
+            raise _LongLine
+        yield line
+
+
 def _csv_records(text: IO[str], name: str) -> tuple[list[str], Iterator[Record]]:
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(_bounded_lines(text), strict=True)
     try:
         header = next(reader, None)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise ImportFileError(f"{name}: {_unreadable(exc, 'CSV')}") from None
+    except _LongLine:
+        raise ImportFileError(f"{name}, row 1: {_too_large()}") from None
     if not header:
         raise ImportFileError(f"{name}: the file is empty; expected a header row such as `alliance export` writes.")
     header = [h.strip() for h in header]
@@ -116,6 +136,8 @@ def _csv_records(text: IO[str], name: str) -> tuple[list[str], Iterator[Record]]
                     yield Record("row", number, _Ragged(len(row), width))
         except (csv.Error, UnicodeDecodeError) as exc:
             raise ImportFileError(f"{name}, row {number + 1}: {_unreadable(exc, 'CSV')}") from None
+        except _LongLine:
+            raise ImportFileError(f"{name}, row {number + 1}: {_too_large()}") from None
 
     return header, records()
 
@@ -132,36 +154,80 @@ def _unreadable(exc: Exception, what: str) -> str:
     return f"not valid {what} ({exc})."
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it gives a key twice (json would keep the last one)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return found
+
+
+# Numbers with a fraction or an exponent stay the text they are in the file, so `7.0` or `1e1`
+# reach the answer checks as written, as they do from a CSV cell or `--set` (`answers.coerce`).
+_DECODER = json.JSONDecoder(parse_float=str, object_pairs_hook=_object)
+
+
+def _json_problem(exc: Exception) -> str:
+    """Why a JSON item or line was refused, for an error that is not a JSONDecodeError."""
+    if isinstance(exc, _DuplicateKey):
+        return f"the key '{exc.key}' is given twice." if _nameable(exc.key, None) else "a key is given twice."
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to be a session."
+    return "a number in it has too many digits."  # int() refuses thousands of digits: ValueError
+
+
 def _jsonl_records(text: IO[str], name: str) -> Iterator[Record]:
     number = 0
     while True:
         number += 1
         try:
-            line = text.readline()
+            line = text.readline(MAX_ITEM + 1)
         except UnicodeDecodeError as exc:
             raise ImportFileError(f"{name}, line {number}: {_unreadable(exc, 'JSON')}") from None
         if not line:
             return
+        if len(line) > MAX_ITEM:
+            raise ImportFileError(f"{name}, line {number}: {_too_large()}")
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = _DECODER.decode(line)
         except json.JSONDecodeError as exc:
             raise ImportFileError(f"{name}, line {number}: not valid JSON ({exc.msg}, column {exc.colno}).") from None
+        except (ValueError, RecursionError) as exc:
+            raise ImportFileError(f"{name}, line {number}: {_json_problem(exc)}") from None
         yield Record("line", number, value)
 
 
+def _too_large() -> str:
+    return f"longer than {MAX_ITEM >> 20} million characters, which no session is."
+
+
 def _json_records(text: IO[str], name: str) -> Iterator[Record]:
-    """The items of one JSON array, decoded one at a time so a large file is never held whole."""
-    decoder = json.JSONDecoder()
+    """The items of one JSON array, decoded one at a time so a large file is never held whole.
+
+    An item that does not fit in what was read is tried again with twice as much (so a large
+    item is decoded in linear time, not once per chunk), up to MAX_ITEM characters."""
+    decode = _DECODER.raw_decode
     buf, pos, lines_before, eof = "", 0, 0, False
 
     def more() -> bool:
         nonlocal buf, pos, lines_before, eof
         if eof:
             return False
+        pending = len(buf) - pos  # what an item not decoded yet has: read as much again, up to MAX_ITEM
         try:
-            chunk = text.read(_CHUNK)
+            chunk = text.read(min(max(_CHUNK, pending), max(_CHUNK, MAX_ITEM + 1 - pending)))
         except UnicodeDecodeError as exc:
             raise ImportFileError(f"{name}: {_unreadable(exc, 'JSON')}") from None
         if not chunk:
@@ -197,15 +263,21 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
         number += 1
         while True:
             try:
-                value, end = decoder.raw_decode(buf, pos)
+                value, end = decode(buf, pos)
             except json.JSONDecodeError as exc:
+                if len(buf) - pos > MAX_ITEM:
+                    raise error(pos, f"item {number}: {_too_large()}") from None
                 if more():
                     continue
                 cut = exc.pos >= len(buf) - 1 or "Unterminated" in exc.msg
                 what = "the file ends in the middle of an item; it may be cut short." if cut else exc.msg + "."
                 raise error(exc.pos, f"item {number}: not valid JSON: {what}") from None
+            except (ValueError, RecursionError) as exc:
+                raise error(pos, f"item {number}: {_json_problem(exc)}") from None
             if end == len(buf) and more():
                 continue  # a number or word may go on in the next chunk
+            if end - pos > MAX_ITEM:
+                raise error(pos, f"item {number}: {_too_large()}")
             break
         pos = end
         yield Record("item", number, value)
@@ -245,6 +317,33 @@ class _Problems:
         return self.count > 0
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+
+
+def _nameable(field: str, known: Collection[str] | None) -> bool:
+    """Whether a message may name `field`: a JSON key shaped like a name (`known` None), or a
+    CSV column alliance knows or one a letter or two off it (a typo: 'uid', 'went_wel'). A
+    message never repeats what a cell holds, and a CSV header that is not names may well be
+    a row of answers; a JSON key is a key wherever it is."""
+    if not _NAME.fullmatch(field):
+        return False
+    if known is None or field in known:
+        return True
+    import difflib
+
+    return bool(difflib.get_close_matches(field, known, n=1, cutoff=0.75))
+
+
+def _column(field: str, number: int, noun: str, known: Collection[str] | None) -> str:
+    """`the column 'uid'`, or `the 3rd column` when the column is not `_nameable`."""
+    return f"the {noun} '{field}'" if _nameable(field, known) else f"the {ordinal(number)} {noun}"
+
+
+def known_names(ps: PromptSet) -> frozenset[str]:
+    """Every column and key an export writes with this prompt set."""
+    return frozenset((*LONG_COLUMNS, *SESSION_COLUMNS, *(p.id for p in ps.prompts)))
+
+
 def check_columns(columns: list[str], ps: PromptSet, source: str, noun: str = "column") -> str:
     """The shape ('long' or 'wide') the columns (JSON: keys) describe; ImportFileError lists what is wrong.
 
@@ -252,13 +351,10 @@ def check_columns(columns: list[str], ps: PromptSet, source: str, noun: str = "c
     without its header row would otherwise have its first row's answers repeated here."""
     problems = []
     seen: set[str] = set()
-
-    def named(i: int, column: str) -> str:
-        return quoted(column, f"in position {i}")
-
-    for i, column in enumerate(columns, 1):
+    known = known_names(ps) if noun == "column" else None
+    for number, column in enumerate(columns, 1):
         if column in seen:
-            problems.append(f"{source}: the {noun} {named(i, column)} appears twice.")
+            problems.append(f"{source}: {_column(column, number, noun, known)} appears twice.")
         seen.add(column)
     long = "prompt_id" in seen or "value" in seen
     required = LONG_REQUIRED if long else REQUIRED_SESSION
@@ -266,15 +362,14 @@ def check_columns(columns: list[str], ps: PromptSet, source: str, noun: str = "c
         if column not in seen:
             problems.append(f"{source}: the '{column}' {noun} is missing.")
     allowed = set(LONG_COLUMNS) if long else set(SESSION_COLUMNS)
-    for i, column in enumerate(columns, 1):
+    for number, column in enumerate(columns, 1):
         if column in allowed:
             continue
+        named = _column(column, number, noun, known)
         if long:
-            what = quoted(column, f"the {noun} in position {i}")
-            problems.append(f"{source}: {what} is not a {noun} of a long export ({', '.join(LONG_COLUMNS)}).")
+            problems.append(f"{source}: {named} is not a {noun} of a long export ({', '.join(LONG_COLUMNS)}).")
         elif ps.prompt(column) is None:
-            what = named(i, column)
-            problems.append(f"{source}: the {noun} {what} is not a prompt in this prompt set ({Hint.PROMPTS}).")
+            problems.append(f"{source}: {named} is not a prompt in this prompt set ({Hint.PROMPTS}).")
     if problems:
         problems.append(f"Nothing was imported: the {noun}s must be those `alliance export` writes.")
         raise ImportFileError(problems[0], problems)
@@ -321,7 +416,7 @@ class _Checker:
             for key in unknown:
                 self.problems.add(
                     record.where,
-                    key if repeatable(key) else "a key",  # not id-shaped: it could be an answer's text
+                    key if _nameable(key, None) else "a key",
                     f"not a key of a {self.shape} export, nor a prompt in this prompt set.",
                 )
             return not missing and not unknown
@@ -344,10 +439,11 @@ class _Checker:
         if repeated:
             return None  # checked where it first appeared; its answers would only repeat problems
         client = self._field(where, "client", lambda: check_client_code(_str(fields.get("client"))))
+        # What a cell holds is never repeated in a message: it may be answer text in the wrong column.
         day = self._field(
-            where, "date", lambda: parse_session_date(_str(fields.get("date")), today=self.today, from_file=True)
+            where, "date", lambda: parse_session_date(_str(fields.get("date")), today=self.today, echo=False)
         )
-        modality = self._field(where, "modality", lambda: parse_modality(_str(fields.get("modality")), from_file=True))
+        modality = self._field(where, "modality", lambda: parse_modality(_str(fields.get("modality")), echo=False))
         id_hint = self._id_hint(where, fields.get("session_id"))
         if self.unescape:
             raw = {pid: unescape_cell(v) if isinstance(v, str) else v for pid, v in raw.items()}
@@ -404,13 +500,13 @@ class _Checker:
     def _id_hint(self, where: str, raw: Any) -> int | None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        if not isinstance(raw, bool):
-            try:
-                value = int(str(raw).strip())
-            except ValueError:
-                value = 0
-            if value > 0:
-                return value
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        else:  # ASCII digits, as `answers.coerce` reads a rating: not 1_0, +7 or ٣
+            text = str(raw).strip()
+            value = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else 0
+        if 0 < value <= MAX_ID:
+            return value
         self.problems.add(where, "session_id", "expected a whole number above 0, or nothing.")
         return None
 
@@ -467,9 +563,8 @@ def _long_session(group: list[Record], checker: _Checker) -> IncomingSession | N
         elif pid in raw:
             add(record.where, "prompt_id", f"'{pid}' is answered twice for this session ({rows[pid]}).")  # a known id
             ok = False
-        else:
-            what = quoted(pid, "the value given")  # a misplaced cell could hold an answer's text
-            add(record.where, "prompt_id", f"{what} is not a prompt in this prompt set ({Hint.PROMPTS}).")
+        else:  # the cell is not repeated: it may hold anything, answer text included
+            add(record.where, "prompt_id", f"the value given is not a prompt in this prompt set ({Hint.PROMPTS}).")
             ok = False
     session = checker.session(group[0].where, first, raw, rows)
     return session if ok else None
@@ -537,10 +632,15 @@ def read_sessions(
     At the end, if any row had a problem, ImportFileError lists them (the caller's
     transaction then rolls back). Column problems are raised before the first session.
     """
-    fmt = fmt or detect_format(Path(name), _peek(binary))
+    try:
+        fmt = fmt or detect_format(Path(name), _peek(binary))
+    except OSError as exc:
+        raise ImportFileError(f"{name}: cannot read the file ({exc.strerror or type(exc).__name__}).") from None
     text = _text(binary)
     try:
         yield from _read_sessions(text, name, ps, fmt, raw, on_progress, _position(binary), today)
+    except OSError as exc:  # the file failed while being read (a disk error, a device)
+        raise ImportFileError(f"{name}: cannot read the file ({exc.strerror or type(exc).__name__}).") from None
     finally:
         text.detach()  # type: ignore[attr-defined]  # a TextIOWrapper: leave the caller's stream open (stdin above all)
 

@@ -132,12 +132,12 @@ def log_scripted(
     day = check_field(
         problems,
         "date",
-        lambda: parse_session_date(str(given.day or "today"), today=given.today, from_file=given.from_file),
+        lambda: parse_session_date(str(given.day or "today"), today=given.today, echo=given.echo),
     )
     modality = check_field(
         problems,
         "modality",
-        lambda: parse_modality(str(given.modality or default_modality(journal)), from_file=given.from_file),
+        lambda: parse_modality(str(given.modality or default_modality(journal)), echo=given.echo),
     )
     checked = check_scripted(
         journal, ps, conversation, problems, client=code, day=day, modality=modality, raw=given.answers,
@@ -239,10 +239,8 @@ def _prefilled(ps: PromptSet, given: Given, facts: frozenset[str] = frozenset())
     answers = validate_answers(ps, given.answers, complete=False, history=facts)
     return LogState(
         client=check_client_code(given.client) if given.client else None,
-        date=parse_session_date(given.day, today=given.today, from_file=given.from_file).isoformat()
-        if given.day
-        else None,
-        modality=parse_modality(given.modality, from_file=given.from_file) if given.modality else None,
+        date=parse_session_date(given.day, today=given.today, echo=given.echo).isoformat() if given.day else None,
+        modality=parse_modality(given.modality, echo=given.echo) if given.modality else None,
         answers=answers,
         asked=list(given.answers),
     )

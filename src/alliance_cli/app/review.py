@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alliance_cli.core.inputs import EARLIEST
 from alliance_cli.core.messages import count
 from alliance_cli.core.models import PromptSet
 from alliance_cli.core.periods import Period
@@ -25,7 +26,8 @@ def load_report(
     """The review of `period`: this module's queries, then `report.build_report` on the rows."""
     limits = thresholds or Thresholds()
     if period.start.year < FROM_THE_START_BEFORE:  # --until alone, or --since 0001-01-01: from the first session
-        period = Period(max(period.start, min(first_session_date(journal) or period.end, period.end)), period.end)
+        first = max(first_session_date(journal) or period.end, EARLIEST)  # a session before 1900 is a typo kept
+        period = Period(max(period.start, min(first, period.end)), period.end)
     rows = fetch_report_rows(
         journal,
         period,

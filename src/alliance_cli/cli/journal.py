@@ -18,9 +18,12 @@ from alliance_cli.cli.root import (
     ResumeOption,
     SetOption,
     StrictOption,
+    _check_limit,
     _open,
+    _print_kept,
     _prompt_set,
     _say,
+    _session_ids,
     _stdout,
     app,
     format_option,
@@ -79,7 +82,7 @@ def log(
         raise typer.Exit(int(ExitCode.REFUSED))
     assert not isinstance(saved, str)
     _say(f"Saved session {saved.id} (session {saved.session_number} with this client).")
-    print(saved.id)
+    _print_kept(str(saved.id), f"session {saved.id} is saved", "its id")
 
 
 @app.command("list")
@@ -100,18 +103,16 @@ def list_(
         alliance list --client C-014 --since 2026-11-01
     """
     from alliance_cli.core.periods import resolve_period
-    from alliance_cli.errors import UsageError
     from alliance_cli.ui.formats import emit
 
-    if limit < 0:
-        raise UsageError("--limit needs 0 or more (0 lists every session).")
+    most = _check_limit(limit, "lists every session")
     period = resolve_period(since=since, until=until, default_days=None)
     start, end = (period.start, period.end) if period else (None, None)
     from alliance_cli.store.journal import journal_roles
 
     with _open(db) as journal:
         roles = journal_roles(journal)  # the rating of each principle, as the review reads them
-        rows = journal.list_sessions(client=client, since=start, until=end, limit=limit or None, roles=roles)
+        rows = journal.list_sessions(client=client, since=start, until=end, limit=most, roles=roles)
     if fmt is Format.table and not rows:
         _say(f"No sessions match. {Hint.LOG_ONE}")
         return
@@ -131,7 +132,9 @@ def list_(
 
 @app.command()
 def show(
-    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.")],
+    session_id: Annotated[
+        int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.", callback=_session_ids)
+    ],
     fmt: Annotated[Format, format_option(Format.table, Format.json)] = Format.table,
     db: DbOption = None,
 ) -> None:

@@ -8,8 +8,14 @@ Two start-up tricks live here and nowhere else, and in-process tests run both th
   12 ms for all of alliance's commands, and a run needs one;
 - once the command is done, `main` ends the process with `os._exit`, skipping the
   interpreter's teardown (about 30 ms of freeing objects nobody will use again).
+
+And one guard: `main` puts stdout behind `guard_stdout`, so that a stdout that cannot take
+what is written (the reader left, a full disk, a closed stdout) ends the command the same
+way in every command (`StdoutFailed`, handled in `run`).
 """
 
+import errno
+import io
 import os
 import sys
 from collections.abc import Iterator
@@ -17,7 +23,7 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from alliance_cli.cli import exchange, journal, review, sessions, upkeep, watchlist
-from alliance_cli.cli.root import app
+from alliance_cli.cli.root import StdoutFailed, _say, app, stdout_failed_line
 
 COMMAND_MODULES = (journal, review, exchange, sessions, upkeep, watchlist)  # importing them registers the commands
 
@@ -31,10 +37,15 @@ def run(argv: list[str]) -> int:
             code: int | str | None = 0
         except SystemExit as exc:
             code = exc.code
+        except (StdoutFailed, BrokenPipeError) as exc:
+            code = _stdout_failed(exc)
     try:
         sys.stdout.flush()
+    except (StdoutFailed, OSError) as exc:  # what the command wrote last could not be written
+        code = code or _stdout_failed(exc)
+    try:
         sys.stderr.flush()
-    except BrokenPipeError:  # `alliance export | head`: the reader left, which is fine
+    except OSError:  # messages that cannot be written cannot be said either
         pass
     if isinstance(code, str):
         print(code, file=sys.stderr)
@@ -45,7 +56,76 @@ def run(argv: list[str]) -> int:
 def main() -> NoReturn:
     """The `alliance` command: `run`, then end without the interpreter's teardown (every
     transaction is committed and every file closed by its own `with` block by then)."""
+    guard_stdout()
     os._exit(run(sys.argv[1:]))
+
+
+def _stdout_failed(exc: BaseException) -> int:
+    """The exit code when stdout could not take the output: 0, quietly, when the reader left
+    (`alliance export | head`: it had what it wanted); else 1, said in one line."""
+    if isinstance(exc, BrokenPipeError) or getattr(exc, "errno", None) == errno.EPIPE:
+        return 0
+    _say(f"alliance: {stdout_failed_line(exc)}")
+    return 1
+
+
+class _GuardedStdout(io.FileIO):
+    """File descriptor 1, whose write errors become `StdoutFailed` (not an OSError, so that
+    neither click nor Rich turns a closed reader into an exit code of its own). After the
+    first failure every write is dropped, so what is still buffered cannot fail again.
+    `closed_at_start`: stdout was closed when alliance started (`>&-`); fd 1 is then
+    /dev/null, held so that no file alliance opens becomes its stdout, and a write fails
+    as it would have."""
+
+    def __init__(self, *, closed_at_start: bool = False) -> None:
+        super().__init__(1, "w", closefd=False)
+        self.failed: StdoutFailed | None = StdoutFailed(errno.EBADF, "stdout is closed") if closed_at_start else None
+        self.dropping = False
+
+    def write(self, data: Any) -> int:
+        if self.dropping:
+            return len(data)
+        if self.failed is not None:  # closed at start: the first write fails
+            self.dropping = True
+            raise self.failed
+        try:
+            return super().write(data)
+        except OSError as exc:
+            self.dropping = True
+            self.failed = StdoutFailed(exc.errno or 0, exc.strerror or type(exc).__name__)
+            raise self.failed from None
+
+
+def guard_stdout() -> None:
+    """Put stdout behind `_GuardedStdout`, keeping its encoding and buffering; a closed
+    stdin, stdout or stderr is first reopened on /dev/null (an empty stdin, a stdout that
+    says it is closed, messages that go nowhere) so that no file alliance opens takes its
+    number."""
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    for fd, stream in enumerate(streams):
+        if stream is None:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own stdin
+    if sys.stderr is None:
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+    old = sys.stdout
+    raw = _GuardedStdout(closed_at_start=old is None)
+    if old is None:
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8")
+        return
+    buffered = isinstance(getattr(old, "buffer", None), io.BufferedWriter)
+    binary: Any = io.BufferedWriter(raw) if buffered else raw
+    sys.stdout = io.TextIOWrapper(
+        binary,
+        encoding=old.encoding,
+        errors=old.errors,
+        line_buffering=bool(old.line_buffering),
+        write_through=getattr(old, "write_through", False),
+    )
 
 
 @contextmanager

@@ -34,6 +34,47 @@ if TYPE_CHECKING:
     from alliance_cli.store.journal import Journal
 
 
+class StdoutFailed(Exception):
+    """stdout could not take what a command wrote: the reader left (EPIPE), a full disk, a
+    closed stdout. Raised by the guard `cli.main` puts on stdout; `cli.main.run` ends the
+    command: quietly with 0 when the reader left, else with one line and 1."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(code, reason)
+        self.errno = code
+        self.reason = reason
+
+
+def stdout_failed_line(exc: BaseException) -> str:
+    """Why stdout could not be written, in a few words."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    if code == errno.EBADF:
+        return "stdout is closed; nothing could be written to it."
+    return f"could not write to stdout ({_reason(exc)}); the output is incomplete."
+
+
+def _print_kept(text: str, kept: str, noun: str) -> None:
+    """Print `text` (a saved session's id, a backup's path) once the change it names is made:
+    a stdout that cannot take it is said in one line on stderr, and the command still exits
+    0, so a script that retries on failure does not make the change twice. `kept` says what
+    was done ("session 12 is saved"), `noun` what `text` is ("its id"). A reader that left is
+    not a failure: nothing is said."""
+    import errno
+
+    try:
+        print(text, flush=True)
+    except (StdoutFailed, OSError) as exc:
+        if getattr(exc, "errno", None) != errno.EPIPE:
+            reason = "it is closed" if getattr(exc, "errno", None) == errno.EBADF else _reason(exc)
+            _say(f"alliance: {kept}, but {noun} could not be written to stdout ({reason}).")
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "reason", None) or getattr(exc, "strerror", None) or type(exc).__name__)
+
+
 class AllianceGroup(TyperGroup):
     """Maps domain errors to one-line messages and exit codes; hides tracebacks."""
 
@@ -47,8 +88,8 @@ class AllianceGroup(TyperGroup):
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("click", "typer") or os.environ.get("ALLIANCE_DEBUG"):
                 raise
-            if isinstance(exc, BrokenPipeError):
-                raise typer.Exit(int(ExitCode.REFUSED)) from None
+            if isinstance(exc, StdoutFailed | BrokenPipeError):
+                raise  # `cli.main.run` ends the command, the same way for every command
             # The message could hold answer text: name the type only.
             _say(f"alliance: {unexpected(exc)}")
             raise typer.Exit(int(ExitCode.REFUSED)) from None
@@ -68,7 +109,10 @@ app.add_typer(prompts_app, name="prompts")
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    try:
+        print(message, file=sys.stderr)
+    except OSError:  # stderr is gone (a closed pipe, a full disk): nothing can be said
+        pass
 
 
 def _stdout() -> "Console":
@@ -112,9 +156,34 @@ PromptsOption = Annotated[
 
 
 def _code(value: str | None) -> str | None:
-    from alliance_cli.core.inputs import normalise_code
+    from alliance_cli.core.inputs import check_text, normalise_code
 
-    return None if value is None else normalise_code(value)
+    return None if value is None else normalise_code(check_text(value, "client code"))
+
+
+def _session_ids(value: Any) -> Any:
+    """Session ids (one, or a list) as given; one larger than any SQLite holds is no session's
+    and is said so, as for any id not found."""
+    from alliance_cli.core.inputs import MAX_ID
+    from alliance_cli.core.messages import no_session
+    from alliance_cli.errors import NotFoundError
+
+    missing = [no_session(i) for i in (value if isinstance(value, list) else [value]) if i is not None and i > MAX_ID]
+    if missing:
+        raise NotFoundError(missing[0], missing)
+    return value
+
+
+def _check_limit(limit: int, every: str) -> int | None:
+    """--limit as the query takes it (None: every one); out of range, a usage error."""
+    from alliance_cli.core.inputs import MAX_ID
+    from alliance_cli.errors import UsageError
+
+    if limit < 0:
+        raise UsageError(f"--limit needs 0 or more (0 {every}).")
+    if limit > MAX_ID:
+        raise UsageError(f"--limit {limit} is more than any journal holds; 0 {every}.")
+    return limit or None
 
 
 # A client code to look for (any case); and one to record, checked by inputs.check_client_code.

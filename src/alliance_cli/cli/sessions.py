@@ -18,15 +18,18 @@ from alliance_cli.cli.root import (
     ResumeOption,
     SetOption,
     StrictOption,
+    _check_limit,
     _code,
     _complete_client,
     _open,
+    _print_kept,
     _say,
+    _session_ids,
     app,
     format_option,
 )
 from alliance_cli.core.messages import LOG_IN_USE, count, plural
-from alliance_cli.errors import ExitCode, UsageError
+from alliance_cli.errors import ExitCode
 
 clients_app = typer.Typer(cls=AllianceGroup, invoke_without_command=True)
 app.add_typer(clients_app, name="clients")
@@ -37,7 +40,9 @@ CodeArgument = Annotated[str, typer.Argument(metavar="CODE", autocompletion=_com
 
 @app.command()
 def edit(
-    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.")],
+    session_id: Annotated[
+        int, typer.Argument(metavar="ID", help="Session id, as `alliance list` shows it.", callback=_session_ids)
+    ],
     client: ClientInput = None,
     date: DateOption = None,
     modality: ModalityOption = None,
@@ -75,12 +80,14 @@ def edit(
     _say(f"Saved changes to session {session_id}." if result.changed else f"Nothing changed in session {session_id}.")
     if not result.log_cleared:
         _say(LOG_IN_USE)
-    print(session_id)
+    _print_kept(str(session_id), f"session {session_id} is saved", "its id")
 
 
 @app.command()
 def delete(
-    session_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="One or more session ids.")],
+    session_ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="One or more session ids.", callback=_session_ids)
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask (for scripts).")] = False,
     db: DbOption = None,
 ) -> None:
@@ -241,21 +248,22 @@ def search(
     Keys for json, jsonl and csv: session_id, date, client, prompt_id, prompt, snippet (the
     matched words marked **like this**). README: "Data formats".
     """
+    from alliance_cli.core.inputs import check_text
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.store.sessions import HIGHLIGHT, search_answers
     from alliance_cli.ui.formats import emit
 
-    if limit < 0:
-        raise UsageError("--limit needs 0 or more (0 shows every result).")
+    most = _check_limit(limit, "shows every result")
+    words = check_text(" ".join(text), "the words to find")
     period = resolve_period(since=since, until=until, default_days=None)
     with _open(db) as journal:
         hits = search_answers(
             journal,
-            " ".join(text),
+            words,
             client=client,
             since=period.start if period else None,
             until=period.end if period else None,
-            limit=limit or None,
+            limit=most,
         )
     if fmt is Format.table and not hits.rows:
         _say("Nothing found.")

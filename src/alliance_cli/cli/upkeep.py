@@ -10,6 +10,7 @@ from alliance_cli.cli.root import (
     DbOption,
     Format,
     PromptsOption,
+    _print_kept,
     _say,
     _warn_if_shared,
     app,
@@ -122,7 +123,7 @@ def backup(
     _say(f"Backed up {count(result.sessions, 'session')} ({size}).")
     for old in result.pruned:
         _say(f"Removed the older backup {old.name}.")
-    print(result.path)
+    _print_kept(str(result.path), "the backup is made", "its path")
 
 
 @app.command()

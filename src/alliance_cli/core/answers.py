@@ -7,9 +7,11 @@ The same rules serve the interactive log (one answer at a time), `--set` flags a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from alliance_cli.core.inputs import is_text
 from alliance_cli.core.messages import Hint, ordinal, repeatable
 from alliance_cli.errors import AnswerError
 
@@ -17,6 +19,11 @@ if TYPE_CHECKING:
     from alliance_cli.core.models import Prompt, PromptSet
 
 MAX_TEXT = 20_000
+# A rating is a whole number in ASCII digits, and a number a decimal one, as a person types
+# them; what else Python's int() and float() take (1_0, ٣, +7, 1e1 for a rating, inf) is not.
+_WHOLE = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_SPACE = " \t\r\n"
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -54,6 +61,8 @@ def coerce(prompt: Prompt, raw: Any) -> Any:
     text = raw if isinstance(raw, str) else None
     if text is None:
         raise ValueError("expected text")
+    if not is_text(text):
+        raise ValueError("is not valid UTF-8 text")
     text = text.strip()
     if len(text) > MAX_TEXT:
         raise ValueError(f"is longer than {MAX_TEXT} characters")
@@ -67,33 +76,44 @@ def _choice_text(raw: Any) -> str:
 
 
 def _rating(prompt: Prompt, raw: Any) -> int:
+    """A whole number from min to max: an integer (or a float with nothing after the point,
+    as a journal may hand one back), or text of ASCII digits with spaces around at most."""
     lo, hi = int(prompt.min or 0), int(prompt.max or 0)
     message = f"expected a whole number from {lo} to {hi}"
     if isinstance(raw, bool):
         raise ValueError(message)
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise ValueError(message) from None
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and _WHOLE.fullmatch(digits := raw.strip(_SPACE)):
+        digits = digits.lstrip("0") or "0"
+        if len(digits) > 9:  # no rating is that large (and int() of thousands of digits is slow)
+            raise ValueError(message)
+        value = int(digits)
+    else:
+        raise ValueError(message)
     if not lo <= value <= hi:
         raise ValueError(message)
     return value
 
 
 def _number(prompt: Prompt, raw: Any) -> int | float:
+    """A finite decimal number: an int or a float, or text such as 7, -2.5 or 1.5e-3."""
+    message = "expected a number"
     if isinstance(raw, bool):
-        raise ValueError("expected a number")
-    try:
-        value = float(str(raw).strip())
-    except ValueError:
-        raise ValueError("expected a number") from None
+        raise ValueError(message)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = float(raw) if abs(raw) < 1e300 else float("inf")
+    elif isinstance(raw, str) and len(text := raw.strip(_SPACE)) <= 100 and _DECIMAL.fullmatch(text):
+        value = float(text)
+    else:
+        raise ValueError(message)
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("expected a number")
+        raise ValueError(message)
     if prompt.min is not None and value < prompt.min or prompt.max is not None and value > prompt.max:
         raise ValueError(f"expected a number from {prompt.min:g} to {prompt.max:g}")
-    return int(value) if value.is_integer() else value
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 NO_HISTORY: frozenset[str] = frozenset()

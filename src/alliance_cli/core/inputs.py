@@ -6,26 +6,30 @@ import re
 import secrets
 from datetime import date, timedelta
 
-from alliance_cli.core.messages import Hint, quoted
+from alliance_cli.core.messages import Hint, repeatable
 from alliance_cli.errors import InputError
 
 MODALITIES = ("in person", "video", "phone", "text")
 _MODALITY_ALIASES = {"in-person": "in person", "inperson": "in person", "in_person": "in person", "f2f": "in person"}
 
+EARLIEST = date(1900, 1, 1)  # the first day alliance works with (`core.periods` keeps periods after it)
+MAX_ID = 2**63 - 1  # the largest whole number SQLite keeps: no session id, count or limit is larger
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,23}$")
 _NAME_RE = re.compile(r"^[A-Z][a-z]+([ ._-]?[A-Z][a-z]+)*$")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
 
 
-def _given(text: str, from_file: bool) -> str:
-    """What a message calls a value it refuses: the value as typed on the command line; one
-    read `from_file` (where it could be an answer's text in the wrong cell) only if it has the
-    shape of a date or an id (`messages.quoted`), else "the value given"."""
-    return quoted(text.strip(), "the value given") if from_file else f"'{text}'"
+def _refused(text: str, echo: bool | None, noun: str) -> str:
+    """How a message names a value it refuses: `echo` True repeats it (typed on the command
+    line); False never (a cell of a file being imported, which may hold anything); None only
+    when it has the shape of a date or an id (a field of an answers file)."""
+    if echo or (echo is None and repeatable(text.strip())):
+        return f"'{text}' is not {noun}"
+    return f"the value given is not {noun}"
 
 
-def parse_date(text: str, *, today: date | None = None, from_file: bool = False) -> date:
-    """ISO date, `today` or `yesterday`; a date in the future is refused (likely a typo)."""
+def parse_date(text: str, *, today: date | None = None, echo: bool | None = True) -> date:
+    """ISO date, `today` or `yesterday`; `echo` as in `_refused`."""
     today = today or date.today()
     word = text.strip().lower()
     if word == "today":
@@ -35,15 +39,20 @@ def parse_date(text: str, *, today: date | None = None, from_file: bool = False)
     try:
         value = date.fromisoformat(word)
     except ValueError:
-        raise InputError(f"{_given(text, from_file)} is not a date; use YYYY-MM-DD, 'today' or 'yesterday'.") from None
+        what = _refused(text, echo, "a date")
+        raise InputError(f"{what}; use YYYY-MM-DD, 'today' or 'yesterday'.") from None
     return value
 
 
-def parse_session_date(text: str, *, today: date | None = None, from_file: bool = False) -> date:
+def parse_session_date(text: str, *, today: date | None = None, echo: bool | None = True) -> date:
+    """A session's date, which cannot be in the future (likely a typo)."""
     today = today or date.today()
-    value = parse_date(text, today=today, from_file=from_file)
+    value = parse_date(text, today=today, echo=echo)
+    what = value.isoformat() if echo else "The date"
     if value > today:
-        raise InputError(f"{value.isoformat()} is in the future; a session is logged on or after the day it happened.")
+        raise InputError(f"{what} is in the future; a session is logged on or after the day it happened.")
+    if value < EARLIEST:  # a typo, and a date no period of the review could reach back to
+        raise InputError(f"{what} is too far back; alliance works with dates from {EARLIEST.isoformat()}.")
     return value
 
 
@@ -76,9 +85,30 @@ def new_client_code(taken: set[str] | frozenset[str] = frozenset()) -> str:
             return code
 
 
-def parse_modality(text: str, *, from_file: bool = False) -> str:
+def parse_modality(text: str, *, echo: bool | None = True) -> str:
+    """in person, video, phone or text (and a few other ways to write in person)."""
     word = " ".join(text.strip().lower().split())
     word = _MODALITY_ALIASES.get(word, word)
     if word not in MODALITIES:
-        raise InputError(f"{_given(text, from_file)} is not a modality; use one of: {', '.join(MODALITIES)}.")
+        what = _refused(text, echo, "a modality")
+        raise InputError(f"{what}; use one of: {', '.join(MODALITIES)}.")
     return word
+
+
+def is_text(text: str) -> bool:
+    """Whether `text` can be stored and shown: no lone surrogates, which is how the command
+    line hands over bytes that are not UTF-8 (and how JSON writes half a character, \\ud800)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(text: str, name: str) -> str:
+    """`text`, unless it is not `is_text`: InputError naming `name`."""
+    if not is_text(text):
+        raise InputError(f"{name}: not valid UTF-8 text; check the terminal's encoding.")
+    return text

@@ -122,5 +122,10 @@ EXIT_WORDS: dict[ExitCode, str] = {
 
 def unexpected(exc: BaseException) -> str:
     """The one line for an error nobody planned for. Its message could hold answer text, so
-    only its type is named."""
+    only its type is named; unless its cause is plain and holds none: a file the system
+    refused (the path and the system's reason), or a name or value that is not UTF-8."""
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}."
+    if isinstance(exc, UnicodeEncodeError) and "surrogates" in exc.reason:
+        return "a file name or value given is not valid UTF-8 text; check the terminal's encoding."
     return f"unexpected error ({type(exc).__name__}); run again with ALLIANCE_DEBUG=1 to see details."

@@ -16,13 +16,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from alliance_cli.core.inputs import parse_date
+from alliance_cli.core.inputs import EARLIEST, parse_date
 from alliance_cli.errors import InputError
 
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 _LAST_RE = re.compile(r"^(\d+)\s*([dw])$", re.IGNORECASE)
 MAX_DAYS = 36525  # a hundred years
-EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
 
 
@@ -54,9 +53,14 @@ def parse_week(text: str) -> Period:
     year, week = int(match.group(1)), int(match.group(2))
     try:
         monday = date.fromisocalendar(year, week, 1)
+        return Period(monday, monday + timedelta(days=6))
     except ValueError:
         raise InputError(f"{year} has no week {week}.") from None
-    return Period(monday, monday + timedelta(days=6))
+    except OverflowError:  # the last days of the year 9999, past which no date goes
+        raise InputError(
+            f"--week {text} is too far ahead; alliance works with dates from {EARLIEST.isoformat()} "
+            f"to {LATEST.isoformat()}."
+        ) from None
 
 
 def parse_last(text: str, *, today: date) -> Period:

@@ -67,8 +67,12 @@ class Config:
 
 
 def _path(value: Any, base: Path) -> Path:
+    from alliance_cli.core.inputs import is_text
+
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a file path in quotes")
+    if not is_text(value):  # the settings file is UTF-8; a name in other bytes cannot be kept in it
+        raise ValueError("must be a file path in UTF-8 text (rename the file, or give it with --db/--prompts)")
     path = Path(value.strip()).expanduser()
     return path if path.is_absolute() else base / path
 
@@ -82,7 +86,7 @@ def _modality(value: Any, base: Path) -> str:
     try:
         return parse_modality(value)
     except InputError:
-        raise ValueError(f"must be one of: {', '.join(MODALITIES)} (got '{value}')") from None
+        raise ValueError(f"must be one of: {', '.join(MODALITIES)} (got {_got(value)})") from None
 
 
 def _low_mean(value: Any, base: Path) -> float:
@@ -93,13 +97,13 @@ def _low_mean(value: Any, base: Path) -> float:
         or not math.isfinite(value)
         or not 0 <= value <= 10
     ):
-        raise ValueError(f"must be a number from 0 to 10, as ratings are, such as 5.0 (got {value!r})")
+        raise ValueError(f"must be a number from 0 to 10, as ratings are, such as 5.0 (got {_got(value)})")
     return float(value)
 
 
 def _falling_sessions(value: Any, base: Path) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise ValueError(f"must be a whole number of 2 or more (got {value!r})")
+        raise ValueError(f"must be a whole number of 2 or more (got {_got(value)})")
     return value
 
 
@@ -108,6 +112,15 @@ def _region(value: Any, base: Path) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
         raise ValueError(f"must be a country's two-letter code, such as GB, US, AU or IN (got {value!r})")
     return value.strip().upper()
+
+
+def _got(value: Any) -> str:
+    """A bad value as a message repeats it: short and printable, else by its type alone."""
+    shown = repr(value) if isinstance(value, int | float | str) and len(repr(value)) <= 40 else ""
+    if shown and shown.isprintable():
+        return shown
+    kinds: dict[type, str] = {str: "text", list: "a list", dict: "a table"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 CHECKS: dict[str, Callable[[Any, Path], Any]] = {
@@ -120,6 +133,7 @@ CHECKS: dict[str, Callable[[Any, Path], Any]] = {
 }
 KEYS: tuple[str, ...] = tuple(CHECKS)
 TABLES = ("report", "privacy")
+MAX_CONFIG = 64 << 10  # 64 KB: five settings take a few hundred bytes
 
 
 def flatten(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -152,13 +166,21 @@ def check(flat: Mapping[str, Any], source: str, base: Path) -> tuple[dict[str, A
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    """The file's TOML as a dict ({} when there is no file); unreadable TOML is refused."""
+    """The file's TOML as a dict ({} when there is no file); unreadable TOML is refused, and
+    so is a file larger than MAX_CONFIG or nested deeper than a settings file ever is."""
+    from alliance_cli.settings.documents import TooLarge, read_capped, size_words
+
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as binary:
+            data = read_capped(binary, MAX_CONFIG)
     except FileNotFoundError:
         return {}
     except IsADirectoryError:
         raise ConfigError(f"{path} is a folder; the settings file must be a file.") from None
+    except TooLarge:
+        raise ConfigError(
+            f"{path}: the settings file is larger than {size_words(MAX_CONFIG)}; fix it or remove it."
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the settings file ({exc.strerror}).") from None
     import tomllib
@@ -167,6 +189,8 @@ def read_document(path: Path) -> dict[str, Any]:
         return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix it or remove it.") from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise ConfigError(f"{path}: nested too deeply to be a settings file; fix it or remove it.") from None
 
 
 def load_config(path: Path | None = None) -> Config:

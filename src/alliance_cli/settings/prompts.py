@@ -22,12 +22,22 @@ if TYPE_CHECKING:
 Loc = tuple[str | int, ...]
 
 
+MAX_PROMPTS_FILE = 1 << 20  # 1 MB: the built-in set is 10 KB
+
+
 def load_prompt_set(path: Path) -> PromptSet:
     """Read and validate the prompt set at `path`; raise PromptSetError listing every problem."""
+    from alliance_cli.settings.documents import TooLarge, read_capped, size_words
+
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as binary:
+            text = read_capped(binary, MAX_PROMPTS_FILE).decode("utf-8")
     except FileNotFoundError:
         raise PromptSetError(f"{path}: prompts file not found") from None
+    except TooLarge:
+        raise PromptSetError(
+            f"{path}: the prompts file is larger than {size_words(MAX_PROMPTS_FILE)}, which no prompt set is"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PromptSetError(f"{path}: cannot read the prompts file ({exc.__class__.__name__})") from None
     return parse_prompt_set(text, str(path))
@@ -38,8 +48,15 @@ def parse_prompt_set(text: str, source: str) -> PromptSet:
     from pydantic import ValidationError
 
     from alliance_cli.core.models import PromptSet
+    from alliance_cli.settings.documents import DocumentProblem, check_yaml
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        check_yaml(text)  # aliases that expand past all bounds, deep nesting, a key given twice
+    except DocumentProblem as exc:
+        raise PromptSetError(f"{source}:{exc.line or 1}: {exc.message}") from None
+    except yaml.YAMLError:
+        pass  # said below, with the line and the problem
     try:
         loader = loader_cls(text)
         try:
