@@ -513,3 +513,49 @@ def test_restore_on_a_full_disk_leaves_the_journal_as_it_was(run, small_disk, tm
     assert uuids(journal) == before and intact(journal)
     assert temporaries(disk, disk / "backups") == []
     assert list((disk / "backups").glob("*.db")) == []  # no kept copy of a restore that did not happen
+
+
+def test_restore_on_a_read_only_disk_says_so(run, small_disk, tmp_path):
+    disk = small_disk("disk", "size=2m,mode=0700")
+    journal = disk / "journal.db"
+    seed(journal, 3)
+    other = tmp_path / "other.db"
+    seed(other, 5)
+    done = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot remount the tmpfs read-only ({done.stderr.decode(errors='replace').strip()})")
+    result = run("restore", "--yes", str(other), db=journal)
+    assert result.exit_code == 1
+    assert result.stderr == f"alliance: {disk} is on a read-only disk or mount; the journal was not changed.\n"
+    # A WAL journal on a read-only mount, where no -shm can be made, is read as immutable.
+    with sqlite3.connect(f"file:{journal}?immutable=1", uri=True) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 3
+
+
+# -- what restoring in place keeps right -----------------------------------------------------
+
+
+def test_the_restore_knows_every_table_of_the_journal(db_path):
+    """A migration that adds a table must say how restore carries it (store.maintenance)."""
+    from alliance_cli.store.maintenance import CONTENT_TABLES, DERIVED_TABLES
+
+    seed(db_path, 1)
+    with sqlite3.connect(db_path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == set(CONTENT_TABLES) | DERIVED_TABLES
+
+
+def test_a_restored_journal_searches_its_own_text_and_never_reuses_an_id(run, db_path):
+    run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS), "--set", "went_well=tangerine")
+    made = Path(run("backup").stdout.strip())
+    for client in ("C-2", "C-3"):
+        run("log", "-c", client, "-d", "2026-11-03", *set_flags(FULL_ANSWERS), "--set", "went_well=pomegranate")
+    assert run("restore", "--yes", str(made)).exit_code == 0
+    assert [r["client"] for r in json.loads(run("search", "tangerine", "-f", "json").stdout)] == ["C-1"]
+    assert "Nothing found" in run("search", "pomegranate").stderr + run("search", "pomegranate").stdout
+    logged = run("log", "-c", "C-4", "-d", "2026-11-04", *set_flags(FULL_ANSWERS), "--set", "went_well=pomegranate")
+    assert logged.stdout.strip() == "4"  # ids 2 and 3 are in the kept copy; they mean those sessions only
+    assert [r["client"] for r in json.loads(run("search", "pomegranate", "-f", "json").stdout)] == ["C-4"]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.execute("INSERT INTO search_text (search_text, rank) VALUES ('integrity-check', 1)")
