@@ -55,7 +55,7 @@ def test_a_link_planted_at_the_temporary_name_is_not_followed(tmp_path, monkeypa
     draws = iter([b"\x00" * 6, b"\x01" * 6])
     monkeypatch.setattr(files.os, "urandom", lambda n: next(draws))
     target = tmp_path / "watchlist.json"
-    (tmp_path / f".watchlist.json.{'00' * 6}.tmp").symlink_to(victim)
+    (tmp_path / f".watchlist.json.{os.getpid()}-{'00' * 6}.tmp").symlink_to(victim)
     write_private(target, "written")
     assert victim.read_text() == "untouched"
     assert target.read_text() == "written" and not target.is_symlink()

@@ -1,44 +1,69 @@
 """Backups of the journal and restoring one.
 
 A backup is a consistent copy made through SQLite's online backup API (another terminal
-may keep logging meanwhile), written under a temporary name and renamed when complete, so
-a half-written copy never looks like a backup. By default it goes into `backups/` beside
-the journal, named after the journal file (`journal-YYYYMMDD-HHMMSSZ.db` for `journal.db`,
-UTC), 0600 in a 0700 folder; `--keep N` removes all but the newest N of those, and never
-touches any other file. A target given is read one way only: an existing folder gets a
-timestamped file inside it, a new name ending in `.db` becomes that file, and anything else
-is refused (a mistyped or unmounted folder must not turn into a file of that name).
+may keep logging meanwhile). It is written in a private work folder beside its target
+(`settings.files.private_workdir`: a fresh name, 0700, never through a link) and given its
+name when complete, with a hard link that fails rather than replace anything
+(`settings.files.put_new`), so a half-written copy never looks like a backup and two
+backups in the same second take the next free name. By default it goes into `backups/`
+beside the journal, named after the journal file (`journal-YYYYMMDD-HHMMSSZ.db` for
+`journal.db`, UTC, then `-2`, `-3`... within one second), 0600 in a 0700 folder; `--keep N`
+removes all but the newest N of those, and never touches any other file. A target given is
+read one way only: an existing folder gets a timestamped file inside it, a new name ending
+in `.db` becomes that file, and anything else is refused (a mistyped or unmounted folder
+must not turn into a file of that name).
 
 Restoring checks the backup first (read-only: integrity, and that it is an alliance
-journal this version understands), keeps a copy of the journal it replaces, and then
-writes the backup's content into the journal through the backup API, so the journal's
--wal and -shm files stay SQLite's business. Only a journal too damaged to be opened is
-replaced as a file (its stale -wal and -shm go with it, or SQLite would replay them).
+journal this version understands), brings a private copy of it up to date, and then, under
+one write lock of the journal, keeps a copy of the journal as it is and replaces its
+content with the backup's (`store.maintenance.restore_in_place`): a session another
+terminal saved meanwhile is in one or the other, never lost between them. Only a journal
+too damaged to be opened is replaced as a file (its stale -wal and -shm go with it, or
+SQLite would replay them).
+
+An interrupted backup or restore (kill -9, a power cut) leaves its work folder behind:
+every backup and restore first removes those of earlier runs that are no longer in use,
+`--keep` counts any still there, and `doctor` names them (`leftovers`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alliance_cli.core.messages import cannot_write, write_cause
 from alliance_cli.errors import InputError, JournalError, NotFoundError, UsageError
-from alliance_cli.settings.files import private_folder, private_temp
+from alliance_cli.settings.files import (
+    Leftover,
+    leftovers,
+    new_private_file,
+    private_folder,
+    private_workdir,
+    put_new,
+    remove_stale,
+)
+from alliance_cli.store.journal import open_journal
 from alliance_cli.store.maintenance import (
+    CannotWrite,
     Inspection,
+    NotInPlace,
+    bring_up_to_date,
+    copy_journal,
     count_sessions,
     inspect_file,
     quick_check_ok,
-    staged_copy,
-    write_into,
+    restore_in_place,
+    swap_in,
 )
 
 BACKUPS_FOLDER = "backups"
+NOTHING_WRITTEN = "nothing was written"
+NOT_CHANGED = "the journal was not changed"
 
 
 @dataclass
@@ -48,12 +73,14 @@ class BackupResult:
     size: int
     intact: bool
     pruned: list[Path] = field(default_factory=list)
+    cleared: list[Path] = field(default_factory=list)  # leftovers of interrupted runs, removed
 
 
 @dataclass
 class RestoreResult:
     sessions: int
     replaced_copy: Path | None
+    cleared: list[Path] = field(default_factory=list)
 
 
 def backups_dir(journal: Path) -> Path:
@@ -68,15 +95,6 @@ def _stamp(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
 
 
-def _free_name(folder: Path, stem: str, stamp: str, tail: str = "") -> Path:
-    candidate = folder / f"{stem}-{stamp}Z{tail}.db"
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{stamp}Z{tail}-{n}.db"
-        n += 1
-    return candidate
-
-
 def _private_folder(folder: Path) -> None:
     if folder.exists():
         if not folder.is_dir():
@@ -85,27 +103,79 @@ def _private_folder(folder: Path) -> None:
     try:
         private_folder(folder)
     except OSError as exc:
-        raise JournalError(f"Cannot create the folder {folder} ({exc.strerror}).") from None
+        raise CannotWrite(cannot_write(folder.parent, write_cause(exc), NOTHING_WRITTEN)) from None
+
+
+# -- temporary copies and what interrupted runs left -------------------------------------
+
+
+def _owned(journal: Path, *names: str) -> Callable[[str], bool]:
+    """Which temporary names are this journal's: its own name (backup and restore work
+    folders), and the timestamped names earlier versions staged backups under."""
+    stamped = re.compile(rf"^{re.escape(journal.stem)}-\d{{8}}-\d{{6}}Z.*\.db$")
+    return lambda base: base == journal.name or base in names or stamped.match(base) is not None
+
+
+def _folders(journal: Path, *more: Path) -> list[Path]:
+    return list(dict.fromkeys([journal.parent, backups_dir(journal), *more]))
+
+
+def leftovers_of(journal: Path) -> list[Leftover]:
+    """Temporary copies of the journal beside it and in backups/ (doctor names the stale ones)."""
+    owns = _owned(journal)
+    return [item for folder in _folders(journal) for item in leftovers(folder, owns)]
+
+
+def _sweep(journal: Path, *more: Path, names: tuple[str, ...] = ()) -> list[Path]:
+    """Remove the copies interrupted runs left beside the journal, in backups/ and in `more`."""
+    owns = _owned(journal, *names)
+    return [path for folder in _folders(journal, *more) for path in remove_stale(folder, owns)]
 
 
 @contextmanager
-def _staged(source: Path, beside: Path, *, writing: str, guarded: Path) -> Iterator[Path]:
-    """A complete private copy of `source` in a fresh temporary file beside `beside`
-    (`settings.files.private_temp`), removed at the end unless the caller moved it."""
+def _workdir(beside: Path, outcome: str) -> Iterator[Path]:
+    """An empty private file named after `beside`, in a private work folder beside it
+    (`private_workdir`); the folder and all it holds go when the block ends."""
     with ExitStack() as stack:
         try:
-            temp = stack.enter_context(private_temp(beside))
+            work = stack.enter_context(private_workdir(beside))
+            staged = work / beside.name
+            new_private_file(staged)
         except OSError as exc:
-            raise JournalError(f"Cannot write {writing} ({exc.strerror}).") from None
-        yield stack.enter_context(staged_copy(source, temp, writing=writing, guarded=guarded))
+            raise CannotWrite(cannot_write(beside.parent, write_cause(exc), outcome)) from None
+        yield staged
 
 
-def _private_copy(source: Path, target: Path) -> None:
-    """Copy `source` (a journal) into the new file `target`, 0600, complete or not at all."""
-    with _staged(source, target, writing=f"the backup {target}", guarded=source) as tmp:
-        if target.exists():
-            raise InputError(f"{target} already exists; choose another name.")
-        os.replace(tmp, target)
+def _put(staged: Path, target: Path, outcome: str) -> None:
+    try:
+        put_new(staged, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise CannotWrite(cannot_write(target.parent, write_cause(exc), outcome)) from None
+
+
+def _put_free(
+    staged: Path, folder: Path, stem: str, stamp: str, tail: str = "", outcome: str = NOTHING_WRITTEN
+) -> Path:
+    """Name the complete copy `staged` in `folder` with a free timestamped name after every
+    name of that second already there: `STEM-STAMPZ{tail}.db`, then `-2`, `-3`...; taken and
+    checked in one step, never over a file. Never a lower number freed by `--keep`: the names
+    of one second sort in the order the backups were made, and pruning goes by that order."""
+    taken = re.compile(rf"^{re.escape(stem)}-{stamp}Z{re.escape(tail)}(?:-(\d+))?\.db$")
+    numbers = [int(m.group(1) or 1) for m in (taken.match(e.name) for e in folder.iterdir()) if m]
+    n = max(numbers, default=0) + 1
+    while True:
+        candidate = folder / (f"{stem}-{stamp}Z{tail}.db" if n == 1 else f"{stem}-{stamp}Z{tail}-{n}.db")
+        try:
+            _put(staged, candidate, outcome)
+        except FileExistsError:
+            n += 1
+            continue
+        return candidate
+
+
+# -- backup -------------------------------------------------------------------------------
 
 
 def make_backup(
@@ -117,25 +187,37 @@ def make_backup(
     if not journal.exists():
         raise NotFoundError(f"No journal at {journal} yet; there is nothing to back up.")
     inspect_file(journal, full_check=False)  # refuses a file that is not an alliance journal
+    named: Path | None = None
     if target is None or target.is_dir():
         folder = target if target is not None else backups_dir(journal)
         _private_folder(folder)
-        path = _free_name(folder, journal.stem, _stamp(now))
     else:
-        path = target
-        if path.exists():
-            raise InputError(f"{path} already exists; choose another name or a folder.")
-        if path.suffix.lower() != ".db":
-            raise InputError(f"There is no folder {path}; give a folder that exists, or a new file name ending in .db.")
+        named, folder = target, target.parent
+        if named.exists():
+            raise InputError(f"{named} already exists; choose another name or a folder.")
+        if named.suffix.lower() != ".db":
+            raise InputError(
+                f"There is no folder {named}; give a folder that exists, or a new file name ending in .db."
+            )
         if keep is not None:
             raise InputError("--keep works with a backups folder, not with a file name.")
-        if not path.parent.is_dir():
-            raise InputError(f"The folder {path.parent} does not exist.")
-    _private_copy(journal, path)
+        if not folder.is_dir():
+            raise InputError(f"The folder {folder} does not exist.")
+    cleared = _sweep(journal, folder, names=(named.name,) if named is not None else ())
+    with _workdir(folder / journal.name, NOTHING_WRITTEN) as staged:
+        copy_journal(journal, staged, folder=folder, outcome=NOTHING_WRITTEN)
+        if named is None:
+            path = _put_free(staged, folder, journal.stem, _stamp(now))
+        else:
+            path = named
+            try:
+                _put(staged, path, NOTHING_WRITTEN)
+            except FileExistsError:
+                raise InputError(f"{path} already exists; choose another name or a folder.") from None
     intact = quick_check_ok(path)
     sessions = count_sessions(path) if intact else 0
-    pruned = prune(path.parent, journal, keep) if keep is not None else []
-    return BackupResult(path, sessions, path.stat().st_size, intact, pruned)
+    pruned = prune(folder, journal, keep) if keep is not None else []
+    return BackupResult(path, sessions, path.stat().st_size, intact, pruned, cleared)
 
 
 def list_backups(folder: Path, journal: Path) -> list[Path]:
@@ -151,10 +233,16 @@ def list_backups(folder: Path, journal: Path) -> list[Path]:
 
 
 def prune(folder: Path, journal: Path, keep: int) -> list[Path]:
-    """Remove all but the newest `keep` timestamped backups; returns what was removed."""
+    """Remove all but the newest `keep` timestamped backups; returns what was removed.
+
+    A temporary copy still in the folder (a backup another terminal is making, or one that
+    could not be removed) counts as one of the `keep`, so copies never pile up beyond it;
+    the newest backup is always kept."""
     if keep < 1:
         raise UsageError("--keep needs 1 or more: the backup just made is always kept.")
-    old = list_backups(folder, journal)[:-keep]
+    pending = len(leftovers(folder, _owned(journal)))
+    backups = list_backups(folder, journal)
+    old = backups[: max(len(backups) - max(keep - pending, 1), 0)]
     for path in old:
         path.unlink(missing_ok=True)
     return old
@@ -190,34 +278,67 @@ def restore_backup(backup: Path, journal: Path, *, now: datetime | None = None) 
     check_backup(backup, journal)
     if journal.exists() and journal.samefile(backup):
         raise InputError(f"{backup} is the journal itself; give a backup file.")
-    replaced = _keep_current(journal, now) if journal.exists() else None
     _private_folder(journal.parent)
-    with _staged(backup, journal, writing=f"the journal {journal}", guarded=journal) as staged:
-        if not journal.exists():
-            os.replace(staged, journal)
+    cleared = _sweep(journal)
+    replaced: Path | None = None
+    with _workdir(journal, NOT_CHANGED) as staged:
+        copy_journal(backup, staged, folder=journal.parent, outcome=NOT_CHANGED)
+        bring_up_to_date(staged, folder=journal.parent, outcome=NOT_CHANGED)
+        if journal.exists():
+            replaced = _keep_current(journal, staged, now)
         else:
-            write_into(staged, journal)
-    from alliance_cli.store.journal import open_journal
-
-    with open_journal(journal) as opened:  # migrates an older backup, switches to WAL
+            try:
+                _put(staged, journal, NOT_CHANGED)
+            except FileExistsError:  # another terminal started a journal there a moment ago
+                replaced = _keep_current(journal, staged, now)
+    with open_journal(journal) as opened:
         sessions = opened.count_sessions()
-    return RestoreResult(sessions, replaced)
+    return RestoreResult(sessions, replaced, cleared)
 
 
-def _keep_current(journal: Path, now: datetime | None) -> Path:
-    """Keep the journal about to be replaced in backups/, as one file (or a raw copy if damaged)."""
+def _keep_current(journal: Path, staged: Path, now: datetime | None) -> Path:
+    """Put `staged` in the journal's place, keeping the journal as it was in backups/ (under
+    one write lock, `restore_in_place`); the kept copy's path."""
     folder = backups_dir(journal)
     _private_folder(folder)
-    target = _free_name(folder, journal.stem, _stamp(now), "-before-restore")
-    try:
-        _private_copy(journal, target)
-    except JournalError:
-        # Too damaged for SQLite to read: copy the bytes, with the -wal under the matching name.
-        for suffix in ("", "-wal"):
-            source = Path(f"{journal}{suffix}")
-            if source.exists():
-                copied = Path(f"{target}{suffix}")
-                with private_temp(copied) as temp:
-                    shutil.copyfile(source, temp)
-                    os.replace(temp, copied)
+    with _workdir(folder / journal.name, NOT_CHANGED) as kept:
+        try:
+            return restore_in_place(
+                journal,
+                staged,
+                kept,
+                lambda: _put_free(kept, folder, journal.stem, _stamp(now), "-before-restore", NOT_CHANGED),
+                backups=folder,
+                outcome=NOT_CHANGED,
+            )
+        except NotInPlace:
+            pass
+    copy = _keep_damaged(journal, now)
+    swap_in(staged, journal, outcome=NOT_CHANGED)
+    return copy
+
+
+def _keep_damaged(journal: Path, now: datetime | None) -> Path:
+    """Keep a journal that cannot be restored in place: through SQLite if it still reads
+    one, else its bytes as they are, with the -wal under the matching name."""
+    folder = backups_dir(journal)
+    with _workdir(folder / journal.name, NOT_CHANGED) as kept:
+        wal = Path(f"{journal}-wal")
+        raw = False
+        try:
+            copy_journal(journal, kept, folder=folder, outcome=NOT_CHANGED)
+        except CannotWrite:
+            raise
+        except JournalError:
+            raw = True
+            try:
+                shutil.copyfile(journal, kept)
+                if wal.exists():
+                    new_private_file(Path(f"{kept}-wal"))
+                    shutil.copyfile(wal, f"{kept}-wal")
+            except OSError as exc:
+                raise CannotWrite(cannot_write(folder, write_cause(exc), NOT_CHANGED)) from None
+        target = _put_free(kept, folder, journal.stem, _stamp(now), "-before-restore", NOT_CHANGED)
+        if raw and wal.exists():
+            _put(Path(f"{kept}-wal"), Path(f"{target}-wal"), NOT_CHANGED)
     return target

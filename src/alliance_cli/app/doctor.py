@@ -37,7 +37,7 @@ SYNC_NAMES = {"my drive", "mobile documents", "cloudstorage", "box", "box sync",
 @dataclass(frozen=True)
 class Finding:
     level: str  # ok, note, warning, problem
-    check: str  # config, journal, integrity, schema, drafts, permissions, location, prompts, watchlist
+    check: str  # config, journal, integrity, schema, drafts, permissions, leftovers, location, prompts, watchlist
     message: str
 
 
@@ -51,6 +51,7 @@ def run_checks(db_flag: Path | None, prompts_flag: Path | None, *, mounts: str |
     journal = _journal_path(db_flag)
     # Permissions first: opening a WAL journal read-only can add a -shm beside it.
     findings += check_permissions(journal)
+    findings += check_leftovers(journal)
     findings += check_journal(journal)
     findings += check_editor_files(journal)
     findings += check_location(journal, mounts)
@@ -197,6 +198,23 @@ def check_permissions(journal: Path) -> list[Finding]:
     if not findings and journal.exists():
         findings.append(Finding("ok", "permissions", "The journal, its folder and backups are private to you."))
     return findings
+
+
+def check_leftovers(journal: Path) -> list[Finding]:
+    """Hidden copies of the journal that an interrupted backup or restore left beside it or
+    in backups/ (none while the run that made them is still going)."""
+    from alliance_cli.app.backup import leftovers_of
+
+    return [
+        Finding(
+            "warning",
+            "leftovers",
+            f"{item.path} is a hidden copy of the journal left by an interrupted backup or restore; "
+            f"the next `alliance backup` removes it, or delete it yourself: rm -r '{item.path}'",
+        )
+        for item in leftovers_of(journal)
+        if item.stale
+    ]
 
 
 def _mode(path: Path) -> int | None:

@@ -16,7 +16,7 @@ from alliance_cli.cli.root import (
     app,
     format_option,
 )
-from alliance_cli.core.messages import Hint, count, plural
+from alliance_cli.core.messages import Hint, count, leftover_removed, plural
 from alliance_cli.errors import ExitCode
 
 PRECEDENCE = (
@@ -115,6 +115,8 @@ def backup(
     journal = resolve_db_path(db)
     _warn_if_shared(journal)
     result = make_backup(journal, path, keep=keep)
+    for leftover in result.cleared:
+        _say(leftover_removed(leftover))
     size = f"{result.size / 1_048_576:.1f} MB" if result.size >= 1_048_576 else f"{result.size // 1024 + 1} KB"
     if not result.intact:
         _say(f"Copied to {result.path}, but the copy shows damage from the journal; {Hint.DOCTOR}.")
@@ -146,6 +148,8 @@ def restore(
     if result is None:
         _say("Nothing was changed.")
         raise typer.Exit(int(ExitCode.REFUSED))
+    for leftover in result.cleared:
+        _say(leftover_removed(leftover))
     if result.replaced_copy is not None:
         _say(f"The journal as it was is kept in {result.replaced_copy}.")
     _say(f"Restored: the journal now holds {count(result.sessions, 'session')}.")

@@ -10,7 +10,9 @@ do not have.
 
 from __future__ import annotations
 
+import errno
 import re
+from pathlib import Path
 
 from alliance_cli.errors import ExitCode
 
@@ -89,6 +91,39 @@ def editor_text_kept(command: str, session_id: int | None) -> str:
 
 def no_session(session_id: int) -> str:
     return f"No session with id {session_id}; {Hint.LIST_IDS}"
+
+
+# Why a file could not be written, by errno: the words `cannot_write` uses.
+_CAUSES = {
+    errno.ENOSPC: "full",
+    errno.EDQUOT: "quota",
+    errno.EROFS: "readonly",
+    errno.EACCES: "denied",
+    errno.EPERM: "denied",
+}
+
+
+def write_cause(exc: OSError) -> str:
+    """'full', 'quota', 'readonly', 'denied', or the system's own words for another failure."""
+    return _CAUSES.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+
+
+def cannot_write(folder: Path, cause: str, outcome: str) -> str:
+    """One line for a file that could not be written in `folder`, naming the real cause
+    (`write_cause`) and what became of the command (`outcome`, e.g. "nothing was written")."""
+    if cause == "full":
+        return f"No space left on the disk holding {folder}; {outcome}."
+    if cause == "quota":
+        return f"Your disk quota is used up on the disk holding {folder}; {outcome}."
+    if cause == "readonly":
+        return f"{folder} is on a read-only disk or mount; {outcome}."
+    if cause == "denied":
+        return f"You may not write in {folder} (permission denied); {outcome}."
+    return f"Cannot write in {folder} ({cause}); {outcome}."
+
+
+def leftover_removed(path: Path) -> str:
+    return f"Removed {path}, a copy of the journal left by an interrupted backup or restore."
 
 
 class Stopped:

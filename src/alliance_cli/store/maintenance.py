@@ -3,21 +3,24 @@
 Copies go through SQLite's online backup API, never a file copy: it reads one consistent
 snapshot (in WAL mode other terminals keep writing meanwhile) and includes what is still in
 the -wal file. Anything that only looks at a file opens it read-only (`mode=ro`), so a
-damaged journal or a backup being checked is never written to.
+damaged journal or a backup being checked is never written to. Restoring replaces the
+journal's content inside one transaction that also covers the copy of what it replaces
+(`restore_in_place`).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alliance_cli.core.messages import cannot_write, write_cause
 from alliance_cli.errors import JournalError
 from alliance_cli.store import migrations
-from alliance_cli.store.journal import BUSY_TIMEOUT_S, Journal, describe_sqlite_error, sqlite_reason
+from alliance_cli.store.journal import BUSY_TIMEOUT_S, Journal, describe_sqlite_error, open_journal, sqlite_reason
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -26,19 +29,73 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of `source` into the new file `target`, as one self-contained file."""
-    src = connect_readonly(source)
+class CannotWrite(JournalError):
+    """A file could not be written (a full disk, a read-only mount...): the message names
+    the folder and the cause, never the journal being read."""
+
+
+def write_failure(exc: sqlite3.Error) -> str | None:
+    """The cause, as `core.messages.write_cause` names it, when SQLite could not write a file;
+    None when the trouble is in a database itself (damaged, locked...)."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return "full"
+    if code == sqlite3.SQLITE_READONLY:
+        return "readonly"
+    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return str(exc)
+    return None
+
+
+def _cannot_write(folder: Path, cause: str, outcome: str) -> CannotWrite:
+    return CannotWrite(cannot_write(folder, cause, outcome))
+
+
+def copy_journal(source: Path, staged: Path, *, folder: Path, outcome: str) -> None:
+    """A consistent copy of the journal `source` into the empty private file `staged`, as one
+    file on its own (rollback mode, no -wal). `staged` lies in a private work folder
+    (`settings.files.private_workdir`), so the -journal SQLite keeps while writing is
+    private too. A write that fails is `CannotWrite` naming `folder` (where the copy goes) and
+    `outcome`; trouble reading `source` is a JournalError about it."""
     try:
-        dst = sqlite3.connect(target, isolation_level=None)
+        src = connect_readonly(source)
+    except sqlite3.Error as exc:
+        raise describe_sqlite_error(exc, source) from None
+    try:
+        dst = sqlite3.connect(staged, isolation_level=None)
         try:
             src.backup(dst)
             # The copy keeps the journal's WAL flag; a backup should be one file on its own.
             dst.execute("PRAGMA journal_mode = DELETE")
         finally:
             dst.close()
+    except sqlite3.Error as exc:
+        cause = write_failure(exc)
+        if cause is None:
+            raise describe_sqlite_error(exc, source) from None
+        raise _cannot_write(folder, cause, outcome) from None
+    except OSError as exc:
+        raise _cannot_write(folder, write_cause(exc), outcome) from None
     finally:
         src.close()
+
+
+def bring_up_to_date(staged: Path, *, folder: Path, outcome: str) -> None:
+    """Apply pending migrations to a private staged copy (and switch it to WAL), as opening it does."""
+    try:
+        open_journal(staged).close()
+    except JournalError as exc:
+        cause = _sqlite_cause(exc)
+        failure = write_failure(cause) if cause is not None else None
+        if failure is None:
+            raise
+        raise _cannot_write(folder, failure, outcome) from None
+
+
+def _sqlite_cause(exc: BaseException) -> sqlite3.Error | None:
+    """The SQLite error a JournalError was raised while handling (`raise ... from None` keeps it as the context)."""
+    context = exc.__context__
+    return context if isinstance(context, sqlite3.Error) else None
 
 
 def integrity_problems(conn: sqlite3.Connection, *, limit: int = 20) -> list[str]:
@@ -127,32 +184,6 @@ def inspect_file(path: Path, *, full_check: bool = True) -> Inspection:
         conn.close()
 
 
-def copy_into_live(source: Path, journal: Path) -> None:
-    """Overwrite the journal's content with `source` through the backup API.
-
-    SQLite takes the journal's write lock and rewrites it page by page inside its own
-    WAL/-shm bookkeeping, so a terminal that has the journal open sees the restored content
-    on its next read; no file is swapped under it. `source` must have the journal's page size.
-    """
-    src = connect_readonly(source)
-    try:
-        dst = sqlite3.connect(journal, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
-def page_size(path: Path) -> int:
-    conn = connect_readonly(path)
-    try:
-        return int(conn.execute("PRAGMA page_size").fetchone()[0])
-    finally:
-        conn.close()
-
-
 def set_page_size(path: Path, size: int) -> None:
     """Rebuild a private, rollback-mode copy with another page size (VACUUM applies it)."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -163,46 +194,158 @@ def set_page_size(path: Path, size: int) -> None:
         conn.close()
 
 
-def guard(path: Path, exc: sqlite3.Error) -> JournalError:
-    return describe_sqlite_error(exc, path)
+# -- restoring a backup under one write lock ---------------------------------------------
+
+# The tables holding what was written, in the order their rows can be inserted (foreign keys).
+CONTENT_TABLES = ("prompt_sets", "sessions", "answers", "drafts")
+# Tables that follow the content: the schema record (the same in both once the staged copy
+# is up to date), AUTOINCREMENT's counter, and the search index, FTS5's shadow tables included.
+DERIVED_TABLES = frozenset(
+    {"_sqlite_migrations", "sqlite_sequence", "search_map", "search_text"}
+    | {f"search_text_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")}
+)
+# The search index built from the answers, as migration m002 first built it.
+_INDEX_ANSWERS = (
+    "INSERT INTO main.search_map (session_id, prompt_id) "
+    "SELECT session_id, prompt_id FROM main.answers WHERE kind = 'text' AND value_text IS NOT NULL",
+    "INSERT INTO main.search_text (rowid, body) SELECT m.id, a.value_text FROM main.search_map m "
+    "JOIN main.answers a ON a.session_id = m.session_id AND a.prompt_id = m.prompt_id",
+)
 
 
-@contextmanager
-def staged_copy(source: Path, staged: Path, *, writing: str, guarded: Path) -> Iterator[Path]:
-    """A complete private (0600) copy of `source` at `staged`, for the caller to put in place.
+class NotInPlace(Exception):
+    """The journal cannot be restored in place: it is too damaged to open or to read, or it
+    is not an alliance journal this version can open. Nothing was changed."""
 
-    `staged` is an empty private file the caller created (`settings.files.private_temp`:
-    a fresh name, never a link). It goes afterwards whatever happens; SQLite's and the
-    file system's errors come out as messages about `guarded` and the file being written
-    (`writing`)."""
+
+def restore_in_place(
+    journal: Path, staged: Path, kept: Path, put_kept: Callable[[], Path], *, backups: Path, outcome: str
+) -> Path:
+    """Replace the journal's content with that of `staged` (a private copy already brought up
+    to date), keeping the journal as it was; what `put_kept` named the kept copy.
+
+    It all happens under one write lock of the journal:
+
+    1. the journal is opened (migrated, as any command opens it) and `staged` attached;
+    2. BEGIN IMMEDIATE takes the write lock: from here no other terminal can commit;
+    3. the journal as it is goes to `kept` (the backup API, on a second, read-only
+       connection: its snapshot is the last commit, and none can follow it) and `put_kept`
+       gives the copy its name in `backups`;
+    4. every content table's rows are replaced with the staged copy's, the search index is
+       built again from the answers, and COMMIT.
+
+    A session another terminal saved is in the kept copy (committed before 2) or in the
+    restored journal (committed after 4, once the lock is free); there is no moment in
+    between. Should anything fail before COMMIT (or COMMIT find no room), the transaction
+    rolls back and the kept copy is removed again: the journal was not changed. NotInPlace when the journal cannot
+    be restored this way (the caller replaces the file instead).
+    """
     try:
-        copy_database(source, staged)
-        os.chmod(staged, 0o600)
-        yield staged
-    except sqlite3.Error as exc:
-        raise guard(guarded, exc) from None
-    except OSError as exc:
-        raise JournalError(f"Cannot write {writing} ({exc.strerror}).") from None
-    finally:
-        staged.unlink(missing_ok=True)
-        Path(f"{staged}-journal").unlink(missing_ok=True)
-
-
-def write_into(staged: Path, journal: Path) -> None:
-    """Put the staged copy's content into the journal (see `copy_into_live`); a journal too
-    damaged to be written through SQLite is swapped as a file, its -wal and -shm dropped (a
-    copy of them was kept), which SQLite would otherwise replay."""
+        opened = open_journal(journal)
+    except JournalError:
+        exam = examine(journal)
+        if exam.failure in ("unopenable", "damaged", "schema"):
+            raise NotInPlace from None
+        raise
+    conn = opened.conn
+    placed: Path | None = None
+    not_committed = True  # certainly: the kept copy goes again if this stays true
     try:
-        size = page_size(journal)
-        if page_size(staged) != size:
-            set_page_size(staged, size)  # the backup API cannot change a WAL journal's page size
-        copy_into_live(staged, journal)
-    except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
+        conn.execute("ATTACH DATABASE ? AS restored", (str(staged),))
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _copy_locked(journal, kept)
+        except sqlite3.Error as exc:
+            cause = write_failure(exc)
+            if cause is not None:
+                raise _cannot_write(backups, cause, outcome) from None
             raise
+        except OSError as exc:
+            raise _cannot_write(backups, write_cause(exc), outcome) from None
+        placed = put_kept()
+        _replace_content(conn)
+        not_committed = False
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            # No room for the commit record: it never happened. After another failure (an
+            # I/O error syncing the WAL) a later recovery might still find it, so the copy stays.
+            not_committed = write_failure(exc) == "full"
+            raise
+        return placed
+    except sqlite3.Error as exc:
+        if _damaged(exc):
+            raise NotInPlace from None
+        cause = write_failure(exc)
+        if cause is not None:
+            raise _cannot_write(journal.parent, cause, outcome) from None
+        raise describe_sqlite_error(exc, journal) from None
+    finally:
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        if placed is not None and not_committed:
+            placed.unlink(missing_ok=True)
+        opened.close()
+
+
+def _copy_locked(journal: Path, kept: Path) -> None:
+    src = connect_readonly(journal)
+    try:
+        dst = sqlite3.connect(kept, isolation_level=None)
+        try:
+            src.backup(dst)  # all pages in one step: one snapshot
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _replace_content(conn: sqlite3.Connection) -> None:
+    """Inside the open transaction: the content tables take the rows of `restored`, and the
+    search index is built again from the answers. The triggers that keep the index in step
+    row by row are set aside meanwhile (a rebuild in bulk takes half the time, all of it
+    under the lock) and put back as they were before COMMIT; other terminals never see the
+    journal without them."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM restored.sqlite_master WHERE type = 'table'")}
+    unknown = tables - set(CONTENT_TABLES) - DERIVED_TABLES
+    if unknown:  # pragma: no cover - a migration added a table and restore was not told
+        raise JournalError(f"restore does not know the table(s) {', '.join(sorted(unknown))}; nothing was changed.")
+    triggers = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER main."{name}"')
+    for table in ("search_text", "search_map", *reversed(CONTENT_TABLES)):
+        conn.execute(f"DELETE FROM main.{table}")  # overwritten with zeros: secure_delete is on
+    for table in CONTENT_TABLES:
+        columns = ", ".join(f'"{row[1]}"' for row in conn.execute(f"PRAGMA restored.table_info({table})"))
+        conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM restored.{table}")
+    for statement in _INDEX_ANSWERS:
+        conn.execute(statement)
+    for _, sql in triggers:
+        conn.execute(sql)
+    # A session id is never given twice: the counter goes on from the higher of the two.
+    row = conn.execute("SELECT seq FROM restored.sqlite_sequence WHERE name = 'sessions'").fetchone()
+    if row is not None:
+        cur = conn.execute("UPDATE main.sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'sessions'", (row[0],))
+        if cur.rowcount == 0:
+            conn.execute("INSERT INTO main.sqlite_sequence (name, seq) VALUES ('sessions', ?)", (row[0],))
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def swap_in(staged: Path, journal: Path, *, outcome: str) -> None:
+    """Put `staged` in place of a journal too damaged to be restored in place, as a file: its
+    -wal and -shm go first (a copy of the -wal was kept), or SQLite would replay them."""
+    try:
         for suffix in ("-wal", "-shm"):
             Path(f"{journal}{suffix}").unlink(missing_ok=True)
         os.replace(staged, journal)
+    except OSError as exc:
+        raise _cannot_write(journal.parent, write_cause(exc), outcome) from None
 
 
 @dataclass
