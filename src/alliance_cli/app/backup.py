@@ -191,6 +191,10 @@ def restore_backup(backup: Path, journal: Path, *, now: datetime | None = None) 
     check_backup(backup, journal)
     if journal.exists() and journal.samefile(backup):
         raise InputError(f"{backup} is the journal itself; give a backup file.")
+    if journal.exists():
+        from alliance_cli.store.journal import refuse_foreign_wal
+
+        refuse_foreign_wal(journal)  # SQLite would write the restored pages into it
     replaced = _keep_current(journal, now) if journal.exists() else None
     _private_folder(journal.parent)
     with _staged(backup, journal, writing=f"the journal {journal}", guarded=journal) as staged:

@@ -136,7 +136,7 @@ def clients(
     from alliance_cli.ui.formats import emit
 
     since = None if all_ else date.today() - timedelta(days=RECENT_DAYS - 1)
-    with _open(db) as journal:
+    with _open(db, readonly=True) as journal:
         summaries = client_summaries(journal, seen_since=since)
         hidden = count_clients(journal) - len(summaries)
 
@@ -246,7 +246,7 @@ def search(
     if limit < 0:
         raise UsageError("--limit needs 0 or more (0 shows every result).")
     period = resolve_period(since=since, until=until, default_days=None)
-    with _open(db) as journal:
+    with _open(db, readonly=True) as journal:
         hits = search_answers(
             journal,
             " ".join(text),

@@ -16,8 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliance_cli.errors import JournalError
-from alliance_cli.store import migrations
-from alliance_cli.store.journal import BUSY_TIMEOUT_S, Journal, describe_sqlite_error
+from alliance_cli.store import migrations, wal
+from alliance_cli.store.journal import (
+    BUSY_TIMEOUT_S,
+    Journal,
+    _connect_readonly,
+    damaged_answers,
+    describe_sqlite_error,
+    error_code,
+    out_of_space,
+    refuse_foreign_wal,
+    tolerant_text,
+)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -26,9 +36,19 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
 
 
+def _look_at(path: Path) -> sqlite3.Connection:
+    """A read-only connection for looking the file over: also in a read-only folder or on a
+    full disk, and reading text that is not valid UTF-8 with U+FFFD (a message about the
+    file never quotes a stored answer)."""
+    conn = _connect_readonly(path)
+    conn.text_factory = tolerant_text
+    return conn
+
+
 def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of `source` into the new file `target`, as one self-contained file."""
-    src = connect_readonly(source)
+    """A consistent copy of `source` into the new file `target`, as one self-contained file
+    (`source` may be on a read-only mount or a full disk)."""
+    src = _connect_readonly(source)
     try:
         dst = sqlite3.connect(target, isolation_level=None)
         try:
@@ -111,11 +131,13 @@ class Inspection:
 
 
 def inspect_file(path: Path, *, full_check: bool = True) -> Inspection:
-    """Integrity and schema of a journal file, read-only; JournalError when it is not usable."""
+    """Integrity and schema of a journal file, read-only; JournalError when it is not usable
+    (also when a -wal beside it does not belong to it)."""
+    refuse_foreign_wal(path)
     try:
         conn = connect_readonly(path)
     except sqlite3.Error as exc:
-        raise describe_sqlite_error(exc, path) from None
+        raise describe_sqlite_error(exc, path, reading=True) from None
     try:
         state = schema_state(conn, path)
         problems = integrity_problems(conn) if full_check else []
@@ -143,6 +165,23 @@ def copy_into_live(source: Path, journal: Path) -> None:
             dst.close()
     finally:
         src.close()
+
+
+def follow_on(staged: Path, journal: Path) -> None:
+    """Give the staged copy the journal's id and its next commit count (`store.wal`), so
+    that the pages written into the journal's WAL are seen to belong to it."""
+    conn = connect_readonly(journal)
+    try:
+        app_id, seq = conn.execute("SELECT * FROM pragma_application_id, pragma_user_version").fetchone()
+    finally:
+        conn.close()
+    conn = sqlite3.connect(staged, isolation_level=None)
+    try:
+        if int(app_id) >> 24 == wal.ID_MARK:
+            conn.execute(f"PRAGMA application_id = {int(app_id)}")
+        conn.execute(f"PRAGMA user_version = {(int(seq) + 1) & 0x7FFFFFFF}")
+    finally:
+        conn.close()
 
 
 def page_size(path: Path) -> int:
@@ -180,12 +219,27 @@ def staged_copy(source: Path, staged: Path, *, writing: str, guarded: Path) -> I
         os.chmod(staged, 0o600)
         yield staged
     except sqlite3.Error as exc:
-        raise guard(guarded, exc) from None
+        raise _copy_failed(exc, staged, writing, guarded, reading=guarded == source) from None
     except OSError as exc:
         raise JournalError(f"Cannot write {writing} ({exc.strerror}).") from None
     finally:
         staged.unlink(missing_ok=True)
         Path(f"{staged}-journal").unlink(missing_ok=True)
+
+
+def _copy_failed(exc: sqlite3.Error, staged: Path, writing: str, guarded: Path, *, reading: bool) -> JournalError:
+    """Blame the place being written (full, read-only) when it is the cause, else `guarded`."""
+    if error_code(exc) in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+        folder = staged.parent
+        if out_of_space(staged):
+            return JournalError(f"No space left on the disk holding {folder} for {writing}; free some space there.")
+        try:
+            read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
+        except OSError:
+            read_only = False
+        if read_only:
+            return JournalError(f"Cannot write {writing}: {folder} is read-only.")
+    return describe_sqlite_error(exc, guarded, reading=reading)
 
 
 def write_into(staged: Path, journal: Path) -> None:
@@ -196,6 +250,7 @@ def write_into(staged: Path, journal: Path) -> None:
         size = page_size(journal)
         if page_size(staged) != size:
             set_page_size(staged, size)  # the backup API cannot change a WAL journal's page size
+        follow_on(staged, journal)
         copy_into_live(staged, journal)
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
@@ -208,7 +263,8 @@ def write_into(staged: Path, journal: Path) -> None:
 @dataclass
 class Examination:
     """What doctor learns about a journal file on a read-only connection. `failure` says
-    why the look stopped early: 'unopenable', 'locked', 'damaged' or 'schema' (with `detail`)."""
+    why the look stopped early: 'foreign-wal' (a -wal that does not belong to it), 'empty'
+    (0 bytes), 'unopenable', 'locked', 'damaged' or 'schema' (with `detail`)."""
 
     failure: str | None = None
     detail: str = ""
@@ -217,21 +273,29 @@ class Examination:
     applied: int = 0
     known: int = len(migrations.NAMES)
     drafts: list[tuple[str, int | None, int]] = field(default_factory=list)
+    damaged_text: list[tuple[int, str]] = field(default_factory=list)  # (session id, prompt id)
 
 
 def examine(journal: Path) -> Examination:
-    """Integrity, schema and drafts of the journal file, read-only; never raises for a bad file."""
+    """Integrity, schema, drafts and undecodable text of the journal file, read-only (a
+    -wal that does not belong to it is not even read); never raises for a bad file."""
+    reason = wal.foreign_wal(journal)
+    if reason is not None:
+        return Examination("foreign-wal", reason)
+    if journal.stat().st_size == 0 and not wal.read_wal(Path(f"{journal}-wal")).committed:
+        return Examination("empty")
+    cut = wal.truncation(journal)
+    if cut is not None:
+        return Examination("damaged", f"truncated: it has {cut[0]:,} of the {cut[1]:,} bytes its header counts")
     try:
-        conn = connect_readonly(journal)
+        conn = _look_at(journal)
     except sqlite3.Error as exc:
-        return Examination("unopenable", str(exc))
+        return _failed(exc, journal)
     try:
         try:
             problems = integrity_problems(conn)
-        except sqlite3.DatabaseError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                return Examination("locked")
-            return Examination("damaged", str(exc))
+        except sqlite3.Error as exc:
+            return _failed(exc, journal)
         if problems:
             return Examination("damaged", problems=problems)
         try:
@@ -239,8 +303,21 @@ def examine(journal: Path) -> Examination:
         except JournalError as exc:
             return Examination("schema", exc.message)
         applied = len(applied_migrations(conn))
-        return Examination(state=state, applied=applied, drafts=draft_counts(conn) if applied else [])
-    except sqlite3.DatabaseError as exc:
-        return Examination("damaged", str(exc))
+        if not applied:
+            return Examination(state=state)
+        return Examination(state=state, applied=applied, drafts=draft_counts(conn), damaged_text=damaged_answers(conn))
+    except sqlite3.Error as exc:
+        return _failed(exc, journal)
     finally:
         conn.close()
+
+
+def _failed(exc: sqlite3.Error, journal: Path) -> Examination:
+    code = error_code(exc)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return Examination("locked")
+    if code == sqlite3.SQLITE_NOTADB:
+        return Examination("damaged", "not a database: SQLite does not recognise its header")
+    if code == sqlite3.SQLITE_CORRUPT:
+        return Examination("damaged", "SQLite finds it malformed")
+    return Examination("unopenable", describe_sqlite_error(exc, journal, reading=True).message)
