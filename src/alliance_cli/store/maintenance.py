@@ -86,7 +86,7 @@ def schema_state(conn: sqlite3.Connection, path: Path) -> str:
     The same checks `store.open_journal` makes before it touches a file, here on a
     read-only connection, so nothing is migrated.
     """
-    return Journal(conn, path)._schema_state()
+    return Journal(conn, path, readonly=True)._schema_state()
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
@@ -135,7 +135,7 @@ def inspect_file(path: Path, *, full_check: bool = True) -> Inspection:
     (also when a -wal beside it does not belong to it)."""
     refuse_foreign_wal(path)
     try:
-        conn = connect_readonly(path)
+        conn = _connect_readonly(path)
     except sqlite3.Error as exc:
         raise describe_sqlite_error(exc, path, reading=True) from None
     try:

@@ -8,10 +8,12 @@ ties it to one database, so alliance ties them: every write transaction it makes
 header's application id (`ID_MARK` in the high byte, random below) and a commit count in
 its user version. The WAL then holds, in each transaction, the header as it becomes.
 
-A WAL belongs to the journal when its committed frames (those SQLite would replay: the
-WAL header's salts, an unbroken chain of checksums, up to the last commit) carry the
-journal's id on page 1 and count on from the count in the database file (or reach it,
-when a checkpoint has already copied some of them back). Format:
+A WAL is taken for another journal's when its committed frames (those SQLite would
+replay: the WAL header's salts, an unbroken chain of checksums, up to the last commit)
+have another page size, carry another journal's id on page 1, or do not count on from the
+count in the database file (nor reach it, as when a checkpoint has already copied some of
+them back). A WAL with no page 1 at all (another program's writes) gives no such sign and
+is left to SQLite. Format:
 https://www.sqlite.org/fileformat2.html#walformat and https://www.sqlite.org/walformat.html.
 
 Plain file reads: no SQL, no lock, nothing written; run before SQLite sees the files.
@@ -173,9 +175,9 @@ def _mismatch(db: Path) -> str | None:
         return f"its pages are {wal.page_size} bytes, the journal's {header.page_size}"
     pages = wal.first_pages
     if not pages:
-        if header.marked:
-            return "alliance did not write it"
-        return None  # a journal from before alliance marked its commits: nothing to compare
+        # Written by another program (which has the journal open, say) or by an alliance from
+        # before the marks: nothing to compare, and no sign that it belongs elsewhere.
+        return None
     if header.marked and any(h.app_id != header.app_id for h in pages):
         return "it was written for another journal"
     seqs = [h.seq for h in pages]
