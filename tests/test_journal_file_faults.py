@@ -477,3 +477,23 @@ def test_reading_commands_leave_an_older_journal_unmigrated(run, db_path, monkey
     log(run, "C-2")  # a writing command upgrades it
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == 3
+
+
+def test_import_into_an_empty_file_says_so_and_a_dry_run_or_a_refusal_leaves_it_empty(run, db_path, tmp_path):
+    source = journal_of(run, tmp_path / "source" / "journal.db", ("C-1", "C-2"))
+    exported = tmp_path / "export.csv"
+    assert run("export", "-o", str(exported), db=source).exit_code == 0
+    db_path.parent.mkdir()
+    db_path.touch()
+    dry = run("import", str(exported), "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "empty file" not in dry.stderr and db_path.stat().st_size == 0
+    broken = tmp_path / "broken.csv"
+    broken.write_text(exported.read_text(encoding="utf-8").replace("2026-11-10", "2026-02-30", 1), encoding="utf-8")
+    assert run("import", str(broken)).exit_code == 1
+    assert db_path.stat().st_size == 0
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["journal.db"]
+    done = run("import", str(exported))
+    assert done.exit_code == 0, done.stderr
+    assert done.stderr.splitlines()[0] == f"{db_path} was an empty file (0 bytes); started a new journal in it."
+    assert len(json.loads(run("list", "-f", "json").stdout)) == 2

@@ -249,6 +249,7 @@ class ImportOutcome:
     replaced: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     dry_run: bool = False
+    notices: list[str] = field(default_factory=list)  # what opening the journal did (`Journal.notices`)
 
 
 class _DryRun(Exception):
