@@ -379,6 +379,50 @@ def test_a_wal_of_the_journal_itself_is_read(run, tmp_path):
     assert len(json.loads(run("list", "-f", "json", db=crashed).stdout)) == 3
 
 
+WRITER = """
+import sys
+from datetime import date
+from pathlib import Path
+from alliance_cli.app.log import new_session
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
+from alliance_cli.store.journal import open_journal
+
+ps = load_prompt_set(bundled_prompts_path())
+answers = {"empathy": 7, "respect": 8, "genuineness": 6, "positive_regard": 8, "active_listening": 5,
+           "rupture": False, "went_well": "x" * 2000}
+stop = Path(sys.argv[2])
+with open_journal(Path(sys.argv[1])) as journal:
+    journal.conn.execute("PRAGMA wal_autocheckpoint = 20")  # checkpoints and fresh WALs all the time
+    while not stop.exists():
+        journal.save_session(new_session(ps, "C-1", date(2026, 11, 2), "video", answers))
+"""
+
+
+def test_a_wal_being_written_and_checkpointed_is_never_taken_for_a_foreign_one(run, db_path, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    log(run)
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), str(stop)], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not Path(f"{db_path}-wal").exists() or Path(f"{db_path}-wal").stat().st_size < 100_000:
+            assert writer.poll() is None, writer.stderr.read() if writer.stderr else ""
+            assert time.monotonic() < deadline, "the writer did not get going"
+            time.sleep(0.02)
+        reasons = [wal.foreign_wal(db_path) for _ in range(300)]
+        listed = [run("list", "-n", "1").exit_code for _ in range(10)]
+    finally:
+        stop.touch()
+        writer.wait(timeout=30)
+    assert writer.returncode == 0
+    assert reasons == [None] * 300
+    assert listed == [0] * 10
+
+
 def test_a_wal_with_another_page_size_is_refused(run, tmp_path):
     journal = journal_of(run, tmp_path / "journal" / "journal.db", ("C-1",))
     small = tmp_path / "small.db"

@@ -22,6 +22,7 @@ Plain file reads: no SQL, no lock, nothing written; run before SQLite sees the f
 from __future__ import annotations
 
 import struct
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,30 +145,45 @@ def read_wal(path: Path) -> WalSummary:
 
 def foreign_wal(db: Path) -> str | None:
     """Why the -wal beside `db` does not belong to it, or None when it does (or holds
-    nothing SQLite would replay). A reason is checked twice, a moment apart, so that a
-    WAL another terminal is writing at that very moment is not taken for a foreign one."""
+    nothing SQLite would replay).
+
+    Another terminal may be writing the journal meanwhile: its checkpoints copy frames into
+    the file and then start the WAL afresh. So the file's header is read before and after
+    the WAL, and only a look during which it stayed the same counts; a journal whose header
+    keeps changing is being written by SQLite right now (its own WAL, then). A reason is
+    confirmed by a second look a moment later."""
     reason = _mismatch(db)
     if reason is not None:
-        import time
-
         time.sleep(0.05)
         reason = _mismatch(db)
     return reason
 
 
-def _mismatch(db: Path) -> str | None:
-    wal = read_wal(Path(f"{db}-wal"))
-    if not wal.valid or not wal.committed:
+def _first_bytes(db: Path) -> bytes | None:
+    try:
+        with open(db, "rb") as f:
+            return f.read(100)
+    except OSError:
         return None
-    header = read_header(db)
+
+
+def _mismatch(db: Path) -> str | None:
+    for _ in range(5):
+        before = _first_bytes(db)
+        wal = read_wal(Path(f"{db}-wal"))
+        data = _first_bytes(db)
+        if before == data:
+            break
+        time.sleep(0.01)
+    else:
+        return None  # the file changes under our eyes: SQLite is checkpointing its own WAL into it
+    if data is None or not wal.valid or not wal.committed:
+        return None
+    header = parse_header(data)
     if header is None:
-        try:
-            empty = db.stat().st_size == 0
-        except OSError:
-            return None
-        if not empty:
+        if data:
             return None  # not a database: opening it says so
-        # A new journal's first commit counts 1 (or 0, written before alliance counted).
+        # An empty file: a new journal's first commit counts 1 (or 0, before alliance counted).
         if wal.first_pages and min(h.seq for h in wal.first_pages) <= 1:
             return None
         return "the journal file is empty, and the -wal file holds another journal's changes"
