@@ -462,7 +462,7 @@ def test_an_empty_file_is_refused_by_reading_and_editing_commands_and_left_empty
         "`alliance log` starts a new journal in it; if it held your journal, "
         "`alliance restore BACKUP` puts a backup in its place."
     )
-    for args in (*READING[:-1], ("edit", "1", "--set", "empathy=3"), ("delete", "1", "--yes")):
+    for args in (*READING[:-1], ("edit", "1", "--set", "empathy=3"), ("delete", "1", "--yes"), ("backup",)):
         result = run(*args)
         assert result.exit_code == 1, args
         assert result.stderr.strip() == message, args

@@ -226,11 +226,7 @@ def open_journal(path: Path, *, create: bool = False, readonly: bool = False) ->
         refuse_foreign_wal(path)
         if _empty(path):
             if not create or readonly:
-                raise JournalError(
-                    f"{path} is an empty file (0 bytes), not a journal; it was left as it is. "
-                    "`alliance log` starts a new journal in it; if it held your journal, "
-                    "`alliance restore BACKUP` puts a backup in its place."
-                )
+                raise empty_file(path)
             notices.append(f"{path} was an empty file (0 bytes); started a new journal in it.")
     try:
         conn = _connect_readonly(path) if readonly else _connect(path)
@@ -255,6 +251,20 @@ def refuse_foreign_wal(path: Path) -> None:
             f"so nothing was opened or changed. Move it aside (mv '{companion}' '{companion}.aside') and try again; "
             "keep the moved file. If another program has the journal open, close it first."
         )
+
+
+def empty_file(path: Path) -> JournalError:
+    return JournalError(
+        f"{path} is an empty file (0 bytes), not a journal; it was left as it is. "
+        "`alliance log` starts a new journal in it; if it held your journal, "
+        "`alliance restore BACKUP` puts a backup in its place."
+    )
+
+
+def refuse_empty(path: Path) -> None:
+    """A JournalError for an empty file (0 bytes, nothing in a -wal): it is no journal."""
+    if _empty(path):
+        raise empty_file(path)
 
 
 def _empty(path: Path) -> bool:

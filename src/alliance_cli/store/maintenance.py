@@ -25,6 +25,7 @@ from alliance_cli.store.journal import (
     describe_sqlite_error,
     error_code,
     out_of_space,
+    refuse_empty,
     refuse_foreign_wal,
     tolerant_text,
 )
@@ -134,6 +135,7 @@ def inspect_file(path: Path, *, full_check: bool = True) -> Inspection:
     """Integrity and schema of a journal file, read-only; JournalError when it is not usable
     (also when a -wal beside it does not belong to it)."""
     refuse_foreign_wal(path)
+    refuse_empty(path)
     try:
         conn = _connect_readonly(path)
     except sqlite3.Error as exc:
