@@ -111,7 +111,7 @@ def test_the_store_names_a_bad_byte_without_quoting_the_text():
         conn.execute("SELECT value_text FROM answers").fetchall()
     assert "Mirabelle" in str(raised.value)  # sqlite3 quotes the text; alliance never repeats it
     message = describe_sqlite_error(raised.value, Path("/j.db")).message
-    assert message == "The journal /j.db holds a text that is not valid UTF-8; run `alliance doctor`."
+    assert message == "Stored text in the journal /j.db is not valid UTF-8 (damaged); run `alliance doctor`."
 
 
 @pytest.fixture

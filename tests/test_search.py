@@ -125,7 +125,8 @@ def test_search_limit_says_how_many_more(run, journal_with_text):
     assert "Showing the newest 1 of 3; --limit 0 shows them all." in result.stderr
 
 
-def test_older_journal_is_indexed_when_opened(tmp_path, monkeypatch, run, db_path):
+def test_older_journal_is_indexed_when_a_writing_command_opens_it(tmp_path, monkeypatch, run, db_path):
+    """Search, a reading command, never upgrades the file it reads: it says which command does."""
     monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:1])
     monkeypatch.setattr(migrations, "NAMES", migrations.NAMES[:1])
     ps = load_prompt_set(bundled_prompts_path())
@@ -135,6 +136,12 @@ def test_older_journal_is_indexed_when_opened(tmp_path, monkeypatch, run, db_pat
     with sqlite3.connect(db_path) as conn:
         texts = conn.execute("SELECT COUNT(*) FROM answers WHERE kind = 'text'").fetchone()[0]
         assert "search_text" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    before = db_path.read_bytes()
+    refused = run("search", "the", "--limit", "0", "--format", "json")
+    assert refused.exit_code == 1
+    assert "from an older alliance" in refused.stderr and "`alliance log`" in refused.stderr
+    assert db_path.read_bytes() == before
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0  # upgrades as it opens
     result = run("search", "the", "--limit", "0", "--format", "json")
     assert result.exit_code == 0, result.stderr
     with sqlite3.connect(db_path) as conn:

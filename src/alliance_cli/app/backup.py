@@ -278,6 +278,10 @@ def restore_backup(backup: Path, journal: Path, *, now: datetime | None = None) 
     check_backup(backup, journal)
     if journal.exists() and journal.samefile(backup):
         raise InputError(f"{backup} is the journal itself; give a backup file.")
+    if journal.exists():
+        from alliance_cli.store.journal import refuse_foreign_wal
+
+        refuse_foreign_wal(journal)  # SQLite would write the restored pages into it
     _private_folder(journal.parent)
     cleared = _sweep(journal)
     replaced: Path | None = None

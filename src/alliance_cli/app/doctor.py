@@ -37,7 +37,7 @@ SYNC_NAMES = {"my drive", "mobile documents", "cloudstorage", "box", "box sync",
 @dataclass(frozen=True)
 class Finding:
     level: str  # ok, note, warning, problem
-    check: str  # config, journal, integrity, schema, drafts, permissions, leftovers, location, prompts, watchlist
+    check: str  # config, journal, integrity, schema, drafts, text, permissions, leftovers, location, prompts, watchlist
     message: str
 
 
@@ -95,8 +95,22 @@ def check_journal(journal: Path) -> list[Finding]:
         return [Finding("problem", "journal", f"{journal} is not a file.")]
     findings = [Finding("ok", "journal", f"The journal is {journal}.")]
     exam = examine(journal)
+    if exam.failure == "foreign-wal":
+        wal = f"{journal}-wal"
+        message = (
+            f"{wal} does not belong to the journal ({exam.detail}); SQLite would write it into the journal. "
+            f"Nothing was read or changed. Move it aside (mv '{wal}' '{wal}.aside'), keep the moved file, "
+            "and run `alliance doctor` again; if another program has the journal open, close it first."
+        )
+        return [*findings, Finding("problem", "journal", message)]
+    if exam.failure == "empty":
+        message = (
+            f"The journal file is empty (0 bytes). `alliance log` starts a new journal in it; if it held your "
+            f"journal, {Hint.RESTORE}"
+        )
+        return [*findings, Finding("problem", "journal", message)]
     if exam.failure == "unopenable":
-        return [*findings, Finding("problem", "journal", f"The journal cannot be opened ({exam.detail}).")]
+        return [*findings, Finding("problem", "journal", exam.detail)]
     if exam.failure == "locked":
         return [*findings, Finding("problem", "integrity", "The journal stayed locked by another program.")]
     if exam.failure == "damaged":
@@ -116,7 +130,22 @@ def check_journal(journal: Path) -> list[Finding]:
             )
         )
     findings += draft_findings(exam.drafts)
+    if exam.damaged_text:
+        findings.append(damaged_text_finding(exam.damaged_text))
     return findings
+
+
+def damaged_text_finding(answers: list[tuple[int, str]]) -> Finding:
+    """The answers whose stored text is not valid UTF-8, by session and prompt (never the text)."""
+    shown = ", ".join(f"session {sid} ({pid})" for sid, pid in answers[:10]) + (", ..." if len(answers) > 10 else "")
+    n = len(answers)
+    return Finding(
+        "problem",
+        "text",
+        f"{count(n, 'answer')} {plural(n, 'holds', 'hold')} bytes that are not valid UTF-8 (damaged text): {shown}. "
+        "alliance shows and exports them with \ufffd in their place; retype them with `alliance edit ID`, "
+        "or restore a backup that has them whole.",
+    )
 
 
 def draft_findings(counts: list[tuple[str, int | None, int]]) -> list[Finding]:

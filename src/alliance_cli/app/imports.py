@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sys
 import tempfile
@@ -782,20 +783,25 @@ def _import(
         stack.callback(sessions.close)
         first = next(sessions, None)  # column problems are raised here, before any journal is touched
         created = not db_path.exists()
+        empty = not created and db_path.is_file() and db_path.stat().st_size == 0
         target = db_path
-        if dry_run and created:
+        if dry_run and (created or empty):
             target = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "journal.db"
         journal = stack.enter_context(open_journal(target, create=True))
         try:
             incoming: Iterator[IncomingSession | None] = chain([first] if first is not None else [], sessions)
             if privacy is not None:
                 incoming = privacy.watch(incoming)
-            return import_sessions(journal, incoming, replace=replace, dry_run=dry_run)
+            outcome = import_sessions(journal, incoming, replace=replace, dry_run=dry_run)
+            outcome.notices = [*journal.notices, *outcome.notices]
+            return outcome
         except BaseException:
-            if created and target == db_path:  # the journal this import made goes with it
+            if (created or empty) and target == db_path:  # the journal this import made goes with it
                 journal.close()
-                for suffix in ("", "-wal", "-shm"):
+                for suffix in ("-wal", "-shm") if empty else ("", "-wal", "-shm"):
                     Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+                if empty:
+                    os.truncate(db_path, 0)  # the empty file it was
             raise
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -803,7 +809,7 @@ def _import(
 def summary_lines(outcome: ImportOutcome, source: str) -> list[str]:
     """What happened, in words, for stderr."""
     would = outcome.dry_run
-    lines = []
+    lines = list(outcome.notices)
     added = outcome.added
     verb = "Would add" if would else "Added"
     text = f"{verb} {count(added, 'session')} from {source}"

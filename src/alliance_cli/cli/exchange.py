@@ -79,7 +79,7 @@ def export(
     ps, _ = _prompt_set(prompts)
     privacy = PrivacyCheck(load_watchlist(), redact=redact, region=privacy_region())
     try:
-        with _open(db) as journal:
+        with _open(db, readonly=True) as journal:
             note_unknown_client(journal, client)
             with output_stream(output) as out:
                 count = export_journal(

@@ -110,7 +110,7 @@ def list_(
     start, end = (period.start, period.end) if period else (None, None)
     from alliance_cli.store.journal import journal_roles
 
-    with _open(db) as journal:
+    with _open(db, readonly=True) as journal:
         roles = journal_roles(journal)  # the rating of each principle, as the review reads them
         rows = journal.list_sessions(client=client, since=start, until=end, limit=most, roles=roles)
     if fmt is Format.table and not rows:
@@ -148,7 +148,7 @@ def show(
     from alliance_cli.errors import NotFoundError
     from alliance_cli.ui.formats import emit
 
-    with _open(db) as journal:
+    with _open(db, readonly=True) as journal:
         session = journal.get_session(session_id)
     if session is None:
         raise NotFoundError(no_session(session_id))
@@ -179,7 +179,7 @@ def client_code(db: DbOption = None) -> None:
 
     taken: set[str] = set()
     if resolve_db_path(db).exists():
-        with _open(db) as journal:
+        with _open(db, readonly=True) as journal:
             taken = set(journal.client_codes())
     print(new_client_code(taken))
 

@@ -82,7 +82,7 @@ def report(
     assert period is not None
     settings = load_config().report
     thresholds = Thresholds(low_mean=settings.low_mean, falling_sessions=settings.falling_sessions)
-    with _open(db) as journal:
+    with _open(db, readonly=True) as journal:
         ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
         note_unknown_client(journal, client)
         result = load_report(journal, ps, period, client=client, thresholds=thresholds, notes=notes)

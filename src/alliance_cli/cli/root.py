@@ -11,6 +11,8 @@ errors into exit codes.
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -24,7 +26,7 @@ from typer.core import TyperGroup
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from alliance_cli import __version__
-from alliance_cli.core.messages import unexpected
+from alliance_cli.core.messages import damaged_text, unexpected
 from alliance_cli.errors import AllianceError, ExitCode
 
 if TYPE_CHECKING:
@@ -127,7 +129,7 @@ def _complete_client(incomplete: str) -> list[str]:
     from alliance_cli.store.journal import open_journal
 
     try:
-        with open_journal(resolve_db_path(None)) as journal:
+        with open_journal(resolve_db_path(None), readonly=True) as journal:
             return [c for c in journal.client_codes() if c.startswith(incomplete.upper())]
     except AllianceError:
         return []
@@ -290,16 +292,25 @@ def _format_help(offered: tuple[Format, ...], detect: bool) -> str:
     return "; ".join(parts) + '. Keys: README, "Data formats".'
 
 
-def _open(db: Path | None, *, create: bool = False, writes: bool = False) -> "Journal":
-    """The journal `--db` (or the settings) name; a command that `writes` to it first warns
-    when others can write in its folder."""
+@contextmanager
+def _open(
+    db: Path | None, *, create: bool = False, readonly: bool = False, writes: bool = False
+) -> Iterator["Journal"]:
+    """The journal for one command, closed after it. A command that only reads opens it
+    `readonly`: the file keeps every byte; one that `writes` first warns when others can
+    write in its folder. What opening did (a new journal started in an empty file) is said
+    first; stored text read with U+FFFD for bad bytes is said after."""
     from alliance_cli.settings.config import resolve_db_path
     from alliance_cli.store.journal import open_journal
 
-    journal = open_journal(resolve_db_path(db), create=create)
-    if writes:
-        _warn_if_shared(journal.path)
-    return journal
+    with open_journal(resolve_db_path(db), create=create, readonly=readonly) as journal:
+        if writes:
+            _warn_if_shared(journal.path)
+        for line in journal.notices:
+            _say(line)
+        yield journal
+    if journal.damaged_text:
+        _say(damaged_text(sorted(journal.damaged_sessions), wrote=not readonly))
 
 
 def _warn_if_shared(journal: Path) -> None:

@@ -145,7 +145,7 @@ def clients(
     from alliance_cli.ui.formats import emit
 
     since = None if all_ else date.today() - timedelta(days=RECENT_DAYS - 1)
-    with _open(db) as journal:
+    with _open(db, readonly=True) as journal:
         summaries = client_summaries(journal, seen_since=since)
         hidden = count_clients(journal) - len(summaries)
 
@@ -256,7 +256,7 @@ def search(
     most = _check_limit(limit, "shows every result")
     words = check_text(" ".join(text), "the words to find")
     period = resolve_period(since=since, until=until, default_days=None)
-    with _open(db) as journal:
+    with _open(db, readonly=True) as journal:
         hits = search_answers(
             journal,
             words,

@@ -155,6 +155,20 @@ EXIT_WORDS: dict[ExitCode, str] = {
 }
 
 
+def damaged_text(sessions: list[int], *, wrote: bool = False) -> str:
+    """Said after a command that read stored text with bytes that are not valid UTF-8;
+    `wrote`: the command could have saved such an answer again (then with the U+FFFD)."""
+    after = "an answer saved again keeps the \ufffd" if wrote else "`alliance doctor` names each answer"
+    if not sessions:
+        return f"Some stored text is not valid UTF-8 (a damaged byte) and was read with \ufffd in its place; {after}."
+    n = len(sessions)
+    shown = ", ".join(str(i) for i in sessions[:10]) + (", ..." if n > 10 else "")
+    return (
+        f"{plural(n, 'Session')} {shown} {plural(n, 'holds', 'hold')} text that is not valid UTF-8 "
+        f"(a damaged byte), read with \ufffd in its place; {after}."
+    )
+
+
 def unexpected(exc: BaseException) -> str:
     """The one line for an error nobody planned for. Its message could hold answer text, so
     only its type is named; unless its cause is plain and holds none: a file the system

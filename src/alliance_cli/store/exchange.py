@@ -28,7 +28,14 @@ from datetime import date
 from typing import Any
 
 from alliance_cli.core.answers import from_columns, to_columns
-from alliance_cli.store.journal import Journal, NewSession, _guarded, describe_sqlite_error, now_iso
+from alliance_cli.store.journal import (
+    Journal,
+    NewSession,
+    _guarded,
+    damaged_answers,
+    describe_sqlite_error,
+    now_iso,
+)
 
 _PROMPTS = "temp.exchange_prompts"
 _NUMBERS = "temp.exchange_numbers"
@@ -95,9 +102,13 @@ def _reading(journal: Journal, query: ExportQuery, prompts: Sequence[ExportPromp
             + (" WHERE client = ?" if query.client is not None else ""),
             [query.client] if query.client is not None else [],
         )
+        where, _, params = _where(query)
+        damaged = damaged_answers(conn, where, params)
+        if damaged:  # read with U+FFFD for the bad bytes, and say which sessions (the strict decoding is faster)
+            journal.read_tolerantly(sid for sid, _ in damaged)
         yield conn
     except sqlite3.Error as exc:
-        raise describe_sqlite_error(exc, journal.path) from None
+        raise describe_sqlite_error(exc, journal.path, reading=journal.readonly) from None
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")  # nothing was written to the journal; this drops the helper tables
@@ -238,6 +249,7 @@ class ImportOutcome:
     replaced: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     dry_run: bool = False
+    notices: list[str] = field(default_factory=list)  # what opening the journal did (`Journal.notices`)
 
 
 class _DryRun(Exception):

@@ -1,10 +1,18 @@
 """The journal: one SQLite file, opened ready to use.
 
 Opening checks that the file is an alliance journal before anything is written to it,
-applies pending migrations, and switches to WAL. Writes take the write lock up front
+and that a -wal file beside it belongs to it (`store.wal`). A command that writes opens it
+read-write: pending migrations are applied and it is switched to WAL. A command that only
+reads opens it read-only (`readonly`): no migration, no WAL switch, no new file, so a
+backup or a copy it is pointed at keeps every byte. Writes take the write lock up front
 (BEGIN IMMEDIATE) and wait up to BUSY_TIMEOUT_S for another terminal, so two terminals
 logging at once take turns instead of failing. A session and all its answers are one
 transaction; a draft is saved after every answer, so an interrupted log loses nothing.
+
+SQLite's errors become one line that names the cause (a full disk, a read-only file,
+folder or mount, a truncated or damaged file), worked out from SQLite's error code and the
+file system, never from SQLite's message, which can quote a stored answer. Text that is not
+valid UTF-8 (a damaged byte) is read with U+FFFD in its place instead of failing.
 
 Plain sqlite3 on the hot paths (opening, logging, listing) keeps every command from paying
 for sqlite_utils' import; `migrations` uses sqlite_utils when a schema change is due.
@@ -29,11 +37,12 @@ from alliance_cli.core.messages import Hint
 from alliance_cli.core.records import Draft, NewSession, SavedSession, StoredSession
 from alliance_cli.core.vocabulary import Roles, roles_of_snapshot
 from alliance_cli.errors import JournalError
-from alliance_cli.store import migrations
+from alliance_cli.store import migrations, wal
 
 __all__ = ["Draft", "Journal", "NewSession", "SavedSession", "StoredSession", "journal_roles", "open_journal"]
 
 BUSY_TIMEOUT_S = 15.0
+LOW_SPACE = 1 << 20  # bytes: an I/O error with less free space than this is blamed on the space
 
 T = TypeVar("T")
 
@@ -42,15 +51,75 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def tolerant_text(data: bytes) -> str:
+    """Stored text as a str even when it is not valid UTF-8 (a damaged byte becomes U+FFFD)."""
+    return data.decode("utf-8", "replace")
+
+
+def undecodable(exc: BaseException) -> bool:
+    """sqlite3's error for stored text that is not UTF-8. Its message quotes the text, so it
+    is recognised here and never shown."""
+    return (
+        isinstance(exc, sqlite3.OperationalError)
+        and error_code(exc) is None
+        and str(exc).startswith("Could not decode to UTF-8")
+    )
+
+
+def error_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code (SQLITE_FULL, ...) of an error, None for errors sqlite3 makes itself."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+_UNDECODABLE = "alliance_undecodable"
+
+
+def _undecodable_bytes(data: bytes | None) -> bool:
+    try:
+        (data or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def damaged_answers(conn: sqlite3.Connection, where: str = "", params: Sequence[Any] = ()) -> list[tuple[int, str]]:
+    """(session id, prompt id) of the answers whose stored text is not valid UTF-8, in order;
+    `where` filters the sessions `s`. Every stored text is decoded once, as bytes (about
+    75 ms for a ten-year journal); SQLite has no test of its own for valid UTF-8."""
+    conn.create_function(_UNDECODABLE, 1, _undecodable_bytes, deterministic=True)
+    sql = (
+        "SELECT a.session_id, CAST(a.prompt_id AS BLOB) FROM answers a JOIN sessions s ON s.id = a.session_id "
+        f"{where} {'AND' if where else 'WHERE'} a.value_text IS NOT NULL "
+        f"AND {_UNDECODABLE}(CAST(a.value_text AS BLOB)) ORDER BY a.session_id, a.prompt_id"
+    )
+    return [(int(sid), tolerant_text(pid)) for sid, pid in conn.execute(sql, params)]
+
+
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
-    """Turn sqlite3 errors into JournalError messages that name the file and the remedy."""
+    """Turn sqlite3 errors into JournalError messages that name the file and the remedy.
+
+    Stored text that is not valid UTF-8 fails the strict (and fast) decoding every query
+    starts with; the query is then run again, reading such text tolerantly from then on."""
 
     @functools.wraps(method)
     def wrapper(self: Journal, *args: Any, **kwargs: Any) -> T:
         try:
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if not undecodable(exc) or self.conn.text_factory is tolerant_text:
+                    raise
+                self.read_tolerantly()
+                return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
-            raise describe_sqlite_error(exc, self.path) from None
+            if self.pending and error_code(exc) == sqlite3.SQLITE_ERROR:  # a table or column still to be made
+                raise JournalError(
+                    f"The journal {self.path} is from an older alliance and needs an upgrade for this, which a "
+                    "command that only reads never makes: `alliance log` makes it as it opens the journal "
+                    "(Ctrl-C at the first question then leaves it at that)."
+                ) from None
+            raise describe_sqlite_error(exc, self.path, reading=self.readonly) from None
 
     return wrapper
 
@@ -71,64 +140,192 @@ _SQLITE_WORDS = {
     "SQLITE_CONSTRAINT": "constraint failed",
     "SQLITE_PROTOCOL": "locking protocol",
 }
-_NOT_UTF8 = "a stored text is not valid UTF-8"
 
 
 def sqlite_reason(exc: sqlite3.Error) -> str:
-    """Why SQLite refused, in words that never quote the journal's content.
-
-    An error's message can: sqlite3 reports a stored text that is not UTF-8 with the text
-    itself ("Could not decode to UTF-8 column 'value_text' with text '…'"), and SQLite's
-    messages can carry a piece of a statement or of a search. So the reason is said from the
-    error's result code, or is a fixed phrase, never the message."""
+    """Why SQLite refused, in words that never quote the journal's content: from the error's
+    result code, or a fixed phrase, never its message (a decode error's message quotes the
+    stored text; others can carry a piece of a statement or of a search)."""
     name: str | None = getattr(exc, "sqlite_errorname", None)
     if name:
         return _SQLITE_WORDS.get("_".join(name.split("_")[:2]), name)
-    message = str(exc)
-    if message.startswith("Could not decode to UTF-8"):
-        return _NOT_UTF8
-    if message in _SQLITE_WORDS.values():  # raised by alliance itself (`_use_wal`)
-        return message
+    if str(exc).startswith("Could not decode to UTF-8"):
+        return "a stored text is not valid UTF-8"
+    if str(exc) in _SQLITE_WORDS.values():  # raised by alliance itself (`_use_wal`)
+        return str(exc)
     return type(exc).__name__
 
 
-def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> JournalError:
-    """A JournalError naming the file, the reason and the remedy; never the message of `exc`,
-    which can hold an answer's text (`sqlite_reason`)."""
-    reason = sqlite_reason(exc)
-    if reason in (_SQLITE_WORDS["SQLITE_BUSY"], _SQLITE_WORDS["SQLITE_LOCKED"]):
+def describe_sqlite_error(exc: sqlite3.Error, path: Path, *, reading: bool = False) -> JournalError:
+    """One line naming the cause, from SQLite's error code and the file system; SQLite's
+    message is never quoted (it can carry a stored answer's text)."""
+    code = error_code(exc)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return locked(path)
+    if undecodable(exc):
+        return JournalError(f"Stored text in the journal {path} is not valid UTF-8 (damaged); {Hint.DOCTOR}.")
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return damaged(path, code)
+    if code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) and out_of_space(path):
+        return JournalError(f"No space left on the disk holding {path}; free some space there and try again.")
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_IOERR):
+        if path.exists() and not os.access(path, os.R_OK):
+            return JournalError(f"Cannot read the journal {path}: you may not read the file (chmod u+r '{path}').")
+        reason = unwritable(path)
+        if reason is not None:
+            verb = "read" if reading else "write"
+            return JournalError(f"Cannot {verb} the journal {path}: {reason}.")
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return JournalError(f"Cannot open the journal {path}; check that you may read it and its folder.")
+    if code == sqlite3.SQLITE_IOERR:
+        return JournalError(f"Reading or writing the journal {path} failed (a disk error: {exc.sqlite_errorname}).")
+    name = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+    return JournalError(f"The journal {path} could not be used ({name}).")
+
+
+def locked(path: Path) -> JournalError:
+    return JournalError(
+        f"The journal {path} is locked by another program and stayed locked for "
+        f"{BUSY_TIMEOUT_S:g} s; close it there and try again."
+    )
+
+
+def damaged(path: Path, code: int | None = sqlite3.SQLITE_CORRUPT) -> JournalError:
+    """A file SQLite cannot read: cut short, damaged, or no SQLite file at all."""
+    cut = wal.truncation(path)
+    if cut is not None:
+        have, expected = cut
         return JournalError(
-            f"The journal {path} is locked by another program and stayed locked for "
-            f"{BUSY_TIMEOUT_S:g} s; close it there and try again."
+            f"The journal {path} is truncated: it has {have:,} of the {expected:,} bytes its header counts. "
+            f"It was left as it is; {Hint.RESTORE}"
         )
-    if reason in (_SQLITE_WORDS["SQLITE_CORRUPT"], _SQLITE_WORDS["SQLITE_NOTADB"]):
-        return JournalError(f"The journal {path} is damaged ({reason}); {Hint.DOCTOR} and restore a backup.")
-    if reason in (_SQLITE_WORDS["SQLITE_READONLY"], _SQLITE_WORDS["SQLITE_CANTOPEN"]):
-        return JournalError(f"Cannot write the journal {path} ({reason}); check the file's permissions.")
-    if reason == _NOT_UTF8:
-        return JournalError(f"The journal {path} holds a text that is not valid UTF-8; {Hint.DOCTOR}.")
-    return JournalError(f"The journal {path} could not be used ({reason}).")
+    if code == sqlite3.SQLITE_NOTADB and wal.read_header(path) is None:
+        return JournalError(f"{path} is not an alliance journal (it is not an SQLite database); left untouched.")
+    return JournalError(f"The journal {path} is damaged (left as it is); {Hint.DOCTOR} and restore a backup.")
 
 
-def open_journal(path: Path, *, create: bool = False) -> Journal:
-    """Open the journal at `path`, migrated and ready; create it (0600, folder 0700) if asked."""
-    if not path.exists():
-        if not create:
+def out_of_space(path: Path) -> bool:
+    """Whether the disk holding `path` has (next to) no room left for the journal to grow."""
+    try:
+        found = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < LOW_SPACE or (found.f_files > 0 and found.f_favail == 0)
+
+
+def unwritable(path: Path) -> str | None:
+    """Why the journal at `path` cannot be written, or None when nothing stops it: a
+    read-only mount, file or folder (SQLite keeps its -wal and -shm files beside the journal)."""
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "the disk or mount it is on is read-only"
+    except OSError:
+        pass
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"its folder {folder} is read-only (SQLite keeps the journal's -wal and -shm files beside it)"
+    for suffix in ("-wal", "-shm"):
+        companion = Path(f"{path}{suffix}")
+        if companion.exists() and not os.access(companion, os.R_OK | os.W_OK):
+            return f"{companion} beside it is read-only"
+    return None
+
+
+def open_journal(path: Path, *, create: bool = False, readonly: bool = False) -> Journal:
+    """Open the journal at `path`: read-write, migrated and ready, creating it (0600, folder
+    0700) if asked; or, with `readonly`, exactly as it is (nothing created, migrated or
+    switched, so the file keeps every byte).
+
+    An empty file (0 bytes, nothing in a -wal) is a journal only for a command that may
+    create one, which starts a new journal in it and says so (`Journal.notices`); other
+    commands refuse it. A -wal file that does not belong to the journal is refused before
+    SQLite reads it, by every command: SQLite would replay it onto the journal.
+    """
+    try:
+        exists = path.exists()
+    except OSError as exc:
+        raise JournalError(f"Cannot look at {path} ({exc.strerror}).") from None
+    notices: list[str] = []
+    if not exists:
+        if not create or readonly:
             raise JournalError(f"No journal at {path} yet; {Hint.START_LOG}")
         _create_private(path)
     elif path.is_dir():
         raise JournalError(f"{path} is a folder, not a journal file.")
+    else:
+        refuse_foreign_wal(path)
+        if _empty(path):
+            if not create or readonly:
+                raise empty_file(path)
+            notices.append(f"{path} was an empty file (0 bytes); started a new journal in it.")
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        conn = _connect_readonly(path) if readonly else _connect(path)
     except sqlite3.Error as exc:
-        raise describe_sqlite_error(exc, path) from None
-    journal = Journal(conn, path)
+        raise describe_sqlite_error(exc, path, reading=readonly) from None
+    journal = Journal(conn, path, readonly=readonly)
+    journal.notices = notices
     try:
         journal._prepare()
     except BaseException:
         conn.close()
         raise
     return journal
+
+
+def refuse_foreign_wal(path: Path) -> None:
+    reason = wal.foreign_wal(path)
+    if reason is not None:
+        companion = Path(f"{path}-wal")
+        raise JournalError(
+            f"{companion} does not belong to the journal {path} ({reason}); SQLite would write it into the journal, "
+            f"so nothing was opened or changed. Move it aside (mv '{companion}' '{companion}.aside') and try again; "
+            "keep the moved file. If another program has the journal open, close it first."
+        )
+
+
+def empty_file(path: Path) -> JournalError:
+    return JournalError(
+        f"{path} is an empty file (0 bytes), not a journal; it was left as it is. "
+        "`alliance log` starts a new journal in it; if it held your journal, "
+        "`alliance restore BACKUP` puts a backup in its place."
+    )
+
+
+def refuse_empty(path: Path) -> None:
+    """A JournalError for an empty file (0 bytes, nothing in a -wal): it is no journal."""
+    if _empty(path):
+        raise empty_file(path)
+
+
+def _empty(path: Path) -> bool:
+    """A 0-byte file with nothing in a -wal beside it for SQLite to replay."""
+    return path.stat().st_size == 0 and not wal.read_wal(Path(f"{path}-wal")).committed
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to `path`. A WAL journal needs its -shm (made beside
+    it when missing); where that cannot be made (a read-only folder or mount, a full disk)
+    and nothing else can write the journal either, it is read `immutable`: without locks,
+    its -wal still read."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the first read sets up the -shm
+        return conn
+    except sqlite3.Error as exc:
+        conn.close()
+        blocked = error_code(exc) in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR)
+        if not blocked or (unwritable(path) is None and not out_of_space(path)):
+            raise
+    return sqlite3.connect(
+        uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
 
 
 def _create_private(path: Path) -> None:
@@ -170,9 +367,14 @@ def _private_folders(folder: Path) -> None:
 
 
 class Journal:
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.readonly = readonly
+        self.pending = False  # an older journal read as it is: schema steps not applied
+        self.notices: list[str] = []  # what opening did that the user should hear of
+        self.damaged_text = False  # some stored text was not valid UTF-8 (read with U+FFFD)
+        self.damaged_sessions: set[int] = set()  # the sessions whose answers were, where known
         self.conn.row_factory = sqlite3.Row
 
     def __enter__(self) -> Journal:
@@ -184,10 +386,25 @@ class Journal:
     def close(self) -> None:
         self.conn.close()
 
+    def read_tolerantly(self, sessions: Iterable[int] | None = None) -> None:
+        """From now on, read stored text that is not valid UTF-8 with U+FFFD in its place;
+        `sessions` hold such answers (by default, found now: before a write could replace them)."""
+        self.conn.text_factory = tolerant_text
+        self.damaged_text = True
+        if sessions is None:
+            try:
+                sessions = [sid for sid, _ in damaged_answers(self.conn)]
+            except sqlite3.Error:
+                sessions = []  # the damage is elsewhere (not in an answer): said without sessions
+        self.damaged_sessions.update(sessions)
+
     # -- opening ---------------------------------------------------------------------------
 
     def _prepare(self) -> None:
         state = self._schema_state()
+        if self.readonly:
+            self.pending = state == "pending"
+            return
         if state == "ready":
             self._configure()
             return
@@ -218,12 +435,8 @@ class Journal:
                         (migrations.MIGRATION_SET,),
                     )
                 ]
-        except sqlite3.DatabaseError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise describe_sqlite_error(exc, self.path) from None
-            raise JournalError(
-                f"{self.path} is not an alliance journal (it is not an SQLite database); left untouched."
-            ) from None
+        except sqlite3.Error as exc:
+            raise describe_sqlite_error(exc, self.path, reading=self.readonly) from None
         if tables and not applied:
             raise JournalError(
                 f"{self.path} is an SQLite database of another program, not an alliance journal; left untouched."
@@ -256,17 +469,27 @@ class Journal:
                 if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
                     return
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc):
+                if error_code(exc) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                     raise
             if time.monotonic() > deadline:
-                raise sqlite3.OperationalError("database is locked")
+                raise locked(self.path)
             time.sleep(0.01)
+
+    def _mark(self) -> None:
+        """Write the journal's id and the next commit count into its header (page 1), inside
+        the write transaction: the WAL then shows which journal each commit belongs to
+        (`store.wal`). A journal without an id gets one."""
+        app_id, seq = self.conn.execute("SELECT * FROM pragma_application_id, pragma_user_version").fetchone()
+        if app_id >> 24 != wal.ID_MARK:
+            self.conn.execute(f"PRAGMA application_id = {wal.ID_MARK << 24 | int.from_bytes(os.urandom(3), 'big')}")
+        self.conn.execute(f"PRAGMA user_version = {(int(seq) + 1) & 0x7FFFFFFF}")
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One transaction holding the write lock from its start; rolled back on any error."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            self._mark()
             yield self.conn
         except BaseException:
             if self.conn.in_transaction:

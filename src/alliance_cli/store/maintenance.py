@@ -19,14 +19,34 @@ from pathlib import Path
 
 from alliance_cli.core.messages import cannot_write, write_cause
 from alliance_cli.errors import JournalError
-from alliance_cli.store import migrations
-from alliance_cli.store.journal import BUSY_TIMEOUT_S, Journal, describe_sqlite_error, open_journal, sqlite_reason
+from alliance_cli.store import migrations, wal
+from alliance_cli.store.journal import (
+    Journal,
+    _connect_readonly,
+    damaged_answers,
+    describe_sqlite_error,
+    error_code,
+    open_journal,
+    refuse_empty,
+    refuse_foreign_wal,
+    sqlite_reason,
+    tolerant_text,
+)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write to `path` (it may add the usual -shm beside it)."""
-    uri = path.resolve().as_uri() + "?mode=ro"
-    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    """A connection that cannot write to `path` (it may add the usual -shm beside it; on a
+    read-only folder or mount, or a full disk, it reads without one: `_connect_readonly`)."""
+    return _connect_readonly(path)
+
+
+def _look_at(path: Path) -> sqlite3.Connection:
+    """A read-only connection for looking the file over: also in a read-only folder or on a
+    full disk, and reading text that is not valid UTF-8 with U+FFFD (a message about the
+    file never quotes a stored answer)."""
+    conn = _connect_readonly(path)
+    conn.text_factory = tolerant_text
+    return conn
 
 
 class CannotWrite(JournalError):
@@ -123,7 +143,7 @@ def schema_state(conn: sqlite3.Connection, path: Path) -> str:
     The same checks `store.open_journal` makes before it touches a file, here on a
     read-only connection, so nothing is migrated.
     """
-    return Journal(conn, path)._schema_state()
+    return Journal(conn, path, readonly=True)._schema_state()
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
@@ -168,11 +188,14 @@ class Inspection:
 
 
 def inspect_file(path: Path, *, full_check: bool = True) -> Inspection:
-    """Integrity and schema of a journal file, read-only; JournalError when it is not usable."""
+    """Integrity and schema of a journal file, read-only; JournalError when it is not usable
+    (also when a -wal beside it does not belong to it)."""
+    refuse_foreign_wal(path)
+    refuse_empty(path)
     try:
-        conn = connect_readonly(path)
+        conn = _connect_readonly(path)
     except sqlite3.Error as exc:
-        raise describe_sqlite_error(exc, path) from None
+        raise describe_sqlite_error(exc, path, reading=True) from None
     try:
         state = schema_state(conn, path)
         problems = integrity_problems(conn) if full_check else []
@@ -351,7 +374,8 @@ def swap_in(staged: Path, journal: Path, *, outcome: str) -> None:
 @dataclass
 class Examination:
     """What doctor learns about a journal file on a read-only connection. `failure` says
-    why the look stopped early: 'unopenable', 'locked', 'damaged' or 'schema' (with `detail`)."""
+    why the look stopped early: 'foreign-wal' (a -wal that does not belong to it), 'empty'
+    (0 bytes), 'unopenable', 'locked', 'damaged' or 'schema' (with `detail`)."""
 
     failure: str | None = None
     detail: str = ""
@@ -360,21 +384,29 @@ class Examination:
     applied: int = 0
     known: int = len(migrations.NAMES)
     drafts: list[tuple[str, int | None, int]] = field(default_factory=list)
+    damaged_text: list[tuple[int, str]] = field(default_factory=list)  # (session id, prompt id)
 
 
 def examine(journal: Path) -> Examination:
-    """Integrity, schema and drafts of the journal file, read-only; never raises for a bad file."""
+    """Integrity, schema, drafts and undecodable text of the journal file, read-only (a
+    -wal that does not belong to it is not even read); never raises for a bad file."""
+    reason = wal.foreign_wal(journal)
+    if reason is not None:
+        return Examination("foreign-wal", reason)
+    if journal.stat().st_size == 0 and not wal.read_wal(Path(f"{journal}-wal")).committed:
+        return Examination("empty")
+    cut = wal.truncation(journal)
+    if cut is not None:
+        return Examination("damaged", f"truncated: it has {cut[0]:,} of the {cut[1]:,} bytes its header counts")
     try:
-        conn = connect_readonly(journal)
+        conn = _look_at(journal)
     except sqlite3.Error as exc:
-        return Examination("unopenable", sqlite_reason(exc))
+        return _failed(exc, journal)
     try:
         try:
             problems = integrity_problems(conn)
-        except sqlite3.DatabaseError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                return Examination("locked")
-            return Examination("damaged", sqlite_reason(exc))
+        except sqlite3.Error as exc:
+            return _failed(exc, journal)
         if problems:
             return Examination("damaged", problems=problems)
         try:
@@ -382,8 +414,21 @@ def examine(journal: Path) -> Examination:
         except JournalError as exc:
             return Examination("schema", exc.message)
         applied = len(applied_migrations(conn))
-        return Examination(state=state, applied=applied, drafts=draft_counts(conn) if applied else [])
-    except sqlite3.DatabaseError as exc:
-        return Examination("damaged", sqlite_reason(exc))
+        if not applied:
+            return Examination(state=state)
+        return Examination(state=state, applied=applied, drafts=draft_counts(conn), damaged_text=damaged_answers(conn))
+    except sqlite3.Error as exc:
+        return _failed(exc, journal)
     finally:
         conn.close()
+
+
+def _failed(exc: sqlite3.Error, journal: Path) -> Examination:
+    code = error_code(exc)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return Examination("locked")
+    if code == sqlite3.SQLITE_NOTADB:
+        return Examination("damaged", "not a database: SQLite does not recognise its header")
+    if code == sqlite3.SQLITE_CORRUPT:
+        return Examination("damaged", "SQLite finds it malformed")
+    return Examination("unopenable", describe_sqlite_error(exc, journal, reading=True).message)

@@ -360,7 +360,7 @@ def search_answers(
             total = journal.conn.execute(f"SELECT COUNT(*) {base}", [query, *params]).fetchone()[0]
     except sqlite3.OperationalError as exc:  # a query FTS5 still refuses: say so without quoting the text
         said = str(exc).lower()  # SQLite's own message (not a stored text that cannot be decoded)
-        if exc.sqlite_errorname == "SQLITE_ERROR" and ("fts5" in said or "syntax" in said):
+        if getattr(exc, "sqlite_errorname", None) == "SQLITE_ERROR" and ("fts5" in said or "syntax" in said):
             raise InputError("That search could not be understood; try plain words.") from None
         raise
     texts = _prompt_texts(journal, {r["prompt_set_id"] for r in rows})
