@@ -37,6 +37,8 @@ RENAMED = {
     "rupture_revisited": "strain_followed_up",
     "intention": "next_step",
     "intention_followed": "next_step_done",
+    "client_view": "my_read_of_them",
+    "client_score": "their_total",
 }
 
 
@@ -72,6 +74,8 @@ def test_the_built_in_set_declares_every_role_once():
         rupture_revisited="rupture_revisited",
         intention="intention",
         intention_followed="intention_followed",
+        client_view="client_view",
+        client_score="client_score",
     )
     assert set(ROLES) == set(get_args(Role))  # each role declared once, with what it needs
     assert {p.role for p in PS.prompts if p.role} == set(ROLES)
@@ -120,23 +124,31 @@ def problems(path: Path) -> list[str]:
     [
         (
             ("    role: rupture_kind\n", "    role: rupture\n"),
-            "prompts[20].role: 'rupture' already has the role 'rupture'; give each role to one prompt",
+            "prompts[22].role: 'rupture' already has the role 'rupture'; give each role to one prompt",
         ),
         (
             ("  - id: intention\n    kind: text", "  - id: intention\n    kind: yesno"),
-            "prompts[25].role: the role 'intention' needs a text prompt, not yesno",
+            "prompts[27].role: the role 'intention' needs a text prompt, not yesno",
         ),
         (
             ('    role: repaired\n    text: Was it repaired?\n    choices: ["yes", partly, "no"]',
              '    role: repaired\n    text: Was it repaired?\n    choices: ["yes", mostly, "no"]'),
-            "prompts[22].role: the role 'repaired' needs the choices yes, partly, no (or some of them, yes included)",
+            "prompts[24].role: the role 'repaired' needs the choices yes, partly, no (or some of them, yes included)",
         ),
         (
             ("    role: intention\n", "    role: plan\n"),
-            "prompts[25].role: input should be 'rupture', 'rupture_kind', 'repaired'",
+            "prompts[27].role: input should be 'rupture', 'rupture_kind', 'repaired'",
+        ),
+        (
+            ("  - id: client_view\n    kind: rating", "  - id: client_view\n    kind: number"),
+            "prompts[19].role: the role 'client_view' needs a rating prompt, not number",
+        ),
+        (
+            ("    role: client_score\n", "    role: client_score\n    min: 0\n"),
+            "prompts[20].min: the client score's range comes from the client_measure setting; leave min and max out",
         ),
     ],
-    ids=["twice", "wrong-kind", "wrong-choices", "unknown-role"],
+    ids=["twice", "wrong-kind", "wrong-choices", "unknown-role", "read-not-a-rating", "score-with-a-range"],
 )  # fmt: skip
 def test_a_role_is_checked_where_it_is_given(tmp_path, change, expected):
     text = bundled_prompts_path().read_text()
