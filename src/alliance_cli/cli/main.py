@@ -16,10 +16,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from alliance_cli.cli import exchange, journal, review, sessions, upkeep, watchlist
+from alliance_cli.cli import exchange, journal, review, scores, sessions, upkeep, watchlist
 from alliance_cli.cli.root import app
 
-COMMAND_MODULES = (journal, review, exchange, sessions, upkeep, watchlist)  # importing them registers the commands
+COMMAND_MODULES = (
+    journal,
+    review,
+    exchange,
+    scores,
+    sessions,
+    upkeep,
+    watchlist,
+)  # importing them registers the commands
 
 
 def run(argv: list[str]) -> int:
