@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alliance_cli.core.measures import Measure
 from alliance_cli.core.models import PromptSet
 from alliance_cli.core.periods import Period
 from alliance_cli.core.report import Report, Thresholds, build_report, practice_prompts, text_ids
@@ -18,8 +19,10 @@ def load_report(
     client: str | None = None,
     thresholds: Thresholds | None = None,
     notes: bool = False,
+    measure: Measure | None = None,
 ) -> Report:
-    """The review of `period`: this module's queries, then `report.build_report` on the rows."""
+    """The review of `period`: this module's queries, then `report.build_report` on the rows;
+    client scores read on `measure` (the `client_measure` setting; the SRS when none is given)."""
     limits = thresholds or Thresholds()
     if period.start.year < FROM_THE_START_BEFORE:  # --until alone, or --since 0001-01-01: from the first session
         period = Period(max(period.start, min(first_session_date(journal) or period.end, period.end)), period.end)
@@ -32,4 +35,4 @@ def load_report(
         client=client,
         open_rupture_weeks=limits.open_rupture_weeks,
     )
-    return build_report(rows, ps, thresholds=limits, notes=notes)
+    return build_report(rows, ps, thresholds=limits, notes=notes, measure=measure)
