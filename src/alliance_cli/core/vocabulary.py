@@ -80,6 +80,13 @@ class Roles:
     def rating_ids(self) -> list[str]:
         return [prompt_id for _, prompt_id in self.ratings]
 
+    @property
+    def client_columns(self) -> tuple[tuple[str, str], ...]:
+        """(column, prompt id) of your read and the client's score, for the prompts that record
+        them: the columns `list` adds after the ratings, named after the roles."""
+        found = (("client_view", self.client_view), ("client_score", self.client_score))
+        return tuple((name, prompt_id) for name, prompt_id in found if prompt_id is not None)
+
 
 class PromptFacts(NamedTuple):
     """What the vocabulary reads of one prompt."""
