@@ -11,9 +11,10 @@ the mean of your self-ratings and the client's previous score.
   ratings averaged `discordant_self` (8) or more is *discordant*: you saw it going well, the
   client did not. The first score of a client has no previous one, so it cannot fall.
 - **Calibration** (`build_calibration`), over the review's 12 weeks: your read and their score
-  on one 0 to 10 scale, per client and overall: how many sessions have both (pairs), the
-  mean gap (their score minus your read), Spearman's rank correlation from `MIN_PAIRS`
-  pairs on, and the sessions where you read them highest and lowest against their score.
+  on one 0 to 10 scale, overall: how many sessions have both (pairs), the mean gap (their
+  score minus your read), Spearman's rank correlation from `MIN_PAIRS` pairs on, and the
+  sessions where you read them highest and lowest against their score; and per client seen
+  in the period, their sessions of the 12 weeks and their own mean gap.
 
 Figures are rounded to two decimals, and the rules decide on those rounded figures, as the
 rest of the review does (`core.report`). A score outside the measure's range (the measure
@@ -94,7 +95,7 @@ class Calibration(_Model):
     min_pairs: int
     read_highest: ScoredSession | None  # your read furthest above their score (from 2 pairs)
     read_lowest: ScoredSession | None  # your read furthest below their score
-    clients: list[ClientCalibration]
+    clients: list[ClientCalibration]  # those with a read or score in the period, by code
     discordant: list[ScoredSession]  # under the cutoff while your own ratings averaged `discordant_self` or more
     left_out: int  # scores outside the measure's range
     discordant_self: float  # a score below the cutoff while your own ratings averaged this or more
@@ -158,10 +159,13 @@ def build_calibration(
     *,
     since: date,
     until: date,
+    start: date | None = None,
     scale: Scale | None = None,
     discordant_self: float = 8.0,
 ) -> Calibration:
-    """Your reads beside their scores, from `since` to `until` (rows oldest first)."""
+    """Your reads beside their scores, from `since` to `until` (rows oldest first); the
+    clients listed one by one are those with a read or score from `start` (the period's
+    first day; by default `since`) on."""
     scale = scale or Scale()
     sessions: list[ScoredSession] = []
     left_out = 0
@@ -204,7 +208,8 @@ def build_calibration(
     for s in sessions:
         by_client.setdefault(s.client, []).append(s)
     clients = []
-    for client in sorted(by_client):
+    seen = {s.client for s in sessions if s.date >= (start or since)}
+    for client in sorted(seen):
         mine = by_client[client]
         paired = [s.gap or 0.0 for s in mine if s.gap is not None]
         clients.append(

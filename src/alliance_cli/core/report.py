@@ -248,6 +248,7 @@ def build_report(
             measure,
             since=since,
             until=rows.period.end,
+            start=rows.period.start,
             scale=scale,
             discordant_self=limits.discordant_self,
         )
