@@ -295,7 +295,7 @@ def _import_scores(
                     number,
                     "client, date",
                     f"{count(len(found), 'session')} with {client} on {day.isoformat()} ({ids}); "
-                    "give each its score with `alliance client-score ID VALUE`",
+                    f"give each its score with {Hint.CLIENT_SCORE}",
                 )
                 continue
             target = found[0]

@@ -43,6 +43,7 @@ class Hint:
     RESTORE = "`alliance restore BACKUP` puts a backup in its place (the damaged file is kept)."
     CLIENT_CODE = "use a pseudonymous code such as C-014 (`alliance client-code` suggests a fresh one)"
     PROMPTS = "see `alliance prompts show`"
+    CLIENT_SCORE = "`alliance client-score ID VALUE`"  # a client's score for one session, added later
 
 
 def no_session(session_id: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from alliance_cli.core.messages import count
+from alliance_cli.core.messages import Hint, count
 from alliance_cli.ui.columns import columns_text
 from alliance_cli.ui.sparkline import sparkline
 
@@ -180,7 +180,7 @@ def calibration_start(c: Calibration) -> str:
     m = c.measure
     return (
         f"No client scores in these 12 weeks yet. To start, ask clients to rate each session ({m.name}, "
-        f"{m.min:g} to {m.max:g}) and add the total when you log, or later with `alliance client-score ID VALUE`."
+        f"{m.min:g} to {m.max:g}) and add the total when you log, or later with {Hint.CLIENT_SCORE}."
     )
 
 

@@ -132,7 +132,7 @@ def prompt_set_view(ps: PromptSet, source: str) -> Group:
     table.add_column("Asked when", overflow="fold")
     for p in ps.prompts:
         kind = p.kind + ("*" if p.required else "")
-        if p.kind == "rating":
+        if p.kind == "rating" or (p.kind == "number" and p.min is not None and p.max is not None):
             kind += f" {p.min:g}–{p.max:g}"
         question = p.text + (f"\n[{' / '.join(p.choices)}]" if p.choices else "")
         table.add_row(p.id, kind, question, p.when.describe() if p.when else "always")
