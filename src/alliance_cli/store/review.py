@@ -234,7 +234,7 @@ def client_score_rows(
 ) -> list[dict[str, Any]]:
     """Sessions from `since` to `end` with your read (`client_view`) or the client's score
     (`client_score`), oldest first: session_id, date, client, view, score, self_mean (the mean
-    of the session's ratings) and, for a score from `start` on, previous: the client's score
+    of the session's ratings, beside a score) and, for a score from `start` on, previous: the client's score
     before it, however long ago (walking back through `sessions_client_date`)."""
     who = " AND s.client = ?" if client is not None else ""
     rating_ids = roles.rating_ids
@@ -245,7 +245,7 @@ def client_score_rows(
     )
     sql = (
         "SELECT s.id AS session_id, s.date, s.client, v.value_num AS view, c.value_num AS score,"
-        f" {mean} AS self_mean,"
+        f" CASE WHEN c.value_num IS NOT NULL THEN {mean} END AS self_mean,"
         " CASE WHEN s.date >= ? AND c.value_num IS NOT NULL THEN"
         "  (SELECT pc.value_num FROM sessions p CROSS JOIN answers pc ON pc.session_id = p.id AND pc.prompt_id = ?"
         "   WHERE p.client = s.client AND p.date <= s.date AND (p.date < s.date OR p.id < s.id)"
