@@ -244,7 +244,10 @@ def test_the_report_command_reads_the_measure_from_the_settings(run, db_path):
     add(db_path, ("C-1", "2026-11-16", scored(7, score=50)))
     assert run("config", "set", "client_measure", "WAI-SR, cutoff 52").exit_code == 0
     data = json.loads(run("report", "--week", "2026-W47", "-f", "json").stdout)
-    assert data["calibration"]["measure"] == {"name": "WAI-SR", "min": 12, "max": 60, "cutoff": 52, "drop": 1}
+    assert data["calibration"]["measure"] == {
+        "name": "WAI-SR", "min": 12, "max": 60, "cutoff": 52, "drop": 1, "cutoff_source": None,
+        "drop_source": "OpenFIT's rule",
+    }  # fmt: skip
     assert [f["reasons"] for f in data["flags"]] == [["score_below_cutoff"]]
 
 

@@ -19,15 +19,8 @@ from typing import Any, NoReturn
 from alliance_cli.cli import exchange, journal, review, scores, sessions, upkeep, watchlist
 from alliance_cli.cli.root import app
 
-COMMAND_MODULES = (
-    journal,
-    review,
-    exchange,
-    scores,
-    sessions,
-    upkeep,
-    watchlist,
-)  # importing them registers the commands
+# Importing them registers the commands.
+COMMAND_MODULES = (journal, review, exchange, scores, sessions, upkeep, watchlist)
 
 
 def run(argv: list[str]) -> int:

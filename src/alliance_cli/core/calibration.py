@@ -48,6 +48,8 @@ class MeasureInfo(_Model):
     max: float
     cutoff: float | None
     drop: float
+    cutoff_source: str | None  # where the cutoff comes from ("the PCOMS convention"); null: your setting
+    drop_source: str | None  # where the fall rule comes from ("OpenFIT's rule"); null: your setting
 
 
 class ScoreAlert(_Model):
@@ -102,7 +104,15 @@ class Calibration(_Model):
 
 
 def measure_info(measure: Measure) -> MeasureInfo:
-    return MeasureInfo(name=measure.name, min=measure.low, max=measure.high, cutoff=measure.cutoff, drop=measure.drop)
+    return MeasureInfo(
+        name=measure.name,
+        min=measure.low,
+        max=measure.high,
+        cutoff=measure.cutoff,
+        drop=measure.drop,
+        cutoff_source=measure.cutoff_source,
+        drop_source=measure.drop_source,
+    )
 
 
 def _round(value: float | None) -> float | None:

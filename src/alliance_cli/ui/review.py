@@ -110,12 +110,9 @@ def score_rules_text(report: Report) -> str:
     m = report.calibration.measure
     rules = []
     if m.cutoff is not None:
-        source = "the PCOMS convention" if (m.name, m.cutoff) == ("SRS", 36) else "your setting"
-        rules.append(f"below {m.cutoff:g} of {m.max:g} ({source})")
-    source = "OpenFIT's rule" if m.drop == 1 else "your setting"
-    rules.append(
-        f"{m.drop:g} {'point' if m.drop == 1 else 'points'} or more below the client's previous score ({source})"
-    )
+        rules.append(f"below {m.cutoff:g} of {m.max:g} ({m.cutoff_source or 'your setting'})")
+    points = "point" if m.drop == 1 else "points"
+    rules.append(f"{m.drop:g} {points} or more below the client's previous score ({m.drop_source or 'your setting'})")
     return (
         f"A client's {m.name} score stands out when it is {' or '.join(rules)}; "
         "`alliance config set client_measure` changes them."
