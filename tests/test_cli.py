@@ -42,8 +42,8 @@ def test_list_csv_and_json_are_clean_data(run):
     assert out.exit_code == 0 and out.stderr == ""
     rows = list(csv.reader(io.StringIO(out.stdout)))
     assert rows[0] == ["session_id", "date", "client", "session_number", "modality", "empathy", "respect",
-                       "genuineness", "positive_regard", "active_listening"]  # fmt: skip
-    assert rows[1] == ["2", "2026-11-03", "C-2", "1", "video", "7", "8", "6", "8", "5"]
+                       "genuineness", "positive_regard", "active_listening", "client_view", "client_score"]  # fmt: skip
+    assert rows[1] == ["2", "2026-11-03", "C-2", "1", "video", "7", "8", "6", "8", "5", "", ""]
     data = json.loads(run("list", "--format", "json").stdout)
     assert data[0]["empathy"] == 7 and data[1]["client"] == "C-1"
 

@@ -194,3 +194,39 @@ def test_every_command_refuses_a_settings_file_with_a_typo(run, tmp_path, monkey
         assert "jornal" in result.stderr, args
     assert run("config", "unset", "jornal").exit_code == 0  # the way to mend it still works
     assert run("list").exit_code == 0
+
+
+def test_the_client_measure_is_the_srs_by_default_and_set_in_one_line(run, settings):
+    from alliance_cli.core.measures import SRS
+
+    assert load_config(settings).client_measure == SRS
+    assert 'client_measure = "SRS"  # default' in run("config", "show").stdout
+    result = run("config", "set", "client_measure", "my scale 0 to 100,cutoff 70, drop 5")
+    assert result.exit_code == 0, result.stderr
+    assert "Set client_measure = my scale 0 to 100, cutoff 70, drop 5" in result.stderr
+    measure = load_config(settings).client_measure
+    assert (measure.name, measure.low, measure.high, measure.cutoff, measure.drop) == ("my scale", 0, 100, 70, 5)
+    shown = run("config", "show").stdout
+    assert tomllib.loads(shown)["client_measure"] == "my scale 0 to 100, cutoff 70, drop 5"
+    assert shown.index("client_measure") < shown.index("[report]")  # a top-level key, before the table
+    assert run("config", "set", "client_measure", "wai-sr").exit_code == 0
+    assert tomllib.loads(settings.read_text())["client_measure"] == "WAI-SR"
+    assert (load_config(settings).client_measure.low, load_config(settings).client_measure.cutoff) == (12, None)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ORS", "'ORS' is not a measure alliance knows (SRS, WAI-SR); give your own with its range"),
+        ("SRS 0 to 50", "SRS runs from 0 to 40; leave the range out"),
+        ("SRS, cutoff 41", "the cutoff must be above 0 and at most 40"),
+        ("Mine 10 to 10", "the range of 'Mine' must run from a lower to a higher number"),
+        ("SRS, drop -1", "drop must be above 0 and at most 40"),
+        ("SRS, limit 3", "after the measure, give ', cutoff N' and ', drop N'"),
+    ],
+)
+def test_a_client_measure_that_cannot_be_read_is_refused(run, settings, value, message):
+    result = run("config", "set", "client_measure", "--", value)
+    assert result.exit_code == 1
+    assert f"client_measure: {message}" in result.stderr
+    assert not settings.exists()

@@ -144,8 +144,9 @@ ENTER = "\r"
 BACKSPACE = "\x7f"
 DOWN = "\x1b[B"
 KEEP_SESSION_FIELDS = ENTER * 3  # client, date, modality
-# With RICH saved, after the five ratings: six practices, rupture, three reflections.
-KEEP_PRACTICES_AND_RUPTURE = ENTER * 7
+# With RICH saved, after the five ratings: six practices, your read and the client's score
+# (both optional), rupture, three reflections.
+KEEP_PRACTICES_AND_RUPTURE = ENTER * 9
 KEEP_REFLECTIONS = ENTER * 3
 SAVE = ENTER
 
@@ -168,7 +169,7 @@ def test_interactive_edit_starts_from_the_saved_answers(run, db_path):
         KEEP_SESSION_FIELDS
         + BACKSPACE + "3" + ENTER + "Lost the thread." + ENTER  # empathy, then its moment
         + ENTER * 4  # the other ratings kept
-        + ENTER * 2 + DOWN * 4 + ENTER + ENTER * 4  # goals_together moved to (skip)
+        + ENTER * 2 + DOWN * 4 + ENTER + ENTER * 6  # goals_together moved to (skip)
         + BACKSPACE * 40 + "Rain again." + ENTER + ENTER * 2  # went_well rewritten
         + SAVE
     )  # fmt: skip

@@ -14,7 +14,7 @@ from alliance_cli.settings.paths import bundled_prompts_path
 from alliance_cli.settings.prompts import load_prompt_set
 from alliance_cli.store.journal import open_journal
 from conftest import FULL_ANSWERS, set_flags
-from test_log_interactive import ENTER, START, converse, stored
+from test_log_interactive import CLIENT_VIEW_AND_SCORE, ENTER, START, converse, stored
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process ids are probed the POSIX way")
 
@@ -96,7 +96,7 @@ def test_a_failing_editor_gives_nothing_and_leaves_no_file(db_path, tmp_path, mo
     editor.chmod(0o700)
     monkeypatch.setenv("EDITOR", str(editor))
     ps = load_prompt_set(bundled_prompts_path())
-    keys = START + ENTER * 6 + "n\r" + ":e\r" + "\x7f\x7fTyped.\r" + ENTER * 3
+    keys = START + ENTER * 6 + CLIENT_VIEW_AND_SCORE + "n\r" + ":e\r" + "\x7f\x7fTyped.\r" + ENTER * 3
     saved, _ = converse(db_path, ps, keys)
     assert stored(db_path, saved.id).answers["went_well"] == "Typed."
     assert not editor_folder(db_path).exists()
@@ -108,7 +108,11 @@ def test_an_answer_written_in_the_editor_leaves_no_file_or_folder(db_path, tmp_p
     editor.chmod(0o700)
     monkeypatch.setenv("EDITOR", str(editor))
     monkeypatch.setenv("TMPDIR", str(tmp_path / "nowhere"))  # never used
-    saved, _ = converse(db_path, load_prompt_set(bundled_prompts_path()), START + ENTER * 6 + "n\r:e\r" + ENTER * 3)
+    saved, _ = converse(
+        db_path,
+        load_prompt_set(bundled_prompts_path()),
+        START + ENTER * 6 + CLIENT_VIEW_AND_SCORE + "n\r:e\r" + ENTER * 3,
+    )
     assert stored(db_path, saved.id).answers["went_well"] == "Private."
     assert Path((tmp_path / "mark").read_text().strip()).parent == editor_folder(db_path)
     assert not editor_folder(db_path).exists()

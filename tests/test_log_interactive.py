@@ -21,8 +21,11 @@ ENTER, CTRL_C, CTRL_D, DOWN = "\r", "\x03", "\x04", "\x1b[B"
 TODAY = date(2026, 11, 21)
 # client, date (default today), modality (default), five mid-scale ratings
 START = "C-014\r" + ENTER + ENTER + "7\r8\r6\r8\r5\r"
-# the six practice prompts skipped, no rupture, one reflection, two skipped, then save
-REST = ENTER * 6 + "n\r" + "We paused together.\r" + ENTER * 2 + ENTER
+# the six practice prompts skipped, your read and the client's score skipped (both optional),
+# no rupture, one reflection, two skipped, then save
+PRACTICES = ENTER * 6
+CLIENT_VIEW_AND_SCORE = ENTER * 2
+REST = PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + "We paused together.\r" + ENTER * 2 + ENTER
 
 
 @pytest.fixture
@@ -90,7 +93,10 @@ def test_out_of_range_rating_is_asked_again(db_path, ps):
     ("keys", "kept"),
     [
         (START[: START.index("7\r")] + "7\r8\r" + CTRL_C, {"empathy": 7, "respect": 8}),
-        (START + ENTER * 6 + "n\r" + "Half a thought" + CTRL_C, {"rupture": False, "empathy": 7}),
+        (
+            START + PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + "Half a thought" + CTRL_C,
+            {"rupture": False, "empathy": 7},
+        ),
         (START + REST[:-1] + CTRL_C, {"went_well": "We paused together."}),  # at "Save this session?"
         (START + "y\r" + CTRL_D, {"followed_through": True}),  # Ctrl-D on an empty prompt
     ],
@@ -181,11 +187,35 @@ def test_text_answer_written_in_the_editor(db_path, ps, tmp_path, monkeypatch):
     editor.write_text('#!/bin/sh\nprintf "Long thought,\\nover two lines." > "$1"\n')
     editor.chmod(0o700)
     monkeypatch.setenv("EDITOR", str(editor))
-    saved, _ = converse(db_path, ps, START + ENTER * 6 + "n\r" + ":e\r" + ENTER * 2 + ENTER)
+    saved, _ = converse(db_path, ps, START + PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + ":e\r" + ENTER * 2 + ENTER)
     assert stored(db_path, saved.id).answers["went_well"] == "Long thought,\nover two lines."
 
 
 def test_missing_editor_asks_the_question_again(db_path, ps, monkeypatch):
     monkeypatch.setenv("EDITOR", "/nonexistent/editor")
-    saved, _ = converse(db_path, ps, START + ENTER * 6 + "n\r" + ":e\r" + "\x7f\x7f" + "Typed instead.\r" + ENTER * 3)
+    saved, _ = converse(
+        db_path,
+        ps,
+        START + PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + ":e\r" + "\x7f\x7f" + "Typed instead.\r" + ENTER * 3,
+    )
     assert stored(db_path, saved.id).answers["went_well"] == "Typed instead."
+
+
+def test_your_read_then_the_clients_score_are_asked_and_saved(db_path, ps):
+    # Your read comes first, before any score of theirs; a score outside the SRS's 0 to 40 is asked again.
+    keys = START + PRACTICES + "8\r" + "45\r" + "\x7f\x7f" + "33.5\r" + REST[len(PRACTICES + CLIENT_VIEW_AND_SCORE) :]
+    saved, summaries = converse(db_path, ps, keys)
+    answers = stored(db_path, saved.id).answers
+    assert (answers["client_view"], answers["client_score"]) == (8, 33.5)
+    order = list(summaries[0].answers)
+    assert order.index("client_view") < order.index("client_score")
+
+
+def test_the_clients_score_is_asked_on_the_measure_in_use(db_path):
+    from alliance_cli.core.measures import parse_measure
+
+    wai = load_prompt_set(bundled_prompts_path(), parse_measure("WAI-SR"))
+    keys = START + PRACTICES + "\r" + "8\r" + "\x7f" + "48\r" + REST[len(PRACTICES + CLIENT_VIEW_AND_SCORE) :]
+    saved, _ = converse(db_path, wai, keys)  # 8 is below the WAI-SR's 12 to 60: asked again
+    answers = stored(db_path, saved.id).answers
+    assert answers["client_score"] == 48 and "client_view" not in answers

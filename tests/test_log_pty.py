@@ -51,6 +51,8 @@ def answer_rest(child) -> None:
     for prompt in ["follow through", "open questions", "goals and next steps", "agreed boundaries",
                    "say what was hard", "values, beliefs"]:  # fmt: skip
         answer(child, prompt, "\r")
+    answer(child, "Your read of the client", "\r")  # optional, like the client's own score
+    answer(child, "The client's own score", "\r")
     answer(child, "strain or rupture", "n\r")
     answer(child, "What went well?", "We stayed with the silence.\r")
     answer(child, "What would you do differently?", "\r")
@@ -175,6 +177,8 @@ def open_the_editor_at_went_well(child, tmp_path) -> str:
     for prompt in ["follow through", "open questions", "goals and next steps", "agreed boundaries",
                    "say what was hard", "values, beliefs"]:  # fmt: skip
         answer(child, prompt, "\r")
+    answer(child, "Your read of the client", "\r")
+    answer(child, "The client's own score", "\r")
     answer(child, "strain or rupture", "n\r")
     answer(child, "What went well?", ":e\r")
     mark = tmp_path / "mark"

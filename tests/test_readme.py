@@ -30,3 +30,25 @@ def test_the_readme_reads_the_practices_as_the_report_does():
     shown = practice_text(Practice(prompt_id="p", area="a", title="t", positive=18, answered=24, sessions=30))
     assert shown == "18 of 24 sessions answered positively (75%); 6 left it unanswered"
     assert f'"{shown}"' in section("## The weekly review: `alliance report`")
+
+
+def test_the_readme_cites_the_figures_and_rules_of_the_clients_voice():
+    from alliance_cli.core.calibration import MIN_PAIRS
+    from alliance_cli.core.measures import SRS, WAI_SR
+
+    text = section("## The client's voice: their score beside your read")
+    cited = [
+        "r = .36 across 53 studies",
+        "d = .63",
+        "Tryon, Blackwell & Hammel 2007",
+        "Hannan et al. 2005",
+        "predicted 3",
+        "Duncan, Miller, Sparks et al. 2003",
+        "OpenFIT",
+        "never shows an instrument itself",
+    ]
+    for words in cited:
+        assert words in text, words
+    assert f"under {SRS.cutoff:g} of {SRS.high:g}" in text and f"{SRS.drop:g} point or more" in text
+    assert f"{WAI_SR.low:g} to {WAI_SR.high:g}" in text and WAI_SR.cutoff is None
+    assert f"shown from {MIN_PAIRS} pairs on" in text

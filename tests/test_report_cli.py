@@ -52,6 +52,7 @@ def test_json_has_the_documented_structure(run, busy_week):
         "practices",
         "notes",
         "thresholds",
+        "calibration",
     ]
     # C-014's intention of 11-09 came up at their next session (11-16) and was not answered.
     assert data["follow_through"] == {

@@ -37,6 +37,8 @@ RENAMED = {
     "rupture_revisited": "strain_followed_up",
     "intention": "next_step",
     "intention_followed": "next_step_done",
+    "client_view": "my_read_of_them",
+    "client_score": "their_total",
 }
 
 
@@ -72,6 +74,8 @@ def test_the_built_in_set_declares_every_role_once():
         rupture_revisited="rupture_revisited",
         intention="intention",
         intention_followed="intention_followed",
+        client_view="client_view",
+        client_score="client_score",
     )
     assert set(ROLES) == set(get_args(Role))  # each role declared once, with what it needs
     assert {p.role for p in PS.prompts if p.role} == set(ROLES)
@@ -120,23 +124,31 @@ def problems(path: Path) -> list[str]:
     [
         (
             ("    role: rupture_kind\n", "    role: rupture\n"),
-            "prompts[20].role: 'rupture' already has the role 'rupture'; give each role to one prompt",
+            "prompts[22].role: 'rupture' already has the role 'rupture'; give each role to one prompt",
         ),
         (
             ("  - id: intention\n    kind: text", "  - id: intention\n    kind: yesno"),
-            "prompts[25].role: the role 'intention' needs a text prompt, not yesno",
+            "prompts[27].role: the role 'intention' needs a text prompt, not yesno",
         ),
         (
             ('    role: repaired\n    text: Was it repaired?\n    choices: ["yes", partly, "no"]',
              '    role: repaired\n    text: Was it repaired?\n    choices: ["yes", mostly, "no"]'),
-            "prompts[22].role: the role 'repaired' needs the choices yes, partly, no (or some of them, yes included)",
+            "prompts[24].role: the role 'repaired' needs the choices yes, partly, no (or some of them, yes included)",
         ),
         (
             ("    role: intention\n", "    role: plan\n"),
-            "prompts[25].role: input should be 'rupture', 'rupture_kind', 'repaired'",
+            "prompts[27].role: input should be 'rupture', 'rupture_kind', 'repaired'",
+        ),
+        (
+            ("  - id: client_view\n    kind: rating", "  - id: client_view\n    kind: number"),
+            "prompts[19].role: the role 'client_view' needs a rating prompt, not number",
+        ),
+        (
+            ("    role: client_score\n", "    role: client_score\n    min: 0\n"),
+            "prompts[20].min: the client score's range comes from the client_measure setting; leave min and max out",
         ),
     ],
-    ids=["twice", "wrong-kind", "wrong-choices", "unknown-role"],
+    ids=["twice", "wrong-kind", "wrong-choices", "unknown-role", "read-not-a-rating", "score-with-a-range"],
 )  # fmt: skip
 def test_a_role_is_checked_where_it_is_given(tmp_path, change, expected):
     text = bundled_prompts_path().read_text()
@@ -150,17 +162,20 @@ def test_a_role_is_checked_where_it_is_given(tmp_path, change, expected):
 # -- a renamed set gives the same figures ----------------------------------------------------
 
 # Two clients over three weeks: ruptures (one repaired later, one left open, one whose repair
-# was not recorded), intentions and their follow-ups, practices.
+# was not recorded), intentions and their follow-ups, practices, your reads and their scores.
 SESSIONS: list[tuple[str, str, dict[str, str]]] = [
     ("C-1", "2026-11-02", {"empathy": "7", "respect": "8", "genuineness": "6", "positive_regard": "8",
                            "active_listening": "5", "rupture": "yes", "rupture_kind": "withdrawal",
-                           "repaired": "partly", "intention": "Open with a check-in.", "open_questions": "yes"}),
+                           "repaired": "partly", "intention": "Open with a check-in.", "open_questions": "yes",
+                           "client_view": "8", "client_score": "37"}),
     ("C-2", "2026-11-03", {"empathy": "4", "respect": "5", "genuineness": "4", "positive_regard": "3",
                            "active_listening": "4", "rupture": "yes", "rupture_kind": "confrontation",
-                           "repaired": "no", "goals_together": "together"}),
+                           "repaired": "no", "goals_together": "together", "client_view": "5",
+                           "client_score": "30"}),
     ("C-1", "2026-11-09", {"empathy": "6", "respect": "7", "genuineness": "6", "positive_regard": "7",
                            "active_listening": "6", "rupture": "no", "intention_followed": "partly",
-                           "rupture_revisited": "no", "intention": "Leave more silence."}),
+                           "rupture_revisited": "no", "intention": "Leave more silence.", "client_view": "7",
+                           "client_score": "35.5"}),
     ("C-2", "2026-11-10", {"empathy": "3", "respect": "4", "genuineness": "4", "positive_regard": "3",
                            "active_listening": "2", "rupture": "yes", "rupture_kind": "both",
                            "rupture_revisited": "partly", "open_questions": "no"}),
@@ -168,7 +183,7 @@ SESSIONS: list[tuple[str, str, dict[str, str]]] = [
                            "active_listening": "7", "rupture": "no", "intention_followed": "yes",
                            "rupture_revisited": "yes", "went_well": "We named the pattern."}),
     ("C-2", "2026-11-18", {"empathy": "2", "respect": "3", "genuineness": "3", "positive_regard": "2",
-                           "active_listening": "2", "rupture": "no"}),
+                           "active_listening": "2", "rupture": "no", "client_score": "28"}),
 ]  # fmt: skip
 
 
@@ -230,6 +245,13 @@ def test_a_renamed_prompt_set_gives_the_same_list_clients_recap_and_review(run, 
     whole = expected["report ['--since', '2026-11-02', '--until', '2026-11-22']"]
     assert [(r["client"], r["open"]) for r in whole["ruptures"]] == [("C-2", True), ("C-2", True), ("C-1", False)]
     assert whole["follow_through"]["came_up"] == 2
+    assert [(f["client"], f["reasons"]) for f in whole["flags"]] == [
+        ("C-2", ["score_below_cutoff", "score_fell", "falling", "low_mean"]),
+        ("C-1", ["score_below_cutoff", "score_fell"]),
+    ]
+    assert (whole["calibration"]["pairs"], whole["calibration"]["scores"]) == (3, 4)
+    assert [r["client_score"] for r in expected["list"]] == [28, None, None, 35.5, 30, 37]
+    assert expected["recap 2026-11-16"]["last_score"] == {"date": "2026-11-09", "value": 35.5}
     with open_journal(renamed_db) as journal:
         assert journal_roles(journal) == roles_of(load_prompt_set(renamed))
 

@@ -49,11 +49,14 @@ class EditResult:
 
 
 def load_session(journal: Journal, session_id: int) -> tuple[StoredSession, PromptSet]:
-    """The saved session and the prompt set it was logged with."""
+    """The saved session and the prompt set it was logged with (a client score checked
+    against the measure in use, as `alliance client-score` checks it)."""
     from pydantic import ValidationError
 
+    from alliance_cli.core.measures import with_measure
     from alliance_cli.core.models import PromptSet
     from alliance_cli.errors import JournalError
+    from alliance_cli.settings.config import client_measure
 
     session = journal.get_session(session_id)
     if session is None:
@@ -62,7 +65,7 @@ def load_session(journal: Journal, session_id: int) -> tuple[StoredSession, Prom
         ps = PromptSet.model_validate(session.prompt_set)
     except ValidationError:
         raise JournalError(f"The prompt set stored with session {session_id} is damaged; {Hint.DOCTOR}.") from None
-    return session, ps
+    return session, with_measure(ps, client_measure())
 
 
 def edit_command(

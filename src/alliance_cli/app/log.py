@@ -212,11 +212,13 @@ def log_interactive(
 def recap_and_facts(journal: Journal, ps: PromptSet, state: LogState, conversation: Conversation) -> frozenset[str]:
     """Once the interactive log knows client and date: show the recap, return the facts."""
     from alliance_cli.core.vocabulary import roles_of
+    from alliance_cli.settings.config import client_measure
     from alliance_cli.store.continuity import continuity
 
     if not state.client or not state.date:
         return frozenset()
     found = continuity(journal, state.client, date.fromisoformat(state.date), roles=roles_of(ps))
+    found.measure = client_measure()
     if found.last is not None:
         conversation.show_recap(found)
     return found.facts

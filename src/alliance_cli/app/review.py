@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from alliance_cli.core.inputs import EARLIEST
+from alliance_cli.core.measures import Measure
 from alliance_cli.core.messages import count
 from alliance_cli.core.models import PromptSet
 from alliance_cli.core.periods import Period
@@ -22,8 +23,10 @@ def load_report(
     client: str | None = None,
     thresholds: Thresholds | None = None,
     notes: bool = False,
+    measure: Measure | None = None,
 ) -> Report:
-    """The review of `period`: this module's queries, then `report.build_report` on the rows."""
+    """The review of `period`: this module's queries, then `report.build_report` on the rows;
+    client scores read on `measure` (the `client_measure` setting; the SRS when none is given)."""
     limits = thresholds or Thresholds()
     if period.start.year < FROM_THE_START_BEFORE:  # --until alone, or --since 0001-01-01: from the first session
         first = max(first_session_date(journal) or period.end, EARLIEST)  # a session before 1900 is a typo kept
@@ -37,7 +40,7 @@ def load_report(
         client=client,
         open_rupture_weeks=limits.open_rupture_weeks,
     )
-    return build_report(rows, ps, thresholds=limits, notes=notes)
+    return build_report(rows, ps, thresholds=limits, notes=notes, measure=measure)
 
 
 def guard_review(

@@ -4,6 +4,12 @@ Nothing here is real: clients are random codes, reflections are stitched from a 
 of invented phrases. A caseload of weekly clients rotates over time (each client is seen
 for a few weeks to a year); ratings drift per client, dip around ruptures and recover
 after repairs, so the weekly review has something true-to-life to show.
+
+Most clients also give their own score (the SRS total, 0 to 40): steady and higher than the
+clinician's read of them, as clients' ratings tend to be, with now and then a dip the
+clinician's own ratings do not show (a discordant session, when those were 8 or more). The
+client's side draws from a random stream of its own, so adding it left every other answer
+as it was.
 """
 
 from __future__ import annotations
@@ -74,6 +80,10 @@ class _Client:
         self.strain = 0.0
         self.intention_set = False  # the last session set an intention: follow it up
         self.open_rupture = False  # a rupture not (fully) repaired yet
+        # The client's own view, from a stream of its own (so the clinician's side is unchanged).
+        self.voice = random.Random(f"voice:{code}")
+        self.gives_scores = self.voice.random() < 0.85
+        self.level = 9.15 + 0.05 * (self.base - 7) + self.voice.uniform(0.0, 0.6)  # on 0 to 10
 
 
 def generate(
@@ -124,12 +134,17 @@ def _answers(ps: PromptSet, roles: Roles, rng: random.Random, client: _Client) -
         for fact, holds in (("intention_set", client.intention_set), ("open_rupture", client.open_rupture))
         if holds
     )
+    voice = {roles.client_view, roles.client_score} - {None}
     for prompt in ps.prompts:
-        if not applies(prompt, answers, history):
+        if prompt.id in voice or not applies(prompt, answers, history):
             continue
         value = _answer(prompt, roles, rng, mood)
         if value is not None:
             answers[prompt.id] = value
+    if voice:
+        answers.update(_voice(ps, roles, client, mood))
+        order = [p.id for p in ps.prompts]
+        answers = {pid: answers[pid] for pid in order if pid in answers}
     rupture = roles.rupture is not None and answers.get(roles.rupture) is True
     repaired = answers.get(roles.repaired) if roles.repaired else None
     if rupture:
@@ -140,6 +155,24 @@ def _answers(ps: PromptSet, roles: Roles, rng: random.Random, client: _Client) -
         client.open_rupture = True
     client.intention_set = bool(roles.intention and answers.get(roles.intention))
     return answers
+
+
+def _voice(ps: PromptSet, roles: Roles, client: _Client, mood: float) -> dict[str, Any]:
+    """Your read of the client (most sessions) and their own score (when they give one)."""
+    rng = client.voice
+    out: dict[str, Any] = {}
+    view = ps.prompt(roles.client_view) if roles.client_view else None
+    if view is not None and rng.random() < 0.85:
+        lo, hi = int(view.min or 0), int(view.max or 10)
+        out[view.id] = max(lo, min(hi, round(mood + rng.gauss(0, 0.6))))
+    score = ps.prompt(roles.client_score) if roles.client_score else None
+    if score is not None and client.gives_scores and rng.random() < 0.8:
+        on_ten = client.level + 0.1 * (mood - client.base) + rng.uniform(-0.06, 0.06)
+        if rng.random() < 0.08:  # a dip the clinician's own ratings do not show
+            on_ten -= rng.uniform(1.0, 2.5)
+        low, high = float(score.min or 0), float(score.max or 40)
+        out[score.id] = round(max(low, min(high, low + (high - low) * on_ten / 10)), 1)
+    return out
 
 
 def _answer(prompt: Any, roles: Roles, rng: random.Random, mood: float) -> Any:

@@ -98,7 +98,8 @@ def list_(
 
     Keys for json, jsonl and csv: session_id, date, client, session_number, modality, then
     one per principle of the prompt set: empathy, respect, genuineness, positive_regard,
-    active_listening (README: "Data formats").
+    active_listening, then your read of the client and their own score: client_view,
+    client_score (README: "Data formats").
 
         alliance list --client C-014 --since 2026-11-01
     """
@@ -120,14 +121,19 @@ def list_(
     def table(width: int) -> Any:
         from alliance_cli.ui.sessions import sessions_table
 
-        return sessions_table(rows, roles.principles, width)
+        # Your read and their score only once some session has one, so a journal without them keeps its table.
+        shown = [name for name, _ in roles.client_columns if any(row.get(name) is not None for row in rows)]
+        return sessions_table(rows, roles.principles, width, extra=shown)
 
     emit(
         fmt,
         view=table,
         records=({**row, "session_id": row["id"]} for row in rows),
-        columns=["session_id", "date", "client", "session_number", "modality", *roles.principles],
-    )
+        columns=[
+            "session_id", "date", "client", "session_number", "modality", *roles.principles,
+            *(name for name, _ in roles.client_columns),
+        ],
+    )  # fmt: skip
 
 
 @app.command()

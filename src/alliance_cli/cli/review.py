@@ -80,12 +80,15 @@ def report(
 
     period = resolve_period(week=week, since=since, until=until, last=last)
     assert period is not None
-    settings = load_config().report
+    config = load_config()
+    settings = config.report
     thresholds = Thresholds(low_mean=settings.low_mean, falling_sessions=settings.falling_sessions)
     with _open(db, readonly=True) as journal:
         ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
         note_unknown_client(journal, client)
-        result = load_report(journal, ps, period, client=client, thresholds=thresholds, notes=notes)
+        result = load_report(
+            journal, ps, period, client=client, thresholds=thresholds, notes=notes, measure=config.client_measure
+        )
     result, found = guard_review(result, load_watchlist(), privacy_region(), redact=redact)
     if found is not None:
         _say(found)

@@ -326,11 +326,12 @@ def _warn_if_shared(journal: Path) -> None:
 
 
 def _prompt_set(path: Path | None) -> tuple["PromptSet", Path]:
-    from alliance_cli.settings.config import resolve_prompts_path
+    """The prompt set to use, its client-score prompt on the measure of `client_measure`."""
+    from alliance_cli.settings.config import client_measure, resolve_prompts_path
     from alliance_cli.settings.prompts import load_prompt_set
 
     where = resolve_prompts_path(path)
-    return load_prompt_set(where), where
+    return load_prompt_set(where, client_measure()), where
 
 
 def _version(value: bool) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from alliance_cli.core.measures import Measure
 
 
 @dataclass
@@ -26,12 +29,23 @@ class OpenRupture:
 
 
 @dataclass
+class Seen:
+    """A value from an earlier session with the client: the client's score, or your read."""
+
+    date: str
+    value: float
+
+
+@dataclass
 class Continuity:
     """What a new log with `client` on `day` starts from."""
 
     client: str
     last: LastSession | None = None
     open_ruptures: list[OpenRupture] = field(default_factory=list)  # oldest first
+    last_score: Seen | None = None  # the client's latest own score (`client_score`), whichever session had it
+    last_view: Seen | None = None  # your latest read of them (`client_view`)
+    measure: Measure | None = None  # what the score is on, for the recap to name it
 
     @property
     def facts(self) -> frozenset[str]:

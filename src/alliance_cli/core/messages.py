@@ -66,6 +66,7 @@ class Hint:
     RESTORE = "`alliance restore BACKUP` puts a backup in its place (the damaged file is kept)."
     CLIENT_CODE = "use a pseudonymous code such as C-014 (`alliance client-code` suggests a fresh one)"
     PROMPTS = "see `alliance prompts show`"
+    CLIENT_SCORE = "`alliance client-score ID VALUE`"  # a client's score for one session, added later
 
 
 # After an erasure or an edit that replaced text, when the write-ahead log could not be emptied.

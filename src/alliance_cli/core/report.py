@@ -11,6 +11,10 @@ figures, the ones every format shows: the change is the difference of the two ro
 means, the focus compares that change with its threshold, a client's mean is below
 `low_mean` as shown. So "7.00 → 6.55, ▼ −0.45" can never come with a focus that says it
 fell by 0.5, nor "average 5.00" with "below 5". An absent value is None (null in JSON), never 0.
+
+The client's own scores (`core.calibration`) put a client first among those to check in
+with when a score is below the measure's cutoff or fell from their previous one, and fill
+the Calibration section: your reads of the client beside their scores.
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from alliance_cli.core.answers import from_columns
+from alliance_cli.core.calibration import Calibration, Scale, ScoreAlert, build_calibration, score_alerts
 from alliance_cli.core.periods import Period
 from alliance_cli.core.ruptures import is_open
 
 if TYPE_CHECKING:
+    from alliance_cli.core.measures import Measure
     from alliance_cli.core.models import Prompt, PromptSet
 
 
@@ -47,6 +53,10 @@ class ReportRows:
     practices: list[dict[str, Any]] = field(default_factory=list)  # prompt_id, kind, value_num, value_text, n
     notes: list[dict[str, Any]] | None = None  # prompt_id, session_id, date, client, text
     follow_through: dict[str, int] = field(default_factory=dict)  # came_up, recorded, carried_out, partly, ...
+    # Sessions with your read or the client's score, from `scores_since` (or the period's start,
+    # if earlier) to the period's end: session_id, date, client, view, score, self_mean, previous.
+    client_scores: list[dict[str, Any]] = field(default_factory=list)
+    scores_since: date | None = None  # the first day of the calibration's 12 weeks
 
 
 class _Model(BaseModel):
@@ -61,6 +71,9 @@ class Thresholds(_Model):
     falling_min_drop: float = Field(default=1.0, ge=0)  # ... by at least this much, first to last
     focus_min_fall: float = Field(default=0.5, ge=0)  # a fall this large outweighs the lowest mean
     open_rupture_weeks: int = Field(default=12, ge=0)  # older unrepaired ruptures: how far back
+    discordant_self: float = Field(
+        default=8.0, ge=0
+    )  # a client score below the cutoff while your ratings averaged this
 
 
 class Span(_Model):
@@ -101,12 +114,16 @@ class SessionMean(_Model):
     mean: float | None
 
 
+FlagReason = Literal["score_below_cutoff", "score_fell", "discordant", "falling", "low_mean"]
+
+
 class ClientFlag(_Model):
     client: str
-    reasons: list[Literal["falling", "low_mean"]]
+    reasons: list[FlagReason]
     mean: float | None
     sessions: int
     recent: list[SessionMean]
+    score_alerts: list[ScoreAlert] = Field(default_factory=list)  # the client's own scores: these come first
 
 
 class Rupture(_Model):
@@ -185,6 +202,7 @@ class Report(_Model):
     practices: list[Practice]
     notes: list[NoteGroup] | None
     thresholds: Thresholds
+    calibration: Calibration | None = None  # null when the prompt set has no client-score prompt
 
 
 def practice_prompts(ps: PromptSet) -> list[Prompt]:
@@ -202,11 +220,38 @@ def _round(value: float | None) -> float | None:
 
 
 def build_report(
-    rows: ReportRows, ps: PromptSet, *, thresholds: Thresholds | None = None, notes: bool = False
+    rows: ReportRows,
+    ps: PromptSet,
+    *,
+    thresholds: Thresholds | None = None,
+    notes: bool = False,
+    measure: Measure | None = None,
 ) -> Report:
-    """The report for `rows` (from `store_report.fetch_report_rows`), named by `ps`."""
+    """The report for `rows` (from `store_report.fetch_report_rows`), named by `ps`; client
+    scores read on `measure` (the SRS when none is given)."""
+    from alliance_cli.core.measures import DEFAULT
+    from alliance_cli.core.vocabulary import roles_of
+
     limits = thresholds or Thresholds()
+    measure = measure or DEFAULT
     principles = _principles(rows, ps)
+    roles = roles_of(ps)
+    calibration = None
+    alerts: dict[str, list[ScoreAlert]] = {}
+    if roles.client_score is not None:
+        alerts = score_alerts(rows.client_scores, measure, rows.period.start, limits.discordant_self)
+        view = ps.prompt(roles.client_view) if roles.client_view else None
+        scale = Scale(view.min or 0.0, view.max or 10.0) if view is not None else Scale()
+        since = rows.scores_since or rows.period.start
+        calibration = build_calibration(
+            rows.client_scores,
+            measure,
+            since=since,
+            until=rows.period.end,
+            start=rows.period.start,
+            scale=scale,
+            discordant_self=limits.discordant_self,
+        )
     return Report(
         period=Span(start=rows.period.start, end=rows.period.end, days=rows.period.days),
         previous_period=Span(start=rows.previous.start, end=rows.previous.end, days=rows.previous.days),
@@ -217,13 +262,14 @@ def build_report(
         previous_sessions=rows.totals.get("previous_sessions", 0),
         principles=principles,
         focus=_focus(principles, ps, limits, rows.period.end),
-        flags=_flags(rows, limits),
+        flags=_flags(rows, limits, alerts),
         ruptures=_ruptures(rows, limits),
         intentions=[_intention(r) for r in rows.intentions],
         follow_through=_follow_through(rows.follow_through),
         practices=_practices(rows, ps),
         notes=_notes(rows, ps) if notes else None,
         thresholds=limits,
+        calibration=calibration,
     )
 
 
@@ -287,26 +333,45 @@ def _focus(principles: list[PrincipleSummary], ps: PromptSet, limits: Thresholds
     return Focus(id=pick.id, title=pick.title, reason=reason, mean=pick.mean, change=pick.change, tip=tip)
 
 
-def _flags(rows: ReportRows, limits: Thresholds) -> list[ClientFlag]:
+def _flags(rows: ReportRows, limits: Thresholds, alerts: dict[str, list[ScoreAlert]]) -> list[ClientFlag]:
+    """Clients to check in with: first those whose own score calls for it (the lowest score
+    first), then those whose ratings do (the lowest mean first)."""
     recent: dict[str, list[SessionMean]] = {}
     for r in rows.client_recent:
         recent.setdefault(r["client"], []).append(
             SessionMean(session_id=r["id"], date=r["date"], mean=_round(r["mean"]))
         )
+    means = {r["client"]: r for r in rows.client_means}
     flags = []
-    for r in rows.client_means:
-        mine = recent.get(r["client"], [])
-        mean = _round(r["mean"])
-        reasons: list[Literal["falling", "low_mean"]] = []
+    for client in sorted({*means, *alerts}):
+        seen = means.get(client)
+        mine = recent.get(client, [])
+        mean = _round(seen["mean"]) if seen else None
+        scored = alerts.get(client, [])
+        reasons: list[FlagReason] = []
+        if any(a.below_cutoff for a in scored):
+            reasons.append("score_below_cutoff")
+        if any(a.fell for a in scored):
+            reasons.append("score_fell")
+        if any(a.discordant for a in scored):
+            reasons.append("discordant")
         if _falling([s.mean for s in mine], limits):
             reasons.append("falling")
         if mean is not None and mean < limits.low_mean:
             reasons.append("low_mean")
         if reasons:
+            sessions = seen["sessions"] if seen else len({a.session_id for a in scored})
             flags.append(
-                ClientFlag(client=r["client"], reasons=reasons, mean=mean, sessions=r["sessions"], recent=mine)
+                ClientFlag(
+                    client=client, reasons=reasons, mean=mean, sessions=sessions, recent=mine, score_alerts=scored
+                )
             )
-    return sorted(flags, key=lambda f: (f.mean if f.mean is not None else 0.0, f.client))
+
+    def order(f: ClientFlag) -> tuple[bool, float, float, str]:
+        lowest = min((a.score for a in f.score_alerts), default=0.0)
+        return (not f.score_alerts, lowest, f.mean if f.mean is not None else 0.0, f.client)
+
+    return sorted(flags, key=order)
 
 
 def _falling(means: list[float | None], limits: Thresholds) -> bool:

@@ -1,7 +1,8 @@
 """The roles prompts play for the recap, the review, `list` and `clients`: one vocabulary.
 
 Those features need to know which prompt records a rupture, its kind, its repair, an
-intention, its follow-up, and a later return to an open rupture. A prompt set says so with
+intention, its follow-up, a later return to an open rupture, your read of how the client
+saw the session and the client's own score. A prompt set says so with
 `role:` on the prompt, each role at most once, on a prompt of a kind that fits the role
 (`misfit`; `settings.prompts.check_prompt_set` reports a misfit or a second use). The
 rating of each principle needs no role: it is the rating prompt (`kind: rating`) that names
@@ -25,7 +26,16 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
 
-Role = Literal["rupture", "rupture_kind", "repaired", "rupture_revisited", "intention", "intention_followed"]
+Role = Literal[
+    "rupture",
+    "rupture_kind",
+    "repaired",
+    "rupture_revisited",
+    "intention",
+    "intention_followed",
+    "client_view",
+    "client_score",
+]
 OUTCOMES = ("yes", "partly", "no")  # the answers of a role that records an outcome
 
 
@@ -42,6 +52,8 @@ ROLES: dict[str, RoleSpec] = {
     "rupture_revisited": RoleSpec("choice", outcome=True),  # a later session came back to it and repaired it
     "intention": RoleSpec("text"),  # one thing to do in the next session with the client
     "intention_followed": RoleSpec("choice", outcome=True),  # the last session's intention carried out
+    "client_view": RoleSpec("rating"),  # your read of how the client saw the session, before any score of theirs
+    "client_score": RoleSpec("number"),  # the client's own alliance score (`core.measures`), a total
 }
 
 
@@ -56,6 +68,8 @@ class Roles:
     rupture_revisited: str | None = None
     intention: str | None = None
     intention_followed: str | None = None
+    client_view: str | None = None
+    client_score: str | None = None
 
     @property
     def principles(self) -> list[str]:
@@ -65,6 +79,13 @@ class Roles:
     @property
     def rating_ids(self) -> list[str]:
         return [prompt_id for _, prompt_id in self.ratings]
+
+    @property
+    def client_columns(self) -> tuple[tuple[str, str], ...]:
+        """(column, prompt id) of your read and the client's score, for the prompts that record
+        them: the columns `list` adds after the ratings, named after the roles."""
+        found = (("client_view", self.client_view), ("client_score", self.client_score))
+        return tuple((name, prompt_id) for name, prompt_id in found if prompt_id is not None)
 
 
 class PromptFacts(NamedTuple):
@@ -137,4 +158,6 @@ def resolve(principles: Sequence[str], prompts: Iterable[PromptFacts]) -> Roles:
         rupture_revisited=found.get("rupture_revisited"),
         intention=found.get("intention"),
         intention_followed=found.get("intention_followed"),
+        client_view=found.get("client_view"),
+        client_score=found.get("client_score"),
     )

@@ -3,6 +3,7 @@
     journal = "/home/me/notes/journal.db"
     prompts = "/home/me/notes/my-prompts.yaml"
     default_modality = "video"
+    client_measure = "SRS"  # or "WAI-SR", or your own: "My scale 0 to 100, cutoff 70"
 
     [report]
     low_mean = 5.0        # a session mean below this is flagged in the weekly report
@@ -33,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from alliance_cli.core.measures import DEFAULT as DEFAULT_MEASURE
+from alliance_cli.core.measures import Measure, parse_measure
 from alliance_cli.errors import ConfigError
 from alliance_cli.settings.paths import (
     DB_ENV,
@@ -59,6 +62,7 @@ class Config:
     journal: Path | None = None
     prompts: Path | None = None
     default_modality: str | None = None
+    client_measure: Measure = DEFAULT_MEASURE  # what a client's own score is on (`core.measures`)
     report: ReportSettings = field(default_factory=ReportSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
@@ -101,6 +105,10 @@ def _low_mean(value: Any, base: Path) -> float:
     return float(value)
 
 
+def _client_measure(value: Any, base: Path) -> Measure:
+    return parse_measure(value)
+
+
 def _falling_sessions(value: Any, base: Path) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 2:
         raise ValueError(f"must be a whole number of 2 or more (got {_got(value)})")
@@ -127,6 +135,7 @@ CHECKS: dict[str, Callable[[Any, Path], Any]] = {
     "journal": _path,
     "prompts": _path,
     "default_modality": _modality,
+    "client_measure": _client_measure,
     "report.low_mean": _low_mean,
     "report.falling_sessions": _falling_sessions,
     "privacy.region": _region,
@@ -206,6 +215,7 @@ def load_config(path: Path | None = None) -> Config:
         journal=values.get("journal"),
         prompts=values.get("prompts"),
         default_modality=values.get("default_modality"),
+        client_measure=values.get("client_measure", DEFAULT_MEASURE),
         report=ReportSettings(
             low_mean=values.get("report.low_mean", defaults.low_mean),
             falling_sessions=values.get("report.falling_sessions", defaults.falling_sessions),
@@ -233,6 +243,8 @@ def parse_value(key: str, text: str) -> Any:
         value = CHECKS[key](raw, Path.cwd())
     except ValueError as exc:
         raise ConfigError(f"{key}: {exc}") from None
+    if isinstance(value, Measure):
+        return value.spec()
     return str(value) if isinstance(value, Path) else value
 
 
@@ -330,6 +342,8 @@ def effective_settings(path: Path | None = None) -> list[Setting]:
             out.append(Setting(key, str(default), "default"))
     modality = cfg.default_modality or "the last one used, else in person"
     out.append(Setting("default_modality", modality, "config file" if cfg.default_modality else "default"))
+    source = "config file" if "client_measure" in in_file else "default"
+    out.append(Setting("client_measure", cfg.client_measure.spec(), source))
     for name in ("low_mean", "falling_sessions"):
         key = f"report.{name}"
         out.append(Setting(key, getattr(cfg.report, name), "config file" if key in in_file else "default"))
@@ -384,6 +398,12 @@ def resolve_prompts_path(flag: Path | None) -> Path:
     if env:
         return Path(env).expanduser()
     return _configured("prompts") or bundled_prompts_path()
+
+
+def client_measure() -> Measure:
+    """The measure clients' own scores are on: `client_measure` in the settings file, else the SRS."""
+    path = config_path()
+    return load_config(path).client_measure if path.exists() else DEFAULT_MEASURE
 
 
 def _configured(key: str) -> Path | None:

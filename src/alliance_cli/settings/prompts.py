@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from alliance_cli.errors import PromptSetError
 
 if TYPE_CHECKING:
+    from alliance_cli.core.measures import Measure
     from alliance_cli.core.models import PromptSet
 
 Loc = tuple[str | int, ...]
@@ -25,8 +26,11 @@ Loc = tuple[str | int, ...]
 MAX_PROMPTS_FILE = 1 << 20  # 1 MB: the built-in set is 10 KB
 
 
-def load_prompt_set(path: Path) -> PromptSet:
-    """Read and validate the prompt set at `path`; raise PromptSetError listing every problem."""
+def load_prompt_set(path: Path, measure: Measure | None = None) -> PromptSet:
+    """Read and validate the prompt set at `path`; raise PromptSetError listing every problem.
+
+    Its client-score prompt takes the range of `measure` (`core.measures`; the SRS when
+    none is given: commands pass the `client_measure` setting)."""
     from alliance_cli.settings.documents import TooLarge, read_capped, size_words
 
     try:
@@ -40,7 +44,9 @@ def load_prompt_set(path: Path) -> PromptSet:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PromptSetError(f"{path}: cannot read the prompts file ({exc.__class__.__name__})") from None
-    return parse_prompt_set(text, str(path))
+    from alliance_cli.core.measures import DEFAULT, with_measure
+
+    return with_measure(parse_prompt_set(text, str(path)), measure or DEFAULT)
 
 
 def parse_prompt_set(text: str, source: str) -> PromptSet:
@@ -190,7 +196,15 @@ def _check_role(p: Any, at: Loc, played: dict[str, str]) -> list[tuple[Loc, str]
         return [((*at, "role"), f"'{played[p.role]}' already has the role '{p.role}'; give each role to one prompt")]
     played[p.role] = p.id
     why = misfit(p.role, p.kind, p.choices)
-    return [((*at, "role"), why)] if why else []
+    if why:
+        return [((*at, "role"), why)]
+    if p.role == "client_score":  # its range is the measure's (`core.measures`), one setting for every score
+        return [
+            ((*at, field), "the client score's range comes from the client_measure setting; leave min and max out")
+            for field in ("min", "max")
+            if getattr(p, field) is not None
+        ]
+    return []
 
 
 def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tuple[Loc, str]]:

@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.answers import from_columns
-from alliance_cli.core.continuity import Continuity, FollowThrough, LastSession, OpenRupture
+from alliance_cli.core.continuity import Continuity, FollowThrough, LastSession, OpenRupture, Seen
 from alliance_cli.core.ruptures import REPAIRED
 from alliance_cli.store.journal import _guarded, journal_roles
 
@@ -103,7 +103,22 @@ def continuity(
         OpenRupture(r["id"], r["date"], int(r["session_number"]), r["repaired"], r["kind"])
         for r in _open_ruptures(conn, roles, point, client)
     ]
+    result.last_score = _last_answered(conn, roles.client_score, client, point)
+    result.last_view = _last_answered(conn, roles.client_view, client, point)
     return result
+
+
+def _last_answered(conn: sqlite3.Connection, prompt_id: str | None, client: str, point: Point) -> Seen | None:
+    """The latest number answered to `prompt_id` in a session with `client` before `point`."""
+    if prompt_id is None:
+        return None
+    row = conn.execute(
+        "SELECT s.date, a.value_num FROM sessions s"
+        " CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = ? AND a.value_num IS NOT NULL"
+        f" WHERE s.client = ? AND {_before('s')} ORDER BY s.date DESC, s.id DESC LIMIT 1",
+        (prompt_id, client, *point),
+    ).fetchone()
+    return None if row is None else Seen(str(row[0]), float(row[1]))
 
 
 def _open_ruptures(conn: sqlite3.Connection, roles: Roles, point: Point, client: str | None = None) -> list[Any]:

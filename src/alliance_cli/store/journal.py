@@ -596,14 +596,16 @@ class Journal:
         roles: Roles | None = None,
     ) -> list[dict[str, Any]]:
         """Recent sessions, newest first, with each principle's rating as a column named after
-        the principle (the rating prompts of `roles`; by default the journal's, `journal_roles`)."""
+        the principle (the rating prompts of `roles`; by default the journal's, `journal_roles`),
+        then your read of the client and their score (`client_view`, `client_score`) when the
+        prompt set has those prompts."""
         where, params = _filters(client, since, until)
         tail, tail_params = "ORDER BY s.date DESC, s.id DESC", []
         if limit is not None:
             tail += " LIMIT ?"
             tail_params.append(limit)
-        ratings = (roles or journal_roles(self)).ratings
-        return rated_sessions(self, ratings, where, params, tail, tail_params)
+        roles = roles or journal_roles(self)
+        return rated_sessions(self, (*roles.ratings, *roles.client_columns), where, params, tail, tail_params)
 
     @_guarded
     def client_codes(self) -> list[str]:

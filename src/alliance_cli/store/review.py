@@ -205,6 +205,11 @@ def fetch_report_rows(
             *by,
             *practice_ids,
         )
+    if roles.client_score is not None or roles.client_view is not None:
+        rows.scores_since = first_week
+        rows.client_scores = client_score_rows(
+            journal, roles, min(period.start, first_week), period.start, period.end, client=client
+        )
     if text_ids is not None:
         rows.notes = (
             query(
@@ -221,3 +226,45 @@ def fetch_report_rows(
             else []
         )
     return rows
+
+
+@_guarded
+def client_score_rows(
+    journal: Journal, roles: Roles, since: date, start: date, end: date, *, client: str | None = None
+) -> list[dict[str, Any]]:
+    """Sessions from `since` to `end` with your read (`client_view`) or the client's score
+    (`client_score`), oldest first: session_id, date, client, view, score, self_mean (the mean
+    of the session's ratings, beside a score) and, for a score from `start` on, previous: the client's score
+    before it, however long ago (walking back through `sessions_client_date`)."""
+    who = " AND s.client = ?" if client is not None else ""
+    rating_ids = roles.rating_ids
+    mean = (
+        f"(SELECT AVG(r.value_num) FROM answers r WHERE r.session_id = s.id AND r.prompt_id IN ({_marks(rating_ids)}))"
+        if rating_ids
+        else "NULL"
+    )
+    sql = (
+        "SELECT s.id AS session_id, s.date, s.client, v.value_num AS view, c.value_num AS score,"
+        f" CASE WHEN c.value_num IS NOT NULL THEN {mean} END AS self_mean,"
+        " CASE WHEN s.date >= ? AND c.value_num IS NOT NULL THEN"
+        "  (SELECT pc.value_num FROM sessions p CROSS JOIN answers pc ON pc.session_id = p.id AND pc.prompt_id = ?"
+        "   WHERE p.client = s.client AND p.date <= s.date AND (p.date < s.date OR p.id < s.id)"
+        "   ORDER BY p.date DESC, p.id DESC LIMIT 1)"
+        " END AS previous"
+        " FROM sessions s"
+        " LEFT JOIN answers v ON v.session_id = s.id AND v.prompt_id = ?"
+        " LEFT JOIN answers c ON c.session_id = s.id AND c.prompt_id = ?"
+        f" WHERE s.date BETWEEN ? AND ?{who} AND (v.value_num IS NOT NULL OR c.value_num IS NOT NULL)"
+        " ORDER BY s.date, s.id"
+    )
+    params = [
+        *rating_ids,
+        start.isoformat(),
+        roles.client_score,
+        roles.client_view,
+        roles.client_score,
+        since.isoformat(),
+        end.isoformat(),
+        *([client] if client is not None else []),
+    ]
+    return [dict(r) for r in journal.conn.execute(sql, params)]

@@ -384,6 +384,8 @@ def _instruction(prompt: Prompt) -> str:
             f"{hi} = {labels[hi]}" if hi in labels else str(hi),
         ]
         parts.append(f"{ends[0]} … {ends[1]}")
+    elif prompt.kind == "number" and prompt.min is not None and prompt.max is not None:
+        parts.append(f"{prompt.min:g} to {prompt.max:g}")
     elif prompt.kind == "yesno":
         parts.append("y/n")
     elif prompt.kind == "text":

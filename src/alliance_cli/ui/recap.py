@@ -49,4 +49,22 @@ def recap(found: Continuity) -> Group:
         )
     if not last.intention and not found.open_ruptures:
         lines.append(Text("  Nothing left open.", style="dim"))
+    voice = client_voice(found)
+    if voice:
+        lines.append(Text(voice, style="dim"))
     return Group(*lines)
+
+
+def client_voice(found: Continuity) -> str:
+    """`  Their last SRS score: 33 of 40 (2026-11-13) · your last read of them: 8 (2026-11-20)`."""
+    parts = []
+    if found.last_score is not None:
+        m = found.measure
+        name, top = (f"{m.name} ", f" of {m.high:g}") if m is not None else ("", "")
+        parts.append(f"Their last {name}score: {found.last_score.value:g}{top} ({found.last_score.date})")
+    if found.last_view is not None:
+        parts.append(f"your last read of them: {found.last_view.value:g} ({found.last_view.date})")
+    if not parts:
+        return ""
+    text = " · ".join(parts)
+    return "  " + text[:1].upper() + text[1:]

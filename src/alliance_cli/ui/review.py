@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from alliance_cli.core.messages import count
+from alliance_cli.core.messages import Hint, count
 from alliance_cli.core.text import visible
 from alliance_cli.ui.columns import columns_text
 from alliance_cli.ui.sparkline import sparkline
 
 if TYPE_CHECKING:
+    from alliance_cli.core.calibration import Calibration, MeasureInfo, ScoreAlert, ScoredSession
     from alliance_cli.core.report import ClientFlag, Intention, Practice, Report, Rupture
 
 WIDE = 120
@@ -84,11 +85,42 @@ def focus_text(report: Report) -> str:
 
 def flag_reason(flag: ClientFlag, report: Report) -> str:
     parts = []
+    if flag.score_alerts and report.calibration is not None:
+        parts += [score_alert_text(a, report.calibration.measure) for a in flag.score_alerts]
     if "falling" in flag.reasons:
         parts.append(f"lower in each of the last {report.thresholds.falling_sessions} sessions")
     if "low_mean" in flag.reasons:
         parts.append(f"average {_num(flag.mean)} this period (below {report.thresholds.low_mean:g})")
     return "; ".join(parts)
+
+
+def score_alert_text(alert: ScoreAlert, measure: MeasureInfo) -> str:
+    """`their SRS 31 on 2026-11-18, below 36 and down from 33; discordant: your own ratings averaged 8.60`."""
+    details = []
+    if alert.below_cutoff and measure.cutoff is not None:
+        details.append(f"below {measure.cutoff:g}")
+    if alert.fell and alert.previous is not None:
+        details.append(f"down from {alert.previous:g}")
+    text = f"their {measure.name} {alert.score:g} on {alert.date}, {' and '.join(details)}"
+    if alert.discordant and alert.self_mean is not None:
+        text += f"; discordant: your own ratings averaged {alert.self_mean:.2f}"
+    return text
+
+
+def score_rules_text(report: Report) -> str:
+    """The alert rules and where they come from, under a list that holds a score alert."""
+    if report.calibration is None or not any(f.score_alerts for f in report.flags):
+        return ""
+    m = report.calibration.measure
+    rules = []
+    if m.cutoff is not None:
+        rules.append(f"below {m.cutoff:g} of {m.max:g} ({m.cutoff_source or 'your setting'})")
+    points = "point" if m.drop == 1 else "points"
+    rules.append(f"{m.drop:g} {points} or more below the client's previous score ({m.drop_source or 'your setting'})")
+    return (
+        f"A client's {m.name} score stands out when it is {' or '.join(rules)}; "
+        "`alliance config set client_measure` changes them."
+    )
 
 
 def rupture_state(r: Rupture) -> str:
@@ -136,6 +168,121 @@ def practice_text(p: Practice) -> str:
     return text
 
 
+def signed(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value == 0:
+        return "0.00"
+    return f"{'+' if value > 0 else '−'}{abs(value):.2f}"
+
+
+def calibration_start(c: Calibration) -> str:
+    """The one line of a section with no scores yet: how to start."""
+    m = c.measure
+    return (
+        f"No client scores in these 12 weeks yet. To start, ask clients to rate each session ({m.name}, "
+        f"{m.min:g} to {m.max:g}) and add the total when you log, or later with {Hint.CLIENT_SCORE}."
+    )
+
+
+def calibration_intro(c: Calibration) -> str:
+    return (
+        f"Your read of each client beside their own {c.measure.name} score, both on 0 to 10, "
+        f"from {c.since} to {c.until}. Gap: their score minus your read (above 0: they rated the session higher)."
+    )
+
+
+def _read(s: ScoredSession, c: Calibration) -> str:
+    return (
+        f"{s.client} on {s.date}: your read {s.view:g}, their {c.measure.name} {s.score:g} "
+        f"({s.score_10:.2f} of 10; gap {signed(s.gap)})"
+    )
+
+
+def calibration_extremes(c: Calibration) -> list[str]:
+    if c.read_highest is None or c.read_lowest is None:
+        return []
+    return [
+        f"You read them highest against their score: {_read(c.read_highest, c)}.",
+        f"You read them lowest against their score: {_read(c.read_lowest, c)}.",
+    ]
+
+
+AGREEMENT = [(0.5, "closely"), (0.3, "moderately"), (0.1, "a little"), (-0.1, "hardly at all")]
+
+
+def calibration_reading(c: Calibration) -> list[str]:
+    """The figures of the 12 weeks, and a plain reading of them that works in both directions."""
+    lines = []
+    if not c.pairs:
+        lines.append(
+            "No session in these weeks has both your read and their score: answer the read question "
+            "before you see their score, and the two can be set side by side."
+        )
+    else:
+        lines.append(
+            f"Over these 12 weeks: {count(c.pairs, 'pair')} of your read and their score, "
+            f"mean gap {signed(c.mean_gap)}."
+        )
+        lead = "Clients often rate the alliance higher than their clinicians do"
+        gap = abs(c.mean_gap or 0.0)
+        if c.direction == "client_higher":
+            lines.append(f"{lead}; here too, their scores ran {gap:.2f} points above your reads on average.")
+        elif c.direction == "read_higher":
+            lines.append(
+                f"{lead}; here it went the other way: your reads ran {gap:.2f} points above their scores on average."
+            )
+        else:
+            lines.append(f"{lead}; here your reads and their scores were close on average ({signed(c.mean_gap)}).")
+        rho = c.rank_correlation
+        if c.pairs < c.min_pairs:
+            lines.append(f"The rank correlation shows from {c.min_pairs} pairs on ({c.pairs} so far).")
+        elif rho is None:
+            lines.append("The rank correlation cannot be worked out: your reads, or their scores, were all the same.")
+        else:
+            word = next((w for limit, w in AGREEMENT if rho >= limit), "in opposite directions")
+            lines.append(
+                f"Session by session, your reads and their scores rose and fell together {word} "
+                f"(rank correlation {rho:.2f}; across studies, client and clinician ratings of one alliance "
+                "agree at about r = .36)."
+            )
+    if c.discordant and c.measure.cutoff is not None:
+        named = ", ".join(f"{s.client} on {s.date}" for s in c.discordant)
+        lines.append(
+            f"Discordant sessions (their score under {c.measure.cutoff:g} while your own ratings "
+            f"averaged {c.discordant_self:g} or more): "
+            f"{named}."
+        )
+    if c.left_out:
+        lines.append(
+            f"{count(c.left_out, 'score')} outside the {c.measure.name}'s range ({c.measure.min:g} to "
+            f"{c.measure.max:g}) {'was' if c.left_out == 1 else 'were'} left out (on another measure, perhaps)."
+        )
+    return lines
+
+
+def calibration_rows(c: Calibration) -> tuple[list[list[str]], float | None, float | None]:
+    """Per client: code, pairs, your reads and their scores as sparklines on one scale, last score, mean gap."""
+    lo, hi = _range([[s.view_10 for s in cl.sessions] + [s.score_10 for s in cl.sessions] for cl in c.clients])
+    rows = []
+    for cl in c.clients:
+        last = next((s.score for s in reversed(cl.sessions) if s.score is not None), None)
+        rows.append(
+            [
+                cl.client,
+                str(cl.pairs),
+                sparkline([s.view_10 for s in cl.sessions], lo, hi),
+                sparkline([s.score_10 for s in cl.sessions], lo, hi),
+                "–" if last is None else f"{last:g}",
+                signed(cl.mean_gap),
+            ]
+        )
+    return rows, lo, hi
+
+
+CALIBRATION_HEADERS = ["Client", "Pairs", "Your reads", "Their scores", "Last score", "Mean gap"]
+
+
 # -- Markdown ----------------------------------------------------------------------------
 
 
@@ -149,6 +296,29 @@ def _md_table(headers: list[str], rows: list[list[Any]], right: set[int] | None 
     lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|")
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines
+
+
+def calibration_markdown(c: Calibration) -> list[str]:
+    if not c.scores:
+        return [calibration_start(c)]
+    rows, _, _ = calibration_rows(c)
+    out = [calibration_intro(c), ""]
+    out += _md_table(
+        CALIBRATION_HEADERS,
+        [[r[0], r[1], f"`{r[2]}`", f"`{r[3]}`", r[4], r[5]] for r in rows],
+        right={1, 4, 5},
+    )
+    extremes = calibration_extremes(c)
+    if extremes:
+        out += ["", *(f"- {line}" for line in extremes)]
+    out += ["", " ".join(calibration_reading(c))]
+    return out
+
+
+def no_flags_text(report: Report) -> str:
+    if report.calibration is not None and report.calibration.scores:
+        return "No client's ratings or scores stand out this period."
+    return "No client's ratings stand out this period."
 
 
 def report_markdown(report: Report) -> str:
@@ -192,8 +362,10 @@ def _markdown(report: Report) -> str:
             ],
             right={2},
         )
+        if score_rules_text(report):
+            out += ["", score_rules_text(report)]
     else:
-        out.append("No client's ratings stand out this period.")
+        out.append(no_flags_text(report))
     out += ["", "## Ruptures and repairs", ""]
     if report.ruptures:
         out += _md_table(
@@ -205,6 +377,9 @@ def _markdown(report: Report) -> str:
         )
     else:
         out.append("No ruptures recorded in this period, and none left open.")
+    if report.calibration is not None:
+        out += ["", "## Calibration: your read beside the client's score", ""]
+        out += calibration_markdown(report.calibration)
     out += ["", "## Intentions from the previous period", ""]
     if report.intentions:
         out += _md_table(
@@ -230,6 +405,21 @@ def _markdown(report: Report) -> str:
 
 
 # -- Rich ---------------------------------------------------------------------------------
+
+
+def calibration_view(c: Calibration, width: int, title: Any) -> list[Any]:
+    """The Calibration section as Rich renderables: the table, the extremes, the reading."""
+    from rich.text import Text
+
+    if not c.scores:
+        return [title, Text(calibration_start(c), style="dim")]
+    rows, _, _ = calibration_rows(c)
+    cells = [[(r[0], ""), (r[1], ""), (r[2], "cyan"), (r[3], "magenta"), (r[4], ""), (r[5], "")] for r in rows]
+    parts: list[Any] = [title, Text(calibration_intro(c), style="dim")]
+    parts.append(columns_text(CALIBRATION_HEADERS, cells, width, right={1, 4, 5}))
+    parts += [Text(line) for line in calibration_extremes(c)]
+    parts += [Text(line) for line in calibration_reading(c)]
+    return parts
 
 
 def report_view(report: Report, width: int = 80) -> Any:
@@ -283,8 +473,10 @@ def report_view(report: Report, width: int = 80) -> Any:
             for f in report.flags
         ]
         flags.append(columns_text(["Client", "Recent", "What stands out"], rows, half))
+        if score_rules_text(report):
+            flags.append(calm(score_rules_text(report)))
     else:
-        flags.append(calm("No client's ratings stand out this period."))
+        flags.append(calm(no_flags_text(report)))
 
     ruptures: list[Any] = [section("Ruptures and repairs", gap=not side)]
     if report.ruptures:
@@ -312,6 +504,11 @@ def report_view(report: Report, width: int = 80) -> Any:
         parts += [Text(""), grid]
     else:
         parts += [*flags, *ruptures]
+
+    if report.calibration is not None:
+        parts += calibration_view(
+            report.calibration, width, section("Calibration: your read beside the client's score")
+        )
 
     parts.append(section("Intentions from the previous period"))
     if report.intentions:

@@ -33,13 +33,28 @@ SHORT_HEADERS = {
 }
 
 
+# Your read of the client and their own score, when `list` shows them (`Roles.client_columns`).
+CLIENT_HEADERS = {"client_view": "Read", "client_score": "Score"}
+
+
 def rating_header(principle: str) -> str:
     return SHORT_HEADERS.get(principle, principle)
 
 
-def sessions_table(rows: Sequence[Mapping[str, Any]], principles: Sequence[str], width: int = 100) -> Text:
-    """Sessions as `rated_sessions` gives them, with one rating column per principle."""
-    headers = ["ID", "Date", "Client", "#", "Modality", *(rating_header(p) for p in principles)]
+def sessions_table(
+    rows: Sequence[Mapping[str, Any]], principles: Sequence[str], width: int = 100, extra: Sequence[str] = ()
+) -> Text:
+    """Sessions as `rated_sessions` gives them, with one rating column per principle (then the
+    `extra` columns: your read, their score)."""
+    principles = [*principles, *extra]
+    headers = [
+        "ID",
+        "Date",
+        "Client",
+        "#",
+        "Modality",
+        *(CLIENT_HEADERS.get(p) or rating_header(p) for p in principles),
+    ]
     cells: list[list[Cell]] = [
         [
             (str(row["id"]), "bold"),
@@ -123,7 +138,7 @@ def prompt_set_view(ps: PromptSet, source: str) -> Group:
     table.add_column("Asked when", overflow="fold")
     for p in ps.prompts:
         kind = p.kind + ("*" if p.required else "")
-        if p.kind == "rating":
+        if p.kind == "rating" or (p.kind == "number" and p.min is not None and p.max is not None):
             kind += f" {p.min:g}–{p.max:g}"
         question = p.text + (f"\n[{' / '.join(p.choices)}]" if p.choices else "")
         table.add_row(p.id, kind, visible(question), visible(p.when.describe()) if p.when else "always")
