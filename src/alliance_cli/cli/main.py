@@ -22,10 +22,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from alliance_cli.cli import exchange, journal, review, sessions, upkeep, watchlist
+from alliance_cli.cli import encryption, exchange, journal, review, sessions, upkeep, watchlist
 from alliance_cli.cli.root import StdoutFailed, _say, app, stdout_failed_line
 
-COMMAND_MODULES = (journal, review, exchange, sessions, upkeep, watchlist)  # importing them registers the commands
+COMMAND_MODULES = (
+    journal,
+    review,
+    exchange,
+    sessions,
+    upkeep,
+    watchlist,
+    encryption,
+)  # importing them registers the commands
 
 
 def run(argv: list[str]) -> int:

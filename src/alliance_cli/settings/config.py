@@ -3,6 +3,7 @@
     journal = "/home/me/notes/journal.db"
     prompts = "/home/me/notes/my-prompts.yaml"
     default_modality = "video"
+    encrypt_new = true    # a new journal starts encrypted (`alliance encrypt`): the first log asks a passphrase
 
     [report]
     low_mean = 5.0        # a session mean below this is flagged in the weekly report
@@ -59,6 +60,7 @@ class Config:
     journal: Path | None = None
     prompts: Path | None = None
     default_modality: str | None = None
+    encrypt_new: bool = False
     report: ReportSettings = field(default_factory=ReportSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
@@ -87,6 +89,12 @@ def _modality(value: Any, base: Path) -> str:
         return parse_modality(value)
     except InputError:
         raise ValueError(f"must be one of: {', '.join(MODALITIES)} (got {_got(value)})") from None
+
+
+def _flag(value: Any, base: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (got {_got(value)})")
+    return value
 
 
 def _low_mean(value: Any, base: Path) -> float:
@@ -127,6 +135,7 @@ CHECKS: dict[str, Callable[[Any, Path], Any]] = {
     "journal": _path,
     "prompts": _path,
     "default_modality": _modality,
+    "encrypt_new": _flag,
     "report.low_mean": _low_mean,
     "report.falling_sessions": _falling_sessions,
     "privacy.region": _region,
@@ -206,6 +215,7 @@ def load_config(path: Path | None = None) -> Config:
         journal=values.get("journal"),
         prompts=values.get("prompts"),
         default_modality=values.get("default_modality"),
+        encrypt_new=values.get("encrypt_new", False),
         report=ReportSettings(
             low_mean=values.get("report.low_mean", defaults.low_mean),
             falling_sessions=values.get("report.falling_sessions", defaults.falling_sessions),
@@ -223,7 +233,9 @@ def parse_value(key: str, text: str) -> Any:
         raise ConfigError(f"{key}: unknown setting; the settings are {', '.join(KEYS)}.")
     raw: Any = text
     try:
-        if key == "report.low_mean":
+        if key == "encrypt_new" and text.strip().lower() in ("true", "false"):
+            raw = text.strip().lower() == "true"
+        elif key == "report.low_mean":
             raw = float(text)
         elif key == "report.falling_sessions":
             raw = int(text)
@@ -330,6 +342,8 @@ def effective_settings(path: Path | None = None) -> list[Setting]:
             out.append(Setting(key, str(default), "default"))
     modality = cfg.default_modality or "the last one used, else in person"
     out.append(Setting("default_modality", modality, "config file" if cfg.default_modality else "default"))
+    if "encrypt_new" in in_file:
+        out.append(Setting("encrypt_new", cfg.encrypt_new, "config file"))
     for name in ("low_mean", "falling_sessions"):
         key = f"report.{name}"
         out.append(Setting(key, getattr(cfg.report, name), "config file" if key in in_file else "default"))
