@@ -5,6 +5,7 @@ passphrase file named by ALLIANCE_PASSPHRASE_FILE, or the terminal."""
 
 from __future__ import annotations
 
+import re
 import signal
 import sqlite3
 import subprocess
@@ -225,6 +226,7 @@ def test_kill_9_at_any_moment_leaves_one_readable_journal(command, db_path, tmp_
         proc.wait()
         assert opens(db_path, ["old words", "new words"]) == 400, delay
         for leftover in db_path.parent.glob(f".{db_path.name}.*"):
+            assert re.fullmatch(rf"\.{db_path.name}\.{proc.pid}-[0-9a-f]{{12}}\.tmp", leftover.name)
             leftover.unlink()
     del new
 
@@ -283,3 +285,25 @@ def test_a_new_journal_starts_encrypted_when_the_settings_say_so(run, db_path, u
 def test_encrypt_new_takes_true_or_false_only(run):
     result = run("config", "set", "encrypt_new", "maybe")
     assert result.exit_code == 1 and "must be true or false" in result.stderr
+
+
+def test_the_passphrase_is_asked_on_the_terminal_and_never_echoed(run, db_path, unlocked, alliance_exe, subprocess_env):
+    import pexpect
+
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    env = {k: v for k, v in subprocess_env.items() if k != cipher.PASSPHRASE_ENV}
+    env.update(TERM="xterm", COLUMNS="100", PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+
+    def attempt(passphrase: str) -> tuple[int, str]:
+        child = pexpect.spawn(alliance_exe[0], [*alliance_exe[1:], "list"], env=env, encoding="utf-8", timeout=30)
+        child.expect("Passphrase for the journal")
+        child.sendline(passphrase)
+        child.expect(pexpect.EOF)
+        child.close()
+        return child.exitstatus, child.before
+
+    status, shown = attempt("correct horse")
+    assert status == 0 and "C-1" in shown and "correct horse" not in shown
+    status, shown = attempt("wrong horse")
+    assert status == 1 and "Wrong passphrase" in shown and "wrong horse" not in shown

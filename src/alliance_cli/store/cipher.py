@@ -22,6 +22,7 @@ import hashlib
 import os
 import sqlite3
 import stat
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -376,7 +377,7 @@ def _swap(path: Path, staged: Path, *, wipe: bool) -> None:
     """Put `staged` in the place of `path` in one rename; the old file, when `wipe`, is
     overwritten with zeros and removed (through a link kept for that, so `path` is always one
     whole journal)."""
-    old = path.with_name(f".{path.name}.old-{os.getpid()}")
+    old = temporary(path)
     os.link(path, old)
     try:
         os.replace(staged, path)
@@ -399,21 +400,31 @@ def _swap(path: Path, staged: Path, *, wipe: bool) -> None:
         old.unlink(missing_ok=True)
 
 
+def temporary(path: Path) -> Path:
+    """A hidden name beside `path` for a copy being made, in the form alliance's other
+    temporaries take (`.NAME.PID-RANDOM.tmp`): `alliance doctor` names one an interrupted run
+    left, and the next `alliance backup` removes it."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(6).hex()}.tmp")
+
+
 def rewrite(path: Path, *, passphrase: str | None, wipe: bool) -> None:
     """The journal at `path` encrypted with `passphrase` (or made plain when None): a verified copy
     beside it, swapped in atomically. A kill at any moment leaves one whole journal at `path`
-    (perhaps a leftover `.NAME.staged-PID` or `.NAME.old-PID` beside it)."""
+    (perhaps a leftover `temporary` copy beside it)."""
     source_key = key_for(path) if is_encrypted(path) else None
     key, salt = new_key(passphrase) if passphrase is not None else (None, b"")
     _quiesce(path)
-    staged = path.with_name(f".{path.name}.staged-{os.getpid()}")
-    staged.unlink(missing_ok=True)
+    staged = temporary(path)
     fd = os.open(staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
     try:
+        with suppress(OSError, ImportError):
+            import fcntl  # POSIX; elsewhere the process id alone says the copy is in use
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # in use while this process runs
         export(path, staged, key=key, salt=salt, source_key=source_key)
         _swap(path, staged, wipe=wipe)
     finally:
+        os.close(fd)
         staged.unlink(missing_ok=True)
     if key is not None:
         set_key(path, key)
