@@ -307,3 +307,18 @@ def test_the_passphrase_is_asked_on_the_terminal_and_never_echoed(run, db_path, 
     assert status == 0 and "C-1" in shown and "correct horse" not in shown
     status, shown = attempt("wrong horse")
     assert status == 1 and "Wrong passphrase" in shown and "wrong horse" not in shown
+
+
+def test_encrypt_refuses_while_another_program_has_the_journal_open(run, db_path, unlocked):
+    seed(db_path, 1)
+    other = sqlite3.connect(db_path)
+    try:
+        other.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        before = db_path.read_bytes()
+        result = run("encrypt")
+        assert result.exit_code == 1
+        assert "open in another program" in result.stderr and "Nothing was changed" in result.stderr
+        assert db_path.read_bytes() == before and not cipher.is_encrypted(db_path)
+    finally:
+        other.close()
+    assert run("encrypt").exit_code == 0

@@ -368,9 +368,16 @@ def _quiesce(path: Path) -> None:
     key = key_for(path) if is_encrypted(path) else None
     conn = connect(path, key, timeout=15.0) if key is not None else sqlite3.connect(path, timeout=15.0)
     try:
-        conn.execute("PRAGMA journal_mode = DELETE")
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except Error:
+        mode = None
     finally:
         conn.close()
+    if str(mode).lower() != "delete":  # SQLite keeps WAL while another connection has the journal open
+        raise JournalError(
+            f"The journal {path} is open in another program (another terminal running alliance?); close it and "
+            "try again. Nothing was changed."
+        )
 
 
 def _swap(path: Path, staged: Path, *, wipe: bool) -> None:
