@@ -322,3 +322,34 @@ def test_encrypt_refuses_while_another_program_has_the_journal_open(run, db_path
     finally:
         other.close()
     assert run("encrypt").exit_code == 0
+
+
+def test_the_writing_commands_work_on_an_encrypted_journal(run, db_path, unlocked, tmp_path):
+    seed(db_path, 3)
+    exported = tmp_path / "out.csv"
+    exported.write_text(run("export", "-f", "csv").stdout)
+    assert run("encrypt").exit_code == 0
+    assert run("edit", "1", "--set", "respect=6", "--date", "2026-11-01").exit_code == 0
+    assert run("clients", "rename", "C-1", "C-9").exit_code == 0
+    assert run("delete", "2", "--yes").exit_code == 0
+    result = run("import", str(exported))
+    assert result.exit_code == 0, result.stderr
+    listed = run("list", "-f", "json").stdout
+    assert "C-9" in listed and "C-1" in listed  # session 2 came back from the export, with its old code
+    assert cipher.is_encrypted(db_path) and SECRET.encode() not in every_byte(db_path)
+
+
+def test_without_sqlcipher_an_encrypted_journal_names_the_install_command(run, db_path, unlocked, monkeypatch):
+    import sys
+
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    cipher._keys.clear()
+    monkeypatch.setattr(cipher, "_driver", None)
+    monkeypatch.setitem(sys.modules, "sqlcipher3", None)  # an install without the extra
+    result = run("list")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "alliance: This journal is encrypted, and reading it needs SQLCipher, which is not installed: "
+        "pip install 'alliance-cli[encryption]'"
+    )
