@@ -117,3 +117,14 @@ class Talk(TerminalConversation):
 
     def show_recap(self, found: Any) -> None:
         self.recaps.append(found)
+
+
+@pytest.fixture(autouse=True)
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the OS keyring: the null backend (none available); and no key
+    unlocked by an earlier test is still known."""
+    from alliance_cli.store import cipher
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.delenv("ALLIANCE_PASSPHRASE_FILE", raising=False)
+    cipher._keys.clear()

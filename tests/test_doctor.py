@@ -40,6 +40,7 @@ def test_a_healthy_journal_passes(run, db_path):
         "permissions",
         "journal",
         "integrity",
+        "encryption",
         "schema",
         "drafts",
         "location",

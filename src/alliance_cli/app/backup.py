@@ -286,7 +286,10 @@ def restore_backup(backup: Path, journal: Path, *, now: datetime | None = None) 
     cleared = _sweep(journal)
     replaced: Path | None = None
     with _workdir(journal, NOT_CHANGED) as staged:
-        copy_journal(backup, staged, folder=journal.parent, outcome=NOT_CHANGED)
+        # The restored journal keeps the form of the journal it replaces (encrypted with its
+        # key, or plain); a new one takes the backup's.
+        like = journal if journal.exists() and journal.stat().st_size > 0 else backup
+        copy_journal(backup, staged, folder=journal.parent, outcome=NOT_CHANGED, like=like)
         bring_up_to_date(staged, folder=journal.parent, outcome=NOT_CHANGED)
         if journal.exists():
             replaced = _keep_current(journal, staged, now)

@@ -37,7 +37,8 @@ SYNC_NAMES = {"my drive", "mobile documents", "cloudstorage", "box", "box sync",
 @dataclass(frozen=True)
 class Finding:
     level: str  # ok, note, warning, problem
-    check: str  # config, journal, integrity, schema, drafts, text, permissions, leftovers, location, prompts, watchlist
+    check: str  # config, journal, integrity, encryption, schema, drafts, text, permissions, leftovers, location,
+    # prompts, watchlist
     message: str
 
 
@@ -117,6 +118,7 @@ def check_journal(journal: Path) -> list[Finding]:
         detail = exam.detail or f"{len(exam.problems)} problem(s), the first: {exam.problems[0]}"
         return [*findings, _damaged(journal, detail)]
     findings.append(Finding("ok", "integrity", "The journal file is intact (SQLite integrity check)."))
+    findings.append(encryption_finding(journal))
     if exam.failure == "schema":
         return [*findings, Finding("problem", "schema", exam.detail)]
     if exam.state == "ready":
@@ -133,6 +135,27 @@ def check_journal(journal: Path) -> list[Finding]:
     if exam.damaged_text:
         findings.append(damaged_text_finding(exam.damaged_text))
     return findings
+
+
+def encryption_finding(journal: Path) -> Finding:
+    """Whether the journal is encrypted, and how."""
+    from alliance_cli.store.maintenance import encryption
+
+    found = encryption(journal)
+    if found is None:
+        return Finding(
+            "ok",
+            "encryption",
+            "Not encrypted: anyone with a copy of the file can read it; `alliance encrypt` encrypts it.",
+        )
+    return Finding(
+        "ok",
+        "encryption",
+        f"Encrypted with SQLCipher {found.get('cipher_version', '?')}: AES-256 pages of "
+        f"{found.get('cipher_page_size', '?')} bytes, each with an {found.get('cipher_hmac_algorithm', '?')}; "
+        f"key derived from the passphrase by {found.get('cipher_kdf_algorithm', '?')}, "
+        f"{int(found.get('kdf_iter', '0') or 0):,} iterations.",
+    )
 
 
 def damaged_text_finding(answers: list[tuple[int, str]]) -> Finding:

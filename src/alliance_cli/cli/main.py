@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from alliance_cli.cli import exchange, journal, review, scores, sessions, upkeep, watchlist
+from alliance_cli.cli import encryption, exchange, journal, review, scores, sessions, upkeep, watchlist
 from alliance_cli.cli.root import StdoutFailed, _say, app, stdout_failed_line
 
 # Importing them registers the commands.
-COMMAND_MODULES = (journal, review, exchange, scores, sessions, upkeep, watchlist)
+COMMAND_MODULES = (journal, review, exchange, scores, sessions, upkeep, watchlist, encryption)
 
 
 def run(argv: list[str]) -> int:

@@ -303,7 +303,10 @@ def _open(
     from alliance_cli.settings.config import resolve_db_path
     from alliance_cli.store.journal import open_journal
 
-    with open_journal(resolve_db_path(db), create=create, readonly=readonly) as journal:
+    path = resolve_db_path(db)
+    if create and not readonly and not path.exists():
+        _start_encrypted_if_asked(path)
+    with open_journal(path, create=create, readonly=readonly) as journal:
         if writes:
             _warn_if_shared(journal.path)
         for line in journal.notices:
@@ -311,6 +314,23 @@ def _open(
         yield journal
     if journal.damaged_text:
         _say(damaged_text(sorted(journal.damaged_sessions), wrote=not readonly))
+
+
+def _start_encrypted_if_asked(path: Path) -> None:
+    """With `encrypt_new = true` in the settings, a new journal starts encrypted: the
+    passphrase is asked (or read from ALLIANCE_PASSPHRASE_FILE) before anything is created,
+    then the new, empty journal is encrypted as `alliance encrypt` does."""
+    from alliance_cli.settings.config import load_config
+    from alliance_cli.store import cipher
+    from alliance_cli.store.journal import open_journal
+
+    if not load_config().encrypt_new:
+        return
+    cipher.driver()  # the install command, before anything is asked or made
+    passphrase = cipher.new_passphrase(path)
+    open_journal(path, create=True).close()
+    cipher.rewrite(path, passphrase=passphrase, wipe=True)
+    _say(f"Started a new, encrypted journal at {path} (encrypt_new in `alliance config`).")
 
 
 def _warn_if_shared(journal: Path) -> None:

@@ -24,6 +24,7 @@ PRECEDENCE = (
     "then the environment (ALLIANCE_DB, ALLIANCE_PROMPTS), then the settings file, then the built-in default."
     "\n\nThe settings file is ~/.config/alliance/config.toml (ALLIANCE_CONFIG points elsewhere). "
     "Settings: journal, prompts, default_modality (in person, video, phone or text), "
+    "encrypt_new (true: a new journal starts encrypted, asking for its passphrase), "
     "report.low_mean (a client mean below it is flagged; 0 to 10, default 5.0), "
     "report.falling_sessions (this many falling session means in a row are flagged; 2 or more, default 3)."
 )

@@ -4,6 +4,7 @@
     prompts = "/home/me/notes/my-prompts.yaml"
     default_modality = "video"
     client_measure = "SRS"  # or "WAI-SR", or your own: "My scale 0 to 100, cutoff 70"
+    encrypt_new = true    # a new journal starts encrypted (`alliance encrypt`): the first log asks a passphrase
 
     [report]
     low_mean = 5.0        # a session mean below this is flagged in the weekly report
@@ -63,6 +64,7 @@ class Config:
     prompts: Path | None = None
     default_modality: str | None = None
     client_measure: Measure = DEFAULT_MEASURE  # what a client's own score is on (`core.measures`)
+    encrypt_new: bool = False
     report: ReportSettings = field(default_factory=ReportSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
@@ -91,6 +93,12 @@ def _modality(value: Any, base: Path) -> str:
         return parse_modality(value)
     except InputError:
         raise ValueError(f"must be one of: {', '.join(MODALITIES)} (got {_got(value)})") from None
+
+
+def _flag(value: Any, base: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (got {_got(value)})")
+    return value
 
 
 def _low_mean(value: Any, base: Path) -> float:
@@ -136,6 +144,7 @@ CHECKS: dict[str, Callable[[Any, Path], Any]] = {
     "prompts": _path,
     "default_modality": _modality,
     "client_measure": _client_measure,
+    "encrypt_new": _flag,
     "report.low_mean": _low_mean,
     "report.falling_sessions": _falling_sessions,
     "privacy.region": _region,
@@ -216,6 +225,7 @@ def load_config(path: Path | None = None) -> Config:
         prompts=values.get("prompts"),
         default_modality=values.get("default_modality"),
         client_measure=values.get("client_measure", DEFAULT_MEASURE),
+        encrypt_new=values.get("encrypt_new", False),
         report=ReportSettings(
             low_mean=values.get("report.low_mean", defaults.low_mean),
             falling_sessions=values.get("report.falling_sessions", defaults.falling_sessions),
@@ -233,7 +243,9 @@ def parse_value(key: str, text: str) -> Any:
         raise ConfigError(f"{key}: unknown setting; the settings are {', '.join(KEYS)}.")
     raw: Any = text
     try:
-        if key == "report.low_mean":
+        if key == "encrypt_new" and text.strip().lower() in ("true", "false"):
+            raw = text.strip().lower() == "true"
+        elif key == "report.low_mean":
             raw = float(text)
         elif key == "report.falling_sessions":
             raw = int(text)
@@ -344,6 +356,8 @@ def effective_settings(path: Path | None = None) -> list[Setting]:
     out.append(Setting("default_modality", modality, "config file" if cfg.default_modality else "default"))
     source = "config file" if "client_measure" in in_file else "default"
     out.append(Setting("client_measure", cfg.client_measure.spec(), source))
+    if "encrypt_new" in in_file:
+        out.append(Setting("encrypt_new", cfg.encrypt_new, "config file"))
     for name in ("low_mean", "falling_sessions"):
         key = f"report.{name}"
         out.append(Setting(key, getattr(cfg.report, name), "config file" if key in in_file else "default"))

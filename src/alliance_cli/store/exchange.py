@@ -20,7 +20,6 @@ same (ids decide the order of same-day sessions and their numbers).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from alliance_cli.core.answers import from_columns, to_columns
+from alliance_cli.store import cipher
 from alliance_cli.store.journal import (
     Journal,
     NewSession,
@@ -107,7 +107,7 @@ def _reading(journal: Journal, query: ExportQuery, prompts: Sequence[ExportPromp
         if damaged:  # read with U+FFFD for the bad bytes, and say which sessions (the strict decoding is faster)
             journal.read_tolerantly(sid for sid, _ in damaged)
         yield conn
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         raise describe_sqlite_error(exc, journal.path, reading=journal.readonly) from None
     finally:
         if conn.in_transaction:
@@ -315,7 +315,7 @@ def _insert(conn: Any, item: IncomingSession, set_id: int, *, keep_id: bool) -> 
     )
     try:
         cur = conn.execute(sql, row)
-    except sqlite3.IntegrityError:
+    except cipher.IntegrityError:
         if row[0] is None:
             raise
         row[0] = None  # the file holds the same id twice: this one gets a new id

@@ -30,14 +30,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from alliance_cli.core.answers import from_columns, to_columns
 from alliance_cli.core.messages import Hint
 from alliance_cli.core.records import Draft, NewSession, SavedSession, StoredSession
 from alliance_cli.core.vocabulary import Roles, roles_of_snapshot
 from alliance_cli.errors import JournalError
-from alliance_cli.store import migrations, wal
+from alliance_cli.store import cipher, migrations, wal
 
 __all__ = ["Draft", "Journal", "NewSession", "SavedSession", "StoredSession", "journal_roles", "open_journal"]
 
@@ -60,7 +60,7 @@ def undecodable(exc: BaseException) -> bool:
     """sqlite3's error for stored text that is not UTF-8. Its message quotes the text, so it
     is recognised here and never shown."""
     return (
-        isinstance(exc, sqlite3.OperationalError)
+        isinstance(exc, cipher.OperationalError)
         and error_code(exc) is None
         and str(exc).startswith("Could not decode to UTF-8")
     )
@@ -107,12 +107,12 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
         try:
             try:
                 return method(self, *args, **kwargs)
-            except sqlite3.OperationalError as exc:
+            except cipher.OperationalError as exc:
                 if not undecodable(exc) or self.conn.text_factory is tolerant_text:
                     raise
                 self.read_tolerantly()
                 return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
+        except cipher.Error as exc:
             if self.pending and error_code(exc) == sqlite3.SQLITE_ERROR:  # a table or column still to be made
                 raise JournalError(
                     f"The journal {self.path} is from an older alliance and needs an upgrade for this, which a "
@@ -262,7 +262,7 @@ def open_journal(path: Path, *, create: bool = False, readonly: bool = False) ->
             notices.append(f"{path} was an empty file (0 bytes); started a new journal in it.")
     try:
         conn = _connect_readonly(path) if readonly else _connect(path)
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         raise describe_sqlite_error(exc, path, reading=readonly) from None
     journal = Journal(conn, path, readonly=readonly)
     journal.notices = notices
@@ -305,6 +305,11 @@ def _empty(path: Path) -> bool:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    """A read-write connection to the journal at `path`: every connection of the store is made
+    here or in `_connect_readonly`; an encrypted journal's is SQLCipher's, keyed (`cipher`)."""
+    if cipher.is_encrypted(path):
+        key = cipher.key_for(path)
+        return cast(sqlite3.Connection, cipher.connect(path, key, timeout=BUSY_TIMEOUT_S))
     return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
 
 
@@ -314,18 +319,38 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     and nothing else can write the journal either, it is read `immutable`: without locks,
     its -wal still read."""
     uri = path.resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    key = cipher.key_for(path) if cipher.is_encrypted(path) else None
+
+    def connect(target: str) -> sqlite3.Connection:
+        if key is not None:
+            return cast(sqlite3.Connection, cipher.connect(target, key, uri=True, timeout=BUSY_TIMEOUT_S))
+        return sqlite3.connect(target, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+
+    conn = connect(uri)
     try:
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the first read sets up the -shm
         return conn
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         conn.close()
         blocked = error_code(exc) in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR)
         if not blocked or (unwritable(path) is None and not out_of_space(path)):
             raise
-    return sqlite3.connect(
-        uri + "&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-    )
+    return connect(uri + "&immutable=1")
+
+
+def connect_copy(target: Path, like: Path) -> sqlite3.Connection:
+    """A connection to `target`, a new file that is to be a copy of the journal `like`: plain
+    for a plain journal, encrypted with the same key (and salt) for an encrypted one."""
+    if cipher.is_encrypted(like):
+        key = cipher.key_for(like)
+        cipher.set_key(target, key)  # the copy opens with the same key, asking nothing
+        return cast(sqlite3.Connection, cipher.connect(target, key, salt=cipher.salt_of(like)))
+    return sqlite3.connect(target, isolation_level=None)
+
+
+def row_type(conn: sqlite3.Connection) -> Any:
+    """The Row class of the connection's driver (sqlite3's, or sqlcipher3's for an encrypted journal)."""
+    return sqlite3.Row if isinstance(conn, sqlite3.Connection) else cipher.driver().Row
 
 
 def _create_private(path: Path) -> None:
@@ -375,7 +400,7 @@ class Journal:
         self.notices: list[str] = []  # what opening did that the user should hear of
         self.damaged_text = False  # some stored text was not valid UTF-8 (read with U+FFFD)
         self.damaged_sessions: set[int] = set()  # the sessions whose answers were, where known
-        self.conn.row_factory = sqlite3.Row
+        self.conn.row_factory = row_type(conn)
 
     def __enter__(self) -> Journal:
         return self
@@ -394,7 +419,7 @@ class Journal:
         if sessions is None:
             try:
                 sessions = [sid for sid, _ in damaged_answers(self.conn)]
-            except sqlite3.Error:
+            except cipher.Error:
                 sessions = []  # the damage is elsewhere (not in an answer): said without sessions
         self.damaged_sessions.update(sessions)
 
@@ -419,7 +444,7 @@ class Journal:
                     if self.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
                         raise JournalError(f"The journal {self.path} has answers without a session; {Hint.DOCTOR}.")
             self.conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
+        except cipher.Error as exc:
             raise describe_sqlite_error(exc, self.path) from None
 
     def _schema_state(self) -> str:
@@ -435,7 +460,7 @@ class Journal:
                         (migrations.MIGRATION_SET,),
                     )
                 ]
-        except sqlite3.Error as exc:
+        except cipher.Error as exc:
             raise describe_sqlite_error(exc, self.path, reading=self.readonly) from None
         if tables and not applied:
             raise JournalError(
@@ -456,7 +481,7 @@ class Journal:
             self.conn.execute("PRAGMA secure_delete = ON")
             self._use_wal()
             self.conn.execute("PRAGMA synchronous = FULL")
-        except sqlite3.Error as exc:
+        except cipher.Error as exc:
             raise describe_sqlite_error(exc, self.path) from None
 
     def _use_wal(self) -> None:
@@ -468,7 +493,7 @@ class Journal:
             try:
                 if self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
                     return
-            except sqlite3.OperationalError as exc:
+            except cipher.OperationalError as exc:
                 if error_code(exc) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                     raise
             if time.monotonic() > deadline:

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from alliance_cli.core.messages import cannot_write, write_cause
 from alliance_cli.errors import JournalError
-from alliance_cli.store import migrations, wal
+from alliance_cli.store import cipher, migrations, wal
 from alliance_cli.store.journal import (
     Journal,
     _connect_readonly,
+    connect_copy,
     damaged_answers,
     describe_sqlite_error,
     error_code,
@@ -54,6 +55,18 @@ class CannotWrite(JournalError):
     the folder and the cause, never the journal being read."""
 
 
+def encryption(path: Path) -> dict[str, str] | None:
+    """SQLCipher's settings of an encrypted journal (cipher_version, cipher_page_size,
+    kdf_iter, cipher_hmac_algorithm, cipher_kdf_algorithm); None for a plain one."""
+    if not cipher.is_encrypted(path):
+        return None
+    conn = _connect_readonly(path)
+    try:
+        return cipher.settings(conn)
+    finally:
+        conn.close()
+
+
 def write_failure(exc: sqlite3.Error) -> str | None:
     """The cause, as `core.messages.write_cause` names it, when SQLite could not write a file;
     None when the trouble is in a database itself (damaged, locked...)."""
@@ -71,25 +84,38 @@ def _cannot_write(folder: Path, cause: str, outcome: str) -> CannotWrite:
     return CannotWrite(cannot_write(folder, cause, outcome))
 
 
-def copy_journal(source: Path, staged: Path, *, folder: Path, outcome: str) -> None:
+def copy_journal(source: Path, staged: Path, *, folder: Path, outcome: str, like: Path | None = None) -> None:
     """A consistent copy of the journal `source` into the empty private file `staged`, as one
     file on its own (rollback mode, no -wal). `staged` lies in a private work folder
     (`settings.files.private_workdir`), so the -journal SQLite keeps while writing is
     private too. A write that fails is `CannotWrite` naming `folder` (where the copy goes) and
-    `outcome`; trouble reading `source` is a JournalError about it."""
+    `outcome`; trouble reading `source` is a JournalError about it. The copy is encrypted
+    with the key of `like` (by default `source`) when that is encrypted, else plain."""
+    form = like or source
+    source_key = cipher.key_for(source) if cipher.is_encrypted(source) else None
+    key = cipher.key_for(form) if cipher.is_encrypted(form) else None
+    if source_key != key or (key is not None and cipher.salt_of(source) != cipher.salt_of(form)):
+        # decrypted, encrypted or keyed anew on the way: SQLCipher's export, not the backup API
+        try:
+            cipher.export(source, staged, key=key, salt=cipher.salt_of(form) if key else b"", source_key=source_key)
+        except cipher.Error as exc:
+            raise describe_sqlite_error(exc, source) from None
+        if key is not None:
+            cipher.set_key(staged, key)
+        return
     try:
         src = connect_readonly(source)
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         raise describe_sqlite_error(exc, source) from None
     try:
-        dst = sqlite3.connect(staged, isolation_level=None)
+        dst = connect_copy(staged, form)
         try:
             src.backup(dst)
             # The copy keeps the journal's WAL flag; a backup should be one file on its own.
             dst.execute("PRAGMA journal_mode = DELETE")
         finally:
             dst.close()
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         cause = write_failure(exc)
         if cause is None:
             raise describe_sqlite_error(exc, source) from None
@@ -131,7 +157,7 @@ def quick_check_ok(path: Path) -> bool:
     conn = connect_readonly(path)
     try:
         return [r[0] for r in conn.execute("PRAGMA quick_check")] == ["ok"]
-    except sqlite3.DatabaseError:
+    except cipher.DatabaseError:
         return False
     finally:
         conn.close()
@@ -194,14 +220,14 @@ def inspect_file(path: Path, *, full_check: bool = True) -> Inspection:
     refuse_empty(path)
     try:
         conn = _connect_readonly(path)
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         raise describe_sqlite_error(exc, path, reading=True) from None
     try:
         state = schema_state(conn, path)
         problems = integrity_problems(conn) if full_check else []
         sessions = count_rows(conn, "sessions") if not problems else 0
         return Inspection(state, sessions, problems)
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         return Inspection("damaged", 0, [sqlite_reason(exc)])
     finally:
         conn.close()
@@ -278,7 +304,7 @@ def restore_in_place(
         conn.execute("BEGIN IMMEDIATE")
         try:
             _copy_locked(journal, kept)
-        except sqlite3.Error as exc:
+        except cipher.Error as exc:
             cause = write_failure(exc)
             if cause is not None:
                 raise _cannot_write(backups, cause, outcome) from None
@@ -290,13 +316,13 @@ def restore_in_place(
         not_committed = False
         try:
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except cipher.Error as exc:
             # No room for the commit record: it never happened. After another failure (an
             # I/O error syncing the WAL) a later recovery might still find it, so the copy stays.
             not_committed = write_failure(exc) == "full"
             raise
         return placed
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         if _damaged(exc):
             raise NotInPlace from None
         cause = write_failure(exc)
@@ -315,7 +341,7 @@ def restore_in_place(
 def _copy_locked(journal: Path, kept: Path) -> None:
     src = connect_readonly(journal)
     try:
-        dst = sqlite3.connect(kept, isolation_level=None)
+        dst = connect_copy(kept, journal)
         try:
             src.backup(dst)  # all pages in one step: one snapshot
             dst.execute("PRAGMA journal_mode = DELETE")
@@ -400,12 +426,12 @@ def examine(journal: Path) -> Examination:
         return Examination("damaged", f"truncated: it has {cut[0]:,} of the {cut[1]:,} bytes its header counts")
     try:
         conn = _look_at(journal)
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         return _failed(exc, journal)
     try:
         try:
             problems = integrity_problems(conn)
-        except sqlite3.Error as exc:
+        except cipher.Error as exc:
             return _failed(exc, journal)
         if problems:
             return Examination("damaged", problems=problems)
@@ -417,7 +443,7 @@ def examine(journal: Path) -> Examination:
         if not applied:
             return Examination(state=state)
         return Examination(state=state, applied=applied, drafts=draft_counts(conn), damaged_text=damaged_answers(conn))
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         return _failed(exc, journal)
     finally:
         conn.close()

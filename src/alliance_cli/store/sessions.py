@@ -28,6 +28,7 @@ from alliance_cli.core.messages import Hint, count, no_session
 from alliance_cli.core.records import ClientSummary
 from alliance_cli.core.vocabulary import Roles
 from alliance_cli.errors import InputError, JournalError, NotFoundError
+from alliance_cli.store import cipher
 from alliance_cli.store.continuity import open_rupture_counts
 from alliance_cli.store.journal import (
     Journal,
@@ -358,7 +359,7 @@ def search_answers(
         total = len(rows)
         if limit is not None and total >= limit:
             total = journal.conn.execute(f"SELECT COUNT(*) {base}", [query, *params]).fetchone()[0]
-    except sqlite3.OperationalError as exc:  # a query FTS5 still refuses: say so without quoting the text
+    except cipher.OperationalError as exc:  # a query FTS5 still refuses: say so without quoting the text
         said = str(exc).lower()  # SQLite's own message (not a stored text that cannot be decoded)
         if getattr(exc, "sqlite_errorname", None) == "SQLITE_ERROR" and ("fts5" in said or "syntax" in said):
             raise InputError("That search could not be understood; try plain words.") from None

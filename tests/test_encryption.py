@@ -1,0 +1,355 @@
+"""An encrypted journal (SQLCipher): unreadable without the passphrase, used as before with it.
+
+The key comes from the OS keyring (none here: the null backend, as conftest sets), a
+passphrase file named by ALLIANCE_PASSPHRASE_FILE, or the terminal."""
+
+from __future__ import annotations
+
+import re
+import signal
+import sqlite3
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alliance_cli.app.log import new_session
+from alliance_cli.settings.paths import bundled_prompts_path
+from alliance_cli.settings.prompts import load_prompt_set
+from alliance_cli.store import cipher
+from alliance_cli.store.journal import open_journal
+from conftest import FULL_ANSWERS, set_flags
+
+pytest.importorskip("sqlcipher3")
+
+SECRET = "zebra-quince-marker"
+ANSWERS: dict[str, Any] = {
+    "empathy": 9,
+    "empathy_moment": f"the {SECRET} moment",
+    "respect": 8,
+    "genuineness": 6,
+    "positive_regard": 8,
+    "active_listening": 5,
+    "rupture": False,
+}
+
+
+def passphrase_file(tmp_path: Path, text: str, name: str = "pass", mode: int = 0o600) -> Path:
+    path = tmp_path / name
+    path.write_text(text + "\n")
+    path.chmod(mode)
+    return path
+
+
+@pytest.fixture
+def unlocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The passphrase file in use for this test ("correct horse")."""
+    path = passphrase_file(tmp_path, "correct horse")
+    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(path))
+    return path
+
+
+def seed(journal: Path, n: int) -> None:
+    ps = load_prompt_set(bundled_prompts_path())
+    with open_journal(journal, create=True) as opened:
+        opened.save_sessions(new_session(ps, "C-1", date(2026, 11, 2), "video", ANSWERS) for _ in range(n))
+
+
+def every_byte(journal: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in journal.parent.iterdir() if p.name.startswith(journal.name) and p.is_file())
+
+
+def test_encrypted_file_holds_no_answer_text_and_no_sqlite_header(run, db_path, unlocked):
+    seed(db_path, 3)
+    assert SECRET.encode() in every_byte(db_path)
+    result = run("encrypt")
+    assert result.exit_code == 0, result.stderr
+    assert "Encrypted" in result.stderr
+    assert run("log", "-c", "C-2", "-d", "2026-11-03", *set_flags(FULL_ANSWERS)).exit_code == 0
+    data = every_byte(db_path)
+    assert not data.startswith(b"SQLite format 3")
+    assert SECRET.encode() not in data and b"C-2" not in data
+    assert cipher.is_encrypted(db_path)
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(db_path).execute("SELECT value_text FROM answers").fetchall()
+    # every command reads it as before
+    listed = run("list")
+    assert listed.exit_code == 0 and "C-2" in listed.stdout
+    assert SECRET in run("search", "zebra").stdout
+    assert run("report").exit_code == 0
+    assert run("clients").exit_code == 0
+    doctor = run("doctor")
+    assert "encrypted" in doctor.stdout.lower()
+
+
+def test_wrong_passphrase_is_one_line_exit_1_and_changes_nothing(run, db_path, unlocked, tmp_path, monkeypatch):
+    seed(db_path, 2)
+    assert run("encrypt").exit_code == 0
+    before = {p.name: p.read_bytes() for p in db_path.parent.iterdir()}
+    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(passphrase_file(tmp_path, "wrong horse", "bad")))
+    for args in (("list",), ("log", "-c", "C-2", *set_flags(FULL_ANSWERS)), ("backup",), ("delete", "1", "--yes")):
+        cipher._keys.clear()
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert result.stderr.strip().splitlines() == [
+            f"alliance: Wrong passphrase for the journal {db_path} (or it is not an alliance journal); "
+            "nothing was opened or changed."
+        ]
+    assert {p.name: p.read_bytes() for p in db_path.parent.iterdir()} == before
+
+
+def test_no_keyring_and_no_terminal_says_how(run, db_path, unlocked, monkeypatch, alliance_exe, subprocess_env):
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    assert cipher.remembered(db_path) is None  # the null keyring: none available, silently
+    assert "No key" in run("lock").stderr
+    subprocess_env.pop(cipher.PASSPHRASE_ENV, None)
+    proc = subprocess.run(
+        [*alliance_exe, "list"], capture_output=True, text=True, env=subprocess_env, start_new_session=True
+    )
+    assert proc.returncode == 1
+    assert "ALLIANCE_PASSPHRASE_FILE" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_passphrase_file_readable_by_others_is_refused(run, db_path, unlocked):
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    cipher._keys.clear()
+    unlocked.chmod(0o640)
+    result = run("list")
+    assert result.exit_code == 1
+    assert "may be read by others" in result.stderr and "chmod 600" in result.stderr
+
+
+def test_a_remembered_key_is_used_and_lock_forgets_it(run, db_path, unlocked, monkeypatch):
+    ring: dict[tuple[str, str], str] = {}
+
+    class Ring:
+        @staticmethod
+        def get_password(service: str, user: str) -> str | None:
+            return ring.get((service, user))
+
+        @staticmethod
+        def set_password(service: str, user: str, value: str) -> None:
+            ring[(service, user)] = value
+
+        @staticmethod
+        def delete_password(service: str, user: str) -> None:
+            del ring[(service, user)]
+
+    monkeypatch.setattr(cipher, "_keyring", lambda: Ring)
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    stored = ring[(cipher.KEYRING_SERVICE, str(db_path.resolve()))]
+    assert len(stored) == 64 and "correct horse" not in stored  # the derived key, not the passphrase
+    cipher._keys.clear()
+    monkeypatch.delenv(cipher.PASSPHRASE_ENV)
+    assert run("list").exit_code == 0  # no passphrase needed
+    assert "Forgot" in run("lock").stderr
+    assert not ring
+    result = run("list")
+    assert result.exit_code == 1
+
+
+def test_encrypt_then_decrypt_gives_a_byte_identical_export(run, db_path, unlocked):
+    seed(db_path, 5)
+    plain = run("export", "-f", "json").stdout
+    assert run("encrypt").exit_code == 0
+    assert run("export", "-f", "json").stdout == plain
+    assert run("decrypt").exit_code == 0
+    assert db_path.read_bytes().startswith(b"SQLite format 3\x00")
+    assert run("export", "-f", "json").stdout == plain
+
+
+def test_passphrase_change_needs_the_new_one(run, db_path, unlocked, tmp_path, monkeypatch):
+    seed(db_path, 2)
+    assert run("encrypt").exit_code == 0
+    new = passphrase_file(tmp_path, "battery staple", "new")
+    cipher._keys.clear()
+    # the current passphrase unlocks, the new one (same file mechanism) is read after it
+    monkeypatch.setattr(cipher, "new_passphrase", lambda path: "battery staple")
+    assert run("passphrase").exit_code == 0
+    cipher._keys.clear()
+    assert run("list").exit_code == 1  # the old passphrase no longer opens it
+    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(new))
+    cipher._keys.clear()
+    assert "C-1" in run("list").stdout
+
+
+def test_backup_of_an_encrypted_journal_is_encrypted_and_restores(run, db_path, unlocked, tmp_path):
+    seed(db_path, 2)
+    assert run("encrypt").exit_code == 0
+    target = tmp_path / "copy.db"
+    assert run("backup", str(target)).exit_code == 0
+    assert SECRET.encode() not in target.read_bytes() and cipher.is_encrypted(target)
+    assert run("delete", "1", "--yes").exit_code == 0
+    assert run("restore", "--yes", str(target)).exit_code == 0
+    assert cipher.is_encrypted(db_path)
+    assert run("show", "1").exit_code == 0
+
+
+def opens(journal: Path, passphrases: list[str]) -> int:
+    """The number of sessions in the journal, plain or opened with one of `passphrases`."""
+    if not cipher.is_encrypted(journal):
+        with sqlite3.connect(f"file:{journal}?mode=ro", uri=True) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            return int(conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+    for passphrase in passphrases:
+        key = cipher.derive(passphrase, cipher.salt_of(journal))
+        if cipher.key_works(journal, key):
+            conn = cipher.connect(journal, key)
+            try:
+                assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                return int(conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+            finally:
+                conn.close()
+    raise AssertionError("the journal opens with none of the passphrases")
+
+
+@pytest.mark.parametrize("command", ["encrypt", "passphrase"])
+def test_kill_9_at_any_moment_leaves_one_readable_journal(command, db_path, tmp_path, alliance_exe, subprocess_env):
+    seed(db_path, 400)
+    old = passphrase_file(tmp_path, "old words", "old")
+    new = passphrase_file(tmp_path, "new words", "new")
+    env = dict(subprocess_env, **{cipher.PASSPHRASE_ENV: str(old)})
+    if command == "passphrase":
+        assert subprocess.run([*alliance_exe, "encrypt"], env=env, capture_output=True).returncode == 0
+        # the current passphrase from the file, the new one asked: the file is read for both here
+        env[cipher.PASSPHRASE_ENV] = str(old)
+    for delay in (0.05, 0.15, 0.25, 0.35, 0.45, 0.6, 0.8):
+        proc = subprocess.Popen([*alliance_exe, command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert opens(db_path, ["old words", "new words"]) == 400, delay
+        for leftover in db_path.parent.glob(f".{db_path.name}.*"):
+            assert re.fullmatch(rf"\.{db_path.name}\.{proc.pid}-[0-9a-f]{{12}}\.tmp", leftover.name)
+            leftover.unlink()
+    del new
+
+
+def test_restore_asks_for_a_backup_with_another_passphrase(run, db_path, unlocked, tmp_path, monkeypatch):
+    seed(db_path, 2)
+    assert run("encrypt").exit_code == 0
+    target = tmp_path / "copy.db"
+    assert run("backup", str(target)).exit_code == 0
+    monkeypatch.setattr(cipher, "new_passphrase", lambda path: "battery staple")
+    assert run("passphrase").exit_code == 0
+    assert run("delete", "1", "--yes").exit_code == 0
+    asked: list[str] = []
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        return "correct horse"
+
+    monkeypatch.delenv(cipher.PASSPHRASE_ENV)
+    monkeypatch.setattr(cipher, "ask", ask)
+    cipher._keys.clear()  # a new command: only the journal's key is at hand
+    cipher.set_key(db_path, cipher.derive("battery staple", cipher.salt_of(db_path)))
+    result = run("restore", "--yes", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert asked == [f"Passphrase for the journal {target}: "]
+    cipher._keys.clear()
+    monkeypatch.setattr(cipher, "ask", lambda prompt: "battery staple")
+    assert run("show", "1").exit_code == 0  # the journal keeps its own passphrase
+
+
+def test_completion_is_silent_without_a_key(run, db_path, unlocked, monkeypatch):
+    from alliance_cli.cli.root import _complete_client
+
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    cipher._keys.clear()
+    monkeypatch.delenv(cipher.PASSPHRASE_ENV)
+    monkeypatch.setenv("ALLIANCE_DB", str(db_path))
+    monkeypatch.setenv("_ALLIANCE_COMPLETE", "bash_complete")
+    monkeypatch.setattr(cipher, "ask", lambda prompt: pytest.fail("completion asked for a passphrase"))
+    assert _complete_client("") == []
+
+
+def test_a_new_journal_starts_encrypted_when_the_settings_say_so(run, db_path, unlocked):
+    assert run("config", "set", "encrypt_new", "true").exit_code == 0
+    assert "encrypt_new = true" in run("config", "show").stdout
+    result = run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS))
+    assert result.exit_code == 0, result.stderr
+    assert "encrypted journal" in result.stderr
+    assert cipher.is_encrypted(db_path)
+    assert not every_byte(db_path).startswith(b"SQLite format 3")
+    cipher._keys.clear()
+    assert "C-1" in run("list").stdout
+
+
+def test_encrypt_new_takes_true_or_false_only(run):
+    result = run("config", "set", "encrypt_new", "maybe")
+    assert result.exit_code == 1 and "must be true or false" in result.stderr
+
+
+def test_the_passphrase_is_asked_on_the_terminal_and_never_echoed(run, db_path, unlocked, alliance_exe, subprocess_env):
+    import pexpect
+
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    env = {k: v for k, v in subprocess_env.items() if k != cipher.PASSPHRASE_ENV}
+    env.update(TERM="xterm", COLUMNS="100", PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+
+    def attempt(passphrase: str) -> tuple[int, str]:
+        child = pexpect.spawn(alliance_exe[0], [*alliance_exe[1:], "list"], env=env, encoding="utf-8", timeout=30)
+        child.expect("Passphrase for the journal")
+        child.sendline(passphrase)
+        child.expect(pexpect.EOF)
+        child.close()
+        return child.exitstatus, child.before
+
+    status, shown = attempt("correct horse")
+    assert status == 0 and "C-1" in shown and "correct horse" not in shown
+    status, shown = attempt("wrong horse")
+    assert status == 1 and "Wrong passphrase" in shown and "wrong horse" not in shown
+
+
+def test_encrypt_refuses_while_another_program_has_the_journal_open(run, db_path, unlocked):
+    seed(db_path, 1)
+    other = sqlite3.connect(db_path)
+    try:
+        other.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        before = db_path.read_bytes()
+        result = run("encrypt")
+        assert result.exit_code == 1
+        assert "open in another program" in result.stderr and "Nothing was changed" in result.stderr
+        assert db_path.read_bytes() == before and not cipher.is_encrypted(db_path)
+    finally:
+        other.close()
+    assert run("encrypt").exit_code == 0
+
+
+def test_the_writing_commands_work_on_an_encrypted_journal(run, db_path, unlocked, tmp_path):
+    seed(db_path, 3)
+    exported = tmp_path / "out.csv"
+    exported.write_text(run("export", "-f", "csv").stdout)
+    assert run("encrypt").exit_code == 0
+    assert run("edit", "1", "--set", "respect=6", "--date", "2026-11-01").exit_code == 0
+    assert run("clients", "rename", "C-1", "C-9").exit_code == 0
+    assert run("delete", "2", "--yes").exit_code == 0
+    result = run("import", str(exported))
+    assert result.exit_code == 0, result.stderr
+    listed = run("list", "-f", "json").stdout
+    assert "C-9" in listed and "C-1" in listed  # session 2 came back from the export, with its old code
+    assert cipher.is_encrypted(db_path) and SECRET.encode() not in every_byte(db_path)
+
+
+def test_without_sqlcipher_an_encrypted_journal_names_the_install_command(run, db_path, unlocked, monkeypatch):
+    import sys
+
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    cipher._keys.clear()
+    monkeypatch.setattr(cipher, "_driver", None)
+    monkeypatch.setitem(sys.modules, "sqlcipher3", None)  # an install without the extra
+    result = run("list")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "alliance: This journal is encrypted, and reading it needs SQLCipher, which is not installed: "
+        "pip install 'alliance-cli[encryption]'"
+    )
