@@ -238,3 +238,12 @@ def test_what_a_message_may_repeat(value, repeated):
 
     assert repeatable(value) is repeated
     assert quoted(value, "the value given") == (f"'{value}'" if repeated else "the value given")
+
+
+def test_the_readme_gives_each_exit_code_the_same_words():
+    """The exit-code table a user reads and the words the code keeps are one list."""
+    from alliance_cli.core.messages import EXIT_WORDS
+
+    readme = (REPO / "README.md").read_text()
+    for code, words in EXIT_WORDS.items():
+        assert f"| {int(code)} | {words}" in readme, (code, words)

@@ -150,7 +150,7 @@ class Stopped:
 # What each exit code means, as the README's table says it.
 EXIT_WORDS: dict[ExitCode, str] = {
     ExitCode.OK: "done",
-    ExitCode.REFUSED: "refused: bad input, or a journal, prompt set or file that cannot be used",
+    ExitCode.REFUSED: "refused: bad input, a missing, locked or damaged journal, a broken prompts file",
     ExitCode.USAGE: "the command line itself was wrong",
     ExitCode.INTERRUPTED: "stopped with Ctrl-C, Ctrl-D, a closed terminal or SIGTERM",
 }
