@@ -119,6 +119,22 @@ def test_closed_terminal_keeps_the_draft(alliance_exe, subprocess_env, db_path):
     assert draft.state["client"] == "C-021" and draft.state["answers"] == {"empathy": 4}
 
 
+def test_a_terminal_that_hangs_up_twice_still_keeps_the_draft(alliance_exe, subprocess_env, db_path):
+    """A closing terminal can send more than one hang-up: the second must not break into the
+    handling of the first (no traceback, no hang, exit 130, the draft kept)."""
+    child = spawn(alliance_exe, subprocess_env)
+    start(child, "C-022")
+    answer(child, "Empathy:", "6\r")
+    child.expect_exact("Respect:")
+    child.kill(signal.SIGHUP)
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 and "Traceback" not in (child.before or "")
+    with open_journal(db_path) as journal:
+        assert journal.latest_draft().state["answers"] == {"empathy": 6}
+
+
 def test_sigterm_during_an_edit_keeps_its_draft(alliance_exe, subprocess_env, db_path, run):
     assert run("log", "-c", "C-021", *set_flags(FULL_ANSWERS)).exit_code == 0
     env = dict(subprocess_env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1")

@@ -50,6 +50,11 @@ class Conversation(Protocol):
         """A line for the person, on stderr: a note, a warning, what is about to happen."""
         ...
 
+    def interrupt(self) -> bool:
+        """End the question on screen, if one is, as Ctrl-C would (KeyboardInterrupt from
+        the ask); False when no question is being asked."""
+        ...
+
     def show_recap(self, found: Continuity) -> None:
         """The last session with the client, before the new one is logged."""
         ...
@@ -131,13 +136,24 @@ def agreed(conversation: Conversation, question: str) -> bool:
 
 
 @contextmanager
-def signals_as_interrupts() -> Iterator[None]:
-    """A closed terminal (SIGHUP) or SIGTERM stops a conversation the way Ctrl-C does."""
+def signals_as_interrupts(conversation: Conversation | None = None) -> Iterator[None]:
+    """A closed terminal (SIGHUP) or SIGTERM stops a conversation the way Ctrl-C does.
+
+    A question on screen is asked to end with KeyboardInterrupt (`conversation.interrupt`),
+    as Ctrl-C ends it, rather than having the interrupt raised into whatever the question's
+    event loop runs at that moment (a background task there would report it as an error and
+    wait for Enter on a terminal that is gone). Between questions it is raised directly."""
+    wanted = [s for s in ("SIGHUP", "SIGTERM") if hasattr(signal, s)]
 
     def stop(signum: int, frame: FrameType | None) -> None:
+        # One is enough: a second hang-up (a closing terminal sends more) must not break
+        # into the handling of the first, which keeps the draft and says so.
+        for name in wanted:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        if conversation is not None and conversation.interrupt():
+            return
         raise KeyboardInterrupt
 
-    wanted = [s for s in ("SIGHUP", "SIGTERM") if hasattr(signal, s)]
     previous = {name: signal.signal(getattr(signal, name), stop) for name in wanted}
     try:
         yield

@@ -124,7 +124,7 @@ def edit_command(
             state, draft_id = LogState.from_dict(draft.state), draft.id
         else:
             journal.delete_draft(draft.id)
-    with signals_as_interrupts():
+    with signals_as_interrupts(conversation):
         return edit_interactive(
             journal, session, ps, state, conversation, draft_id=draft_id, today=given.today, watchlist=watchlist
         )

@@ -103,7 +103,7 @@ def log_command(
             state, draft_id = LogState.from_dict(draft.state), draft.id
         elif choice == "discard":
             journal.delete_draft(draft.id)
-    with signals_as_interrupts():
+    with signals_as_interrupts(conversation):
         return log_interactive(
             journal, ps, state, conversation, draft_id=draft_id, today=given.today, watchlist=watchlist
         )

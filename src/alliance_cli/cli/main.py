@@ -58,7 +58,11 @@ def main() -> NoReturn:
     """The `alliance` command: `run`, then end without the interpreter's teardown (every
     transaction is committed and every file closed by its own `with` block by then)."""
     guard_stdout()
-    os._exit(run(sys.argv[1:]))
+    try:
+        code = run(sys.argv[1:])
+    except KeyboardInterrupt:  # stopped between the command's own handling and the exit
+        code = 130
+    os._exit(code)
 
 
 def _stdout_failed(exc: BaseException) -> int:

@@ -46,6 +46,18 @@ class TerminalConversation:
         """A line for the person, on stderr (stdout is for what scripts read)."""
         print(line, file=sys.stderr)
 
+    def interrupt(self) -> bool:
+        """End the prompt_toolkit question running now with KeyboardInterrupt, as Ctrl-C does."""
+        if "prompt_toolkit" not in sys.modules:
+            return False  # nothing has been asked yet
+        from prompt_toolkit.application import get_app_or_none
+
+        running = get_app_or_none()
+        if running is None or not running.is_running or running.future is None or running.future.done():
+            return False
+        running.exit(exception=KeyboardInterrupt, style="class:aborting")
+        return True
+
     def show_recap(self, found: Continuity) -> None:
         from alliance_cli.ui.recap import recap
 
