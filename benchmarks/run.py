@@ -36,6 +36,8 @@ FLOOR = [sys.executable, str(HERE / "reference_export.py")]
 CACHE = Path(tempfile.gettempdir()) / "alliance-bench"
 SESSIONS_A_YEAR = 2_500
 KNOWN_CLIENT = "C-0036"  # one of the generator's busiest clients: the recap has history to show
+# With client and date given, the recap of the last session comes before the first question.
+KNOWN_LOG = ["log", "--client", KNOWN_CLIENT, "--date", "2026-11-20"]
 COMMON, RARE = "together", "confrontation"  # in about 2,400 and 18 answers a year
 LOG_ARGS = [
     "log", "--client", "C-0014", "--date", "2026-11-20",
@@ -207,7 +209,7 @@ def rows_for(years: int, runs: int, quick: bool, work: Path) -> list[Row]:
     )
     add(
         "log: first question, known client (recap)",
-        Runner(lambda: until_first_question(alliance_cmd("log", "-c", KNOWN_CLIENT), log_env, "Session date:")),
+        Runner(lambda: until_first_question(alliance_cmd(*KNOWN_LOG), log_env, "Modality:")),
         proc(REFERENCE),
     )
 
