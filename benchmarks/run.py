@@ -38,7 +38,7 @@ SESSIONS_A_YEAR = 2_500
 KNOWN_CLIENT = "C-0036"  # one of the generator's busiest clients: the recap has history to show
 # With client and date given, the recap of the last session comes before the first question.
 KNOWN_LOG = ["log", "--client", KNOWN_CLIENT, "--date", "2026-11-20"]
-COMMON, RARE = "together", "confrontation"  # in about 2,400 and 18 answers a year
+COMMON, RARE = "client", "strain"  # in about 2,800 and 64 written answers a year
 LOG_ARGS = [
     "log", "--client", "C-0014", "--date", "2026-11-20",
     "--set", "empathy=7", "--set", "respect=8", "--set", "genuineness=7", "--set", "positive_regard=8",
@@ -161,7 +161,7 @@ def journal(years: int) -> Path:
     return path
 
 
-def rows_for(years: int, runs: int, quick: bool, work: Path) -> list[Row]:
+def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "") -> list[Row]:
     db = journal(years)
     env = dict(os.environ, ALLIANCE_DB=str(db), NO_COLOR="1")
     env.pop("ALLIANCE_PROMPTS", None)
@@ -174,6 +174,8 @@ def rows_for(years: int, runs: int, quick: bool, work: Path) -> list[Row]:
     out: list[Row] = []
 
     def add(name: str, ours: Runner, theirs: Runner, reset: Callable[[], None] | None = None) -> None:
+        if only not in name:
+            return
         row = pairs(f"{name} ({tag})", ours, theirs, runs, reset)
         print(row.line(), file=sys.stderr, flush=True)
         out.append(row)
@@ -223,6 +225,8 @@ def rows_for(years: int, runs: int, quick: bool, work: Path) -> list[Row]:
         add(f"export {shape} vs floor", proc(export), proc(floor))
     for shape, args, ext in exports:
         export = alliance_cmd(*args)
+        if only not in f"import {shape} vs its export":
+            continue
         made = work / f"export-{tag}-{shape}.{ext}"
         subprocess.run([*export, "-o", str(made)], env=env, check=True, stdout=subprocess.DEVNULL)
         target = work / f"imported-{tag}.db"
@@ -246,6 +250,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="The 1-year journal, a subset, 3 pairs.")
     parser.add_argument("--years", type=int, nargs="*", help="Journal sizes in years (default 1 10 40).")
+    parser.add_argument("--only", default="", help="Only the rows whose name holds this, e.g. search.")
     parser.add_argument("--runs", type=int, help="Alternating pairs per row (default 9; 3 with --quick).")
     args = parser.parse_args()
     years = args.years or ([1] if args.quick else [1, 10, 40])
@@ -254,7 +259,7 @@ def main() -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         for y in years:
-            rows += rows_for(y, runs, args.quick, Path(tmp))
+            rows += rows_for(y, runs, args.quick, Path(tmp), args.only)
     print(
         f"\n{runs} alternating pairs a row after a warm-up; {sys.executable}; {time.perf_counter() - started:.0f} s\n"
     )
