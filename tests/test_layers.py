@@ -100,8 +100,10 @@ def test_main_runs_the_command_and_ends_with_its_code(monkeypatch, run, capsys, 
 MODULES_AT_SIGNAL = (
     "import json, os, signal, sys\n"
     "def dump(signum, frame):\n"
-    "    with open(os.environ['MODULES_OUT'], 'w') as f:\n"
+    "    out = os.environ['MODULES_OUT']\n"
+    "    with open(out + '.part', 'w') as f:\n"
     "        json.dump(sorted(sys.modules), f)\n"
+    "    os.replace(out + '.part', out)\n"
     "signal.signal(signal.SIGUSR1, dump)\n"
     "from alliance_cli.cli import main as m\n"
     "sys.exit(m.run(sys.argv[1:]))\n"
@@ -114,6 +116,7 @@ def modules_at_first_question(env: dict[str, str], tmp_path: Path, question: str
     import pexpect
 
     out = tmp_path / "modules.json"
+    out.unlink(missing_ok=True)  # a dump from an earlier run must not count
     env = dict(env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", MODULES_OUT=str(out))
     child = pexpect.spawn(
         sys.executable, ["-c", MODULES_AT_SIGNAL, *args], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
@@ -122,7 +125,7 @@ def modules_at_first_question(env: dict[str, str], tmp_path: Path, question: str
         child.expect_exact(question)
         child.kill(signal.SIGUSR1)
         deadline = time.monotonic() + 30
-        while not (out.exists() and out.read_text().endswith("]")) and time.monotonic() < deadline:
+        while not out.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
     finally:
         child.kill(signal.SIGKILL)  # no Ctrl-C: nothing answered, no draft left
