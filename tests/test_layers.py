@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -92,3 +95,67 @@ def test_main_runs_the_command_and_ends_with_its_code(monkeypatch, run, capsys, 
         entry.main()
     assert ended == [1] and "99" in capsys.readouterr().err
     assert len(entry.app.registered_commands) > 10
+
+
+MODULES_AT_SIGNAL = (
+    "import json, os, signal, sys\n"
+    "def dump(signum, frame):\n"
+    "    out = os.environ['MODULES_OUT']\n"
+    "    with open(out + '.part', 'w') as f:\n"
+    "        json.dump(sorted(sys.modules), f)\n"
+    "    os.replace(out + '.part', out)\n"
+    "signal.signal(signal.SIGUSR1, dump)\n"
+    "from alliance_cli.cli import main as m\n"
+    "sys.exit(m.run(sys.argv[1:]))\n"
+)
+
+
+def modules_at_first_question(env: dict[str, str], tmp_path: Path, question: str, *args: str) -> set[str]:
+    """The modules an interactive `alliance ARGS` has imported once `question` is on the
+    pseudo-terminal's screen: the child dumps sys.modules on SIGUSR1, sent when it shows."""
+    import pexpect
+
+    out = tmp_path / "modules.json"
+    out.unlink(missing_ok=True)  # a dump from an earlier run must not count
+    env = dict(env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", MODULES_OUT=str(out))
+    child = pexpect.spawn(
+        sys.executable, ["-c", MODULES_AT_SIGNAL, *args], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
+    )
+    try:
+        child.expect_exact(question)
+        child.kill(signal.SIGUSR1)
+        deadline = time.monotonic() + 30
+        while not out.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        child.kill(signal.SIGKILL)  # no Ctrl-C: nothing answered, no draft left
+        child.close(force=True)
+    return set(json.loads(out.read_text()))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
+def test_the_first_question_of_log_loads_what_it_loads_today(subprocess_env, run, tmp_path):
+    """Pinned as it is (issue 17), not as it should be: the first question of an interactive
+    log waits for questionary and prompt_toolkit (the question itself), pydantic (the prompt
+    set's model, and Typer's adapters) and yaml (the prompt set's file); a known client's
+    recap adds rich. A change here is a change to what every clinician waits for: make it on
+    purpose, and update the sets."""
+    today = date.today().isoformat()
+    assert run("log", "-c", "C-1", "--date", today, *set_flags(FULL_ANSWERS)).exit_code == 0
+
+    new = modules_at_first_question(subprocess_env, tmp_path, "Client code", "log")
+    assert {m.split(".")[0] for m in new} & set(HEAVY) == {"questionary", "prompt_toolkit", "pydantic", "yaml"}
+    assert "alliance_cli.ui.recap" not in new and "alliance_cli.store.continuity" not in new
+
+    known = modules_at_first_question(subprocess_env, tmp_path, "Modality:", "log", "-c", "C-1", "--date", today)
+    assert {m.split(".")[0] for m in known} & set(HEAVY) == {
+        "questionary",
+        "prompt_toolkit",
+        "pydantic",
+        "yaml",
+        "rich",
+    }
+    assert {"alliance_cli.ui.recap", "alliance_cli.store.continuity"} <= known
+    # Neither loads what only other commands need.
+    for loaded in (new, known):
+        assert not {m for m in loaded if m.startswith(("alliance_cli.store.exchange", "alliance_cli.app.export"))}

@@ -147,3 +147,19 @@ def test_older_journal_is_indexed_when_a_writing_command_opens_it(tmp_path, monk
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM search_text").fetchone()[0] == texts > 0
     assert len(json.loads(result.stdout)) > 0
+
+
+def test_a_limited_search_is_the_newest_of_the_full_one(db_path):
+    """The limit is applied inside the query before the snippets are made (issue 17): the rows,
+    their order, snippets and the total are those of the unlimited search, cut."""
+    from alliance_cli.store.sessions import search_answers
+
+    ps = load_prompt_set(bundled_prompts_path())
+    with open_journal(db_path, create=True) as journal:
+        journal.save_sessions(generate(ps, sessions=300, end=date(2026, 11, 20), seed=3))
+        for words, filters in [("client", {}), ("the", {"client": "C-0003"}), ("client", {"since": date(2026, 9, 1)})]:
+            every = search_answers(journal, words, limit=None, **filters)
+            assert every.total == len(every.rows) > 12
+            for limit in (1, 5, 12, every.total, every.total + 1):
+                cut = search_answers(journal, words, limit=limit, **filters)
+                assert cut.rows == every.rows[:limit] and cut.total == every.total

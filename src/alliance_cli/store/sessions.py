@@ -345,15 +345,18 @@ def search_answers(
         "FROM search_text JOIN search_map m ON m.id = search_text.rowid "
         f"JOIN sessions s ON s.id = m.session_id WHERE search_text MATCH ? {where}"
     )
+    order = "ORDER BY s.date DESC, s.id DESC, m.prompt_id"  # one row per (session, prompt): a total order
     sql = (
         "SELECT s.id, s.date, s.client, m.prompt_id, s.prompt_set_id, "
-        f"snippet(search_text, 0, ?, ?, '…', 16) AS snippet {base} "
-        "ORDER BY s.date DESC, s.id DESC, m.prompt_id"
+        f"snippet(search_text, 0, ?, ?, '…', 16) AS snippet {base}"
     )
     args: list[Any] = [*HIGHLIGHT, query, *params]
     if limit is not None:
-        sql += " LIMIT ?"
-        args.append(limit)
+        # The newest `limit` matches first, then snippets for those alone: SQLite would make a
+        # snippet for every match before sorting, which grows with the journal.
+        sql += f" AND search_text.rowid IN (SELECT search_text.rowid {base} {order} LIMIT ?)"
+        args += [query, *params, limit]
+    sql += f" {order}"
     try:
         rows = [dict(r) for r in journal.conn.execute(sql, args)]
         total = len(rows)

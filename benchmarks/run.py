@@ -1,0 +1,272 @@
+"""Every command's speed and memory beside its reference, in one table (issue 17).
+
+    python benchmarks/run.py             # journals of 1, 10 and 40 years, 9 pairs each
+    python benchmarks/run.py --quick     # the 1-year journal, a subset, 3 pairs: under a minute
+    python benchmarks/run.py --years 10 --runs 15
+
+Journals are built with generate.py (2,500 sessions a year) and kept in the temp folder, so
+a second run reuses them. Each row times whole processes in alternating pairs (reference,
+alliance, reference, ...): the reference app (a minimal Typer + Rich app) for everyday
+commands, the plain sqlite3 + csv script for exports, the matching export for imports. The
+ratio is alliance's median over the reference's; the range is alliance's min-max; memory is
+the peak resident size (ru_maxrss) of alliance's child process. For an interactive `log` the
+time is until its first question appears in a pseudo-terminal (pexpect), beside the reference
+app's whole run; memory is the child's high-water mark then (VmHWM, Linux).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generate import build
+from timing import HERE, REFERENCE, alliance_cmd
+
+REF_APP = [sys.executable, str(HERE / "reference_app.py")]
+FLOOR = [sys.executable, str(HERE / "reference_export.py")]
+CACHE = Path(tempfile.gettempdir()) / "alliance-bench"
+SESSIONS_A_YEAR = 2_500
+KNOWN_CLIENT = "C-0036"  # one of the generator's busiest clients: the recap has history to show
+# With client and date given, the recap of the last session comes before the first question.
+KNOWN_LOG = ["log", "--client", KNOWN_CLIENT, "--date", "2026-11-20"]
+COMMON, RARE = "client", "strain"  # in about 2,800 and 64 written answers a year
+LOG_ARGS = [
+    "log", "--client", "C-0014", "--date", "2026-11-20",
+    "--set", "empathy=7", "--set", "respect=8", "--set", "genuineness=7", "--set", "positive_regard=8",
+    "--set", "active_listening=6", "--set", "rupture=no", "--set", "went_well=Stayed with the silence.",
+]  # fmt: skip
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Runner:
+    """A timed run, and (for whole processes) how to measure its peak memory once."""
+
+    run: Callable[[], Sample]
+    memory: Callable[[], float] | None = None
+
+
+def run_process(cmd: Sequence[str], env: dict[str, str]) -> Sample:
+    """One whole run of `cmd`, timed; its memory comes separately (peak_mb)."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        list(cmd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
+    return Sample(elapsed, 0.0)
+
+
+PROBE = (
+    "import os, subprocess, sys\n"
+    "quiet = subprocess.DEVNULL\n"
+    "p = subprocess.Popen(sys.argv[1:], stdin=quiet, stdout=quiet, stderr=quiet)\n"
+    "print(os.wait4(p.pid, 0)[2].ru_maxrss)"
+)
+
+
+def peak_mb(cmd: Sequence[str], env: dict[str, str]) -> float:
+    """The child's ru_maxrss, from a fresh small parent: Linux counts the forking parent's own
+    high-water mark in a child's ru_maxrss, so it cannot be this (large) process."""
+    out = subprocess.run([sys.executable, "-c", PROBE, *cmd], env=env, capture_output=True, text=True, check=True)
+    kb = int(out.stdout.strip())
+    return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
+
+
+def until_first_question(cmd: Sequence[str], env: dict[str, str], question: str) -> Sample:
+    """Seconds until `question` is on the pty's screen; the child is killed then (no draft)."""
+    import pexpect  # the test extra
+
+    pty_env = dict(env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1")
+    started = time.perf_counter()
+    child = pexpect.spawn(cmd[0], list(cmd[1:]), env=pty_env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+    child.expect_exact(question)
+    elapsed = time.perf_counter() - started
+    peak = 0.0
+    try:
+        for line in Path(f"/proc/{child.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    child.kill(9)
+    child.close(force=True)
+    return Sample(elapsed, peak)
+
+
+@dataclass
+class Row:
+    name: str
+    ours: list[Sample]
+    theirs: list[Sample]
+    ours_mb: float = 0.0
+    theirs_mb: float = 0.0
+
+    def line(self) -> str:
+        ours = [s.seconds for s in self.ours]
+        theirs = [s.seconds for s in self.theirs]
+        med, ref = statistics.median(ours), statistics.median(theirs)
+        peak = self.ours_mb or max(s.peak_mb for s in self.ours)
+        ref_peak = self.theirs_mb or max(s.peak_mb for s in self.theirs)
+        return (
+            f"| {self.name} | {med * 1000:.0f} | {min(ours) * 1000:.0f}–{max(ours) * 1000:.0f} "
+            f"| {ref * 1000:.0f} | **{med / ref:.2f}×** | {peak:.0f} | {ref_peak:.0f} |"
+        )
+
+
+def pairs(name: str, ours: Runner, theirs: Runner, runs: int, reset: Callable[[], None] | None = None) -> Row:
+    """`runs` alternating pairs after one warm-up pair; `reset` runs (untimed) before each of ours."""
+    got = Row(name, [], [])
+    for i in range(runs + 1):
+        ref = theirs.run()
+        if reset:
+            reset()
+        mine = ours.run()
+        if i:  # the first pair warms the caches
+            got.theirs.append(ref)
+            got.ours.append(mine)
+    if theirs.memory:
+        got.theirs_mb = theirs.memory()
+    if ours.memory:
+        if reset:
+            reset()
+        got.ours_mb = ours.memory()
+    return got
+
+
+def journal(years: int) -> Path:
+    """The cached journal of `years` years, built on first use."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"journal-{years}y.db"
+    if not path.exists():
+        print(f"building {path} ({years * SESSIONS_A_YEAR} sessions) ...", file=sys.stderr, flush=True)
+        partial = path.with_suffix(".building")
+        build(partial, sessions=years * SESSIONS_A_YEAR)
+        partial.rename(path)
+    return path
+
+
+def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "") -> list[Row]:
+    db = journal(years)
+    env = dict(os.environ, ALLIANCE_DB=str(db), NO_COLOR="1")
+    env.pop("ALLIANCE_PROMPTS", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an install has its bytecode compiled
+
+    def proc(cmd: Sequence[str], e: dict[str, str] = env) -> Runner:
+        return Runner(lambda: run_process(cmd, e), lambda: peak_mb(cmd, e))
+
+    tag = f"{years}y"
+    out: list[Row] = []
+
+    def add(name: str, ours: Runner, theirs: Runner, reset: Callable[[], None] | None = None) -> None:
+        if only not in name:
+            return
+        row = pairs(f"{name} ({tag})", ours, theirs, runs, reset)
+        print(row.line(), file=sys.stderr, flush=True)
+        out.append(row)
+
+    startup = [("--version", ["--version"], [*REF_APP, "--version"]), ("--help", ["--help"], [*REF_APP, "--help"])]
+    if not quick or years == 1:
+        startup.append(("log --help", ["log", "--help"], [*REF_APP, "table", "--help"]))
+    everyday = [
+        ("list", ["list"]),
+        ("report", ["report"]),
+        ("report json", ["report", "--format", "json"]),
+        ("search common word", ["search", COMMON]),
+        ("search rare word", ["search", RARE]),
+        ("clients", ["clients"]),
+    ]
+    if quick:
+        everyday = [everyday[0], everyday[1], everyday[3], everyday[5]]
+    if years == 1 or not quick:
+        for name, args, ref in startup:
+            add(name, proc(alliance_cmd(*args)), proc(ref))
+    for name, args in everyday:
+        add(name, proc(alliance_cmd(*args)), proc(REFERENCE))
+
+    # Scripted and interactive log write to a copy, so the cached journal stays as built.
+    log_db = work / f"log-{tag}.db"
+    shutil.copy(db, log_db)
+    log_env = dict(env, ALLIANCE_DB=str(log_db))
+    add("log (scripted)", proc(alliance_cmd(*LOG_ARGS), log_env), proc(REFERENCE, log_env))
+    add(
+        "log: first question, new client",
+        Runner(lambda: until_first_question(alliance_cmd("log"), log_env, "Client code")),
+        proc(REFERENCE),
+    )
+    add(
+        "log: first question, known client (recap)",
+        Runner(lambda: until_first_question(alliance_cmd(*KNOWN_LOG), log_env, "Modality:")),
+        proc(REFERENCE),
+    )
+
+    exports = [("long", ["export"], "csv"), ("wide", ["export", "--shape", "wide"], "csv")]
+    exports.append(("json", ["export", "--format", "json"], "json"))
+    if quick:
+        exports = exports[:1]
+    floor = [*FLOOR, str(db)]
+    for shape, args, _ext in exports:
+        export = alliance_cmd(*args)
+        add(f"export {shape} vs floor", proc(export), proc(floor))
+    for shape, args, ext in exports:
+        export = alliance_cmd(*args)
+        if only not in f"import {shape} vs its export":
+            continue
+        made = work / f"export-{tag}-{shape}.{ext}"
+        subprocess.run([*export, "-o", str(made)], env=env, check=True, stdout=subprocess.DEVNULL)
+        target = work / f"imported-{tag}.db"
+        imp_env = dict(env, ALLIANCE_DB=str(target))
+
+        def fresh(target: Path = target) -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+        add(f"import {shape} vs its export", proc(alliance_cmd("import", str(made)), imp_env), proc(export), fresh)
+    return out
+
+
+HEADER = (
+    "| command (journal) | alliance ms, median | range | reference ms | ratio | alliance MB | reference MB |\n"
+    "|---|---|---|---|---|---|---|"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="The 1-year journal, a subset, 3 pairs.")
+    parser.add_argument("--years", type=int, nargs="*", help="Journal sizes in years (default 1 10 40).")
+    parser.add_argument("--only", default="", help="Only the rows whose name holds this, e.g. search.")
+    parser.add_argument("--runs", type=int, help="Alternating pairs per row (default 9; 3 with --quick).")
+    args = parser.parse_args()
+    years = args.years or ([1] if args.quick else [1, 10, 40])
+    runs = args.runs or (3 if args.quick else 9)
+    started = time.perf_counter()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for y in years:
+            rows += rows_for(y, runs, args.quick, Path(tmp), args.only)
+    print(
+        f"\n{runs} alternating pairs a row after a warm-up; {sys.executable}; {time.perf_counter() - started:.0f} s\n"
+    )
+    print(HEADER)
+    for row in rows:
+        print(row.line())
+
+
+if __name__ == "__main__":
+    main()
