@@ -159,3 +159,11 @@ def test_the_first_question_of_log_loads_what_it_loads_today(subprocess_env, run
     # Neither loads what only other commands need.
     for loaded in (new, known):
         assert not {m for m in loaded if m.startswith(("alliance_cli.store.exchange", "alliance_cli.app.export"))}
+
+
+def test_help_lists_the_everyday_commands_first(run):
+    """`alliance --help` starts where a newcomer starts: log, list, show, then the review."""
+    box = run("--help").stdout.split("Commands")[1]
+    names = [line.split()[1] for line in box.splitlines() if line.startswith("│ ") and not line.startswith("│  ")]
+    assert names[:4] == ["log", "list", "show", "client-code"], names
+    assert names.index("report") < names.index("export") < names.index("encrypt")

@@ -22,11 +22,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from alliance_cli.cli import encryption, exchange, journal, review, scores, sessions, upkeep, watchlist
 from alliance_cli.cli.root import StdoutFailed, _say, app, stdout_failed_line
 
-# Importing them registers the commands.
-COMMAND_MODULES = (journal, review, exchange, scores, sessions, upkeep, watchlist, encryption)
+# Importing them registers the commands, in this order: the order `alliance --help` lists them.
+# isort: off
+from alliance_cli.cli import journal
+from alliance_cli.cli import review
+from alliance_cli.cli import scores
+from alliance_cli.cli import exchange
+from alliance_cli.cli import sessions
+from alliance_cli.cli import upkeep
+from alliance_cli.cli import watchlist
+from alliance_cli.cli import encryption
+# isort: on
+
+COMMAND_MODULES = (journal, review, scores, exchange, sessions, upkeep, watchlist, encryption)
 
 
 def run(argv: list[str]) -> int:
