@@ -40,7 +40,7 @@ from typing import IO, TYPE_CHECKING, Any
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
 from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import MAX_ID, check_client_code, parse_modality, parse_session_date
-from alliance_cli.core.messages import Hint, Stopped, count, ordinal, plural
+from alliance_cli.core.messages import MAX_LISTED, Hint, ProblemList, Stopped, count, ordinal, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
 
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 
 REQUIRED_SESSION = ("uuid", "date", "client", "modality")
 LONG_REQUIRED = (*REQUIRED_SESSION, "prompt_id", "value")
-MAX_LISTED = 30
 PROGRESS_EVERY = 2000
 _CHUNK = 1 << 16
 # The largest row, item or line read, in characters: a session with every text answer at its
@@ -300,24 +299,6 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
 # -- checking ----------------------------------------------------------------------------
 
 
-class _Problems:
-    """One line per problem, each naming the file, the row (or item, or line) and the field."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.lines: list[str] = []
-        self.count = 0
-
-    def add(self, where: str, field: str, message: str) -> None:
-        self.count += 1
-        if len(self.lines) < MAX_LISTED:
-            where = f"{self.name}, {where}"
-            self.lines.append(f"{where}: {field}: {message}" if field else f"{where}: {message}")
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 
 
@@ -392,7 +373,7 @@ class _Checker:
         self.snapshot, self.digest = prompt_set_snapshot(ps)
         self.kinds = {p.id: p.kind for p in ps.prompts}
         self.logged_at = now_iso()
-        self.problems = _Problems(name)
+        self.problems = ProblemList(name)
         self.seen: dict[str, str] = {}  # uuid -> where it first appeared
         self.prompt_ids = frozenset(self.kinds)
         # Follow-up prompts (`when: {history: ...}`) were asked, or not, by the journal the
@@ -676,11 +657,9 @@ def _read_sessions(
         if session is not None and not checker.problems:
             yield session
     if checker.problems:
-        lines = list(checker.problems.lines)
-        hidden = checker.problems.count - len(lines)
-        if hidden:
-            lines.append(f"… and {count(hidden, 'more problem')}.")
-        lines.append(f"Nothing was imported from {name}: fix the rows above and run the import again.")
+        lines = checker.problems.summary(
+            f"Nothing was imported from {name}: fix the rows above and run the import again."
+        )
         raise ImportFileError(lines[0], lines)
 
 

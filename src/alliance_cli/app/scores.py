@@ -30,7 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.core.answers import coerce
 from alliance_cli.core.inputs import check_client_code
-from alliance_cli.core.messages import Hint, Stopped, count, no_session, plural
+from alliance_cli.core.messages import Hint, ProblemList, Stopped, count, no_session, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted, NotFoundError
 from alliance_cli.store.scores import (
     ScoreTarget,
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from alliance_cli.store.journal import Journal
 
 COLUMNS = ("client", "date", "score")
-MAX_LISTED = 30
 
 NO_SCORE_PROMPT = (
     "Your prompt set has no prompt for the client's own score (role: client_score); "
@@ -170,25 +169,6 @@ class ScoresOutcome:
     sessions: list[int] = field(default_factory=list)
 
 
-class _Problems:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.lines: list[str] = []
-        self.count = 0
-
-    def add(self, row: int, fields: str, message: str) -> None:
-        self.count += 1
-        if len(self.lines) < MAX_LISTED:
-            self.lines.append(f"{self.name}, row {row}: {fields}: {message}")
-
-    def raise_all(self) -> None:
-        lines = list(self.lines)
-        if self.count > len(lines):
-            lines.append(f"… and {count(self.count - len(lines), 'more problem')}.")
-        lines.append("Nothing was imported: correct these rows (or take them out) and run it again.")
-        raise AnswerError(lines[0], lines)
-
-
 @contextmanager
 def _opened(source: Path) -> Iterator[tuple[IO[str], str]]:
     name = "stdin" if str(source) == "-" else str(source)
@@ -264,7 +244,7 @@ def _import_scores(
     writes: dict[int, ScoreWrite] = {}
     first_row: dict[int, tuple[int, Any]] = {}  # session id -> (row, score) that matched it first
     with _opened(source) as (text, name):
-        problems = _Problems(name)
+        problems = ProblemList(name)
         rows = _rows(text, name)
         header = next(rows, None)
         if header is None or not any(cell.strip() for cell in header[1]):
@@ -275,7 +255,7 @@ def _import_scores(
             if not any(cell.strip() for cell in row):
                 continue  # a blank line
             if len(row) != width:
-                problems.add(number, "row", f"has {count(len(row), 'cell')}; the header has {width}")
+                problems.add(f"row {number}", "row", f"has {count(len(row), 'cell')}; the header has {width}")
                 continue
             raw_client, raw_date, raw_score = (row[where[c]] for c in COLUMNS)
             if not raw_score.strip():
@@ -287,12 +267,12 @@ def _import_scores(
             client, day, value = checked
             found = score_targets_on(journal, client, day.isoformat(), prompt.id)
             if not found:
-                problems.add(number, "client, date", f"no session with {client} on {day.isoformat()}")
+                problems.add(f"row {number}", "client, date", f"no session with {client} on {day.isoformat()}")
                 continue
             if len(found) > 1:
                 ids = " and ".join(str(t.session_id) for t in found)
                 problems.add(
-                    number,
+                    f"row {number}",
                     "client, date",
                     f"{count(len(found), 'session')} with {client} on {day.isoformat()} ({ids}); "
                     f"give each its score with {Hint.CLIENT_SCORE}",
@@ -302,7 +282,7 @@ def _import_scores(
             if target.session_id in first_row:
                 earlier, score = first_row[target.session_id]
                 if score != value:
-                    problems.add(number, "score", f"row {earlier} gives the same session another score")
+                    problems.add(f"row {number}", "score", f"row {earlier} gives the same session another score")
                 continue
             first_row[target.session_id] = (number, value)
             if target.score == value:
@@ -311,7 +291,7 @@ def _import_scores(
             if target.score is not None:
                 if not replace:
                     problems.add(
-                        number,
+                        f"row {number}",
                         "score",
                         f"session {target.session_id} already has the score {_num(target.score)}; "
                         "--replace puts the file's in its place",
@@ -323,11 +303,12 @@ def _import_scores(
             try:
                 snapshot = sets.extended(target)
             except InputError as exc:
-                problems.add(number, "score", exc.message)
+                problems.add(f"row {number}", "score", exc.message)
                 continue
             writes[target.session_id] = ScoreWrite(target.session_id, value, snapshot)
-    if problems.count:
-        problems.raise_all()
+    if problems:
+        lines = problems.summary("Nothing was imported: correct these rows (or take them out) and run it again.")
+        raise AnswerError(lines[0], lines)
     outcome.sessions = sorted(writes)
     if writes and not dry_run:
         write_scores(journal, prompt.id, list(writes.values()))
@@ -335,26 +316,26 @@ def _import_scores(
 
 
 def _check_row(
-    problems: _Problems, number: int, prompt: Prompt, measure: Measure, raw_client: str, raw_date: str, raw_score: str
+    problems: ProblemList, number: int, prompt: Prompt, measure: Measure, raw_client: str, raw_date: str, raw_score: str
 ) -> tuple[str, date, float] | None:
     ok = True
     client = ""
     try:
         client = check_client_code(raw_client)
     except InputError as exc:
-        problems.add(number, "client", exc.message.rstrip("."))
+        problems.add(f"row {number}", "client", exc.message.rstrip("."))
         ok = False
     day = None
     try:
         day = date.fromisoformat(raw_date.strip())
     except ValueError:
-        problems.add(number, "date", "expected a date as YYYY-MM-DD")
+        problems.add(f"row {number}", "date", "expected a date as YYYY-MM-DD")
         ok = False
     value = None
     try:
         value = coerce(prompt, raw_score)
     except ValueError as exc:
-        problems.add(number, "score", f"{exc} (the {measure.name} total)")
+        problems.add(f"row {number}", "score", f"{exc} (the {measure.name} total)")
         ok = False
     if not ok or day is None or value is None:
         return None

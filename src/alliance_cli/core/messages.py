@@ -179,3 +179,32 @@ def unexpected(exc: BaseException) -> str:
     if isinstance(exc, UnicodeEncodeError) and "surrogates" in exc.reason:
         return "a file name or value given is not valid UTF-8 text; check the terminal's encoding."
     return f"unexpected error ({type(exc).__name__}); run again with ALLIANCE_DEBUG=1 to see details."
+
+
+MAX_LISTED = 30  # a file's problems listed one a line; the rest are counted
+
+
+class ProblemList:
+    """The problems found in a file being read (an import, a file of scores), one line each
+    naming the file, the place (row, item, line) and the field; the first `MAX_LISTED` are
+    kept and the rest counted, so a file wrong throughout still gives a readable answer."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lines: list[str] = []
+        self.count = 0
+
+    def add(self, where: str, field: str, message: str) -> None:
+        self.count += 1
+        if len(self.lines) < MAX_LISTED:
+            self.lines.append(
+                f"{self.name}, {where}: {field}: {message}" if field else f"{self.name}, {where}: {message}"
+            )
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def summary(self, closing: str) -> list[str]:
+        """The lines kept, how many more there were, then `closing` (what happened, what to do)."""
+        hidden = self.count - len(self.lines)
+        return [*self.lines, *([f"… and {count(hidden, 'more problem')}."] if hidden else []), closing]
