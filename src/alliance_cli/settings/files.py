@@ -55,9 +55,10 @@ _ATTEMPTS = 100
 STALE_AGE_S = 3600.0  # a temporary name whose process id may have been reused is left this long
 
 # alliance's own temporary names: `.NAME.PID-RANDOM.tmp`, and those of earlier versions
-# (`.NAME.RANDOM.tmp`, `.NAME.PID.part`), each with the name of the file it was for.
+# (`.NAME.RANDOM.tmp`, `.NAME.PID.part`), each with the name of the file it was for; a
+# temporary database copy killed mid-write also leaves SQLite's `-journal` beside it.
 _TEMP_NAMES = (
-    re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)-[0-9a-f]{12}\.tmp$"),
+    re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)-[0-9a-f]{12}\.tmp(?:-journal)?$"),
     re.compile(r"^\.(?P<base>.+)\.[0-9a-f]{12}\.tmp$"),
     re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)\.part$"),
 )
