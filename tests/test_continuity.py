@@ -165,9 +165,9 @@ def _interactive(db_path, ps, keys: str, *, client="C-014", day="2026-11-09"):
 # "moment" prompts), six optional practice questions, your read and the client's score (both
 # optional), rupture = no, three reflections.
 RATINGS = "7\r8\r6\r8\r5\r"
-PRACTICES = "\r\r" + ENTER + "\r" + ENTER + "\r"  # all skipped: Enter skips an optional choice too
+PRACTICES = "\r\r" + ENTER + "\r" + ENTER + "\r" + ENTER * 2  # all skipped: Enter skips an optional choice too
 PRACTICES += ENTER * 2  # client_view and client_score skipped
-REST = "n\r" + "\r\r\r"
+REST = "n\r" + "\r" * 5 + ENTER  # five reflections, then not for supervision
 SAVE = "y"
 
 
@@ -252,7 +252,7 @@ def test_editing_a_session_keeps_its_follow_up_answers(run, db_path):
 
     # Enter through every question of an interactive edit: nothing changes, nothing is dropped.
     with open_journal(db_path) as journal, create_pipe_input() as pipe:
-        pipe.send_text(ENTER * 24)
+        pipe.send_text(ENTER * 29)
         edited = edit_command(journal, 2, SessionRequest(today=date(2026, 11, 21)), Talk(pipe, DummyOutput()))
     assert edited is not None and not edited.changed
     assert answers_of(run, 2)["intention_note"] == "Near the end."

@@ -144,10 +144,10 @@ ENTER = "\r"
 BACKSPACE = "\x7f"
 DOWN = "\x1b[B"
 KEEP_SESSION_FIELDS = ENTER * 3  # client, date, modality
-# With RICH saved, after the five ratings: six practices, your read and the client's score
-# (both optional), rupture, three reflections.
-KEEP_PRACTICES_AND_RUPTURE = ENTER * 9
-KEEP_REFLECTIONS = ENTER * 3
+# With RICH saved, after the five ratings: eight practices, your read and the client's score
+# (both optional), rupture, five reflections and the supervision question.
+KEEP_PRACTICES_AND_RUPTURE = ENTER * 11
+KEEP_REFLECTIONS = ENTER * 6
 SAVE = ENTER
 
 

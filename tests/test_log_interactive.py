@@ -21,11 +21,11 @@ ENTER, CTRL_C, CTRL_D, DOWN = "\r", "\x03", "\x04", "\x1b[B"
 TODAY = date(2026, 11, 21)
 # client, date (default today), modality (default), five mid-scale ratings
 START = "C-014\r" + ENTER + ENTER + "7\r8\r6\r8\r5\r"
-# the six practice prompts skipped, your read and the client's score skipped (both optional),
-# no rupture, one reflection, two skipped, then save
-PRACTICES = ENTER * 6
+# the eight practice prompts skipped, your read and the client's score skipped (both optional),
+# no rupture, one reflection, four skipped, not for supervision, then save
+PRACTICES = ENTER * 8
 CLIENT_VIEW_AND_SCORE = ENTER * 2
-REST = PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + "We paused together.\r" + ENTER * 2 + ENTER
+REST = PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + "We paused together.\r" + ENTER * 4 + ENTER + ENTER
 
 
 @pytest.fixture
@@ -187,7 +187,7 @@ def test_text_answer_written_in_the_editor(db_path, ps, tmp_path, monkeypatch):
     editor.write_text('#!/bin/sh\nprintf "Long thought,\\nover two lines." > "$1"\n')
     editor.chmod(0o700)
     monkeypatch.setenv("EDITOR", str(editor))
-    saved, _ = converse(db_path, ps, START + PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + ":e\r" + ENTER * 2 + ENTER)
+    saved, _ = converse(db_path, ps, START + PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + ":e\r" + ENTER * 5 + ENTER)
     assert stored(db_path, saved.id).answers["went_well"] == "Long thought,\nover two lines."
 
 
@@ -196,7 +196,7 @@ def test_missing_editor_asks_the_question_again(db_path, ps, monkeypatch):
     saved, _ = converse(
         db_path,
         ps,
-        START + PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + ":e\r" + "\x7f\x7f" + "Typed instead.\r" + ENTER * 3,
+        START + PRACTICES + CLIENT_VIEW_AND_SCORE + "n\r" + ":e\r" + "\x7f\x7f" + "Typed instead.\r" + ENTER * 6,
     )
     assert stored(db_path, saved.id).answers["went_well"] == "Typed instead."
 

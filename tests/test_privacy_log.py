@@ -66,8 +66,8 @@ def ps():
 
 
 # Keystrokes for the default prompt set, with an answer to "What went well?" in the middle.
-BEFORE_WENT_WELL = "7\r8\r6\r8\r5\r" + "\r\r" + ENTER + "\r" + ENTER + "\r" + ENTER * 2 + "n\r"
-AFTER_WENT_WELL = "\r\r"  # do_differently, intention skipped
+BEFORE_WENT_WELL = "7\r8\r6\r8\r5\r" + "\r\r" + ENTER + "\r" + ENTER + "\r" + ENTER * 2 + ENTER * 2 + "n\r"
+AFTER_WENT_WELL = "\r" * 5  # feelings, going_on, do_differently, intention, for_supervision skipped
 
 
 def _interactive(db_path, ps, keys):

@@ -46,6 +46,7 @@ class Continuity:
     last_score: Seen | None = None  # the client's latest own score (`client_score`), whichever session had it
     last_view: Seen | None = None  # your latest read of them (`client_view`)
     measure: Measure | None = None  # what the score is on, for the recap to name it
+    goal_active: bool = False  # a learning goal is active on the session's day (`store.goals`)
 
     @property
     def facts(self) -> frozenset[str]:
@@ -55,6 +56,8 @@ class Continuity:
             facts.add("intention_set")
         if self.open_ruptures:
             facts.add("open_rupture")
+        if self.goal_active:
+            facts.add("goal_active")
         return frozenset(facts)
 
 

@@ -21,6 +21,7 @@ KINDS: tuple[str, ...] = ("rating", "choice", "multi", "yesno", "text", "number"
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=32)]  # a prompt's short name in a summary
 Scalar = bool | int | float | str
 
 
@@ -40,8 +41,9 @@ class Area(Strict):
 HISTORY: dict[str, str] = {
     "intention_set": "the last session with this client set an intention",
     "open_rupture": "a rupture with this client is still open (not or partly repaired)",
+    "goal_active": "a learning goal is active (`alliance goal set`)",
 }
-History = Literal["intention_set", "open_rupture"]
+History = Literal["intention_set", "open_rupture", "goal_active"]
 
 
 class When(Strict):
@@ -110,6 +112,8 @@ class Prompt(Strict):
     id: Identifier
     kind: Kind
     text: Label
+    label: Title | None = None  # its short name in the summary, `show` and the review (the text when unset)
+    section: Label | None = None  # the heading of the form section it opens; later prompts stay under it
     help: Label | None = None
     principle: Identifier | None = None
     role: Role | None = None  # what the recap, the review and `clients` read it as (`core.vocabulary`)
@@ -119,10 +123,18 @@ class Prompt(Strict):
     labels: dict[int, Label] | None = None
     choices: list[Label] | None = None
     positive: list[Scalar] | None = None
+    neutral: list[Scalar] | None = None  # answers that count neither way for its practice ("did not come up")
     when: When | None = None
+
+    @property
+    def title(self) -> str:
+        """The short name of the prompt: its `label:`, else its question."""
+        return self.label or self.text
 
     def is_positive(self, value: object) -> bool | None:
         """Whether an answer counts as the practice done (None when the prompt has no notion of it)."""
+        if self.neutral is not None and any(_same(value, n) for n in self.neutral):
+            return None
         if self.positive is not None:
             values = value if isinstance(value, list) else [value]
             return any(_same(v, p) for v in values for p in self.positive)

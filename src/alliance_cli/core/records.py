@@ -64,3 +64,14 @@ class ClientSummary:
     recent_mean: float | None
     session_means: list[float | None] = field(default_factory=list)
     open_ruptures: int = 0
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A learning goal: one skill to practise for weeks (`store.goals`); dates are ISO."""
+
+    id: int
+    text: str
+    principle: str | None  # the principle whose rating follows it, if any
+    started: str
+    ended: str | None  # None while active

@@ -35,6 +35,15 @@ Role = Literal[
     "intention_followed",
     "client_view",
     "client_score",
+    "rupture_markers",
+    "repair_strategies",
+    "repair_response",
+    "my_part",
+    "goal_practised",
+    "feelings",
+    "analysis",
+    "for_supervision",
+    "supervision_question",
 ]
 OUTCOMES = ("yes", "partly", "no")  # the answers of a role that records an outcome
 
@@ -54,6 +63,15 @@ ROLES: dict[str, RoleSpec] = {
     "intention_followed": RoleSpec("choice", outcome=True),  # the last session's intention carried out
     "client_view": RoleSpec("rating"),  # your read of how the client saw the session, before any score of theirs
     "client_score": RoleSpec("number"),  # the client's own alliance score (`core.measures`), a total
+    "rupture_markers": RoleSpec("multi"),  # what the rupture looked like, marker by marker (withdrawal, confrontation)
+    "repair_strategies": RoleSpec("multi"),  # what was tried to repair it
+    "repair_response": RoleSpec("choice"),  # how the client responded once it was addressed
+    "my_part": RoleSpec("text"),  # what might have been your own part in it
+    "goal_practised": RoleSpec("choice"),  # whether you practised your learning goal (`store.goals`)
+    "feelings": RoleSpec("text"),  # what you felt in the session, and are left with
+    "analysis": RoleSpec("text"),  # what might have been going on between you
+    "for_supervision": RoleSpec("yesno"),  # a session to bring to supervision
+    "supervision_question": RoleSpec("text"),  # the help you want from supervision
 }
 
 
@@ -70,6 +88,15 @@ class Roles:
     intention_followed: str | None = None
     client_view: str | None = None
     client_score: str | None = None
+    rupture_markers: str | None = None
+    repair_strategies: str | None = None
+    repair_response: str | None = None
+    my_part: str | None = None
+    goal_practised: str | None = None
+    feelings: str | None = None
+    analysis: str | None = None
+    for_supervision: str | None = None
+    supervision_question: str | None = None
 
     @property
     def principles(self) -> list[str]:
@@ -160,4 +187,13 @@ def resolve(principles: Sequence[str], prompts: Iterable[PromptFacts]) -> Roles:
         intention_followed=found.get("intention_followed"),
         client_view=found.get("client_view"),
         client_score=found.get("client_score"),
+        rupture_markers=found.get("rupture_markers"),
+        repair_strategies=found.get("repair_strategies"),
+        repair_response=found.get("repair_response"),
+        my_part=found.get("my_part"),
+        goal_practised=found.get("goal_practised"),
+        feelings=found.get("feelings"),
+        analysis=found.get("analysis"),
+        for_supervision=found.get("for_supervision"),
+        supervision_question=found.get("supervision_question"),
     )

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from alliance_cli.core.answers import from_columns
 from alliance_cli.core.continuity import Continuity, FollowThrough, LastSession, OpenRupture, Seen
 from alliance_cli.core.ruptures import REPAIRED
+from alliance_cli.store.goals import active_goal
 from alliance_cli.store.journal import _guarded, journal_roles
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def continuity(
         "ORDER BY s.date DESC, s.id DESC LIMIT 1",
         (client, *point),
     ).fetchone()
-    result = Continuity(client)
+    result = Continuity(client, goal_active=active_goal(journal, day) is not None)
     if row is None:
         return result
     answers = {

@@ -246,7 +246,7 @@ def set_page_size(path: Path, size: int) -> None:
 # -- restoring a backup under one write lock ---------------------------------------------
 
 # The tables holding what was written, in the order their rows can be inserted (foreign keys).
-CONTENT_TABLES = ("prompt_sets", "sessions", "answers", "drafts")
+CONTENT_TABLES = ("prompt_sets", "sessions", "answers", "drafts", "goals")
 # Tables that follow the content: the schema record (the same in both once the staged copy
 # is up to date), AUTOINCREMENT's counter, and the search index, FTS5's shadow tables included.
 DERIVED_TABLES = frozenset(

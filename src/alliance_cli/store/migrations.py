@@ -153,8 +153,25 @@ def m003_session_ids_never_reused(db: Any) -> None:
     )
 
 
+def m004_goals(db: Any) -> None:
+    """Learning goals (deliberate practice): one chosen skill, kept for weeks. A goal is active
+    from `started` until `ended` (both ISO dates); at most one is active at a time."""
+    db.executescript(
+        """
+        CREATE TABLE goals (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            text TEXT NOT NULL,
+            principle TEXT,
+            started TEXT NOT NULL,
+            ended TEXT
+        );
+        CREATE UNIQUE INDEX goals_one_active ON goals((ended IS NULL)) WHERE ended IS NULL;
+        """
+    )
+
+
 # Append new steps at the end; the names are the record of what a journal has.
-STEPS: list[Callable[[Any], None]] = [m001_journal, m002_search, m003_session_ids_never_reused]
+STEPS: list[Callable[[Any], None]] = [m001_journal, m002_search, m003_session_ids_never_reused, m004_goals]
 NAMES: tuple[str, ...] = tuple(step.__name__ for step in STEPS)
 
 
