@@ -209,13 +209,13 @@ def opens(journal: Path, passphrases: list[str]) -> int:
     raise AssertionError("the journal opens with none of the passphrases")
 
 
-@pytest.mark.parametrize("command", ["encrypt", "passphrase"])
+@pytest.mark.parametrize("command", ["encrypt", "passphrase", "decrypt"])
 def test_kill_9_at_any_moment_leaves_one_readable_journal(command, db_path, tmp_path, alliance_exe, subprocess_env):
     seed(db_path, 400)
     old = passphrase_file(tmp_path, "old words", "old")
     new = passphrase_file(tmp_path, "new words", "new")
     env = dict(subprocess_env, **{cipher.PASSPHRASE_ENV: str(old)})
-    if command == "passphrase":
+    if command in ("passphrase", "decrypt"):
         assert subprocess.run([*alliance_exe, "encrypt"], env=env, capture_output=True).returncode == 0
         # the current passphrase from the file, the new one asked: the file is read for both here
         env[cipher.PASSPHRASE_ENV] = str(old)
@@ -281,6 +281,27 @@ def test_a_new_journal_starts_encrypted_when_the_settings_say_so(run, db_path, u
     assert not every_byte(db_path).startswith(b"SQLite format 3")
     cipher._keys.clear()
     assert "C-1" in run("list").stdout
+
+
+def test_an_import_into_a_new_journal_starts_it_encrypted_when_the_settings_say_so(run, db_path, unlocked, tmp_path):
+    seed(db_path, 3)
+    exported = tmp_path / "out.csv"
+    exported.write_text(run("export", "-f", "csv").stdout)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    assert run("config", "set", "encrypt_new", "true").exit_code == 0
+    result = run("import", str(exported))
+    assert result.exit_code == 0, result.stderr
+    assert f"Started a new, encrypted journal at {db_path}" in result.stderr
+    assert cipher.is_encrypted(db_path) and SECRET.encode() not in every_byte(db_path)
+    cipher._keys.clear()
+    assert run("list", "-f", "json").stdout.count('"session_id"') == 3
+    # a dry run starts nothing; a refused import takes its new journal with it
+    other = tmp_path / "other" / "journal.db"
+    assert run("import", str(exported), "--dry-run", db=other).exit_code == 0 and not other.exists()
+    broken = tmp_path / "broken.csv"
+    broken.write_text(exported.read_text().replace("2026-11-02", "2026-13-02"))
+    assert run("import", str(broken), db=other).exit_code == 1 and not other.exists()
 
 
 def test_encrypt_new_takes_true_or_false_only(run):

@@ -438,3 +438,15 @@ def rewrite(path: Path, *, passphrase: str | None, wipe: bool) -> None:
         remember(path, key)
     else:
         forget(path)
+
+
+def start_encrypted(path: Path) -> None:
+    """A new, empty journal at `path`, encrypted (`encrypt_new`): SQLCipher checked for and the
+    passphrase asked (or read from the passphrase file) before anything is made, then the new
+    journal encrypted as `alliance encrypt` does."""
+    from alliance_cli.store.journal import open_journal
+
+    driver()  # the install command, before anything is asked or made
+    passphrase = new_passphrase(path)
+    open_journal(path, create=True).close()
+    rewrite(path, passphrase=passphrase, wipe=True)
