@@ -134,11 +134,52 @@ def key_works(path: Path, key: bytes) -> bool:
 # -- the keyring: remembered derived keys, by the journal's path ----------------------------
 
 
+# Modules `keyring` imports but uses only for what alliance never asks of it (jaraco.context's
+# tarball download: urllib.request, http.client, ssl, email; the entry points of plugins when no
+# backend is named; the config file of a backend alliance does not use; a tarfile backport):
+# about half of keyring's import time, paid by every command on an encrypted journal. Each is
+# imported for real at the first use of one of its names.
+_DEFERRED = ("urllib.request", "importlib_metadata", "more_itertools", "configparser", "backports.tarfile")
+
+
+def _defer(name: str) -> None:
+    """Put a stand-in for the module `name` in sys.modules that imports the real one (and
+    steps aside for it) at the first use of one of its names."""
+    import importlib
+    import sys
+    import types
+
+    if name in sys.modules:
+        return
+    parent, _, child = name.rpartition(".")
+    try:
+        if parent:
+            importlib.import_module(parent)
+    except ImportError:
+        return
+    stand_in = types.ModuleType(name)
+
+    def load(attr: str) -> Any:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        real = importlib.import_module(name)
+        if parent:
+            setattr(sys.modules[parent], child, real)
+        return getattr(real, attr)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]
+    sys.modules[name] = stand_in
+    if parent:
+        setattr(sys.modules[parent], child, stand_in)
+
+
 def _keyring() -> Any:
     """The keyring module when a usable backend is there; None, silently, otherwise."""
     if os.environ.get("ALLIANCE_NO_KEYRING"):
         return None
     try:
+        for name in _DEFERRED:
+            _defer(name)
         import keyring
         from keyring.backends import fail
 
