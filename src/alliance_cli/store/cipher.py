@@ -491,3 +491,36 @@ def start_encrypted(path: Path) -> None:
     passphrase = new_passphrase(path)
     open_journal(path, create=True).close()
     rewrite(path, passphrase=passphrase, wipe=True)
+
+
+# -- the watch-list of an encrypted journal, kept inside it -----------------------------------
+
+WATCHLIST_TABLE = "watchlist"
+
+
+def inside_watchlist(conn: Any) -> str | None:
+    """The watch-list document kept inside the journal of `conn` (`settings.watchlist`), or None."""
+    try:
+        row = conn.execute(f"SELECT document FROM {WATCHLIST_TABLE} WHERE id = 1").fetchone()
+    except Error:  # no such table: none kept inside
+        return None
+    return None if row is None else str(row[0])
+
+
+def keep_watchlist(conn: Any, document: str | None) -> None:
+    """Keep `document` as the watch-list inside the journal of `conn`; None takes it out (the
+    table dropped: secure_delete overwrites its pages)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if document is None:
+            conn.execute(f"DROP TABLE IF EXISTS {WATCHLIST_TABLE}")
+        else:
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {WATCHLIST_TABLE} "
+                "(id INTEGER PRIMARY KEY CHECK (id = 1), document TEXT NOT NULL)"
+            )
+            conn.execute(f"INSERT OR REPLACE INTO {WATCHLIST_TABLE} (id, document) VALUES (1, ?)", (document,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
