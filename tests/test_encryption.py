@@ -375,3 +375,45 @@ def test_without_sqlcipher_an_encrypted_journal_names_the_install_command(run, d
         "alliance: This journal is encrypted, and reading it needs SQLCipher, which is not installed: "
         "pip install 'alliance-cli[encryption]'"
     )
+
+
+def test_doctor_without_the_key_lists_what_it_can_and_names_what_needs_the_passphrase(
+    run, db_path, unlocked, alliance_exe, subprocess_env, tmp_path
+):
+    import json
+
+    seed(db_path, 2)
+    assert run("encrypt").exit_code == 0
+    db_path.chmod(0o644)  # a finding that needs no key
+    env = {k: v for k, v in subprocess_env.items() if k != cipher.PASSPHRASE_ENV}
+    proc = subprocess.run(
+        [*alliance_exe, "doctor", "-f", "json"], capture_output=True, text=True, env=env, start_new_session=True
+    )
+    assert proc.returncode == 1, proc.stderr  # for the file mode, not for the missing key
+    findings = json.loads(proc.stdout)
+    checks = {f["check"] for f in findings}
+    assert {"config", "permissions", "journal", "encryption", "location", "prompts"} <= checks
+    assert "integrity" not in checks and "schema" not in checks
+    mode = [f for f in findings if f["check"] == "permissions"]
+    assert mode[0]["level"] == "problem" and "chmod 600" in mode[0]["message"]
+    how, needs = [f for f in findings if f["check"] == "encryption"]
+    assert how["level"] == "ok" and "SQLCipher 4" in how["message"] and "256,000 iterations" in how["message"]
+    assert needs["level"] == "note" and "the integrity check" in needs["message"]
+    assert "were not checked" in needs["message"]
+    db_path.chmod(0o600)
+    proc = subprocess.run([*alliance_exe, "doctor"], capture_output=True, text=True, env=env, start_new_session=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # a note: nothing found wrong
+    assert proc.stderr.strip() == "All that could be looked at without the passphrase is well."
+    # a wrong passphrase is a problem, the other findings still listed
+    env[cipher.PASSPHRASE_ENV] = str(passphrase_file(tmp_path, "wrong horse", "bad"))
+    proc = subprocess.run([*alliance_exe, "doctor", "-f", "json"], capture_output=True, text=True, env=env)
+    findings = json.loads(proc.stdout)
+    assert proc.returncode == 1 and "location" in {f["check"] for f in findings}
+    assert [f["message"] for f in findings if f["level"] == "problem"][0].startswith("Wrong passphrase")
+    # with the key, the watch-list kept inside is counted
+    assert run("watchlist", "add", "Anna").exit_code == 0
+    doctor = run("doctor", "-f", "json")
+    assert any(
+        f["message"] == "1 word on your watch-list, kept inside the encrypted journal."
+        for f in json.loads(doctor.stdout)
+    )

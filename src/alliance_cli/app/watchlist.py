@@ -134,3 +134,13 @@ def put_back(db_path: Path, moved: MovedOut | None) -> None:
         cipher.keep_watchlist(journal.conn, moved.document)
     if moved.joined:
         remove_files()
+
+
+def inside_count(db_path: Path) -> int | None:
+    """How many words the watch-list kept inside the encrypted journal holds; None without one."""
+    from alliance_cli.store import cipher
+    from alliance_cli.store.journal import open_journal
+
+    with open_journal(db_path, readonly=True) as journal:
+        document = cipher.inside_watchlist(journal.conn)
+    return None if document is None else len(from_inside(document))

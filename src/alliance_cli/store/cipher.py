@@ -32,6 +32,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SALT_BYTES = 16
 KDF_ITERATIONS = 256_000
 KEY_BYTES = 32
+PAGE_SIZE = 4096  # SQLCipher 4's default, which alliance keeps
 CIPHER = "AES-256-CBC, HMAC-SHA512 per page"
 KDF = f"PBKDF2-HMAC-SHA512, {KDF_ITERATIONS:,} iterations"
 PASSPHRASE_ENV = "ALLIANCE_PASSPHRASE_FILE"
@@ -316,6 +317,21 @@ def key_for(path: Path, *, interactive: bool | None = None, what: str = "journal
     _keys[name] = key
     remember(path, key)
     return key
+
+
+def known_key(path: Path) -> bytes | None:
+    """The key of `path` this process has unlocked already (nothing asked, no keyring read)."""
+    return _keys.get(str(path.resolve()))
+
+
+def library_version() -> str:
+    """The SQLCipher library's version (no journal, no key needed)."""
+    conn = driver().connect(":memory:")
+    try:
+        row = conn.execute("PRAGMA cipher_version").fetchone()
+        return str(row[0]) if row else "?"
+    finally:
+        conn.close()
 
 
 def set_key(path: Path, key: bytes) -> None:
