@@ -137,10 +137,10 @@ def key_works(path: Path, key: bytes) -> bool:
 
 # Modules `keyring` imports but uses only for what alliance never asks of it (jaraco.context's
 # tarball download: urllib.request, http.client, ssl, email; the entry points of plugins when no
-# backend is named; the config file of a backend alliance does not use; a tarfile backport):
+# backend is named; the config file of a backend alliance does not use):
 # about half of keyring's import time, paid by every command on an encrypted journal. Each is
 # imported for real at the first use of one of its names.
-_DEFERRED = ("urllib.request", "importlib_metadata", "more_itertools", "configparser", "backports.tarfile")
+_DEFERRED = ("urllib.request", "importlib_metadata", "more_itertools", "configparser")
 
 
 def _defer(name: str) -> None:
