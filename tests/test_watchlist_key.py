@@ -128,6 +128,12 @@ def test_an_encrypted_journal_keeps_its_watch_list_inside_and_decrypt_moves_it_o
     assert run("watchlist", "add", "Lisbeth").exit_code == 0
     assert not watchlist_path().exists() and run("watchlist", "count").stdout == "3\n"
     assert b"Lisbeth" not in db_path.read_bytes()
+    # a backup holds it, encrypted; a restore keeps the journal's own list
+    backup = tmp_path / "copy.db"
+    assert run("backup", str(backup)).exit_code == 0
+    restored = run("restore", "--yes", str(backup))
+    assert restored.exit_code == 0, restored.stderr
+    assert run("watchlist", "count").stdout == "3\n"
 
     decrypted = run("decrypt")
     assert decrypted.exit_code == 0, decrypted.stderr
@@ -148,3 +154,27 @@ def test_a_plain_journal_keeps_no_list_inside(run, db_path):
     assert watchlist_path().exists() and key_path().exists()
     tables = {r[0] for r in sqlite3.connect(db_path).execute("SELECT name FROM sqlite_master")}
     assert "watchlist" not in tables
+
+
+def test_a_refused_decrypt_keeps_the_watch_list_inside(run, db_path, tmp_path, monkeypatch):
+    import pytest
+
+    pytest.importorskip("sqlcipher3")
+    from alliance_cli.store import cipher
+
+    passphrase = tmp_path / "pass"
+    passphrase.write_text("correct horse\n")
+    passphrase.chmod(0o600)
+    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(passphrase))
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
+    assert run("watchlist", "add", "Marguerite").exit_code == 0
+    assert run("encrypt").exit_code == 0
+    other = cipher.connect(db_path, cipher.key_for(db_path))  # another program has the journal open
+    try:
+        other.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        result = run("decrypt")
+    finally:
+        other.close()
+    assert result.exit_code == 1 and "open in another program" in result.stderr
+    assert cipher.is_encrypted(db_path) and not watchlist_path().exists() and not key_path().exists()
+    assert run("watchlist", "count").stdout == "1\n"
