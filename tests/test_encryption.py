@@ -417,3 +417,30 @@ def test_doctor_without_the_key_lists_what_it_can_and_names_what_needs_the_passp
         f["message"] == "1 word on your watch-list, kept inside the encrypted journal."
         for f in json.loads(doctor.stdout)
     )
+
+
+def test_the_keyring_backend_is_found_once_per_login_session(tmp_path, monkeypatch):
+    import keyring
+
+    runtime = tmp_path / "run-user"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no keyring settings file
+    note = runtime / "alliance" / cipher.BACKEND_NOTE
+    first = cipher._keyring()  # keyring asks every backend it knows
+    noted = note.read_text().strip()
+    assert noted == (cipher.NO_BACKEND if first is None else f"{type(first).__module__}.{type(first).__qualname__}")
+    assert note.stat().st_mode & 0o777 == 0o600
+    detect = keyring.get_keyring
+    monkeypatch.setattr(keyring, "get_keyring", lambda: pytest.fail("asked every backend again"))
+    again = cipher._keyring()
+    assert type(again) is type(first)
+    # a note that no longer loads is dropped, and the backend found afresh
+    note.write_text("keyring.backends.gone.Keyring\n")
+    monkeypatch.setattr(keyring, "get_keyring", detect)
+    assert type(cipher._keyring()) is type(first) and note.read_text().strip() == noted
+    # a backend named for the process is keyring's to load: nothing noted or read
+    note.unlink()
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    assert cipher._keyring() is None and not note.exists()

@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +55,8 @@ def editor_folder(journal: Path) -> Path:
     """The private folder for `:e` files of the journal at `journal`: in memory for an
     encrypted journal when the session has a private runtime folder, else beside it."""
     if _encrypted(journal):
+        from alliance_cli.store.cipher import runtime_folder
+
         runtime = runtime_folder()
         if runtime is not None:
             digest = hashlib.sha256(str(journal.absolute()).encode("utf-8")).hexdigest()[:16]
@@ -71,21 +72,6 @@ def _encrypted(journal: Path) -> bool:
     from alliance_cli.store import cipher
 
     return cipher.is_encrypted(journal)
-
-
-def runtime_folder() -> Path | None:
-    """$XDG_RUNTIME_DIR when it is a folder of this user's, private (0700): the login
-    session's, in memory (tmpfs) on systemd systems, emptied at logout."""
-    named = os.environ.get("XDG_RUNTIME_DIR")
-    if not named or not os.path.isabs(named) or not hasattr(os, "getuid"):
-        return None
-    try:
-        info = os.stat(named)
-    except OSError:
-        return None
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077:
-        return None
-    return Path(named)
 
 
 class EditorFiles:

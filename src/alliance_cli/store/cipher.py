@@ -175,21 +175,99 @@ def _defer(name: str) -> None:
 
 
 def _keyring() -> Any:
-    """The keyring module when a usable backend is there; None, silently, otherwise."""
+    """The keyring backend to use when a usable one is there; None, silently, otherwise.
+
+    Which backend that is (keyring finds out by importing every backend it knows and asking
+    each, the OS's over D-Bus: a good part of a second on some systems) is worked out once
+    per login session and noted in the session's runtime folder (`BACKEND_NOTE`); later
+    commands import that backend alone. A backend named by PYTHON_KEYRING_BACKEND or
+    keyring's own settings file is keyring's to load, as always."""
     if os.environ.get("ALLIANCE_NO_KEYRING"):
         return None
     try:
         for name in _DEFERRED:
             _defer(name)
+        noted = _noted_backend()
+        if noted is not None:
+            return noted or None
         import keyring
-        from keyring.backends import fail
+        from keyring.backends import chainer, fail
 
         backend = keyring.get_keyring()
-        if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
-            return None
-        return keyring
+        usable = not isinstance(backend, fail.Keyring) and getattr(backend, "priority", 1) > 0
+        if not isinstance(backend, chainer.ChainerBackend):  # a chain asks every backend again anyway
+            _note_backend(f"{type(backend).__module__}.{type(backend).__qualname__}" if usable else NO_BACKEND)
+        return backend if usable else None
     except Exception:
         return None
+
+
+BACKEND_NOTE = "keyring-backend"  # in runtime_folder()/alliance: the backend this session uses
+NO_BACKEND = "none"
+
+
+def runtime_folder() -> Path | None:
+    """$XDG_RUNTIME_DIR when it is a folder of this user's, private (0700): the login
+    session's, in memory (tmpfs) on systemd systems, emptied at logout."""
+    named = os.environ.get("XDG_RUNTIME_DIR")
+    if not named or not os.path.isabs(named) or not hasattr(os, "getuid"):
+        return None
+    try:
+        info = os.stat(named)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077:
+        return None
+    return Path(named)
+
+
+def _backend_note() -> Path | None:
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return None  # named for this process: keyring loads it alone
+    runtime = runtime_folder()
+    return None if runtime is None else runtime / "alliance" / BACKEND_NOTE
+
+
+def _noted_backend() -> Any:
+    """The backend noted for this session: an instance, False for "none usable", None when
+    nothing is noted (or the note no longer loads: it is dropped)."""
+    import importlib
+
+    note = _backend_note()
+    if note is None:
+        return None
+    try:
+        name = note.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+    if name == NO_BACKEND:
+        return False
+    module, _, cls = name.rpartition(".")
+    try:
+        if not module.startswith("keyring."):
+            raise ImportError(name)  # only keyring's own backends are noted
+        return getattr(importlib.import_module(module), cls)()
+    except Exception:
+        _forget_backend()
+        return None
+
+
+def _note_backend(name: str) -> None:
+    note = _backend_note()
+    if note is None or not (name == NO_BACKEND or name.startswith("keyring.")):
+        return
+    with suppress(OSError):
+        note.parent.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(name + "\n")
+
+
+def _forget_backend() -> None:
+    note = _backend_note()
+    if note is not None:
+        with suppress(OSError):
+            note.unlink()
 
 
 def remembered(path: Path) -> bytes | None:
@@ -200,6 +278,7 @@ def remembered(path: Path) -> bytes | None:
         value = ring.get_password(KEYRING_SERVICE, str(path.resolve()))
         return bytes.fromhex(value) if value else None
     except Exception:
+        _forget_backend()  # the noted backend failed: the next command finds one afresh
         return None
 
 
