@@ -272,11 +272,16 @@ def test_completion_is_silent_without_a_key(run, db_path, unlocked, monkeypatch)
 
 
 def test_a_new_journal_starts_encrypted_when_the_settings_say_so(run, db_path, unlocked):
+    from alliance_cli.settings.watchlist import watchlist_path
+
     assert run("config", "set", "encrypt_new", "true").exit_code == 0
     assert "encrypt_new = true" in run("config", "show").stdout
+    assert run("watchlist", "add", "Marguerite").exit_code == 0
     result = run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS))
     assert result.exit_code == 0, result.stderr
     assert "encrypted journal" in result.stderr
+    assert "Your watch-list (1 word) is now kept inside the encrypted journal" in result.stderr
+    assert not watchlist_path().exists() and run("watchlist", "count").stdout == "1\n"
     assert cipher.is_encrypted(db_path)
     assert not every_byte(db_path).startswith(b"SQLite format 3")
     cipher._keys.clear()
@@ -290,9 +295,14 @@ def test_an_import_into_a_new_journal_starts_it_encrypted_when_the_settings_say_
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     assert run("config", "set", "encrypt_new", "true").exit_code == 0
+    assert run("watchlist", "add", "Marguerite").exit_code == 0
     result = run("import", str(exported))
     assert result.exit_code == 0, result.stderr
-    assert f"Started a new, encrypted journal at {db_path}" in result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        f"Started a new, encrypted journal at {db_path} (encrypt_new in `alliance config`).",
+        "Your watch-list (1 word) is now kept inside the encrypted journal, out of reach without the passphrase; "
+        "its two files were removed.",
+    ]
     assert cipher.is_encrypted(db_path) and SECRET.encode() not in every_byte(db_path)
     cipher._keys.clear()
     assert run("list", "-f", "json").stdout.count('"session_id"') == 3

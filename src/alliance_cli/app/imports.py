@@ -775,6 +775,11 @@ def _import(
             outcome = import_sessions(journal, incoming, replace=replace, dry_run=dry_run)
             outcome.notices = [*journal.notices, *outcome.notices]
             if started:
+                from alliance_cli.app.watchlist import move_in, moved_in
+
+                words = move_in(db_path)  # once the import is in: a refused one leaves the list as it was
+                if words is not None:
+                    outcome.notices.insert(0, moved_in(words))
                 outcome.notices.insert(0, f"Started a new, encrypted journal at {db_path} ({ENCRYPT_NEW}).")
             return outcome
         except BaseException:

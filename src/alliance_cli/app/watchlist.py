@@ -94,6 +94,16 @@ def move_in(db_path: Path) -> int | None:
     return len(watchlist)
 
 
+def moved_in(words: int) -> str:
+    """What `move_in` did, in words."""
+    from alliance_cli.core.messages import count
+
+    return (
+        f"Your watch-list ({count(words, 'word')}) is now kept inside the encrypted journal, out of reach without "
+        "the passphrase; its two files were removed."
+    )
+
+
 class MovedOut:
     """What `move_out` did: the words written to the files, or kept out because the files
     already hold another list."""

@@ -32,8 +32,7 @@ def encrypt(db: DbOption = None) -> None:
     if encrypted:
         _say(f"The journal {path} is already encrypted; `alliance passphrase` changes its passphrase.")
         return
-    from alliance_cli.app.watchlist import move_in
-    from alliance_cli.core.messages import count
+    from alliance_cli.app.watchlist import move_in, moved_in
 
     cipher.driver()
     _warn_if_shared(path)
@@ -42,10 +41,7 @@ def encrypt(db: DbOption = None) -> None:
     _say(f"Encrypted the journal {path}.")
     moved = move_in(path)
     if moved is not None:
-        _say(
-            f"Your watch-list ({count(moved, 'word')}) is now kept inside the encrypted journal, out of reach without "
-            "the passphrase; its two files were removed."
-        )
+        _say(moved_in(moved))
 
 
 @app.command()

@@ -327,6 +327,11 @@ def _start_encrypted_if_asked(path: Path) -> None:
         return
     cipher.start_encrypted(path)
     _say(f"Started a new, encrypted journal at {path} (encrypt_new in `alliance config`).")
+    from alliance_cli.app.watchlist import move_in, moved_in
+
+    words = move_in(path)
+    if words is not None:
+        _say(moved_in(words))
 
 
 def _warn_if_shared(journal: Path) -> None:
