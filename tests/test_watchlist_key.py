@@ -127,6 +127,9 @@ def test_an_encrypted_journal_keeps_its_watch_list_inside_and_decrypt_moves_it_o
     assert strict.exit_code == 1 and "a word from your watch-list" in strict.stderr
     assert run("watchlist", "add", "Lisbeth").exit_code == 0
     assert not watchlist_path().exists() and run("watchlist", "count").stdout == "3\n"
+    absent = run("watchlist", "remove", "Zedekiah")
+    assert absent.exit_code != 0 and "nothing was removed (3 on it)" in absent.stderr
+    assert run("watchlist", "count").stdout == "3\n"
     assert b"Lisbeth" not in db_path.read_bytes()
     # a backup holds it, encrypted; a restore keeps the journal's own list
     backup = tmp_path / "copy.db"

@@ -63,14 +63,20 @@ def change_words(db_path: Path, entries: Iterable[str], *, remove: bool = False)
     from alliance_cli.store import cipher
     from alliance_cli.store.journal import open_journal
 
-    with open_journal(db_path) as journal:
-        document = cipher.inside_watchlist(journal.conn)
+    entries = list(entries)
+    outcome: list[tuple[Change, bool]] = []
+
+    def change(document: str | None) -> str:
         watchlist = from_inside(document) if document is not None else load_watchlist()
         outside = document is None and watchlist is not None
         if watchlist is None:
             watchlist = Watchlist()  # a new list, its key kept with it inside the journal
-        done = apply_change(watchlist, entries, remove=remove)
-        cipher.keep_watchlist(journal.conn, inside_document(watchlist))
+        outcome.append((apply_change(watchlist, entries, remove=remove), outside))
+        return inside_document(watchlist)
+
+    with open_journal(db_path) as journal:
+        cipher.change_watchlist(journal.conn, change)
+    done, outside = outcome[-1]
     if outside:
         remove_files()
     return done

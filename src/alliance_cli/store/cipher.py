@@ -22,6 +22,7 @@ import hashlib
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -605,8 +606,16 @@ def inside_watchlist(conn: Any) -> str | None:
 def keep_watchlist(conn: Any, document: str | None) -> None:
     """Keep `document` as the watch-list inside the journal of `conn`; None takes it out (the
     table dropped: secure_delete overwrites its pages)."""
+    change_watchlist(conn, lambda _: document)
+
+
+def change_watchlist(conn: Any, change: Callable[[str | None], str | None]) -> None:
+    """Replace the watch-list document inside the journal of `conn` with `change(document)`,
+    read and written in one write transaction (two terminals changing it at once: one waits);
+    None takes it out (the table dropped: secure_delete overwrites its pages)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        document = change(inside_watchlist(conn))
         if document is None:
             conn.execute(f"DROP TABLE IF EXISTS {WATCHLIST_TABLE}")
         else:
