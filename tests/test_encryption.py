@@ -454,3 +454,22 @@ def test_the_keyring_backend_is_found_once_per_login_session(tmp_path, monkeypat
     note.unlink()
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     assert cipher._keyring() is None and not note.exists()
+
+
+def test_the_keyring_is_read_without_loading_network_code_which_still_loads_when_used(subprocess_env):
+    import sys
+
+    script = """
+import sys
+from alliance_cli.store import cipher
+cipher._keyring()
+loaded = [m for m in ("urllib.request", "http.client", "ssl", "importlib_metadata") if m in sys.modules]
+print([m for m in loaded if "__file__" in vars(sys.modules[m])])  # a stand-in has no file
+import configparser, urllib.request
+from urllib.request import Request
+print(configparser.ConfigParser.__name__, urllib.request.Request is Request, "http.client" in sys.modules)
+"""
+    env = dict(subprocess_env, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["[]", "ConfigParser True True"]
