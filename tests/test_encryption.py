@@ -473,3 +473,48 @@ print(configparser.ConfigParser.__name__, urllib.request.Request is Request, "ht
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["[]", "ConfigParser True True"]
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "closed terminal", "kill -9"])
+def test_an_encrypted_journal_s_editor_text_stays_off_its_disk_however_the_log_ends(
+    stop, run, db_path, unlocked, alliance_exe, subprocess_env, tmp_path, monkeypatch
+):
+    import os
+
+    import pexpect
+
+    from alliance_cli.app.editing import editor_folder
+    from test_log_pty import WRITTEN, editor_env, open_the_editor_at_went_well
+
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    runtime = tmp_path / "run-user"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    env = dict(editor_env(subprocess_env, tmp_path), XDG_RUNTIME_DIR=str(runtime))
+    env[cipher.PASSPHRASE_ENV] = str(unlocked)
+    term = dict(env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1")
+    child = pexpect.spawn(
+        alliance_exe[0], [*alliance_exe[1:], "log"], env=term, encoding="utf-8", timeout=30, dimensions=(40, 100)
+    )
+    written_to = Path(open_the_editor_at_went_well(child, tmp_path))
+    assert runtime in written_to.parents  # in the session's runtime folder (memory), not beside the journal
+    if stop == "ctrl-c":
+        child.sendcontrol("c")
+        child.expect_exact("alliance log --resume")
+    elif stop == "closed terminal":
+        os.killpg(child.pid, signal.SIGHUP)
+    else:
+        os.killpg(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert set(os.listdir(db_path.parent)) <= {"journal.db", "journal.db-wal", "journal.db-shm"}
+    assert list((tmp_path / "tmp").iterdir()) == []
+    if stop == "kill -9":
+        assert written_to.read_text() == WRITTEN  # left where only this login session reaches it
+        cipher._keys.clear()
+        assert run("log", "-c", "C-2", *set_flags(FULL_ANSWERS)).exit_code == 0  # any log picks it up
+    assert not written_to.exists() and not editor_folder(db_path).exists()
+    with open_journal(db_path) as journal:
+        assert WRITTEN in {d.state["answers"].get("went_well") for d in journal.drafts()}  # in the encrypted draft
+    assert WRITTEN.encode() not in every_byte(db_path)
