@@ -41,6 +41,9 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
+    # The login session's runtime folder (an encrypted journal's editor files, the keyring
+    # backend noted): none unless a test makes its own.
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     return home
 
 

@@ -117,3 +117,40 @@ def test_an_answer_written_in_the_editor_leaves_no_file_or_folder(db_path, tmp_p
     assert Path((tmp_path / "mark").read_text().strip()).parent == editor_folder(db_path)
     assert not editor_folder(db_path).exists()
     assert set(os.listdir(db_path.parent)) <= {"journal.db", "journal.db-wal", "journal.db-shm"}
+
+
+def test_an_encrypted_journal_s_editor_file_lives_in_the_session_s_runtime_folder(db_path, tmp_path, monkeypatch, run):
+    pytest.importorskip("sqlcipher3")
+    from alliance_cli.store import cipher
+
+    passphrase = tmp_path / "pass"
+    passphrase.write_text("correct horse\n")
+    passphrase.chmod(0o600)
+    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(passphrase))
+    runtime = tmp_path / "run-user"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
+    assert run("encrypt").exit_code == 0
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nprintf "Private." > "$1"\necho "$1" > {tmp_path / "mark"}\n')
+    editor.chmod(0o700)
+    monkeypatch.setenv("EDITOR", str(editor))
+    saved, _ = converse(
+        db_path,
+        load_prompt_set(bundled_prompts_path()),
+        START + ENTER * 6 + CLIENT_VIEW_AND_SCORE + "n\r:e\r" + ENTER * 3,
+    )
+    written_to = Path((tmp_path / "mark").read_text().strip())
+    assert written_to.parent == editor_folder(db_path) and runtime in written_to.parents  # in memory, not on disk
+    assert not written_to.exists() and not written_to.parent.exists()  # removed when the editor returned
+    assert set(os.listdir(db_path.parent)) <= {"journal.db", "journal.db-wal", "journal.db-shm"}
+    # a file a killed run left there is found there, and goes into a draft
+    leave(db_path, "went_well", "Written before the crash.", gone_pid())
+    assert [f.path.parent for f in orphaned(db_path)] == [editor_folder(db_path)]
+    with open_journal(db_path) as journal:
+        assert rescue_editor_files(journal) == [("log", None)]
+    assert not editor_folder(db_path).exists()
+    # without a private runtime folder, the folder beside the journal, as for a plain journal
+    runtime.chmod(0o755)
+    assert editor_folder(db_path) == db_path.parent / f".{db_path.name}-editor"

@@ -209,13 +209,13 @@ def opens(journal: Path, passphrases: list[str]) -> int:
     raise AssertionError("the journal opens with none of the passphrases")
 
 
-@pytest.mark.parametrize("command", ["encrypt", "passphrase"])
+@pytest.mark.parametrize("command", ["encrypt", "passphrase", "decrypt"])
 def test_kill_9_at_any_moment_leaves_one_readable_journal(command, db_path, tmp_path, alliance_exe, subprocess_env):
     seed(db_path, 400)
     old = passphrase_file(tmp_path, "old words", "old")
     new = passphrase_file(tmp_path, "new words", "new")
     env = dict(subprocess_env, **{cipher.PASSPHRASE_ENV: str(old)})
-    if command == "passphrase":
+    if command in ("passphrase", "decrypt"):
         assert subprocess.run([*alliance_exe, "encrypt"], env=env, capture_output=True).returncode == 0
         # the current passphrase from the file, the new one asked: the file is read for both here
         env[cipher.PASSPHRASE_ENV] = str(old)
@@ -272,15 +272,46 @@ def test_completion_is_silent_without_a_key(run, db_path, unlocked, monkeypatch)
 
 
 def test_a_new_journal_starts_encrypted_when_the_settings_say_so(run, db_path, unlocked):
+    from alliance_cli.settings.watchlist import watchlist_path
+
     assert run("config", "set", "encrypt_new", "true").exit_code == 0
     assert "encrypt_new = true" in run("config", "show").stdout
+    assert run("watchlist", "add", "Marguerite").exit_code == 0
     result = run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(FULL_ANSWERS))
     assert result.exit_code == 0, result.stderr
     assert "encrypted journal" in result.stderr
+    assert "Your watch-list (1 word) is now kept inside the encrypted journal" in result.stderr
+    assert not watchlist_path().exists() and run("watchlist", "count").stdout == "1\n"
     assert cipher.is_encrypted(db_path)
     assert not every_byte(db_path).startswith(b"SQLite format 3")
     cipher._keys.clear()
     assert "C-1" in run("list").stdout
+
+
+def test_an_import_into_a_new_journal_starts_it_encrypted_when_the_settings_say_so(run, db_path, unlocked, tmp_path):
+    seed(db_path, 3)
+    exported = tmp_path / "out.csv"
+    exported.write_text(run("export", "-f", "csv").stdout)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    assert run("config", "set", "encrypt_new", "true").exit_code == 0
+    assert run("watchlist", "add", "Marguerite").exit_code == 0
+    result = run("import", str(exported))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        f"Started a new, encrypted journal at {db_path} (encrypt_new in `alliance config`).",
+        "Your watch-list (1 word) is now kept inside the encrypted journal, out of reach without the passphrase; "
+        "its two files were removed.",
+    ]
+    assert cipher.is_encrypted(db_path) and SECRET.encode() not in every_byte(db_path)
+    cipher._keys.clear()
+    assert run("list", "-f", "json").stdout.count('"session_id"') == 3
+    # a dry run starts nothing; a refused import takes its new journal with it
+    other = tmp_path / "other" / "journal.db"
+    assert run("import", str(exported), "--dry-run", db=other).exit_code == 0 and not other.exists()
+    broken = tmp_path / "broken.csv"
+    broken.write_text(exported.read_text().replace("2026-11-02", "2026-13-02"))
+    assert run("import", str(broken), db=other).exit_code == 1 and not other.exists()
 
 
 def test_encrypt_new_takes_true_or_false_only(run):
@@ -354,3 +385,136 @@ def test_without_sqlcipher_an_encrypted_journal_names_the_install_command(run, d
         "alliance: This journal is encrypted, and reading it needs SQLCipher, which is not installed: "
         "pip install 'alliance-cli[encryption]'"
     )
+
+
+def test_doctor_without_the_key_lists_what_it_can_and_names_what_needs_the_passphrase(
+    run, db_path, unlocked, alliance_exe, subprocess_env, tmp_path
+):
+    import json
+
+    seed(db_path, 2)
+    assert run("encrypt").exit_code == 0
+    db_path.chmod(0o644)  # a finding that needs no key
+    env = {k: v for k, v in subprocess_env.items() if k != cipher.PASSPHRASE_ENV}
+    proc = subprocess.run(
+        [*alliance_exe, "doctor", "-f", "json"], capture_output=True, text=True, env=env, start_new_session=True
+    )
+    assert proc.returncode == 1, proc.stderr  # for the file mode, not for the missing key
+    findings = json.loads(proc.stdout)
+    checks = {f["check"] for f in findings}
+    assert {"config", "permissions", "journal", "encryption", "location", "prompts"} <= checks
+    assert "integrity" not in checks and "schema" not in checks
+    mode = [f for f in findings if f["check"] == "permissions"]
+    assert mode[0]["level"] == "problem" and "chmod 600" in mode[0]["message"]
+    how, needs = [f for f in findings if f["check"] == "encryption"]
+    assert how["level"] == "ok" and "SQLCipher 4" in how["message"] and "256,000 iterations" in how["message"]
+    assert needs["level"] == "note" and "the integrity check" in needs["message"]
+    assert "were not checked" in needs["message"]
+    db_path.chmod(0o600)
+    proc = subprocess.run([*alliance_exe, "doctor"], capture_output=True, text=True, env=env, start_new_session=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # a note: nothing found wrong
+    assert proc.stderr.strip() == "All that could be looked at without the passphrase is well."
+    # a wrong passphrase is a problem, the other findings still listed
+    env[cipher.PASSPHRASE_ENV] = str(passphrase_file(tmp_path, "wrong horse", "bad"))
+    proc = subprocess.run([*alliance_exe, "doctor", "-f", "json"], capture_output=True, text=True, env=env)
+    findings = json.loads(proc.stdout)
+    assert proc.returncode == 1 and "location" in {f["check"] for f in findings}
+    assert [f["message"] for f in findings if f["level"] == "problem"][0].startswith("Wrong passphrase")
+    # with the key, the watch-list kept inside is counted
+    assert run("watchlist", "add", "Anna").exit_code == 0
+    doctor = run("doctor", "-f", "json")
+    assert any(
+        f["message"] == "1 word on your watch-list, kept inside the encrypted journal."
+        for f in json.loads(doctor.stdout)
+    )
+
+
+def test_the_keyring_backend_is_found_once_per_login_session(tmp_path, monkeypatch):
+    import keyring
+
+    runtime = tmp_path / "run-user"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no keyring settings file
+    note = runtime / "alliance" / cipher.BACKEND_NOTE
+    first = cipher._keyring()  # keyring asks every backend it knows
+    noted = note.read_text().strip()
+    assert noted == (cipher.NO_BACKEND if first is None else f"{type(first).__module__}.{type(first).__qualname__}")
+    assert note.stat().st_mode & 0o777 == 0o600
+    detect = keyring.get_keyring
+    monkeypatch.setattr(keyring, "get_keyring", lambda: pytest.fail("asked every backend again"))
+    again = cipher._keyring()
+    assert type(again) is type(first)
+    # a note that no longer loads is dropped, and the backend found afresh
+    note.write_text("keyring.backends.gone.Keyring\n")
+    monkeypatch.setattr(keyring, "get_keyring", detect)
+    assert type(cipher._keyring()) is type(first) and note.read_text().strip() == noted
+    # a backend named for the process is keyring's to load: nothing noted or read
+    note.unlink()
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    assert cipher._keyring() is None and not note.exists()
+
+
+def test_the_keyring_is_read_without_loading_network_code_which_still_loads_when_used(subprocess_env):
+    import sys
+
+    script = """
+import sys
+from alliance_cli.store import cipher
+cipher._keyring()
+loaded = [m for m in ("urllib.request", "http.client", "ssl", "importlib_metadata") if m in sys.modules]
+print([m for m in loaded if "__file__" in vars(sys.modules[m])])  # a stand-in has no file
+import configparser, urllib.request
+from urllib.request import Request
+print(configparser.ConfigParser.__name__, urllib.request.Request is Request, "http.client" in sys.modules)
+"""
+    env = dict(subprocess_env, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["[]", "ConfigParser True True"]
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "closed terminal", "kill -9"])
+def test_an_encrypted_journal_s_editor_text_stays_off_its_disk_however_the_log_ends(
+    stop, run, db_path, unlocked, alliance_exe, subprocess_env, tmp_path, monkeypatch
+):
+    import os
+
+    import pexpect
+
+    from alliance_cli.app.editing import editor_folder
+    from test_log_pty import WRITTEN, editor_env, open_the_editor_at_went_well
+
+    seed(db_path, 1)
+    assert run("encrypt").exit_code == 0
+    runtime = tmp_path / "run-user"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    env = dict(editor_env(subprocess_env, tmp_path), XDG_RUNTIME_DIR=str(runtime))
+    env[cipher.PASSPHRASE_ENV] = str(unlocked)
+    term = dict(env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1")
+    child = pexpect.spawn(
+        alliance_exe[0], [*alliance_exe[1:], "log"], env=term, encoding="utf-8", timeout=30, dimensions=(40, 100)
+    )
+    written_to = Path(open_the_editor_at_went_well(child, tmp_path))
+    assert runtime in written_to.parents  # in the session's runtime folder (memory), not beside the journal
+    if stop == "ctrl-c":
+        child.sendcontrol("c")
+        child.expect_exact("alliance log --resume")
+    elif stop == "closed terminal":
+        os.killpg(child.pid, signal.SIGHUP)
+    else:
+        os.killpg(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert set(os.listdir(db_path.parent)) <= {"journal.db", "journal.db-wal", "journal.db-shm"}
+    assert list((tmp_path / "tmp").iterdir()) == []
+    if stop == "kill -9":
+        assert written_to.read_text() == WRITTEN  # left where only this login session reaches it
+        cipher._keys.clear()
+        assert run("log", "-c", "C-2", *set_flags(FULL_ANSWERS)).exit_code == 0  # any log picks it up
+    assert not written_to.exists() and not editor_folder(db_path).exists()
+    with open_journal(db_path) as journal:
+        assert WRITTEN in {d.state["answers"].get("went_well") for d in journal.drafts()}  # in the encrypted draft
+    assert WRITTEN.encode() not in every_byte(db_path)

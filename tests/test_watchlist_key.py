@@ -103,3 +103,81 @@ def test_removing_a_word_of_the_old_form(run):
     result = run("watchlist", "remove", "anna")
     assert result.exit_code == 0 and "1 word removed; 1 on your watch-list." in result.stderr
     assert "anna" not in load_watchlist() and "ben" in load_watchlist()
+
+
+def test_an_encrypted_journal_keeps_its_watch_list_inside_and_decrypt_moves_it_out(run, db_path, tmp_path, monkeypatch):
+    import pytest
+
+    pytest.importorskip("sqlcipher3")
+    from alliance_cli.store import cipher
+
+    passphrase = tmp_path / "pass"
+    passphrase.write_text("correct horse\n")
+    passphrase.chmod(0o600)
+    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(passphrase))
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
+    assert run("watchlist", "add", "Marguerite", "Okonkwo").exit_code == 0
+    encrypted = run("encrypt")
+    assert encrypted.exit_code == 0, encrypted.stderr
+    assert "Your watch-list (2 words) is now kept inside the encrypted journal" in encrypted.stderr
+    # no file outside the journal holds a hash or the key: nothing to try names against offline
+    assert not watchlist_path().exists() and not key_path().exists()
+    assert run("watchlist", "count").stdout == "2\n"
+    strict = run("log", "-c", "C-2", *set_flags(FULL_ANSWERS), "-s", "went_well=Marguerite laughed", "--strict")
+    assert strict.exit_code == 1 and "a word from your watch-list" in strict.stderr
+    assert run("watchlist", "add", "Lisbeth").exit_code == 0
+    assert not watchlist_path().exists() and run("watchlist", "count").stdout == "3\n"
+    absent = run("watchlist", "remove", "Zedekiah")
+    assert absent.exit_code != 0 and "nothing was removed (3 on it)" in absent.stderr
+    assert run("watchlist", "count").stdout == "3\n"
+    assert b"Lisbeth" not in db_path.read_bytes()
+    # a backup holds it, encrypted; a restore keeps the journal's own list
+    backup = tmp_path / "copy.db"
+    assert run("backup", str(backup)).exit_code == 0
+    restored = run("restore", "--yes", str(backup))
+    assert restored.exit_code == 0, restored.stderr
+    assert run("watchlist", "count").stdout == "3\n"
+
+    decrypted = run("decrypt")
+    assert decrypted.exit_code == 0, decrypted.stderr
+    assert "Its watch-list (3 words) is kept in" in decrypted.stderr
+    watchlist = load_watchlist()
+    assert all(word in watchlist for word in ("marguerite", "okonkwo", "lisbeth"))
+    import sqlite3
+
+    tables = {r[0] for r in sqlite3.connect(db_path).execute("SELECT name FROM sqlite_master")}
+    assert "watchlist" not in tables  # the plain journal holds no list: plain journals as before
+
+
+def test_a_plain_journal_keeps_no_list_inside(run, db_path):
+    import sqlite3
+
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
+    assert run("watchlist", "add", "Anna").exit_code == 0
+    assert watchlist_path().exists() and key_path().exists()
+    tables = {r[0] for r in sqlite3.connect(db_path).execute("SELECT name FROM sqlite_master")}
+    assert "watchlist" not in tables
+
+
+def test_a_refused_decrypt_keeps_the_watch_list_inside(run, db_path, tmp_path, monkeypatch):
+    import pytest
+
+    pytest.importorskip("sqlcipher3")
+    from alliance_cli.store import cipher
+
+    passphrase = tmp_path / "pass"
+    passphrase.write_text("correct horse\n")
+    passphrase.chmod(0o600)
+    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(passphrase))
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
+    assert run("watchlist", "add", "Marguerite").exit_code == 0
+    assert run("encrypt").exit_code == 0
+    other = cipher.connect(db_path, cipher.key_for(db_path))  # another program has the journal open
+    try:
+        other.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        result = run("decrypt")
+    finally:
+        other.close()
+    assert result.exit_code == 1 and "open in another program" in result.stderr
+    assert cipher.is_encrypted(db_path) and not watchlist_path().exists() and not key_path().exists()
+    assert run("watchlist", "count").stdout == "1\n"

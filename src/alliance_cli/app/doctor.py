@@ -7,6 +7,11 @@ traceback, and the checks after it still run where they can.
 
 Levels: `ok` and `note` (an unfinished log or edit, a schema step still to apply) leave the journal
 healthy; `warning` (a risky place for the file) and `problem` make `doctor` exit 1.
+
+An encrypted journal whose key is not at hand (no terminal to ask on, no passphrase file, none
+remembered) is still looked at from outside: its files' modes, folders, place, settings,
+prompts, and how it is encrypted as far as that shows without the key; one note says which
+checks need the passphrase. A wrong passphrase is a problem, the other checks still listed.
 """
 
 from __future__ import annotations
@@ -46,6 +51,11 @@ def healthy(findings: list[Finding]) -> bool:
     return not any(f.level in FAILING for f in findings)
 
 
+def unchecked(findings: list[Finding]) -> bool:
+    """Whether the checks that need an encrypted journal's passphrase were left out."""
+    return any(f.check == "encryption" and f.level == "note" for f in findings)
+
+
 def run_checks(db_flag: Path | None, prompts_flag: Path | None, *, mounts: str | None = None) -> list[Finding]:
     findings: list[Finding] = []
     findings += check_config()
@@ -57,7 +67,7 @@ def run_checks(db_flag: Path | None, prompts_flag: Path | None, *, mounts: str |
     findings += check_editor_files(journal)
     findings += check_location(journal, mounts)
     findings += check_prompts(prompts_flag)
-    findings += check_watchlist()
+    findings += check_watchlist(journal)
     return findings
 
 
@@ -95,6 +105,9 @@ def check_journal(journal: Path) -> list[Finding]:
     if not journal.is_file():
         return [Finding("problem", "journal", f"{journal} is not a file.")]
     findings = [Finding("ok", "journal", f"The journal is {journal}.")]
+    locked = _without_key(journal)
+    if locked is not None:
+        return [*findings, *locked]
     exam = examine(journal)
     if exam.failure == "foreign-wal":
         wal = f"{journal}-wal"
@@ -135,6 +148,62 @@ def check_journal(journal: Path) -> list[Finding]:
     if exam.damaged_text:
         findings.append(damaged_text_finding(exam.damaged_text))
     return findings
+
+
+NEEDS_KEY = "the integrity check, the schema, unfinished logs and the watch-list kept inside the journal"
+
+
+def _without_key(journal: Path) -> list[Finding] | None:
+    """For an encrypted journal that cannot be unlocked now, what can be said without its key
+    (None when it is plain, or unlocked: the usual checks then run)."""
+    from alliance_cli.errors import JournalError
+    from alliance_cli.store import cipher
+
+    if not cipher.is_encrypted(journal):
+        return None
+    try:
+        cipher.key_for(journal)
+        return None
+    except cipher.NoPassphrase:
+        return [
+            outside_encryption_finding(journal),
+            Finding(
+                "note",
+                "encryption",
+                f"No passphrase at hand (no terminal, no {cipher.PASSPHRASE_ENV}, no key remembered), so {NEEDS_KEY} "
+                "were not checked; run `alliance doctor` in a terminal to check them too.",
+            ),
+        ]
+    except JournalError as exc:  # a wrong passphrase, SQLCipher missing
+        return [
+            outside_encryption_finding(journal),
+            Finding("problem", "encryption", f"{exc.message} So {NEEDS_KEY} were not checked."),
+        ]
+
+
+def outside_encryption_finding(journal: Path) -> Finding:
+    """How an encrypted journal is encrypted, as far as that shows without its key: SQLCipher
+    keeps its settings inside the encrypted pages, so they are alliance's own, which it gives
+    SQLCipher for every journal it encrypts."""
+    from alliance_cli.store import cipher
+
+    try:
+        size = journal.stat().st_size
+    except OSError:
+        size = 0
+    pages = size // cipher.PAGE_SIZE
+    installed = (
+        f"SQLCipher {cipher.library_version()} is installed"
+        if cipher.available()
+        else f"SQLCipher is not installed ({cipher.INSTALL})"
+    )
+    return Finding(
+        "ok",
+        "encryption",
+        f"Encrypted: {count(pages, 'page')} of {cipher.PAGE_SIZE:,} bytes without an SQLite header, which read as "
+        f"noise without the key. As alliance encrypts: SQLCipher 4, {cipher.CIPHER}; key derived from the "
+        f"passphrase by {cipher.KDF}. {installed}.",
+    )
 
 
 def encryption_finding(journal: Path) -> Finding:
@@ -360,19 +429,32 @@ def sync_folder(path: Path) -> str | None:
     return None
 
 
-def check_watchlist() -> list[Finding]:
+def check_watchlist(journal: Path | None = None) -> list[Finding]:
     """The watch-list, when there is one: readable with its key, private, and how many of its
-    words are still in the older, quickly guessed form."""
+    words are still in the older, quickly guessed form. An encrypted journal's list is inside
+    it (looked at when its key is at hand); files beside it are named, as a list a guesser
+    could try names against."""
     from alliance_cli.settings.watchlist import key_path, load_watchlist, watchlist_path
 
+    inside = _inside_watchlist(journal) if journal is not None else []
     path = watchlist_path()
     if not path.exists():
-        return []
+        return inside
     try:
         watchlist = load_watchlist(path)
     except AllianceError as exc:
-        return [Finding("problem", "watchlist", line) for line in exc.lines()]
-    findings: list[Finding] = []
+        return [*inside, *(Finding("problem", "watchlist", line) for line in exc.lines())]
+    findings: list[Finding] = list(inside)
+    if inside and journal is not None:
+        findings.append(
+            Finding(
+                "note",
+                "watchlist",
+                f"A watch-list is also kept in files outside the encrypted journal ({path}), where a list of names "
+                "can be tried against it without the passphrase; plain journals use it. Once no plain journal "
+                f"needs it, remove it: rm '{path}' '{key_path()}'",
+            )
+        )
     for file in (path, key_path()):
         mode = _mode(file)
         if mode is not None and mode & 0o077:
@@ -393,6 +475,24 @@ def check_watchlist() -> list[Finding]:
         total = len(watchlist) if watchlist is not None else 0
         findings.append(Finding("ok", "watchlist", f"{count(total, 'word')} on your watch-list, as keyed hashes."))
     return findings
+
+
+def _inside_watchlist(journal: Path) -> list[Finding]:
+    """The watch-list kept inside an encrypted journal whose key is at hand (unlocked by the
+    journal's checks); nothing for a plain journal."""
+    from alliance_cli.app.watchlist import inside_count
+    from alliance_cli.store import cipher
+
+    if not journal.is_file() or not cipher.is_encrypted(journal) or cipher.known_key(journal) is None:
+        return []
+    try:
+        words = inside_count(journal)
+    except AllianceError as exc:
+        return [Finding("problem", "watchlist", line) for line in exc.lines()]
+    if words is None:
+        return []
+    where = "kept inside the encrypted journal"
+    return [Finding("ok", "watchlist", f"{count(words, 'word')} on your watch-list, {where}.")]
 
 
 def check_prompts(flag: Path | None) -> list[Finding]:

@@ -75,9 +75,9 @@ def edit_command(
 
     What changed (or that nothing did); None if the person declined to save (the draft is kept).
     """
-    from alliance_cli.settings.watchlist import load_watchlist
+    from alliance_cli.app.watchlist import journal_watchlist
 
-    watchlist = load_watchlist()  # a damaged file is reported now, before any question
+    watchlist = journal_watchlist(journal)  # a damaged list is reported now, before any question
 
     session, ps = load_session(journal, session_id)
     given = read_request(request)

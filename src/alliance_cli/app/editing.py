@@ -14,10 +14,18 @@ it is created the draft records that name, so the text can always find its way b
 
 A file whose process still runs belongs to a log in progress in another terminal and is
 left alone.
+
+An encrypted journal's answers must not sit on its disk in plain text, yet an editor reads
+a plain file. So for an encrypted journal the folder is in the login session's private
+runtime folder ($XDG_RUNTIME_DIR, a tmpfs in memory that the system empties at logout)
+when there is one, named after the journal (`alliance/JOURNAL-HASH-editor`); without one,
+beside the journal as for a plain journal (README: "An encrypted journal" says what that
+leaves on disk).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
@@ -44,8 +52,26 @@ _STALE_AFTER_S = 12 * 3600  # where a process cannot be asked whether it runs (W
 
 
 def editor_folder(journal: Path) -> Path:
-    """The private folder for `:e` files of the journal at `journal`."""
+    """The private folder for `:e` files of the journal at `journal`: in memory for an
+    encrypted journal when the session has a private runtime folder, else beside it."""
+    if _encrypted(journal):
+        from alliance_cli.store.cipher import runtime_folder
+
+        runtime = runtime_folder()
+        if runtime is not None:
+            digest = hashlib.sha256(str(journal.absolute()).encode("utf-8")).hexdigest()[:16]
+            return runtime / "alliance" / f"{journal.name}-{digest}-editor"
+    return beside(journal)
+
+
+def beside(journal: Path) -> Path:
     return journal.parent / f".{journal.name}-editor"
+
+
+def _encrypted(journal: Path) -> bool:
+    from alliance_cli.store import cipher
+
+    return cipher.is_encrypted(journal)
 
 
 class EditorFiles:
@@ -109,20 +135,21 @@ class EditorFile:
 
 
 def orphaned(journal: Path) -> list[EditorFile]:
-    """The `:e` files beside `journal` whose process is gone (nothing is changed)."""
-    folder = editor_folder(journal)
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return []
+    """The `:e` files of `journal` whose process is gone (nothing is changed): in its editor
+    folder, and beside it (written before it was encrypted, or without a runtime folder)."""
     found = []
-    for name in names:
-        m = _NAME.fullmatch(name)
-        if m is None:
+    for folder in dict.fromkeys((editor_folder(journal), beside(journal))):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
             continue
-        file = EditorFile(folder / name, m["prompt"], int(m["pid"]), m["token"])
-        if not _running(file):
-            found.append(file)
+        for name in names:
+            m = _NAME.fullmatch(name)
+            if m is None:
+                continue
+            file = EditorFile(folder / name, m["prompt"], int(m["pid"]), m["token"])
+            if not _running(file):
+                found.append(file)
     return found
 
 
@@ -208,8 +235,9 @@ def _remove_leftovers(folder: Path, token: str, keep: Path | None = None) -> Non
 
 
 def _sweep(journal: Path) -> None:
-    """Remove the editor folder once it is empty."""
-    try:
-        editor_folder(journal).rmdir()
-    except OSError:
-        pass  # not there, or still holding a file in use
+    """Remove the editor folders once they are empty."""
+    for folder in dict.fromkeys((editor_folder(journal), beside(journal))):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # not there, or still holding a file in use

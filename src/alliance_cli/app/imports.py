@@ -766,6 +766,7 @@ def _import(
         target = db_path
         if dry_run and (created or empty):
             target = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "journal.db"
+        started = created and not dry_run and _start_encrypted_if_asked(db_path)
         journal = stack.enter_context(open_journal(target, create=True))
         try:
             incoming: Iterator[IncomingSession | None] = chain([first] if first is not None else [], sessions)
@@ -773,16 +774,42 @@ def _import(
                 incoming = privacy.watch(incoming)
             outcome = import_sessions(journal, incoming, replace=replace, dry_run=dry_run)
             outcome.notices = [*journal.notices, *outcome.notices]
+            if started:
+                from alliance_cli.app.watchlist import move_in, moved_in
+
+                words = move_in(db_path)  # once the import is in: a refused one leaves the list as it was
+                if words is not None:
+                    outcome.notices.insert(0, moved_in(words))
+                outcome.notices.insert(0, f"Started a new, encrypted journal at {db_path} ({ENCRYPT_NEW}).")
             return outcome
         except BaseException:
             if (created or empty) and target == db_path:  # the journal this import made goes with it
                 journal.close()
+                if started:
+                    from alliance_cli.store import cipher
+
+                    cipher.forget(db_path)
                 for suffix in ("-wal", "-shm") if empty else ("", "-wal", "-shm"):
                     Path(f"{db_path}{suffix}").unlink(missing_ok=True)
                 if empty:
                     os.truncate(db_path, 0)  # the empty file it was
             raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+ENCRYPT_NEW = "encrypt_new in `alliance config`"
+
+
+def _start_encrypted_if_asked(path: Path) -> bool:
+    """With `encrypt_new = true` in the settings, the journal an import creates starts
+    encrypted, as the first `alliance log`'s does; whether it did."""
+    from alliance_cli.settings.config import load_config
+    from alliance_cli.store import cipher
+
+    if not load_config().encrypt_new:
+        return False
+    cipher.start_encrypted(path)
+    return True
 
 
 def summary_lines(outcome: ImportOutcome, source: str) -> list[str]:

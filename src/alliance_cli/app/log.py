@@ -62,9 +62,9 @@ def log_command(
     The saved session; None if the person declined to save (the draft is kept); DISCARDED
     when all it was asked to do was throw the unfinished log away.
     """
-    from alliance_cli.settings.watchlist import load_watchlist
+    from alliance_cli.app.watchlist import journal_watchlist
 
-    watchlist = load_watchlist()  # a damaged file is reported now, before any question
+    watchlist = journal_watchlist(journal)  # a damaged list is reported now, before any question
 
     given = read_request(request)
     interactive = conversation.interactive

@@ -32,11 +32,16 @@ def encrypt(db: DbOption = None) -> None:
     if encrypted:
         _say(f"The journal {path} is already encrypted; `alliance passphrase` changes its passphrase.")
         return
+    from alliance_cli.app.watchlist import move_in, moved_in
+
     cipher.driver()
     _warn_if_shared(path)
     passphrase = cipher.new_passphrase(path)
     cipher.rewrite(path, passphrase=passphrase, wipe=True)
     _say(f"Encrypted the journal {path}.")
+    moved = move_in(path)
+    if moved is not None:
+        _say(moved_in(moved))
 
 
 @app.command()
@@ -51,8 +56,25 @@ def decrypt(db: DbOption = None) -> None:
     if not encrypted:
         _say(f"The journal {path} is not encrypted; nothing to do.")
         return
-    cipher.rewrite(path, passphrase=None, wipe=False)
+    from alliance_cli.app.watchlist import move_out, put_back
+    from alliance_cli.core.messages import count
+    from alliance_cli.settings.watchlist import watchlist_path
+
+    moved = move_out(path)  # first: the plain file never holds the list
+    try:
+        cipher.rewrite(path, passphrase=None, wipe=False)
+    except BaseException:
+        put_back(path, moved)
+        raise
     _say(f"Decrypted the journal {path}; it is a plain file now.")
+    if moved is not None and moved.joined:
+        _say(f"Its watch-list ({count(moved.words, 'word')}) is kept in {watchlist_path()} again, with its key apart.")
+    elif moved is not None:
+        _say(
+            f"alliance: note: the journal's own watch-list ({count(moved.words, 'word')}) could not be joined to the "
+            f"one already in {watchlist_path()} (only keyed hashes are kept); add those words again with "
+            "`alliance watchlist add`."
+        )
 
 
 @app.command()

@@ -62,11 +62,11 @@ def export(
     \\[redacted] with --redact.
     """
     from alliance_cli.app.export import PrivacyCheck, export_journal, output_stream
+    from alliance_cli.app.watchlist import journal_watchlist
     from alliance_cli.cli.review import note_unknown_client
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.errors import Interrupted
     from alliance_cli.settings.config import privacy_region
-    from alliance_cli.settings.watchlist import load_watchlist
     from alliance_cli.store.exchange import ExportQuery
 
     period = resolve_period(week=week, since=since, until=until, last=last, default_days=None)
@@ -77,9 +77,9 @@ def export(
         prompt_ids=tuple(prompt or ()),
     )
     ps, _ = _prompt_set(prompts)
-    privacy = PrivacyCheck(load_watchlist(), redact=redact, region=privacy_region())
     try:
         with _open(db, readonly=True) as journal:
+            privacy = PrivacyCheck(journal_watchlist(journal), redact=redact, region=privacy_region())
             note_unknown_client(journal, client)
             with output_stream(output) as out:
                 count = export_journal(
@@ -118,13 +118,13 @@ def import_(
     import sys
 
     from alliance_cli.app.imports import ImportPrivacy, import_file, summary_lines
+    from alliance_cli.app.watchlist import watchlist_at
     from alliance_cli.settings.config import privacy_region, resolve_db_path
-    from alliance_cli.settings.watchlist import load_watchlist
     from alliance_cli.ui.progress import progress_for
 
     ps, _ = _prompt_set(prompts)
-    privacy = ImportPrivacy(load_watchlist(), privacy_region())
     journal = resolve_db_path(db)
+    privacy = ImportPrivacy(watchlist_at(journal), privacy_region())
     if not dry_run:
         _warn_if_shared(journal)
     size = file.stat().st_size if str(file) != "-" and file.is_file() else None

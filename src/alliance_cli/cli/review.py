@@ -72,10 +72,10 @@ def report(
         alliance report --week 2026-W47 --format markdown > supervision.md
     """
     from alliance_cli.app.review import guard_review, load_report
+    from alliance_cli.app.watchlist import journal_watchlist
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.core.report import Thresholds
     from alliance_cli.settings.config import load_config, privacy_region
-    from alliance_cli.settings.watchlist import load_watchlist
     from alliance_cli.store.review import journal_prompt_set
 
     period = resolve_period(week=week, since=since, until=until, last=last)
@@ -89,7 +89,8 @@ def report(
         result = load_report(
             journal, ps, period, client=client, thresholds=thresholds, notes=notes, measure=config.client_measure
         )
-    result, found = guard_review(result, load_watchlist(), privacy_region(), redact=redact)
+        watchlist = journal_watchlist(journal)
+    result, found = guard_review(result, watchlist, privacy_region(), redact=redact)
     if found is not None:
         _say(found)
     _show(result, fmt)

@@ -322,15 +322,16 @@ def _start_encrypted_if_asked(path: Path) -> None:
     then the new, empty journal is encrypted as `alliance encrypt` does."""
     from alliance_cli.settings.config import load_config
     from alliance_cli.store import cipher
-    from alliance_cli.store.journal import open_journal
 
     if not load_config().encrypt_new:
         return
-    cipher.driver()  # the install command, before anything is asked or made
-    passphrase = cipher.new_passphrase(path)
-    open_journal(path, create=True).close()
-    cipher.rewrite(path, passphrase=passphrase, wipe=True)
+    cipher.start_encrypted(path)
     _say(f"Started a new, encrypted journal at {path} (encrypt_new in `alliance config`).")
+    from alliance_cli.app.watchlist import move_in, moved_in
+
+    words = move_in(path)
+    if words is not None:
+        _say(moved_in(words))
 
 
 def _warn_if_shared(journal: Path) -> None:

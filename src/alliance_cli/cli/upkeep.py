@@ -171,7 +171,7 @@ def doctor(
     """
     from dataclasses import asdict
 
-    from alliance_cli.app.doctor import healthy, run_checks
+    from alliance_cli.app.doctor import healthy, run_checks, unchecked
     from alliance_cli.ui.formats import emit
 
     findings = run_checks(db, prompts)
@@ -182,7 +182,7 @@ def doctor(
         columns=["level", "check", "message"],
     )
     if healthy(findings):
-        _say("All is well.")
+        _say("All that could be looked at without the passphrase is well." if unchecked(findings) else "All is well.")
         return
     found = sum(f.level in ("warning", "problem") for f in findings)
     _say(f"{count(found, 'finding')} {plural(found, 'needs')} your attention.")

@@ -1,7 +1,8 @@
 """Commands for the privacy guard's watch-list: add, remove, count.
 
 The words themselves are never printed or stored: the file holds keyed hashes (the key in
-another file), and the commands only say how many words changed.
+another file; an encrypted journal keeps both inside itself), and the commands only say how
+many words changed.
 """
 
 import sys
@@ -9,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from alliance_cli.cli.root import AllianceGroup, _say, app
+from alliance_cli.cli.root import AllianceGroup, DbOption, _say, app
 from alliance_cli.core.messages import Stopped, count
 
 watchlist_app = typer.Typer(
@@ -71,27 +72,29 @@ def _old_form(moved: int, left: int) -> None:
 
 
 @watchlist_app.command("add")
-def watchlist_add(words: WordsArgument = None) -> None:
+def watchlist_add(words: WordsArgument = None, db: DbOption = None) -> None:
     """Add words to look for in every reflection, e.g. the first names of current clients.
 
     alliance watchlist add      (then type one word a line, an empty line to finish)
     """
-    from alliance_cli.settings.watchlist import change_watchlist
+    from alliance_cli.app.watchlist import change_words
+    from alliance_cli.settings.config import resolve_db_path
 
-    done = change_watchlist(_words(words))
+    done = change_words(resolve_db_path(db), _words(words))
     _count(done.changed, "added", done.total)
     _old_form(done.moved, done.old_form)
 
 
 @watchlist_app.command("remove")
-def watchlist_remove(words: WordsArgument = None) -> None:
+def watchlist_remove(words: WordsArgument = None, db: DbOption = None) -> None:
     """Take words off the watch-list.
 
     alliance watchlist remove
     """
-    from alliance_cli.settings.watchlist import change_watchlist
+    from alliance_cli.app.watchlist import change_words
+    from alliance_cli.settings.config import resolve_db_path
 
-    done = change_watchlist(_words(words), remove=True)
+    done = change_words(resolve_db_path(db), _words(words), remove=True)
     missing = done.given - done.changed
     if missing:
         _say(f"{count(done.changed, 'word')} removed ({missing} not on the list); {done.total} on your watch-list.")
@@ -101,14 +104,15 @@ def watchlist_remove(words: WordsArgument = None) -> None:
 
 
 @watchlist_app.command("count")
-def watchlist_count() -> None:
+def watchlist_count(db: DbOption = None) -> None:
     """Print how many words are on the watch-list (the words themselves are not kept).
 
     alliance watchlist count
     """
-    from alliance_cli.settings.watchlist import load_watchlist
+    from alliance_cli.app.watchlist import watchlist_at
+    from alliance_cli.settings.config import resolve_db_path
 
-    watchlist = load_watchlist()
+    watchlist = watchlist_at(resolve_db_path(db))
     print(len(watchlist) if watchlist else 0)
     if watchlist is not None:
         _old_form(0, len(watchlist.legacy))

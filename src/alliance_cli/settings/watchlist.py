@@ -21,6 +21,12 @@ files (your whole home folder) can test names quickly, as they could run allianc
 full-disk encryption is what protects against that. `benchmarks/watchlist_cost.py` measures
 both sides.
 
+An encrypted journal keeps its watch-list inside itself instead (`inside_document`: the same
+document with its key, in a table SQLCipher encrypts): no file outside the journal holds a
+hash, so nothing can be tried against names without the passphrase. `alliance encrypt` moves
+the list in (its two files removed), `alliance decrypt` moves it back out; `app.watchlist`
+picks the list of the journal in use.
+
 Lists written before (version 1: a salt and the SHA-256 of salt + word) are still read and
 checked; their words cannot be moved to the new form without being typed again, so each
 word added again moves (`alliance watchlist add`), and `watchlist` commands and `doctor`
@@ -239,6 +245,14 @@ def save_watchlist(watchlist: Watchlist, path: Path | None = None, key_file: Pat
         raise InputError(f"Cannot write the watch-list's key {where} ({exc.strerror}).") from None
     if on_disk != watchlist.key:
         raise InputError(f"The watch-list's key {where} is not the one this list was made with; nothing was saved.")
+    try:
+        write_private(path, json.dumps(_document(watchlist), indent=1) + "\n")
+    except OSError as exc:
+        raise InputError(f"Cannot write the watch-list {path} ({exc.strerror}).") from None
+    return path
+
+
+def _document(watchlist: Watchlist) -> dict[str, object]:
     document: dict[str, object] = {
         "version": VERSION,
         "hash": "blake2b-keyed",
@@ -248,11 +262,41 @@ def save_watchlist(watchlist: Watchlist, path: Path | None = None, key_file: Pat
     }
     if watchlist.legacy:
         document["legacy"] = {"hash": "sha256", "salt": watchlist.legacy_salt, "hashes": sorted(watchlist.legacy)}
+    return document
+
+
+def inside_document(watchlist: Watchlist) -> str:
+    """The watch-list as an encrypted journal keeps it inside itself: the list file's document
+    with the key beside it (the journal's encryption keeps both from a guesser)."""
+    return json.dumps({**_document(watchlist), "secret": watchlist.key.hex()})
+
+
+def from_inside(text: str) -> Watchlist:
+    """The watch-list kept inside an encrypted journal (`inside_document`)."""
     try:
-        write_private(path, json.dumps(document, indent=1) + "\n")
-    except OSError as exc:
-        raise InputError(f"Cannot write the watch-list {path} ({exc.strerror}).") from None
-    return path
+        data = json.loads(text)
+        if data.get("version") != VERSION:
+            raise InputError("The watch-list kept in the journal was written by a newer alliance; upgrade alliance.")
+        key = bytes.fromhex(data["secret"])
+        legacy = data.get("legacy") or {"salt": None, "hashes": []}
+        if fingerprint(key) != data["key"] or not all(isinstance(h, str) for h in [*data["hashes"], *legacy["hashes"]]):
+            raise ValueError
+        bytes.fromhex(data["salt"])
+        return Watchlist(key, data["salt"], data["hashes"], legacy_salt=legacy["salt"], legacy=legacy["hashes"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise InputError(
+            "The watch-list kept in the journal cannot be read; add your words again with `alliance watchlist add`."
+        ) from None
+
+
+def remove_files(path: Path | None = None, key_file: Path | None = None) -> None:
+    """Remove the list file and its key (once the list is kept inside an encrypted journal)."""
+    for file in (path or watchlist_path(), key_file or key_path()):
+        file.unlink(missing_ok=True)
+
+
+def files_exist(path: Path | None = None) -> bool:
+    return (path or watchlist_path()).exists()
 
 
 class Change(NamedTuple):
@@ -272,11 +316,9 @@ def change_watchlist(entries: Iterable[str], *, remove: bool = False, path: Path
     as it was. The words are never named in a message.
     """
     entries = list(entries)
-    given = len({normalise(w) for e in entries for w in split_words(e)})
-    if not given:
-        raise InputError("Give at least one word of two or more letters.")
     watchlist = load_watchlist(path)
     if watchlist is None or not watchlist.hashes:  # a new list, or one of the old form only
+        _given(entries)
         try:
             key = _make_key(secrets.token_bytes(_KEY_BYTES))  # made before any word is hashed with it
         except OSError as exc:
@@ -285,9 +327,24 @@ def change_watchlist(entries: Iterable[str], *, remove: bool = False, path: Path
             watchlist = Watchlist(key)
         else:
             watchlist.key = key
+    done = apply_change(watchlist, entries, remove=remove)
+    save_watchlist(watchlist, path)
+    return done
+
+
+def _given(entries: list[str]) -> int:
+    given = len({normalise(w) for e in entries for w in split_words(e)})
+    if not given:
+        raise InputError("Give at least one word of two or more letters.")
+    return given
+
+
+def apply_change(watchlist: Watchlist, entries: Iterable[str], *, remove: bool = False) -> Change:
+    """Add (or remove) the words of `entries` to `watchlist`, in memory (the caller keeps it)."""
+    entries = list(entries)
+    given = _given(entries)
     changed = sum(watchlist.remove(e) if remove else watchlist.add(e) for e in entries)
     if remove and not changed:
         which = "That word is not" if given == 1 else f"None of those {given} words is"
         raise NotFoundError(f"{which} on your watch-list; nothing was removed ({len(watchlist)} on it).")
-    save_watchlist(watchlist, path)
     return Change(changed, given, len(watchlist), watchlist.moved, len(watchlist.legacy))

@@ -22,6 +22,7 @@ import hashlib
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SALT_BYTES = 16
 KDF_ITERATIONS = 256_000
 KEY_BYTES = 32
+PAGE_SIZE = 4096  # SQLCipher 4's default, which alliance keeps
 CIPHER = "AES-256-CBC, HMAC-SHA512 per page"
 KDF = f"PBKDF2-HMAC-SHA512, {KDF_ITERATIONS:,} iterations"
 PASSPHRASE_ENV = "ALLIANCE_PASSPHRASE_FILE"
@@ -134,20 +136,139 @@ def key_works(path: Path, key: bytes) -> bool:
 # -- the keyring: remembered derived keys, by the journal's path ----------------------------
 
 
+# Modules `keyring` imports but uses only for what alliance never asks of it (jaraco.context's
+# tarball download: urllib.request, http.client, ssl, email; the entry points of plugins when no
+# backend is named; the config file of a backend alliance does not use):
+# about half of keyring's import time, paid by every command on an encrypted journal. Each is
+# imported for real at the first use of one of its names.
+_DEFERRED = ("urllib.request", "importlib_metadata", "more_itertools", "configparser")
+
+
+def _defer(name: str) -> None:
+    """Put a stand-in for the module `name` in sys.modules that imports the real one (and
+    steps aside for it) at the first use of one of its names."""
+    import importlib
+    import sys
+    import types
+
+    if name in sys.modules:
+        return
+    parent, _, child = name.rpartition(".")
+    try:
+        if parent:
+            importlib.import_module(parent)
+    except ImportError:
+        return
+    stand_in = types.ModuleType(name)
+
+    def load(attr: str) -> Any:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        real = importlib.import_module(name)
+        if parent:
+            setattr(sys.modules[parent], child, real)
+        return getattr(real, attr)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]
+    sys.modules[name] = stand_in
+    if parent:
+        setattr(sys.modules[parent], child, stand_in)
+
+
 def _keyring() -> Any:
-    """The keyring module when a usable backend is there; None, silently, otherwise."""
+    """The keyring backend to use when a usable one is there; None, silently, otherwise.
+
+    Which backend that is (keyring finds out by importing every backend it knows and asking
+    each, the OS's over D-Bus: a good part of a second on some systems) is worked out once
+    per login session and noted in the session's runtime folder (`BACKEND_NOTE`); later
+    commands import that backend alone. A backend named by PYTHON_KEYRING_BACKEND or
+    keyring's own settings file is keyring's to load, as always."""
     if os.environ.get("ALLIANCE_NO_KEYRING"):
         return None
     try:
+        for name in _DEFERRED:
+            _defer(name)
+        noted = _noted_backend()
+        if noted is not None:
+            return noted or None
         import keyring
-        from keyring.backends import fail
+        from keyring.backends import chainer, fail
 
         backend = keyring.get_keyring()
-        if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
-            return None
-        return keyring
+        usable = not isinstance(backend, fail.Keyring) and getattr(backend, "priority", 1) > 0
+        if not isinstance(backend, chainer.ChainerBackend):  # a chain asks every backend again anyway
+            _note_backend(f"{type(backend).__module__}.{type(backend).__qualname__}" if usable else NO_BACKEND)
+        return backend if usable else None
     except Exception:
         return None
+
+
+BACKEND_NOTE = "keyring-backend"  # in runtime_folder()/alliance: the backend this session uses
+NO_BACKEND = "none"
+
+
+def runtime_folder() -> Path | None:
+    """$XDG_RUNTIME_DIR when it is a folder of this user's, private (0700): the login
+    session's, in memory (tmpfs) on systemd systems, emptied at logout."""
+    named = os.environ.get("XDG_RUNTIME_DIR")
+    if not named or not os.path.isabs(named) or not hasattr(os, "getuid"):
+        return None
+    try:
+        info = os.stat(named)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077:
+        return None
+    return Path(named)
+
+
+def _backend_note() -> Path | None:
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return None  # named for this process: keyring loads it alone
+    runtime = runtime_folder()
+    return None if runtime is None else runtime / "alliance" / BACKEND_NOTE
+
+
+def _noted_backend() -> Any:
+    """The backend noted for this session: an instance, False for "none usable", None when
+    nothing is noted (or the note no longer loads: it is dropped)."""
+    import importlib
+
+    note = _backend_note()
+    if note is None:
+        return None
+    try:
+        name = note.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+    if name == NO_BACKEND:
+        return False
+    module, _, cls = name.rpartition(".")
+    try:
+        if not module.startswith("keyring."):
+            raise ImportError(name)  # only keyring's own backends are noted
+        return getattr(importlib.import_module(module), cls)()
+    except Exception:
+        _forget_backend()
+        return None
+
+
+def _note_backend(name: str) -> None:
+    note = _backend_note()
+    if note is None or not (name == NO_BACKEND or name.startswith("keyring.")):
+        return
+    with suppress(OSError):
+        note.parent.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(name + "\n")
+
+
+def _forget_backend() -> None:
+    note = _backend_note()
+    if note is not None:
+        with suppress(OSError):
+            note.unlink()
 
 
 def remembered(path: Path) -> bytes | None:
@@ -158,6 +279,7 @@ def remembered(path: Path) -> bytes | None:
         value = ring.get_password(KEYRING_SERVICE, str(path.resolve()))
         return bytes.fromhex(value) if value else None
     except Exception:
+        _forget_backend()  # the noted backend failed: the next command finds one afresh
         return None
 
 
@@ -275,6 +397,21 @@ def key_for(path: Path, *, interactive: bool | None = None, what: str = "journal
     _keys[name] = key
     remember(path, key)
     return key
+
+
+def known_key(path: Path) -> bytes | None:
+    """The key of `path` this process has unlocked already (nothing asked, no keyring read)."""
+    return _keys.get(str(path.resolve()))
+
+
+def library_version() -> str:
+    """The SQLCipher library's version (no journal, no key needed)."""
+    conn = driver().connect(":memory:")
+    try:
+        row = conn.execute("PRAGMA cipher_version").fetchone()
+        return str(row[0]) if row else "?"
+    finally:
+        conn.close()
 
 
 def set_key(path: Path, key: bytes) -> None:
@@ -438,3 +575,56 @@ def rewrite(path: Path, *, passphrase: str | None, wipe: bool) -> None:
         remember(path, key)
     else:
         forget(path)
+
+
+def start_encrypted(path: Path) -> None:
+    """A new, empty journal at `path`, encrypted (`encrypt_new`): SQLCipher checked for and the
+    passphrase asked (or read from the passphrase file) before anything is made, then the new
+    journal encrypted as `alliance encrypt` does."""
+    from alliance_cli.store.journal import open_journal
+
+    driver()  # the install command, before anything is asked or made
+    passphrase = new_passphrase(path)
+    open_journal(path, create=True).close()
+    rewrite(path, passphrase=passphrase, wipe=True)
+
+
+# -- the watch-list of an encrypted journal, kept inside it -----------------------------------
+
+WATCHLIST_TABLE = "watchlist"
+
+
+def inside_watchlist(conn: Any) -> str | None:
+    """The watch-list document kept inside the journal of `conn` (`settings.watchlist`), or None."""
+    try:
+        row = conn.execute(f"SELECT document FROM {WATCHLIST_TABLE} WHERE id = 1").fetchone()
+    except Error:  # no such table: none kept inside
+        return None
+    return None if row is None else str(row[0])
+
+
+def keep_watchlist(conn: Any, document: str | None) -> None:
+    """Keep `document` as the watch-list inside the journal of `conn`; None takes it out (the
+    table dropped: secure_delete overwrites its pages)."""
+    change_watchlist(conn, lambda _: document)
+
+
+def change_watchlist(conn: Any, change: Callable[[str | None], str | None]) -> None:
+    """Replace the watch-list document inside the journal of `conn` with `change(document)`,
+    read and written in one write transaction (two terminals changing it at once: one waits);
+    None takes it out (the table dropped: secure_delete overwrites its pages)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        document = change(inside_watchlist(conn))
+        if document is None:
+            conn.execute(f"DROP TABLE IF EXISTS {WATCHLIST_TABLE}")
+        else:
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {WATCHLIST_TABLE} "
+                "(id INTEGER PRIMARY KEY CHECK (id = 1), document TEXT NOT NULL)"
+            )
+            conn.execute(f"INSERT OR REPLACE INTO {WATCHLIST_TABLE} (id, document) VALUES (1, ?)", (document,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
