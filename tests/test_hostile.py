@@ -196,7 +196,7 @@ CASES: list[Case] = [
     # -- numbers ---------------------------------------------------------------------------
     case("show-huge-id", 1, "No session with id 99999999999999999999", argv=("show", "99999999999999999999")),
     case("show-negative-id", 1, "No session with id -5", argv=("show", "--", "-5")),
-    case("show-float-id", 2, "Invalid value for 'ID'", argv=("show", "1e3")),
+    case("show-float-id", 2, "'1e3' is not a session id", argv=("show", "1e3")),
     case("edit-huge-id", 1, "No session with id", argv=("edit", "99999999999999999999", "-s", "empathy=5")),
     case(
         "delete-huge-id",

@@ -10,7 +10,12 @@ from alliance_cli.cli.root import (
     ClientOption,
     DbOption,
     Format,
+    LastOption,
+    MonthOption,
     PromptsOption,
+    SinceOption,
+    UntilOption,
+    WeekOption,
     _open,
     _prompt_set,
     _say,
@@ -35,10 +40,11 @@ def export(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="Write to this file instead of stdout.")
     ] = None,
-    since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
-    week: Annotated[Optional[str], typer.Option(help="One ISO week, e.g. 2026-W47.")] = None,
-    last: Annotated[Optional[str], typer.Option(help="The last days or weeks, e.g. 30d or 4w.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    week: WeekOption = None,
+    month: MonthOption = None,
+    last: LastOption = None,
     client: ClientOption = None,
     prompt: Annotated[
         Optional[list[str]], typer.Option("--prompt", "-p", help="Only this prompt id (repeatable).")
@@ -69,7 +75,7 @@ def export(
     from alliance_cli.settings.watchlist import load_watchlist
     from alliance_cli.store.exchange import ExportQuery
 
-    period = resolve_period(week=week, since=since, until=until, last=last, default_days=None)
+    period = resolve_period(week=week, month=month, since=since, until=until, last=last, default_days=None)
     query = ExportQuery(
         client=client,
         since=period.start if period else None,

@@ -165,6 +165,17 @@ def stdout_console() -> Console:
     return Console(highlight=False, markup=False)
 
 
+def show(console: Console, renderable: Any) -> None:
+    """Print a Rich renderable: on a terminal as Rich lays it out; into a pipe or a file
+    without the spaces Rich pads each line with, so that no line ends in spaces."""
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    console.file.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
+
+
 def emit(
     fmt: str,
     *,
@@ -186,7 +197,7 @@ def emit(
         stream.write(plain())
     elif fmt == "table" and view is not None:
         console = stdout_console()
-        console.print(view(console.width))
+        show(console, view(console.width))
     elif fmt in DATA_FORMATS and records is not None:
         write_records(records, columns, fmt, stream)
     elif fmt == "json" and document is not None:
