@@ -155,7 +155,7 @@ def show(
 ) -> None:
     """Show one saved session with every answer.
 
-    alliance show 42
+        alliance show 42
 
     JSON keys: session_id, uuid, client, date, modality, session_number, logged_at,
     edited_at, prompt_set_version, answers (README: "Data formats").
@@ -188,6 +188,8 @@ def client_code(db: DbOption = None) -> None:
     """Print a fresh random client code, not used in the journal yet.
 
     Codes keep clients unidentifiable: never use names or initials.
+
+        alliance client-code
     """
     from alliance_cli.core.inputs import new_client_code
     from alliance_cli.settings.config import resolve_db_path
@@ -201,7 +203,10 @@ def client_code(db: DbOption = None) -> None:
 
 @prompts_app.command("show")
 def prompts_show(prompts: PromptsOption = None) -> None:
-    """Print the prompt set `alliance log` uses, in the order it asks."""
+    """Print the prompt set `alliance log` uses, in the order it asks.
+
+    alliance prompts show --prompts my-prompts.yaml
+    """
     from alliance_cli.ui.formats import show
     from alliance_cli.ui.sessions import prompt_set_view
 

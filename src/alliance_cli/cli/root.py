@@ -84,9 +84,8 @@ class AllianceGroup(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.help = reflow(self.help)
-        for command in self.commands.values():
-            command.help = reflow(command.help)
+        for command in (self, *self.commands.values()):
+            command.help = reflow(_raw_help(command))
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         from typer._click import exceptions as click
@@ -172,17 +171,30 @@ def _bad_value(exc: Any) -> str:
     return f"{value!r} is not a value it takes."
 
 
+def _raw_help(command: Any) -> str | None:
+    """A command's help as written: its docstring before Python's dedent, which would take
+    an example's indent away when the example is the only indented line."""
+    import inspect
+
+    raw = getattr(getattr(command, "callback", None), "__doc__", None)
+    if raw and command.help and inspect.cleandoc(raw) == command.help:
+        return str(raw)
+    return command.help  # type: ignore[no-any-return]
+
+
 KEEP_INDENT = "\u200b"  # a zero-width space: Typer dedents help text again, and would undo an example's indent
 
 
 def reflow(text: str | None) -> str | None:
     """A docstring as help: each paragraph on one line (the terminal wraps it at its own
     width), indented blocks (examples) kept line by line, their indent kept (KEEP_INDENT)."""
-    import inspect
-
     if not text:
         return text
-    paragraphs = inspect.cleandoc(text).split("\n\n")
+    lines = text.expandtabs().split("\n")
+    # A docstring's own indent is that of its closing quotes' line; a help= string has none.
+    base = len(lines[-1]) if len(lines) > 1 and not lines[-1].strip() else 0
+    lines = [lines[0].strip(), *(line[base:] if not line[:base].strip() else line.lstrip() for line in lines[1:])]
+    paragraphs = [p.strip("\n") for p in "\n".join(line.rstrip() for line in lines).strip().split("\n\n")]
     return "\n\n".join(
         "\n".join(KEEP_INDENT + line.removeprefix(KEEP_INDENT) for line in p.split("\n"))
         if p.startswith((" ", KEEP_INDENT))
@@ -210,13 +222,19 @@ setattr(TyperArgument, "display_type_rich", _no_column)  # noqa: B010
 app = typer.Typer(
     cls=AllianceGroup,
     name="alliance",
-    help="A private reflection journal for clinicians: log each session, review your week.",
+    help="A private reflection journal for clinicians: log each session, review your week.\n\n"
+    "--db, --prompts and --no-color work before the command too, as after it:\n\n"
+    "    alliance --db ~/practice.db report --week last",
     epilog="Your journal stays on this machine. Start with: alliance log. Settings: alliance config --help",
     invoke_without_command=True,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-prompts_app = typer.Typer(cls=AllianceGroup, help="Look at or check a prompt set.", no_args_is_help=True)
+prompts_app = typer.Typer(
+    cls=AllianceGroup,
+    help=f"Look at or check a prompt set.\n\n{KEEP_INDENT}    alliance prompts check my-prompts.yaml",
+    no_args_is_help=True,
+)
 app.add_typer(prompts_app, name="prompts")
 
 
@@ -529,12 +547,7 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
-    """A private reflection journal for clinicians: log each session, review your week.
-
-    Options before the command apply to it, as if given after it:
-
-        alliance --db ~/practice.db report --week last
-    """
+    """A private reflection journal for clinicians: log each session, review your week."""
     # --db, --prompts and --no-color before the command reach it as the environment it
     # reads them from: the command's own flag, after it, still wins.
     for name, value in (("ALLIANCE_DB", db), ("ALLIANCE_PROMPTS", prompts), ("NO_COLOR", "1" if no_color else None)):

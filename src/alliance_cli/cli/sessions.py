@@ -98,7 +98,7 @@ def delete(
 ) -> None:
     """Delete sessions and all their answers, after showing them and asking.
 
-    alliance delete 41 42
+        alliance delete 41 42
 
     The deleted text is overwritten in the journal file; backups made earlier still hold it.
     """
