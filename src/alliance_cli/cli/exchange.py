@@ -50,6 +50,15 @@ def export(
         Optional[list[str]], typer.Option("--prompt", "-p", help="Only this prompt id (repeatable).")
     ] = None,
     raw: Annotated[bool, typer.Option("--raw", help="No spreadsheet-safety quote before =, +, -, @.")] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            "--bom",
+            help="CSV that Excel and LibreOffice open right by default: UTF-8 with a byte-order mark, so accents "
+            "and other scripts are not garbled.",
+        ),
+    ] = False,
     redact: Annotated[
         bool,
         typer.Option("--redact", help="Replace what could identify a client in written answers with \\[redacted]."),
@@ -60,6 +69,7 @@ def export(
     """Export your journal as CSV or JSON for a spreadsheet or a script.
 
         alliance export --since 2026-01-01 -o journal.csv
+        alliance export --last 1y --excel -o journal.csv
 
     Long shape columns: session_id, uuid, date, client, session_number, modality,
     prompt_id, principle, kind, value. Wide shape: the session columns, then one column per
@@ -70,11 +80,14 @@ def export(
     from alliance_cli.app.export import PrivacyCheck, export_journal, output_stream
     from alliance_cli.cli.review import note_unknown_client
     from alliance_cli.core.periods import resolve_period
-    from alliance_cli.errors import Interrupted
+    from alliance_cli.errors import Interrupted, UsageError
     from alliance_cli.settings.config import privacy_region
     from alliance_cli.settings.watchlist import load_watchlist
     from alliance_cli.store.exchange import ExportQuery
+    from alliance_cli.ui.formats import write_bom
 
+    if excel and fmt is not Format.csv:
+        raise UsageError(f"--excel writes CSV for a spreadsheet; leave out --format {fmt.value}, or --excel.")
     period = resolve_period(week=week, month=month, since=since, until=until, last=last, default_days=None)
     query = ExportQuery(
         client=client,
@@ -88,6 +101,8 @@ def export(
         with _open(db, readonly=True) as journal:
             note_unknown_client(journal, client)
             with output_stream(output) as out:
+                if excel:
+                    write_bom(out)
                 count = export_journal(
                     journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw, privacy=privacy
                 )

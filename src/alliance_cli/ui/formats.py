@@ -16,6 +16,9 @@ asked for to stdout. The names, for every command (`cli.root.Format`):
     choices are joined with `;`, nothing is an empty cell (`csv_cell`).
 - `markdown`: a document (the review).
 
+For a spreadsheet (`export --excel`): the same CSV, after a UTF-8 byte-order mark
+(`write_bom`), which is what makes Excel and LibreOffice read it as UTF-8 by default.
+
 Spreadsheet safety (CSV only; JSON is for scripts): every CSV alliance writes goes through
 `escape_cell` here. A text cell that a spreadsheet would run as a formula, one starting with
 = + - @ tab CR LF or NUL, is prefixed with `'` as OWASP advises for CSV injection; numbers
@@ -155,6 +158,13 @@ def _escaped_cell(rows: Iterable[Sequence[Any]], i: int) -> Iterator[Sequence[An
             yield (*row[:i], escape_cell(value), *row[i + 1 :])
         else:
             yield row
+
+
+def write_bom(out: IO[str]) -> None:
+    """The byte-order mark a CSV for a spreadsheet starts with (`export --excel`): Excel and
+    LibreOffice read the file as UTF-8 by default then, instead of garbling é, — or 中. The
+    rows end in CRLF already (RFC 4180), as both expect."""
+    out.write("\ufeff")
 
 
 def stdout_console() -> Console:
