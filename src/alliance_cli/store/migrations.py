@@ -153,8 +153,187 @@ def m003_session_ids_never_reused(db: Any) -> None:
     )
 
 
-# Append new steps at the end; the names are the record of what a journal has.
-STEPS: list[Callable[[Any], None]] = [m001_journal, m002_search, m003_session_ids_never_reused]
+# The five principles of the default prompt set: a column each in `session_summary`.
+SUMMARY_PRINCIPLES = ("empathy", "respect", "genuineness", "positive_regard", "active_listening")
+
+
+def m005_readable_views(db: Any) -> None:
+    """Views for people and tools (Datasette, the sqlite3 shell, a spreadsheet's database
+    import), and the search index as Datasette finds it. README: "Schema".
+
+    The views are static SQL that depend on no prompt id of the day: each session is read
+    through the prompt set it was logged with (`prompt_sets.snapshot`, with SQLite's JSON
+    functions), so a prompt renamed or a new prompt set needs no new view. A rating belongs
+    to a principle by the prompt's `principle`, an answer plays a role by the prompt's
+    `role` (or, in a set that declares no role, by an id named after the role), as
+    `core.vocabulary.resolve` reads them; only `went_well` and `do_differently`, which play
+    no role, are found by the default ids.
+
+    - `prompt_roles`: each prompt of each stored prompt set, with its kind, principle,
+      role and label.
+    - `answer_values`: each answer as a person reads it (yes/no, several choices joined
+      with "; "), with its prompt's principle, role and label.
+    - `session_summary`: one row per session: the five ratings, the client's view and
+      score, whether there was a rupture, and the main written answers.
+    - `ruptures`: one row per session with a rupture: what it was, the repair, and how it
+      stood at the client's next session.
+    - `intentions`: one row per intention, with whether it was carried out, as said at the
+      client's next session.
+
+    The search index becomes an external-content FTS5 table over `search_map`, which now
+    holds each written answer's text (`body`) beside its session and prompt: the
+    convention (`content="search_map"`) by which Datasette and sqlite-utils find a table's
+    full-text index. The triggers keep both in step as before; the text is stored once, as
+    it was (in the index's own content table) before.
+    """
+    principles = "\n".join(
+        f"    max(CASE WHEN v.kind = 'rating' AND v.principle = '{name}' THEN v.value END) AS {name},"
+        for name in SUMMARY_PRINCIPLES
+    )
+    db.executescript(
+        """
+        DROP TRIGGER answers_search_insert;
+        DROP TRIGGER answers_search_delete;
+        DROP TRIGGER answers_search_update;
+        DROP TABLE search_text;
+        ALTER TABLE search_map ADD COLUMN body TEXT;
+        UPDATE search_map SET body = (
+            SELECT a.value_text FROM answers a
+            WHERE a.session_id = search_map.session_id AND a.prompt_id = search_map.prompt_id
+        );
+        CREATE VIRTUAL TABLE search_text USING fts5(
+            body, content="search_map", content_rowid="id", tokenize = 'unicode61 remove_diacritics 2'
+        );
+        INSERT INTO search_text (search_text) VALUES ('rebuild');
+        CREATE TRIGGER answers_search_insert AFTER INSERT ON answers
+        WHEN new.kind = 'text' AND new.value_text IS NOT NULL
+        BEGIN
+            INSERT INTO search_map (session_id, prompt_id, body) VALUES (new.session_id, new.prompt_id, new.value_text);
+            INSERT INTO search_text (rowid, body)
+            SELECT id, body FROM search_map WHERE session_id = new.session_id AND prompt_id = new.prompt_id;
+        END;
+        CREATE TRIGGER answers_search_delete AFTER DELETE ON answers
+        WHEN old.kind = 'text'
+        BEGIN
+            INSERT INTO search_text (search_text, rowid, body)
+            SELECT 'delete', id, body FROM search_map WHERE session_id = old.session_id AND prompt_id = old.prompt_id;
+            DELETE FROM search_map WHERE session_id = old.session_id AND prompt_id = old.prompt_id;
+        END;
+        CREATE TRIGGER answers_search_update AFTER UPDATE ON answers
+        WHEN old.kind = 'text' OR new.kind = 'text'
+        BEGIN
+            INSERT INTO search_text (search_text, rowid, body)
+            SELECT 'delete', id, body FROM search_map WHERE session_id = old.session_id AND prompt_id = old.prompt_id;
+            DELETE FROM search_map WHERE session_id = old.session_id AND prompt_id = old.prompt_id;
+            INSERT INTO search_map (session_id, prompt_id, body)
+            SELECT new.session_id, new.prompt_id, new.value_text WHERE new.kind = 'text' AND new.value_text IS NOT NULL;
+            INSERT INTO search_text (rowid, body)
+            SELECT id, body FROM search_map
+            WHERE new.kind = 'text' AND new.value_text IS NOT NULL
+                AND session_id = new.session_id AND prompt_id = new.prompt_id;
+        END;
+
+        CREATE VIEW prompt_roles AS
+        SELECT ps.id AS prompt_set_id, ps.version AS prompt_set_version, p.key AS position,
+            json_extract(p.value, '$.id') AS prompt_id,
+            json_extract(p.value, '$.kind') AS kind,
+            json_extract(p.value, '$.principle') AS principle,
+            coalesce(
+                json_extract(p.value, '$.role'),
+                CASE WHEN NOT EXISTS (
+                    SELECT 1 FROM json_each(ps.snapshot, '$.prompts') q
+                    WHERE json_extract(q.value, '$.role') IS NOT NULL
+                ) THEN json_extract(p.value, '$.id') END
+            ) AS role,
+            coalesce(json_extract(p.value, '$.label'), json_extract(p.value, '$.text')) AS label,
+            json_extract(p.value, '$.text') AS text
+        FROM prompt_sets ps, json_each(ps.snapshot, '$.prompts') p;
+
+        CREATE VIEW answer_values AS
+        SELECT a.session_id, s.date, s.client, a.prompt_id, a.kind, r.principle, r.role, r.label,
+            CASE a.kind
+                WHEN 'yesno' THEN CASE WHEN a.value_num THEN 'yes' ELSE 'no' END
+                WHEN 'multi' THEN (SELECT group_concat(c.value, '; ') FROM json_each(a.value_text) c)
+                ELSE coalesce(a.value_num, a.value_text)
+            END AS value
+        FROM answers a
+        JOIN sessions s ON s.id = a.session_id
+        LEFT JOIN prompt_roles r ON r.prompt_set_id = s.prompt_set_id AND r.prompt_id = a.prompt_id;
+
+        CREATE VIEW session_roles AS
+        SELECT s.id AS session_id, s.date, s.client, s.session_number, s.modality,
+        """
+        + principles
+        + """
+            max(CASE WHEN v.role = 'client_view' THEN v.value END) AS client_view,
+            max(CASE WHEN v.role = 'client_score' THEN v.value END) AS client_score,
+            max(CASE WHEN v.role = 'rupture' THEN v.value END) AS rupture,
+            max(CASE WHEN v.role = 'rupture_kind' THEN v.value END) AS rupture_kind,
+            max(CASE WHEN v.role = 'rupture_markers' THEN v.value END) AS rupture_markers,
+            max(CASE WHEN v.prompt_id = 'repair_tried' THEN v.value END) AS repair_tried,
+            max(CASE WHEN v.role = 'repair_strategies' THEN v.value END) AS repair_strategies,
+            max(CASE WHEN v.role = 'repair_response' THEN v.value END) AS repair_response,
+            max(CASE WHEN v.role = 'repaired' THEN v.value END) AS repaired,
+            max(CASE WHEN v.role = 'my_part' THEN v.value END) AS my_part,
+            max(CASE WHEN v.role = 'rupture_revisited' THEN v.value END) AS rupture_revisited,
+            max(CASE WHEN v.prompt_id = 'went_well' THEN v.value END) AS went_well,
+            max(CASE WHEN v.prompt_id = 'do_differently' THEN v.value END) AS do_differently,
+            max(CASE WHEN v.role = 'feelings' THEN v.value END) AS feelings,
+            max(CASE WHEN v.role = 'analysis' THEN v.value END) AS going_on,
+            max(CASE WHEN v.role = 'intention' THEN v.value END) AS intention,
+            max(CASE WHEN v.role = 'intention_followed' THEN v.value END) AS intention_followed,
+            max(CASE WHEN v.prompt_id = 'intention_note' THEN v.value END) AS intention_note
+        FROM session_view s
+        LEFT JOIN answer_values v ON v.session_id = s.id
+        GROUP BY s.id;
+
+        CREATE VIEW session_summary AS
+        SELECT session_id, date, client, session_number, modality,
+            empathy, respect, genuineness, positive_regard, active_listening,
+            client_view, client_score, rupture, went_well, do_differently, feelings, going_on, intention
+        FROM session_roles;
+
+        CREATE VIEW ruptures AS
+        SELECT session_id, date, client, session_number, rupture_kind AS kind, rupture_markers AS markers,
+            repair_tried, repair_strategies, repair_response, repaired, my_part,
+            next_session_id, next_date, revisited_next_time,
+            CASE WHEN coalesce(repaired, '') <> 'yes' AND coalesce(revisited_next_time, '') <> 'yes'
+                THEN 'yes' ELSE 'no' END AS still_open
+        FROM (
+            SELECT r.*,
+                lead(session_id) OVER next AS next_session_id,
+                lead(date) OVER next AS next_date,
+                lead(rupture_revisited) OVER next AS revisited_next_time
+            FROM session_roles r
+            WINDOW next AS (PARTITION BY client ORDER BY date, session_id)
+        )
+        WHERE rupture = 'yes';
+
+        CREATE VIEW intentions AS
+        SELECT session_id, date, client, session_number, intention,
+            next_session_id, next_date, carried_out, follow_up_note
+        FROM (
+            SELECT r.*,
+                lead(session_id) OVER next AS next_session_id,
+                lead(date) OVER next AS next_date,
+                lead(intention_followed) OVER next AS carried_out,
+                lead(intention_note) OVER next AS follow_up_note
+            FROM session_roles r
+            WINDOW next AS (PARTITION BY client ORDER BY date, session_id)
+        )
+        WHERE intention IS NOT NULL AND trim(intention) <> '';
+        """
+    )
+
+
+# Append new steps at the end; the names are the record of what a journal has. (m004 is
+# main's goals table; this branch reserves m005.)
+STEPS: list[Callable[[Any], None]] = [
+    m001_journal,
+    m002_search,
+    m003_session_ids_never_reused,
+    m005_readable_views,
+]
 NAMES: tuple[str, ...] = tuple(step.__name__ for step in STEPS)
 
 
