@@ -58,6 +58,7 @@ def test_help_fits_80_columns_and_teaches(run, narrow, words):
     text = result.stdout
     assert all(len(line) <= WIDTH for line in lines_of(text)), "a line is wider than 80 columns"
     assert not TYPE_COLUMN.search(text), f"a Python type is shown: {TYPE_COLUMN.search(text)}"
+    assert not [line for line in lines_of(text) if re.search(r"…\s*│$", line)], "a help text is cut short"
     prose = description(text)
     examples = [line.strip() for line in prose if line.startswith("     alliance")]
     assert examples, f"no example in `alliance {' '.join(words)} --help`"

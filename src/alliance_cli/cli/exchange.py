@@ -35,10 +35,11 @@ class Shape(StrEnum):
 def export(
     fmt: Annotated[Format, format_option(Format.csv, Format.json, Format.jsonl)] = Format.csv,
     shape: Annotated[
-        Shape, typer.Option("--shape", help="long: a row per answer; wide: a row per session.")
+        Shape, typer.Option("--shape", metavar="long|wide", help="long: a row per answer; wide: a row per session.")
     ] = Shape.long,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="Write to this file instead of stdout.")
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help="Write to this file instead of stdout."),
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -47,7 +48,8 @@ def export(
     last: LastOption = None,
     client: ClientOption = None,
     prompt: Annotated[
-        Optional[list[str]], typer.Option("--prompt", "-p", help="Only this prompt id (repeatable).")
+        Optional[list[str]],
+        typer.Option("--prompt", "-p", metavar="PROMPT_ID", help="Only this prompt id (repeatable)."),
     ] = None,
     raw: Annotated[bool, typer.Option("--raw", help="No spreadsheet-safety quote before =, +, -, @.")] = False,
     excel: Annotated[

@@ -107,7 +107,12 @@ def demo(
     fmt: FormatOption = Format.table,
     db: Annotated[
         Optional[Path],
-        typer.Option("--db", dir_okay=False, help="Sample journal to use (default: ~/.local/share/alliance/demo.db)."),
+        typer.Option(
+            "--db",
+            metavar="FILE",
+            dir_okay=False,
+            help="Sample journal to use (default: demo.db in ~/.local/share/alliance).",
+        ),
     ] = None,
 ) -> None:
     """See what the weekly review looks like, on a sample journal of invented sessions.

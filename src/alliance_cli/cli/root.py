@@ -187,7 +187,8 @@ KEEP_INDENT = "\u200b"  # a zero-width space: Typer dedents help text again, and
 
 def reflow(text: str | None) -> str | None:
     """A docstring as help: each paragraph on one line (the terminal wraps it at its own
-    width), indented blocks (examples) kept line by line, their indent kept (KEEP_INDENT)."""
+    width); an example (a paragraph indented, or starting with `alliance `) kept line by
+    line, indented, its indent kept from Typer's own dedent by KEEP_INDENT."""
     if not text:
         return text
     lines = text.expandtabs().split("\n")
@@ -195,12 +196,17 @@ def reflow(text: str | None) -> str | None:
     base = len(lines[-1]) if len(lines) > 1 and not lines[-1].strip() else 0
     lines = [lines[0].strip(), *(line[base:] if not line[:base].strip() else line.lstrip() for line in lines[1:])]
     paragraphs = [p.strip("\n") for p in "\n".join(line.rstrip() for line in lines).strip().split("\n\n")]
-    return "\n\n".join(
-        "\n".join(KEEP_INDENT + line.removeprefix(KEEP_INDENT) for line in p.split("\n"))
-        if p.startswith((" ", KEEP_INDENT))
-        else " ".join(p.split("\n"))
-        for p in paragraphs
-    )
+    return "\n\n".join(_example(p) if _is_example(p) else " ".join(p.split("\n")) for p in paragraphs)
+
+
+def _is_example(paragraph: str) -> bool:
+    return paragraph.removeprefix(KEEP_INDENT).lstrip(" ").startswith("alliance ") or paragraph.startswith(" ")
+
+
+def _example(paragraph: str) -> str:
+    lines = [line.removeprefix(KEEP_INDENT) for line in paragraph.split("\n")]
+    margin = min(len(line) - len(line.lstrip(" ")) for line in lines if line.strip())
+    return "\n".join(f"{KEEP_INDENT}    {line[margin:]}" for line in lines)
 
 
 def _metavar_column(self: Any, ctx: Any) -> str | None:
@@ -232,7 +238,7 @@ app = typer.Typer(
 )
 prompts_app = typer.Typer(
     cls=AllianceGroup,
-    help=f"Look at or check a prompt set.\n\n{KEEP_INDENT}    alliance prompts check my-prompts.yaml",
+    help="Look at or check a prompt set.\n\n    alliance prompts check my-prompts.yaml",
     no_args_is_help=True,
 )
 app.add_typer(prompts_app, name="prompts")
@@ -271,7 +277,7 @@ DbOption = Annotated[
         show_envvar=True,
         dir_okay=False,
         metavar="FILE",
-        help="Journal file to use (default: `journal` in `alliance config`, else ~/.local/share/alliance/journal.db).",
+        help="Journal file to use (default: the `journal` setting, else journal.db in ~/.local/share/alliance).",
     ),
 ]
 PromptsOption = Annotated[

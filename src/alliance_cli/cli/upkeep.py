@@ -102,7 +102,8 @@ def backup(
         ),
     ] = None,
     keep: Annotated[
-        Optional[int], typer.Option("--keep", help="Keep only the newest N timestamped backups there (1 or more).")
+        Optional[int],
+        typer.Option("--keep", metavar="N", help="Keep only the newest N timestamped backups there (1 or more)."),
     ] = None,
     db: DbOption = None,
 ) -> None:

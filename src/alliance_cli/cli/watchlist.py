@@ -9,13 +9,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from alliance_cli.cli.root import KEEP_INDENT, AllianceGroup, _say, app
+from alliance_cli.cli.root import AllianceGroup, _say, app
 from alliance_cli.core.messages import Stopped, count
 
 watchlist_app = typer.Typer(
     cls=AllianceGroup,
     help="Words the privacy guard warns about (first names of clients, places), kept as keyed hashes.\n\n"
-    f"{KEEP_INDENT}    alliance watchlist add",
+    "    alliance watchlist add",
     no_args_is_help=True,
 )
 app.add_typer(watchlist_app, name="watchlist")
