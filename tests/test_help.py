@@ -111,6 +111,13 @@ def test_bare_alliance_prints_the_help_and_succeeds(alliance_exe, subprocess_env
     assert "Usage: alliance" in result.stdout and "log" in result.stdout
 
 
+@pytest.mark.parametrize("argv", [(), ("--help",), ("log", "-h"), ("clients", "--help"), ("config",)])
+def test_piped_help_has_no_trailing_spaces(alliance_exe, subprocess_env, argv):
+    result = cli(alliance_exe, subprocess_env, *argv)
+    assert result.returncode == 0 and "Usage: alliance" in result.stdout
+    assert [line for line in result.stdout.splitlines() if line != line.rstrip()] == []
+
+
 def test_global_options_work_before_and_after_the_command(alliance_exe, subprocess_env, tmp_path):
     other = tmp_path / "other.db"
     from conftest import FULL_ANSWERS, set_flags

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from alliance_cli.cli.root import StdoutFailed, _say, app, stdout_failed_line
+from alliance_cli.cli.root import StdoutFailed, _say, app, stdout_failed_line, trim_help
 
 # Importing them registers the commands, in this order: the order `alliance --help` lists them.
 # isort: off
@@ -43,6 +43,10 @@ def run(argv: list[str]) -> int:
     """Run one command line as `alliance` would and return its exit code, output flushed:
     everything `main` does but end the process."""
     argv = colour_flag_first(argv)
+    name = _command_in(argv)
+    bare_group = name is not None and argv[-1] == name and any(g.name == name for g in app.registered_groups)
+    if not argv or "-h" in argv or "--help" in argv or bare_group:  # help is printed
+        trim_help()
     with only_the_command_run(argv):
         try:
             app(args=argv, prog_name="alliance")

@@ -9,6 +9,7 @@ session's id); messages go to stderr. `AllianceGroup.invoke` is the only place t
 errors into exit codes.
 """
 
+import io
 import os
 import sys
 from collections.abc import Iterator
@@ -122,10 +123,50 @@ def _usage_failed(exc: Any) -> Any:
     from typer._click import exceptions as click
 
     if isinstance(exc, click.NoArgsIsHelpError) and exc.ctx is not None:
-        print(exc.ctx.get_help())
+        if exc.message:  # Typer's Rich help is printed as the error is made; plain help is its message
+            print(exc.message)
         raise typer.Exit(0) from None
     _say(usage_line(exc))
     raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+class _Trimmed(io.TextIOBase):
+    """A text stream that passes lines on without the spaces at their end."""
+
+    def __init__(self, out: Any) -> None:
+        super().__init__()
+        self.out = out
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        *lines, self.pending = (self.pending + text).split("\n")
+        for line in lines:
+            self.out.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out.write(self.pending)
+            self.pending = ""
+        self.out.flush()
+
+
+def trim_help() -> None:
+    """Help into a pipe or a file, as other output, has no trailing spaces: Rich pads each
+    line of Typer's help to the width, which only a terminal needs."""
+    if sys.stdout.isatty():
+        return
+    from typer import rich_utils
+
+    made = rich_utils._get_rich_console
+
+    def console(stderr: bool = False) -> Any:
+        made_console: Any = made(stderr=stderr)
+        if not stderr:
+            made_console.file = _Trimmed(sys.stdout)
+        return made_console
+
+    setattr(rich_utils, "_get_rich_console", console)  # noqa: B010 - Typer's console for help, trimmed
 
 
 def usage_line(exc: Any) -> str:
@@ -560,7 +601,10 @@ def _main(
         if value is not None:
             os.environ[name] = str(value)
     if ctx.invoked_subcommand is None:  # bare `alliance`: the help, and no error
-        print(ctx.get_help())
+        trim_help()
+        text = ctx.get_help()  # Typer's Rich help prints itself; plain help is returned
+        if text:
+            print(text)
         raise typer.Exit(0)
     # A settings file with a typo is refused by every command, so that no command quietly
     # runs against another journal than the one meant; `config` (to mend it) and `doctor`
