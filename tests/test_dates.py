@@ -140,6 +140,8 @@ def test_week_names(text, start):
         ("this", Period(date(2026, 11, 1), date(2026, 11, 30))),
         ("december", Period(date(2025, 12, 1), date(2025, 12, 31))),  # the most recent December
         ("Nov", Period(date(2026, 11, 1), date(2026, 11, 30))),
+        ("2026-2-14", Period(date(2026, 2, 1), date(2026, 2, 28))),  # the month a day is in
+        ("yesterday", Period(date(2026, 11, 1), date(2026, 11, 30))),
     ],
 )
 def test_month_names(text, period):
@@ -155,6 +157,7 @@ def test_last_month_in_january_is_december_of_the_year_before():
     [
         ({"month": "2026-13"}, "a year has 12 months"),
         ({"month": "11/2026"}, "use 2026-11, this, last"),
+        ({"month": "2026-11-31"}, "is not a month"),
         ({"week": "soon"}, "is not a week"),
         ({"last": "1q"}, "such as 30d, 4w, 1m or 1y"),
         ({"last": "1201m"}, "longer than a hundred years"),

@@ -3,7 +3,7 @@
 A period is inclusive at both ends. `--week` follows ISO 8601 (Monday to Sunday, weeks
 53 and the turn of the year as the standard defines them): 2026-W47, `this`, `last`, or
 the week of a day (`--week 2026-11-18`, `--week friday`). `--month` is 2026-11, `this`,
-`last` or a month's name (the most recent such month, this one included). `--last` is a
+`last`, a month's name (the most recent such month, this one included) or a day in it. `--last` is a
 length ending today: 10d, 2w, 1m, 1y (or 10 days, 2 weeks, ...); a month back is the same
 day of the month before (the month's last day when it has no such day). The comparison
 period is the equally long period just before.
@@ -103,7 +103,15 @@ def parse_month(text: str, *, today: date | None = None) -> Period:
     elif (number := month_number(word)) is not None:
         year, month = (today.year, number) if number <= today.month else (today.year - 1, number)
     else:
-        raise InputError(f"'{text}' is not a month; use 2026-11, this, last or a month's name (november).")
+        from alliance_cli.core.dates import DateProblem, parse_day
+
+        try:  # a day: the month it is in
+            day = parse_day(word, today)
+        except DateProblem:
+            raise InputError(
+                f"'{text}' is not a month; use 2026-11, this, last, a month's name (november) or a day in it."
+            ) from None
+        year, month = day.year, day.month
     if not EARLIEST.year <= year <= LATEST.year:
         where = "back" if year < EARLIEST.year else "ahead"
         raise InputError(
