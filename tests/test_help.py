@@ -88,6 +88,9 @@ def test_options_say_what_they_take(run, narrow):
         (("list", "--format", "xml"), "alliance list: --format: 'xml' is not one of 'table', 'json', 'jsonl', 'csv'."),
         (("report", "--wek", "last"), "alliance report: there is no option --wek. Did you mean --week?"),
         (("show",), "alliance show: ID is missing. `alliance show -h` lists what it takes."),
+        (("delete", "1", "x"), "alliance delete: ID: 'x' is not a session id"),
+        (("list", "--since"), "alliance list: --since needs a value."),
+        (("lst",), "alliance: No such command 'lst'. Did you mean 'list'? `alliance -h` lists"),
     ],
 )
 def test_usage_errors_are_one_line_in_alliances_words(run, argv, said):

@@ -106,7 +106,8 @@ class AllianceGroup(TyperGroup):
                 _say(f"alliance: {line}" if not line.startswith("Stopped") else line)
             raise typer.Exit(int(exc.exit_code)) from None
         except click.UsageError as exc:
-            _usage_failed(exc)
+            sub = getattr(ctx, "invoked_subcommand", None)
+            _usage_failed(exc, f"{ctx.command_path} {sub}" if sub else ctx.command_path)
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("click", "typer") or os.environ.get("ALLIANCE_DEBUG"):
                 raise
@@ -117,7 +118,7 @@ class AllianceGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.REFUSED)) from None
 
 
-def _usage_failed(exc: Any) -> Any:
+def _usage_failed(exc: Any, where: str | None = None) -> Any:
     """A command line that could not be parsed: a bare group prints its help (exit 0), else
     one plain line on stderr (exit 2)."""
     from typer._click import exceptions as click
@@ -126,7 +127,7 @@ def _usage_failed(exc: Any) -> Any:
         if exc.message:  # Typer's Rich help is printed as the error is made; plain help is its message
             print(exc.message)
         raise typer.Exit(0) from None
-    _say(usage_line(exc))
+    _say(usage_line(exc, where))
     raise typer.Exit(int(ExitCode.USAGE)) from None
 
 
@@ -169,12 +170,15 @@ def trim_help() -> None:
     setattr(rich_utils, "_get_rich_console", console)  # noqa: B010 - Typer's console for help, trimmed
 
 
-def usage_line(exc: Any) -> str:
-    """A usage error in alliance's own words: what was wrong, and where to look."""
+def usage_line(exc: Any, where: str | None = None) -> str:
+    """A usage error in alliance's own words: what was wrong, and where to look. `where`:
+    the command being run, when the error does not say."""
     from typer._click import exceptions as click
 
-    command = exc.ctx.command_path if exc.ctx is not None else "alliance"
+    command = exc.ctx.command_path if exc.ctx is not None else where or "alliance"
     see = f"`{command} -h` lists what it takes."
+    if isinstance(exc, click.BadOptionUsage) and "requires" in str(exc.message):
+        return f"{command}: {exc.option_name} needs a value. {see}"
     if isinstance(exc, click.NoSuchOption):
         close = f" Did you mean {' or '.join(exc.possibilities[:2])}?" if exc.possibilities else ""
         return f"{command}: there is no option {exc.option_name}.{close} {see}"
@@ -183,12 +187,12 @@ def usage_line(exc: Any) -> str:
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         return f"{command}: {_param_name(exc.param)}: {_bad_value(exc)}"
     message = str(exc.message).rstrip(".")
-    return f"{command}: {message}. {see}"
+    return f"{command}: {message}{'' if message.endswith('?') else '.'} {see}"
 
 
 def _param_name(param: Any) -> str:
     opts = [opt for opt in param.opts if opt.startswith("--")]
-    return opts[0] if opts else str(param.metavar or (param.name or "value").upper())
+    return opts[0] if opts else str(param.metavar or (param.name or "value").upper()).removesuffix("...")
 
 
 def _bad_value(exc: Any) -> str:
@@ -204,7 +208,7 @@ def _bad_value(exc: Any) -> str:
     if kind == "value_error" and first.get("ctx", {}).get("error") is not None:
         return str(first["ctx"]["error"]).rstrip(".") + "."
     if kind.startswith("int"):
-        if _param_name(exc.param) in ("ID", "ID..."):
+        if _param_name(exc.param) == "ID":
             return f"{value!r} is not a session id; ids are whole numbers, as `alliance list` shows them."
         return f"{value!r} is not a whole number."
     if kind.startswith(("float", "decimal")):
