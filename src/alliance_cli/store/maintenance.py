@@ -251,7 +251,7 @@ CONTENT_TABLES = ("prompt_sets", "sessions", "answers", "drafts")
 # is up to date), AUTOINCREMENT's counter, and the search index, FTS5's shadow tables included.
 DERIVED_TABLES = frozenset(
     {"_sqlite_migrations", "sqlite_sequence", "search_map", "search_text"}
-    | {f"search_text_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")}
+    | {f"search_text_{shadow}" for shadow in ("data", "idx", "docsize", "config")}  # its text: search_map (m005)
 )
 # The search index built from the answers, as migration m005 builds it: the text in
 # `search_map`, the FTS5 index over it (external content).

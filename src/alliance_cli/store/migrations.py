@@ -155,6 +155,52 @@ def m003_session_ids_never_reused(db: Any) -> None:
 
 # The five principles of the default prompt set: a column each in `session_summary`.
 SUMMARY_PRINCIPLES = ("empathy", "respect", "genuineness", "positive_regard", "active_listening")
+# The other columns of `session_roles`: the role (or, for prompts that play none, the
+# default id) whose answer fills each.
+ROLE_COLUMNS = (
+    ("client_view", "r.role = 'client_view'"),
+    ("client_score", "r.role = 'client_score'"),
+    ("rupture", "r.role = 'rupture'"),
+    ("rupture_kind", "r.role = 'rupture_kind'"),
+    ("rupture_markers", "r.role = 'rupture_markers'"),
+    ("repair_tried", "r.prompt_id = 'repair_tried'"),
+    ("repair_strategies", "r.role = 'repair_strategies'"),
+    ("repair_response", "r.role = 'repair_response'"),
+    ("repaired", "r.role = 'repaired'"),
+    ("my_part", "r.role = 'my_part'"),
+    ("rupture_revisited", "r.role = 'rupture_revisited'"),
+    ("went_well", "r.prompt_id = 'went_well'"),
+    ("do_differently", "r.prompt_id = 'do_differently'"),
+    ("feelings", "r.role = 'feelings'"),
+    ("going_on", "r.role = 'analysis'"),
+    ("intention", "r.role = 'intention'"),
+    ("intention_followed", "r.role = 'intention_followed'"),
+    ("intention_note", "r.prompt_id = 'intention_note'"),
+)
+# An answer as a person reads it: yes/no, several choices joined with "; ", else as stored.
+READABLE_VALUE = (
+    "CASE a.kind WHEN 'yesno' THEN CASE WHEN a.value_num THEN 'yes' ELSE 'no' END "
+    "WHEN 'multi' THEN (SELECT group_concat(c.value, '; ') FROM json_each(a.value_text) c) "
+    "ELSE coalesce(a.value_num, a.value_text) END"
+)
+
+
+# The client's next session after session `r` (by date, then id, as session numbers count).
+NEXT_SESSION = (
+    "SELECT m.id FROM sessions m WHERE m.client = r.client "
+    "AND (m.date > r.date OR (m.date = r.date AND m.id > r.session_id)) ORDER BY m.date, m.id LIMIT 1"
+)
+
+
+def _answer_column(name: str, prompt: str) -> str:
+    """A column of `session_roles`: the answer of the session's prompt that `prompt` picks in
+    its own prompt set (the last one, as `core.vocabulary.resolve` takes the last rating),
+    found by the answers' primary key."""
+    return (
+        f"(SELECT {READABLE_VALUE} FROM answers a WHERE a.session_id = s.id AND a.prompt_id = ("
+        f"SELECT r.prompt_id FROM prompt_roles r WHERE r.prompt_set_id = s.prompt_set_id AND {prompt} "
+        f"ORDER BY r.position DESC LIMIT 1)) AS {name}"
+    )
 
 
 def m005_readable_views(db: Any) -> None:
@@ -166,13 +212,17 @@ def m005_readable_views(db: Any) -> None:
     functions), so a prompt renamed or a new prompt set needs no new view. A rating belongs
     to a principle by the prompt's `principle`, an answer plays a role by the prompt's
     `role` (or, in a set that declares no role, by an id named after the role), as
-    `core.vocabulary.resolve` reads them; only `went_well` and `do_differently`, which play
-    no role, are found by the default ids.
+    `core.vocabulary.resolve` reads them; only `went_well`, `do_differently`,
+    `repair_tried` and `intention_note`, which play no role, are found by the default ids.
 
     - `prompt_roles`: each prompt of each stored prompt set, with its kind, principle,
-      role and label.
+      role and label (DISTINCT, so that SQLite reads the JSON once per query, not once
+      per answer).
     - `answer_values`: each answer as a person reads it (yes/no, several choices joined
       with "; "), with its prompt's principle, role and label.
+    - `session_roles`: one row per session, a column per principle and role; each cell is
+      one lookup by the answers' primary key, so a query that keeps a few sessions (a
+      client, Datasette's first page) reads only theirs.
     - `session_summary`: one row per session: the five ratings, the client's view and
       score, whether there was a rupture, and the main written answers.
     - `ruptures`: one row per session with a rupture: what it was, the repair, and how it
@@ -186,9 +236,15 @@ def m005_readable_views(db: Any) -> None:
     full-text index. The triggers keep both in step as before; the text is stored once, as
     it was (in the index's own content table) before.
     """
-    principles = "\n".join(
-        f"    max(CASE WHEN v.kind = 'rating' AND v.principle = '{name}' THEN v.value END) AS {name},"
-        for name in SUMMARY_PRINCIPLES
+    columns = [
+        *(_answer_column(name, f"r.kind = 'rating' AND r.principle = '{name}'") for name in SUMMARY_PRINCIPLES),
+        *(_answer_column(name, prompt) for name, prompt in ROLE_COLUMNS),
+    ]
+    session_roles = (
+        "CREATE VIEW session_roles AS\n"
+        "SELECT s.id AS session_id, s.date, s.client, s.session_number, s.modality,\n    "
+        + ",\n    ".join(columns)
+        + "\nFROM session_view s;\n"
     )
     db.executescript(
         """
@@ -234,7 +290,7 @@ def m005_readable_views(db: Any) -> None:
         END;
 
         CREATE VIEW prompt_roles AS
-        SELECT ps.id AS prompt_set_id, ps.version AS prompt_set_version, p.key AS position,
+        SELECT DISTINCT ps.id AS prompt_set_id, ps.version AS prompt_set_version, p.key AS position,
             json_extract(p.value, '$.id') AS prompt_id,
             json_extract(p.value, '$.kind') AS kind,
             json_extract(p.value, '$.principle') AS principle,
@@ -251,42 +307,16 @@ def m005_readable_views(db: Any) -> None:
 
         CREATE VIEW answer_values AS
         SELECT a.session_id, s.date, s.client, a.prompt_id, a.kind, r.principle, r.role, r.label,
-            CASE a.kind
-                WHEN 'yesno' THEN CASE WHEN a.value_num THEN 'yes' ELSE 'no' END
-                WHEN 'multi' THEN (SELECT group_concat(c.value, '; ') FROM json_each(a.value_text) c)
-                ELSE coalesce(a.value_num, a.value_text)
-            END AS value
+            """
+        + READABLE_VALUE
+        + """ AS value
         FROM answers a
         JOIN sessions s ON s.id = a.session_id
         LEFT JOIN prompt_roles r ON r.prompt_set_id = s.prompt_set_id AND r.prompt_id = a.prompt_id;
 
-        CREATE VIEW session_roles AS
-        SELECT s.id AS session_id, s.date, s.client, s.session_number, s.modality,
         """
-        + principles
+        + session_roles
         + """
-            max(CASE WHEN v.role = 'client_view' THEN v.value END) AS client_view,
-            max(CASE WHEN v.role = 'client_score' THEN v.value END) AS client_score,
-            max(CASE WHEN v.role = 'rupture' THEN v.value END) AS rupture,
-            max(CASE WHEN v.role = 'rupture_kind' THEN v.value END) AS rupture_kind,
-            max(CASE WHEN v.role = 'rupture_markers' THEN v.value END) AS rupture_markers,
-            max(CASE WHEN v.prompt_id = 'repair_tried' THEN v.value END) AS repair_tried,
-            max(CASE WHEN v.role = 'repair_strategies' THEN v.value END) AS repair_strategies,
-            max(CASE WHEN v.role = 'repair_response' THEN v.value END) AS repair_response,
-            max(CASE WHEN v.role = 'repaired' THEN v.value END) AS repaired,
-            max(CASE WHEN v.role = 'my_part' THEN v.value END) AS my_part,
-            max(CASE WHEN v.role = 'rupture_revisited' THEN v.value END) AS rupture_revisited,
-            max(CASE WHEN v.prompt_id = 'went_well' THEN v.value END) AS went_well,
-            max(CASE WHEN v.prompt_id = 'do_differently' THEN v.value END) AS do_differently,
-            max(CASE WHEN v.role = 'feelings' THEN v.value END) AS feelings,
-            max(CASE WHEN v.role = 'analysis' THEN v.value END) AS going_on,
-            max(CASE WHEN v.role = 'intention' THEN v.value END) AS intention,
-            max(CASE WHEN v.role = 'intention_followed' THEN v.value END) AS intention_followed,
-            max(CASE WHEN v.prompt_id = 'intention_note' THEN v.value END) AS intention_note
-        FROM session_view s
-        LEFT JOIN answer_values v ON v.session_id = s.id
-        GROUP BY s.id;
-
         CREATE VIEW session_summary AS
         SELECT session_id, date, client, session_number, modality,
             empathy, respect, genuineness, positive_regard, active_listening,
@@ -294,34 +324,26 @@ def m005_readable_views(db: Any) -> None:
         FROM session_roles;
 
         CREATE VIEW ruptures AS
-        SELECT session_id, date, client, session_number, rupture_kind AS kind, rupture_markers AS markers,
-            repair_tried, repair_strategies, repair_response, repaired, my_part,
-            next_session_id, next_date, revisited_next_time,
-            CASE WHEN coalesce(repaired, '') <> 'yes' AND coalesce(revisited_next_time, '') <> 'yes'
+        SELECT r.session_id, r.date, r.client, r.session_number, r.rupture_kind AS kind, r.rupture_markers AS markers,
+            r.repair_tried, r.repair_strategies, r.repair_response, r.repaired, r.my_part,
+            n.session_id AS next_session_id, n.date AS next_date, n.rupture_revisited AS revisited_next_time,
+            CASE WHEN coalesce(r.repaired, '') <> 'yes' AND coalesce(n.rupture_revisited, '') <> 'yes'
                 THEN 'yes' ELSE 'no' END AS still_open
-        FROM (
-            SELECT r.*,
-                lead(session_id) OVER next AS next_session_id,
-                lead(date) OVER next AS next_date,
-                lead(rupture_revisited) OVER next AS revisited_next_time
-            FROM session_roles r
-            WINDOW next AS (PARTITION BY client ORDER BY date, session_id)
-        )
-        WHERE rupture = 'yes';
+        FROM session_roles r
+        LEFT JOIN session_roles n ON n.session_id = ("""
+        + NEXT_SESSION
+        + """)
+        WHERE r.rupture = 'yes';
 
         CREATE VIEW intentions AS
-        SELECT session_id, date, client, session_number, intention,
-            next_session_id, next_date, carried_out, follow_up_note
-        FROM (
-            SELECT r.*,
-                lead(session_id) OVER next AS next_session_id,
-                lead(date) OVER next AS next_date,
-                lead(intention_followed) OVER next AS carried_out,
-                lead(intention_note) OVER next AS follow_up_note
-            FROM session_roles r
-            WINDOW next AS (PARTITION BY client ORDER BY date, session_id)
-        )
-        WHERE intention IS NOT NULL AND trim(intention) <> '';
+        SELECT r.session_id, r.date, r.client, r.session_number, r.intention,
+            n.session_id AS next_session_id, n.date AS next_date,
+            n.intention_followed AS carried_out, n.intention_note AS follow_up_note
+        FROM session_roles r
+        LEFT JOIN session_roles n ON n.session_id = ("""
+        + NEXT_SESSION
+        + """)
+        WHERE r.intention IS NOT NULL AND trim(r.intention) <> '';
         """
     )
 
