@@ -498,9 +498,9 @@ def test_backup_to_a_read_only_disk_says_so(run, db_path, small_disk):
     assert named.stderr == f"alliance: {disk} is on a read-only disk or mount; nothing was written.\n"
 
 
-@pytest.mark.parametrize("size", ["400k", "1400k"])
+@pytest.mark.parametrize("size", ["400k", "1500k"])
 def test_restore_on_a_full_disk_leaves_the_journal_as_it_was(run, small_disk, tmp_path, size):
-    """400k: no room for the staged copy; 1400k: room for it and the kept copy, not for the new content."""
+    """400k: no room for the staged copy; 1500k: room for it and the kept copy, not for the new content."""
     disk = small_disk("disk", f"size={size},mode=0700")
     journal = disk / "journal.db"
     seed(journal, 20, words=40)

@@ -157,7 +157,7 @@ CASES: list[Case] = [
     case("date-future", 1, "is in the future", argv=log("-d", "9999-12-31")),
     case("date-before-1900", 1, "1899-12-31 is too far back", argv=log("-d", "1899-12-31")),
     case("date-year-1", 1, "too far back", argv=log("-d", "0001-01-01")),
-    case("date-word", 1, "'last tuesday' is not a date", argv=log("-d", "last tuesday")),
+    case("date-word", 1, "'tuesday next' is not a date", argv=log("-d", "tuesday next")),
     case("week-9999-W52", 1, "--week 9999-W52 is too far ahead", argv=("report", "--week", "9999-W52")),
     case("week-54", 1, "2026 has no week 54", argv=("report", "--week", "2026-W54")),
     case("week-year-0", 1, "0 has no week 1", argv=("report", "--week", "0000-W01")),
@@ -196,7 +196,7 @@ CASES: list[Case] = [
     # -- numbers ---------------------------------------------------------------------------
     case("show-huge-id", 1, "No session with id 99999999999999999999", argv=("show", "99999999999999999999")),
     case("show-negative-id", 1, "No session with id -5", argv=("show", "--", "-5")),
-    case("show-float-id", 2, "Invalid value for 'ID'", argv=("show", "1e3")),
+    case("show-float-id", 2, "'1e3' is not a session id", argv=("show", "1e3")),
     case("edit-huge-id", 1, "No session with id", argv=("edit", "99999999999999999999", "-s", "empathy=5")),
     case(
         "delete-huge-id",

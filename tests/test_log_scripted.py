@@ -94,7 +94,7 @@ def test_bad_input_lists_every_problem_and_writes_nothing(run, db_path):
     assert result.exit_code == 1
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert "alliance: date: '2026-02-30' is not a date; use YYYY-MM-DD, 'today' or 'yesterday'." in lines
+    assert "alliance: date: '2026-02-30' is not a date; February 2026 has no day 30." in lines
     assert "alliance: nonsense: not a prompt in this prompt set (see `alliance prompts show`)" in lines
     assert "alliance: empathy: expected a whole number from 0 to 10" in lines
     assert "alliance: rupture: answer yes or no" in lines
@@ -176,7 +176,7 @@ def test_answers_file_with_an_impossible_date_or_binary_input(run, tmp_path, db_
     answers.write_text("client: C-1\ndate: 2026-02-30\n" + "".join(f"{k}: {v}\n" for k, v in FULL_ANSWERS.items()))
     result = run("log", "--answers", str(answers))
     assert result.exit_code == 1
-    assert result.stderr == "alliance: date: '2026-02-30' is not a date; use YYYY-MM-DD, 'today' or 'yesterday'.\n"
+    assert result.stderr == "alliance: date: '2026-02-30' is not a date; February 2026 has no day 30.\n"
     binary = tmp_path / "b.yaml"
     binary.write_bytes(bytes(range(128, 256)) * 3)
     result = run("log", "--answers", str(binary))

@@ -184,7 +184,10 @@ def test_last_and_client_filters(run, busy_week):
     ("args", "message"),
     [
         (["--week", "2026-W60"], "2026 has no week 60."),
-        (["--week", "2026-W47", "--last", "4w"], "Use one of --week, --last, or --since/--until, not several."),
+        (
+            ["--week", "2026-W47", "--last", "4w"],
+            "Use one of --week, --month, --last, or --since/--until, not several.",
+        ),
         (["--since", "soon"], "'soon' is not a date"),
         (["--last", "0d"], "is not a length of time"),
         (["--last", "9999999999d"], "'9999999999d' is longer than a hundred years"),

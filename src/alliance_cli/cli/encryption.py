@@ -20,7 +20,7 @@ def _journal(db: Path | None) -> tuple[Path, bool]:
 def encrypt(db: DbOption = None) -> None:
     """Encrypt the journal with a passphrase (SQLCipher: AES-256, PBKDF2-HMAC-SHA512).
 
-    alliance encrypt
+        alliance encrypt
 
     The passphrase is asked twice on the terminal (or read from the file ALLIANCE_PASSPHRASE_FILE
     names). A verified encrypted copy takes the journal's place in one step; the plain file is

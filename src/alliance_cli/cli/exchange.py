@@ -10,7 +10,12 @@ from alliance_cli.cli.root import (
     ClientOption,
     DbOption,
     Format,
+    LastOption,
+    MonthOption,
     PromptsOption,
+    SinceOption,
+    UntilOption,
+    WeekOption,
     _open,
     _prompt_set,
     _say,
@@ -30,20 +35,32 @@ class Shape(StrEnum):
 def export(
     fmt: Annotated[Format, format_option(Format.csv, Format.json, Format.jsonl)] = Format.csv,
     shape: Annotated[
-        Shape, typer.Option("--shape", help="long: a row per answer; wide: a row per session.")
+        Shape, typer.Option("--shape", metavar="long|wide", help="long: a row per answer; wide: a row per session.")
     ] = Shape.long,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="Write to this file instead of stdout.")
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", dir_okay=False, help="Write to this file instead of stdout."),
     ] = None,
-    since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
-    week: Annotated[Optional[str], typer.Option(help="One ISO week, e.g. 2026-W47.")] = None,
-    last: Annotated[Optional[str], typer.Option(help="The last days or weeks, e.g. 30d or 4w.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    week: WeekOption = None,
+    month: MonthOption = None,
+    last: LastOption = None,
     client: ClientOption = None,
     prompt: Annotated[
-        Optional[list[str]], typer.Option("--prompt", "-p", help="Only this prompt id (repeatable).")
+        Optional[list[str]],
+        typer.Option("--prompt", "-p", metavar="PROMPT_ID", help="Only this prompt id (repeatable)."),
     ] = None,
     raw: Annotated[bool, typer.Option("--raw", help="No spreadsheet-safety quote before =, +, -, @.")] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            "--bom",
+            help="CSV that Excel and LibreOffice open right by default: UTF-8 with a byte-order mark, so accents "
+            "and other scripts are not garbled.",
+        ),
+    ] = False,
     redact: Annotated[
         bool,
         typer.Option("--redact", help="Replace what could identify a client in written answers with \\[redacted]."),
@@ -54,6 +71,7 @@ def export(
     """Export your journal as CSV or JSON for a spreadsheet or a script.
 
         alliance export --since 2026-01-01 -o journal.csv
+        alliance export --last 1y --excel -o journal.csv
 
     Long shape columns: session_id, uuid, date, client, session_number, modality,
     prompt_id, principle, kind, value. Wide shape: the session columns, then one column per
@@ -65,11 +83,14 @@ def export(
     from alliance_cli.app.watchlist import journal_watchlist
     from alliance_cli.cli.review import note_unknown_client
     from alliance_cli.core.periods import resolve_period
-    from alliance_cli.errors import Interrupted
+    from alliance_cli.errors import Interrupted, UsageError
     from alliance_cli.settings.config import privacy_region
     from alliance_cli.store.exchange import ExportQuery
+    from alliance_cli.ui.formats import write_bom
 
-    period = resolve_period(week=week, since=since, until=until, last=last, default_days=None)
+    if excel and fmt is not Format.csv:
+        raise UsageError(f"--excel writes CSV for a spreadsheet; leave out --format {fmt.value}, or --excel.")
+    period = resolve_period(week=week, month=month, since=since, until=until, last=last, default_days=None)
     query = ExportQuery(
         client=client,
         since=period.start if period else None,
@@ -82,6 +103,8 @@ def export(
             privacy = PrivacyCheck(journal_watchlist(journal), redact=redact, region=privacy_region())
             note_unknown_client(journal, client)
             with output_stream(output) as out:
+                if excel:
+                    write_bom(out)
                 count = export_journal(
                     journal, ps, out, query=query, fmt=fmt.value, shape=shape.value, raw=raw, privacy=privacy
                 )

@@ -1,7 +1,7 @@
 """Commands for the journal itself: log, list, show, client-code, prompts."""
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -13,11 +13,16 @@ from alliance_cli.cli.root import (
     DbOption,
     DiscardDraftOption,
     Format,
+    LastOption,
     ModalityOption,
+    MonthOption,
     PromptsOption,
     ResumeOption,
     SetOption,
+    SinceOption,
     StrictOption,
+    UntilOption,
+    WeekOption,
     _check_limit,
     _open,
     _print_kept,
@@ -88,9 +93,12 @@ def log(
 @app.command("list")
 def list_(
     client: ClientOption = None,
-    since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many sessions; 0 for all.")] = 20,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    week: WeekOption = None,
+    month: MonthOption = None,
+    last: LastOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", help="How many sessions; 0 for all.")] = 20,
     fmt: Annotated[Format, format_option(Format.table, Format.json, Format.jsonl, Format.csv)] = Format.table,
     db: DbOption = None,
 ) -> None:
@@ -102,12 +110,13 @@ def list_(
     client_score (README: "Data formats").
 
         alliance list --client C-014 --since 2026-11-01
+        alliance list --week last
     """
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.ui.formats import emit
 
     most = _check_limit(limit, "lists every session")
-    period = resolve_period(since=since, until=until, default_days=None)
+    period = resolve_period(since=since, until=until, week=week, month=month, last=last, default_days=None)
     start, end = (period.start, period.end) if period else (None, None)
     from alliance_cli.store.journal import journal_roles
 
@@ -146,7 +155,7 @@ def show(
 ) -> None:
     """Show one saved session with every answer.
 
-    alliance show 42
+        alliance show 42
 
     JSON keys: session_id, uuid, client, date, modality, session_number, logged_at,
     edited_at, prompt_set_version, answers (README: "Data formats").
@@ -179,6 +188,8 @@ def client_code(db: DbOption = None) -> None:
     """Print a fresh random client code, not used in the journal yet.
 
     Codes keep clients unidentifiable: never use names or initials.
+
+        alliance client-code
     """
     from alliance_cli.core.inputs import new_client_code
     from alliance_cli.settings.config import resolve_db_path
@@ -192,11 +203,15 @@ def client_code(db: DbOption = None) -> None:
 
 @prompts_app.command("show")
 def prompts_show(prompts: PromptsOption = None) -> None:
-    """Print the prompt set `alliance log` uses, in the order it asks."""
+    """Print the prompt set `alliance log` uses, in the order it asks.
+
+    alliance prompts show --prompts my-prompts.yaml
+    """
+    from alliance_cli.ui.formats import show
     from alliance_cli.ui.sessions import prompt_set_view
 
     ps, where = _prompt_set(prompts)
-    _stdout().print(prompt_set_view(ps, str(where)))
+    show(_stdout(), prompt_set_view(ps, str(where)))
 
 
 @prompts_app.command("check")

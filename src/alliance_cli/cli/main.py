@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from alliance_cli.cli.root import StdoutFailed, _say, app, stdout_failed_line
+from alliance_cli.cli.root import StdoutFailed, _say, app, stdout_failed_line, trim_help
 
 # Importing them registers the commands, in this order: the order `alliance --help` lists them.
 # isort: off
@@ -42,6 +42,11 @@ COMMAND_MODULES = (journal, review, scores, exchange, sessions, upkeep, watchlis
 def run(argv: list[str]) -> int:
     """Run one command line as `alliance` would and return its exit code, output flushed:
     everything `main` does but end the process."""
+    argv = colour_flag_first(argv)
+    name = _command_in(argv)
+    bare_group = name is not None and argv[-1] == name and any(g.name == name for g in app.registered_groups)
+    if not argv or "-h" in argv or "--help" in argv or bare_group:  # help is printed
+        trim_help()
     with only_the_command_run(argv):
         try:
             app(args=argv, prog_name="alliance")
@@ -148,9 +153,10 @@ def only_the_command_run(args: list[str]) -> Iterator[None]:
     """While inside, `app` holds only the command (or group) that `args` names; all of them
     again after. `alliance --help`, a mistyped command and shell completion see them all."""
     saved = app.registered_commands[:], app.registered_groups[:]
-    if args and not args[0].startswith("-") and not os.environ.get("_ALLIANCE_COMPLETE"):
-        commands = [c for c in app.registered_commands if _command_name(c) == args[0]]
-        groups = [g for g in app.registered_groups if g.name == args[0]]
+    name = _command_in(args)
+    if name is not None and not os.environ.get("_ALLIANCE_COMPLETE"):
+        commands = [c for c in app.registered_commands if _command_name(c) == name]
+        groups = [g for g in app.registered_groups if g.name == name]
         if commands or groups:
             app.registered_commands[:] = commands
             app.registered_groups[:] = groups
@@ -158,6 +164,33 @@ def only_the_command_run(args: list[str]) -> Iterator[None]:
         yield
     finally:
         app.registered_commands[:], app.registered_groups[:] = saved
+
+
+GLOBAL_VALUED = ("--db", "--prompts")  # the options `alliance` itself takes before a command, with a value
+GLOBAL_FLAGS = ("--no-color",)
+
+
+def _command_in(args: list[str]) -> str | None:
+    """The command `args` names, after the options given before it (`--db x list`)."""
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg in GLOBAL_VALUED:
+            index += 2
+        elif arg in GLOBAL_FLAGS or arg.startswith(tuple(f"{o}=" for o in GLOBAL_VALUED)):
+            index += 1
+        else:
+            return None if arg.startswith("-") else arg
+    return None
+
+
+def colour_flag_first(args: list[str]) -> list[str]:
+    """`--no-color` anywhere before a `--` is `alliance`'s own option, moved in front of the
+    command, so that every command takes it where it is typed."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--no-color" not in args[:end]:
+        return args
+    return ["--no-color", *[a for a in args[:end] if a != "--no-color"], *args[end:]]
 
 
 def _command_name(info: Any) -> str:

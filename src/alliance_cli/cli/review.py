@@ -9,7 +9,12 @@ from alliance_cli.cli.root import (
     ClientOption,
     DbOption,
     Format,
+    LastOption,
+    MonthOption,
     PromptsOption,
+    SinceOption,
+    UntilOption,
+    WeekOption,
     _open,
     _prompt_set,
     _say,
@@ -48,10 +53,11 @@ def _show(report: "Report", fmt: Format) -> None:
 
 @app.command()
 def report(
-    week: Annotated[Optional[str], typer.Option("--week", help="An ISO week, e.g. 2026-W47.")] = None,
-    since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
-    last: Annotated[Optional[str], typer.Option("--last", help="A length ending today: 4w, 30d.")] = None,
+    week: WeekOption = None,
+    month: MonthOption = None,
+    last: LastOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     client: ClientOption = None,
     notes: Annotated[bool, typer.Option("--notes", help="Add the period's written reflections.")] = False,
     redact: Annotated[
@@ -69,7 +75,8 @@ def report(
     through the privacy guard: what may identify a client is named on stderr, or replaced
     with \\[redacted] with --redact. JSON keys: README, "Data formats".
 
-        alliance report --week 2026-W47 --format markdown > supervision.md
+        alliance report --week last
+        alliance report --month 2026-11 --format markdown > supervision.md
     """
     from alliance_cli.app.review import guard_review, load_report
     from alliance_cli.app.watchlist import journal_watchlist
@@ -78,7 +85,7 @@ def report(
     from alliance_cli.settings.config import load_config, privacy_region
     from alliance_cli.store.review import journal_prompt_set
 
-    period = resolve_period(week=week, since=since, until=until, last=last)
+    period = resolve_period(week=week, month=month, since=since, until=until, last=last)
     assert period is not None
     config = load_config()
     settings = config.report
@@ -101,7 +108,12 @@ def demo(
     fmt: FormatOption = Format.table,
     db: Annotated[
         Optional[Path],
-        typer.Option("--db", dir_okay=False, help="Sample journal to use (default: ~/.local/share/alliance/demo.db)."),
+        typer.Option(
+            "--db",
+            metavar="FILE",
+            dir_okay=False,
+            help="Sample journal to use (default: demo.db in ~/.local/share/alliance).",
+        ),
     ] = None,
 ) -> None:
     """See what the weekly review looks like, on a sample journal of invented sessions.

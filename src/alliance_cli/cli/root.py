@@ -9,6 +9,7 @@ session's id); messages go to stderr. `AllianceGroup.invoke` is the only place t
 errors into exit codes.
 """
 
+import io
 import os
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 # pydantic plugins (observability hooks found through installed packages' entry points) see
 # every value validated, and answers are clinical text: alliance runs without them. It also
@@ -78,15 +79,35 @@ def _reason(exc: BaseException) -> str:
 
 
 class AllianceGroup(TyperGroup):
-    """Maps domain errors to one-line messages and exit codes; hides tracebacks."""
+    """Maps domain errors to one-line messages and exit codes; hides tracebacks. Command
+    lines it cannot parse are said in one plain line too (`usage_line`), and its commands'
+    help is reflowed (`reflow`) so that paragraphs fill the terminal's width."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for command in (self, *self.commands.values()):
+            command.help = reflow(_raw_help(command))
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        from typer._click import exceptions as click
+
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            _usage_failed(exc)
 
     def invoke(self, ctx: Any) -> Any:
+        from typer._click import exceptions as click
+
         try:
             return super().invoke(ctx)
         except AllianceError as exc:
             for line in exc.lines():
                 _say(f"alliance: {line}" if not line.startswith("Stopped") else line)
             raise typer.Exit(int(exc.exit_code)) from None
+        except click.UsageError as exc:
+            sub = getattr(ctx, "invoked_subcommand", None)
+            _usage_failed(exc, f"{ctx.command_path} {sub}" if sub else ctx.command_path)
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("click", "typer") or os.environ.get("ALLIANCE_DEBUG"):
                 raise
@@ -97,16 +118,174 @@ class AllianceGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.REFUSED)) from None
 
 
+def _usage_failed(exc: Any, where: str | None = None) -> Any:
+    """A command line that could not be parsed: a bare group prints its help (exit 0), else
+    one plain line on stderr (exit 2)."""
+    from typer._click import exceptions as click
+
+    if isinstance(exc, click.NoArgsIsHelpError) and exc.ctx is not None:
+        if exc.message:  # Typer's Rich help is printed as the error is made; plain help is its message
+            print(exc.message)
+        raise typer.Exit(0) from None
+    _say(usage_line(exc, where))
+    raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+class _Trimmed(io.TextIOBase):
+    """A text stream that passes lines on without the spaces at their end."""
+
+    def __init__(self, out: Any) -> None:
+        super().__init__()
+        self.out = out
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        *lines, self.pending = (self.pending + text).split("\n")
+        for line in lines:
+            self.out.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out.write(self.pending)
+            self.pending = ""
+        self.out.flush()
+
+
+def trim_help() -> None:
+    """Help into a pipe or a file, as other output, has no trailing spaces: Rich pads each
+    line of Typer's help to the width, which only a terminal needs."""
+    if sys.stdout.isatty():
+        return
+    from typer import rich_utils
+
+    made = rich_utils._get_rich_console
+
+    def console(stderr: bool = False) -> Any:
+        made_console: Any = made(stderr=stderr)
+        if not stderr:
+            made_console.file = _Trimmed(sys.stdout)
+        return made_console
+
+    setattr(rich_utils, "_get_rich_console", console)  # noqa: B010 - Typer's console for help, trimmed
+
+
+def usage_line(exc: Any, where: str | None = None) -> str:
+    """A usage error in alliance's own words: what was wrong, and where to look. `where`:
+    the command being run, when the error does not say."""
+    from typer._click import exceptions as click
+
+    command = exc.ctx.command_path if exc.ctx is not None else where or "alliance"
+    see = f"`{command} -h` lists what it takes."
+    if isinstance(exc, click.BadOptionUsage) and "requires" in str(exc.message):
+        return f"{command}: {exc.option_name} needs a value. {see}"
+    if isinstance(exc, click.NoSuchOption):
+        close = f" Did you mean {' or '.join(exc.possibilities[:2])}?" if exc.possibilities else ""
+        return f"{command}: there is no option {exc.option_name}.{close} {see}"
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        return f"{command}: {_param_name(exc.param)} is missing. {see}"
+    if isinstance(exc, click.BadParameter) and exc.param is not None:
+        return f"{command}: {_param_name(exc.param)}: {_bad_value(exc)}"
+    message = str(exc.message).rstrip(".")
+    return f"{command}: {message}{'' if message.endswith('?') else '.'} {see}"
+
+
+def _param_name(param: Any) -> str:
+    opts = [opt for opt in param.opts if opt.startswith("--")]
+    return opts[0] if opts else str(param.metavar or (param.name or "value").upper()).removesuffix("...")
+
+
+def _bad_value(exc: Any) -> str:
+    """Why a value was refused: alliance's own sentence when alliance refused it, its own
+    words for the type checks Typer leaves to pydantic, never pydantic's."""
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    if not callable(errors):
+        return str(exc.message).rstrip(".") + "."
+    first = errors()[0] if errors() else {}
+    value = first.get("input")
+    kind = str(first.get("type", ""))
+    if kind == "value_error" and first.get("ctx", {}).get("error") is not None:
+        return str(first["ctx"]["error"]).rstrip(".") + "."
+    if kind.startswith("int"):
+        if _param_name(exc.param) == "ID":
+            return f"{value!r} is not a session id; ids are whole numbers, as `alliance list` shows them."
+        return f"{value!r} is not a whole number."
+    if kind.startswith(("float", "decimal")):
+        return f"{value!r} is not a number."
+    return f"{value!r} is not a value it takes."
+
+
+def _raw_help(command: Any) -> str | None:
+    """A command's help as written: its docstring before Python's dedent, which would take
+    an example's indent away when the example is the only indented line."""
+    import inspect
+
+    raw = getattr(getattr(command, "callback", None), "__doc__", None)
+    if raw and command.help and inspect.cleandoc(raw) == command.help:
+        return str(raw)
+    return command.help  # type: ignore[no-any-return]
+
+
+KEEP_INDENT = "\u200b"  # a zero-width space: Typer dedents help text again, and would undo an example's indent
+
+
+def reflow(text: str | None) -> str | None:
+    """A docstring as help: each paragraph on one line (the terminal wraps it at its own
+    width); an example (a paragraph indented, or starting with `alliance `) kept line by
+    line, indented, its indent kept from Typer's own dedent by KEEP_INDENT."""
+    if not text:
+        return text
+    lines = text.expandtabs().split("\n")
+    # A docstring's own indent is that of its closing quotes' line; a help= string has none.
+    base = len(lines[-1]) if len(lines) > 1 and not lines[-1].strip() else 0
+    lines = [lines[0].strip(), *(line[base:] if not line[:base].strip() else line.lstrip() for line in lines[1:])]
+    paragraphs = [p.strip("\n") for p in "\n".join(line.rstrip() for line in lines).strip().split("\n\n")]
+    return "\n\n".join(_example(p) if _is_example(p) else " ".join(p.split("\n")) for p in paragraphs)
+
+
+def _is_example(paragraph: str) -> bool:
+    return paragraph.removeprefix(KEEP_INDENT).lstrip(" ").startswith("alliance ") or paragraph.startswith(" ")
+
+
+def _example(paragraph: str) -> str:
+    lines = [line.removeprefix(KEEP_INDENT) for line in paragraph.split("\n")]
+    margin = min(len(line) - len(line.lstrip(" ")) for line in lines if line.strip())
+    return "\n".join(f"{KEEP_INDENT}    {line[margin:]}" for line in lines)
+
+
+def _metavar_column(self: Any, ctx: Any) -> str | None:
+    """What the help shows beside an option: the kind of value it takes (CODE, DATE, FILE),
+    nothing for a flag; never a Python type (`<list[str]>`, `<bool>`)."""
+    if getattr(self, "is_flag", False) or getattr(self, "count", False):
+        return None
+    return str(self.metavar or (self.name or "value").upper())
+
+
+def _no_column(self: Any, ctx: Any) -> str | None:
+    return None  # an argument's name (ID, CODE) is shown already
+
+
+setattr(TyperOption, "display_type_rich", _metavar_column)  # noqa: B010 - Typer's own method, replaced
+setattr(TyperArgument, "display_type_rich", _no_column)  # noqa: B010
+
+
 app = typer.Typer(
     cls=AllianceGroup,
     name="alliance",
-    help="A private reflection journal for clinicians: log each session, review your week.",
+    help="A private reflection journal for clinicians: log each session, review your week.\n\n"
+    "--db, --prompts and --no-color work before the command too, as after it:\n\n"
+    "    alliance --db ~/practice.db report --week last",
     epilog="Your journal stays on this machine. Start with: alliance log. Settings: alliance config --help",
-    no_args_is_help=True,
+    invoke_without_command=True,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-prompts_app = typer.Typer(cls=AllianceGroup, help="Look at or check a prompt set.", no_args_is_help=True)
+prompts_app = typer.Typer(
+    cls=AllianceGroup,
+    help="Look at or check a prompt set.\n\n    alliance prompts check my-prompts.yaml",
+    no_args_is_help=True,
+)
 app.add_typer(prompts_app, name="prompts")
 
 
@@ -142,7 +321,8 @@ DbOption = Annotated[
         envvar="ALLIANCE_DB",
         show_envvar=True,
         dir_okay=False,
-        help="Journal file to use (default: `journal` in `alliance config`, else ~/.local/share/alliance/journal.db).",
+        metavar="FILE",
+        help="Journal file to use (default: the `journal` setting, else journal.db in ~/.local/share/alliance).",
     ),
 ]
 PromptsOption = Annotated[
@@ -152,6 +332,7 @@ PromptsOption = Annotated[
         envvar="ALLIANCE_PROMPTS",
         show_envvar=True,
         dir_okay=False,
+        metavar="FILE",
         help="Prompt set to use (default: `prompts` in `alliance config`, else the built-in one).",
     ),
 ]
@@ -192,32 +373,66 @@ def _check_limit(limit: int, every: str) -> int | None:
 ClientOption = Annotated[
     Optional[str],
     typer.Option(
-        "--client", "-c", help="Client code, e.g. C-014 (any case).", autocompletion=_complete_client, callback=_code
+        "--client",
+        "-c",
+        metavar="CODE",
+        help="Client code, e.g. C-014 (any case).",
+        autocompletion=_complete_client,
+        callback=_code,
     ),
 ]
 ClientInput = Annotated[
-    Optional[str], typer.Option("--client", "-c", help="Client code, e.g. C-014.", autocompletion=_complete_client)
+    Optional[str],
+    typer.Option("--client", "-c", metavar="CODE", help="Client code, e.g. C-014.", autocompletion=_complete_client),
 ]
 
 
 # The options `log` and `edit` share: the same answers, checked the same way.
-DateOption = Annotated[Optional[str], typer.Option("--date", "-d", help="Session date: YYYY-MM-DD, today, yesterday.")]
+DateOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--date",
+        "-d",
+        metavar="DATE",
+        help="The session's day: 2026-11-02, today, yesterday, friday, last friday, 3 days ago.",
+    ),
+]
 ModalityOption = Annotated[
     Optional[str],
     typer.Option(
         "--modality",
         "-m",
+        metavar="MODALITY",
         help="in person, video, phone or text (a new log's default: default_modality in `alliance config`, "
         "else the last one used).",
     ),
 ]
 SetOption = Annotated[
     Optional[list[str]],
-    typer.Option("--set", "-s", help="An answer: PROMPT_ID=VALUE, repeatable (in edit, PROMPT_ID= removes one)."),
+    typer.Option(
+        "--set", "-s", metavar="PROMPT_ID=VALUE", help="An answer, repeatable (in edit, PROMPT_ID= removes one)."
+    ),
 ]
 AnswersOption = Annotated[
     Optional[Path],
-    typer.Option("--answers", help="YAML or JSON file of answers ('-' reads stdin).", allow_dash=True),
+    typer.Option("--answers", metavar="FILE", help="YAML or JSON file of answers ('-' reads stdin).", allow_dash=True),
+]
+# The period a command covers: one of --week, --month, --last, or --since/--until (`core.periods`).
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option("--since", metavar="DATE", help="First day to include: 2026-11-02, monday, 3 days ago ..."),
+]
+UntilOption = Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Last day to include.")]
+WeekOption = Annotated[
+    Optional[str],
+    typer.Option("--week", metavar="WEEK", help="One week, Monday to Sunday: 2026-W47, this, last, or a day in it."),
+]
+MonthOption = Annotated[
+    Optional[str], typer.Option("--month", metavar="MONTH", help="One month: 2026-11, this, last, november.")
+]
+LastOption = Annotated[
+    Optional[str],
+    typer.Option("--last", metavar="LENGTH", help="A length ending today: 10d, 2w, 1m, 1y."),
 ]
 ResumeOption = Annotated[bool, typer.Option("--resume", help="Resume the unfinished draft without asking.")]
 DiscardDraftOption = Annotated[bool, typer.Option("--discard-draft", help="Throw away the unfinished draft first.")]
@@ -364,11 +579,38 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     ctx: typer.Context,
+    db: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--db",
+            metavar="FILE",
+            dir_okay=False,
+            help="Journal file for the command (as ALLIANCE_DB; after the command too).",
+        ),
+    ] = None,
+    prompts: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--prompts", metavar="FILE", dir_okay=False, help="Prompt set for the command (as ALLIANCE_PROMPTS)."
+        ),
+    ] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colours (as NO_COLOR=1).")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     """A private reflection journal for clinicians: log each session, review your week."""
+    # --db, --prompts and --no-color before the command reach it as the environment it
+    # reads them from: the command's own flag, after it, still wins.
+    for name, value in (("ALLIANCE_DB", db), ("ALLIANCE_PROMPTS", prompts), ("NO_COLOR", "1" if no_color else None)):
+        if value is not None:
+            os.environ[name] = str(value)
+    if ctx.invoked_subcommand is None:  # bare `alliance`: the help, and no error
+        trim_help()
+        text = ctx.get_help()  # Typer's Rich help prints itself; plain help is returned
+        if text:
+            print(text)
+        raise typer.Exit(0)
     # A settings file with a typo is refused by every command, so that no command quietly
     # runs against another journal than the one meant; `config` (to mend it) and `doctor`
     # (to report it) still run.

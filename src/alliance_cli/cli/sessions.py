@@ -14,10 +14,15 @@ from alliance_cli.cli.root import (
     DbOption,
     DiscardDraftOption,
     Format,
+    LastOption,
     ModalityOption,
+    MonthOption,
     ResumeOption,
     SetOption,
+    SinceOption,
     StrictOption,
+    UntilOption,
+    WeekOption,
     _check_limit,
     _code,
     _complete_client,
@@ -93,7 +98,7 @@ def delete(
 ) -> None:
     """Delete sessions and all their answers, after showing them and asking.
 
-    alliance delete 41 42
+        alliance delete 41 42
 
     The deleted text is overwritten in the journal file; backups made earlier still hold it.
     """
@@ -232,9 +237,12 @@ def clients_forget(
 def search(
     text: Annotated[list[str], typer.Argument(metavar="TEXT", help='Words to find; "in quotes" for a phrase.')],
     client: ClientOption = None,
-    since: Annotated[Optional[str], typer.Option(help="First date to include.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Last date to include.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many results; 0 for all.")] = 50,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    week: WeekOption = None,
+    month: MonthOption = None,
+    last: LastOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", help="How many results; 0 for all.")] = 50,
     fmt: Annotated[Format, format_option(Format.table, Format.json, Format.jsonl, Format.csv)] = Format.table,
     db: DbOption = None,
 ) -> None:
@@ -244,6 +252,7 @@ def search(
     put words in double quotes to find them together. Case and accents do not matter.
 
         alliance search withdrew --client C-014 --since 2026-01-01
+        alliance search "felt stuck" --last 1m
 
     Keys for json, jsonl and csv: session_id, date, client, prompt_id, prompt, snippet (the
     matched words marked **like this**). README: "Data formats".
@@ -255,7 +264,7 @@ def search(
 
     most = _check_limit(limit, "shows every result")
     words = check_text(" ".join(text), "the words to find")
-    period = resolve_period(since=since, until=until, default_days=None)
+    period = resolve_period(since=since, until=until, week=week, month=month, last=last, default_days=None)
     with _open(db, readonly=True) as journal:
         hits = search_answers(
             journal,

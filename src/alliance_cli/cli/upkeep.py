@@ -32,7 +32,7 @@ PRECEDENCE = (
 
 config_app = typer.Typer(
     cls=AllianceGroup,
-    help=f"See or change your settings.\n\n{PRECEDENCE}",
+    help=f"See or change your settings.\n\n{PRECEDENCE}\n\n    alliance config set default_modality video",
     no_args_is_help=True,
 )
 app.add_typer(config_app, name="config")
@@ -84,7 +84,10 @@ def config_unset(key: Annotated[str, typer.Argument(metavar="KEY", help="The set
 
 @config_app.command("path")
 def config_path_cmd() -> None:
-    """Print where the settings file is (it may not exist yet)."""
+    """Print where the settings file is (it may not exist yet).
+
+    alliance config path
+    """
     from alliance_cli.settings.paths import config_path
 
     print(config_path())
@@ -99,13 +102,14 @@ def backup(
         ),
     ] = None,
     keep: Annotated[
-        Optional[int], typer.Option("--keep", help="Keep only the newest N timestamped backups there (1 or more).")
+        Optional[int],
+        typer.Option("--keep", metavar="N", help="Keep only the newest N timestamped backups there (1 or more)."),
     ] = None,
     db: DbOption = None,
 ) -> None:
     """Make a consistent copy of the journal, safe while another terminal is logging.
 
-    alliance backup --keep 10
+        alliance backup --keep 10
 
     In a folder, backups are named after the journal file (journal-YYYYMMDD-HHMMSSZ.db for
     journal.db, UTC) and readable by you alone. The new backup's path is printed on stdout.
@@ -137,7 +141,7 @@ def restore(
 ) -> None:
     """Put a backup in place of the journal, after checking it; the journal as it was is kept.
 
-    alliance restore ~/.local/share/alliance/backups/journal-20261120-095200Z.db
+    alliance restore backups/journal-20261120-095200Z.db
     """
     from alliance_cli.app.erase import restore_command
     from alliance_cli.settings.config import resolve_db_path
@@ -164,7 +168,7 @@ def doctor(
 ) -> None:
     """Check the journal, its folder, your settings and prompts; exit 1 if anything needs care.
 
-    alliance doctor
+        alliance doctor
 
     It only reads: a damaged journal is reported, never changed. Keys for json, jsonl and
     csv: level (ok, note, warning, problem), check, message (README: "Data formats").

@@ -15,7 +15,8 @@ from alliance_cli.core.messages import Stopped, count
 
 watchlist_app = typer.Typer(
     cls=AllianceGroup,
-    help="Words the privacy guard warns about (first names of clients, places), kept as keyed hashes.",
+    help="Words the privacy guard warns about (first names of clients, places), kept as keyed hashes.\n\n"
+    "    alliance watchlist add",
     no_args_is_help=True,
 )
 app.add_typer(watchlist_app, name="watchlist")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, timedelta
+from datetime import date
 
 from alliance_cli.core.messages import Hint, repeatable
 from alliance_cli.errors import InputError
@@ -29,19 +29,16 @@ def _refused(text: str, echo: bool | None, noun: str) -> str:
 
 
 def parse_date(text: str, *, today: date | None = None, echo: bool | None = True) -> date:
-    """ISO date, `today` or `yesterday`; `echo` as in `_refused`."""
-    today = today or date.today()
-    word = text.strip().lower()
-    if word == "today":
-        return today
-    if word == "yesterday":
-        return today - timedelta(days=1)
+    """A day as people say it: ISO (2026-11-2 too), today, yesterday, friday, last friday,
+    3 days ago (`core.dates`); `echo` as in `_refused`."""
+    from alliance_cli.core.dates import ADVICE, DateProblem, parse_day
+
     try:
-        value = date.fromisoformat(word)
-    except ValueError:
+        return parse_day(text, today or date.today())
+    except DateProblem as problem:
         what = _refused(text, echo, "a date")
-        raise InputError(f"{what}; use YYYY-MM-DD, 'today' or 'yesterday'.") from None
-    return value
+        advice = ADVICE if echo is False else problem.advice  # its advice can repeat parts of it
+        raise InputError(f"{what}; {advice}.") from None
 
 
 def parse_session_date(text: str, *, today: date | None = None, echo: bool | None = True) -> date:

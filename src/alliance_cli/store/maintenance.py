@@ -251,14 +251,14 @@ CONTENT_TABLES = ("prompt_sets", "sessions", "answers", "drafts", "goals")
 # is up to date), AUTOINCREMENT's counter, and the search index, FTS5's shadow tables included.
 DERIVED_TABLES = frozenset(
     {"_sqlite_migrations", "sqlite_sequence", "search_map", "search_text"}
-    | {f"search_text_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")}
+    | {f"search_text_{shadow}" for shadow in ("data", "idx", "docsize", "config")}  # its text: search_map (m005)
 )
-# The search index built from the answers, as migration m002 first built it.
+# The search index built from the answers, as migration m005 builds it: the text in
+# `search_map`, the FTS5 index over it (external content).
 _INDEX_ANSWERS = (
-    "INSERT INTO main.search_map (session_id, prompt_id) "
-    "SELECT session_id, prompt_id FROM main.answers WHERE kind = 'text' AND value_text IS NOT NULL",
-    "INSERT INTO main.search_text (rowid, body) SELECT m.id, a.value_text FROM main.search_map m "
-    "JOIN main.answers a ON a.session_id = m.session_id AND a.prompt_id = m.prompt_id",
+    "INSERT INTO main.search_map (session_id, prompt_id, body) "
+    "SELECT session_id, prompt_id, value_text FROM main.answers WHERE kind = 'text' AND value_text IS NOT NULL",
+    "INSERT INTO main.search_text (search_text) VALUES ('rebuild')",
 )
 
 
@@ -364,7 +364,8 @@ def _replace_content(conn: sqlite3.Connection) -> None:
     triggers = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger'").fetchall()
     for name, _ in triggers:
         conn.execute(f'DROP TRIGGER main."{name}"')
-    for table in ("search_text", "search_map", *reversed(CONTENT_TABLES)):
+    conn.execute("INSERT INTO main.search_text (search_text) VALUES ('delete-all')")
+    for table in ("search_map", *reversed(CONTENT_TABLES)):
         conn.execute(f"DELETE FROM main.{table}")  # overwritten with zeros: secure_delete is on
     for table in CONTENT_TABLES:
         columns = ", ".join(f'"{row[1]}"' for row in conn.execute(f"PRAGMA restored.table_info({table})"))

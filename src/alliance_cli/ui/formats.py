@@ -16,6 +16,9 @@ asked for to stdout. The names, for every command (`cli.root.Format`):
     choices are joined with `;`, nothing is an empty cell (`csv_cell`).
 - `markdown`: a document (the review).
 
+For a spreadsheet (`export --excel`): the same CSV, after a UTF-8 byte-order mark
+(`write_bom`), which is what makes Excel and LibreOffice read it as UTF-8 by default.
+
 Spreadsheet safety (CSV only; JSON is for scripts): every CSV alliance writes goes through
 `escape_cell` here. A text cell that a spreadsheet would run as a formula, one starting with
 = + - @ tab CR LF or NUL, is prefixed with `'` as OWASP advises for CSV injection; numbers
@@ -157,12 +160,30 @@ def _escaped_cell(rows: Iterable[Sequence[Any]], i: int) -> Iterator[Sequence[An
             yield row
 
 
+def write_bom(out: IO[str]) -> None:
+    """The byte-order mark a CSV for a spreadsheet starts with (`export --excel`): Excel and
+    LibreOffice read the file as UTF-8 by default then, instead of garbling é, — or 中. The
+    rows end in CRLF already (RFC 4180), as both expect."""
+    out.write("\ufeff")
+
+
 def stdout_console() -> Console:
     """Rich on stdout. Markup is off: answers are shown exactly as typed, so a reflection
     holding "[redacted]" or "[/b]" is text, never a style (nor an error)."""
     from rich.console import Console
 
     return Console(highlight=False, markup=False)
+
+
+def show(console: Console, renderable: Any) -> None:
+    """Print a Rich renderable: on a terminal as Rich lays it out; into a pipe or a file
+    without the spaces Rich pads each line with, so that no line ends in spaces."""
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    console.file.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
 
 
 def emit(
@@ -186,7 +207,7 @@ def emit(
         stream.write(plain())
     elif fmt == "table" and view is not None:
         console = stdout_console()
-        console.print(view(console.width))
+        show(console, view(console.width))
     elif fmt in DATA_FORMATS and records is not None:
         write_records(records, columns, fmt, stream)
     elif fmt == "json" and document is not None:
