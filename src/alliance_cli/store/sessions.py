@@ -146,11 +146,12 @@ def client_summaries(
     Means and open ruptures follow `roles` (by default the journal's, `journal_roles`)."""
     roles = roles or journal_roles(journal)
     where, params = "", []
-    if seen_since is not None:
-        where = "WHERE s.client IN (SELECT client FROM sessions GROUP BY client HAVING MAX(date) >= ?)"
+    if seen_since is not None:  # seen since: a session on or after the date (read through its index)
+        seen = "SELECT DISTINCT client FROM (SELECT client FROM sessions WHERE date >= ? ORDER BY date)"
+        where = f"WHERE s.client IN ({seen})"
         params.append(seen_since.isoformat())
     rows = rating_rows(journal, roles.ratings, where, params, "ORDER BY s.client, s.date, s.id")
-    ruptures = open_rupture_counts(journal, roles)
+    ruptures = open_rupture_counts(journal, roles, seen_since=seen_since)
     grouped: dict[str, list[tuple[str, float, int]]] = {}  # client -> (date, sum of ratings, how many)
     for _, day, client, *ratings in rows:
         values = [v for v in ratings if v is not None]
