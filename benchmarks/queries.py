@@ -36,9 +36,9 @@ def main() -> None:
         with open_journal(journal(years), readonly=True) as j:
             since = LAST_DAY - timedelta(days=364)
             for name, work in (
-                ("clients (the last year's)", lambda: client_summaries(j, seen_since=since)),
-                (f"search {COMMON}", lambda: search_answers(j, COMMON)),
-                (f"search {RARE}", lambda: search_answers(j, RARE)),
+                ("clients (the last year's)", lambda j=j, since=since: client_summaries(j, seen_since=since)),
+                (f"search {COMMON}", lambda j=j: search_answers(j, COMMON)),
+                (f"search {RARE}", lambda j=j: search_answers(j, RARE)),
             ):
                 print(f"| {name} ({years}y) | {least_ms(work):.1f} |", flush=True)
 
