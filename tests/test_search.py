@@ -158,6 +158,7 @@ def test_a_limited_search_is_the_newest_of_the_full_one(db_path, monkeypatch, fe
     from alliance_cli.store.sessions import search_answers
 
     monkeypatch.setattr(sessions, "FEW_MATCHES", few)
+    monkeypatch.setattr(sessions, "PAGE_IDS", 3 if few else 500)  # snippets by id, and in one pass
 
     ps = load_prompt_set(bundled_prompts_path())
     with open_journal(db_path, create=True) as journal:

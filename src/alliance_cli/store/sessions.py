@@ -329,6 +329,7 @@ class SearchHits:
 
 
 FEW_MATCHES = 2_000  # up to this many, the matches are sorted by date; past it, sessions are walked newest first
+PAGE_IDS = 500  # snippets for a page of up to this many answers by id (within SQLite's limit on parameters)
 
 
 @_guarded
@@ -369,7 +370,7 @@ def search_answers(
             total = found
         else:  # narrowed by client or dates: those matches counted (index reads, no snippet)
             total = journal.conn.execute(f"SELECT COUNT(*) FROM {matches} {where}", [query, *params]).fetchone()[0]
-        rows = _snippets(journal, query, ids)
+        rows = _snippets(journal, query, ids, where, params)
     except cipher.OperationalError as exc:  # a query FTS5 still refuses: say so without quoting the text
         said = str(exc).lower()  # SQLite's own message (not a stored text that cannot be decoded)
         if getattr(exc, "sqlite_errorname", None) == "SQLITE_ERROR" and ("fts5" in said or "syntax" in said):
@@ -381,19 +382,27 @@ def search_answers(
     return SearchHits(rows, int(total))
 
 
-def _snippets(journal: Journal, query: str, ids: list[int]) -> list[dict[str, Any]]:
-    """The rows of the answers `ids` (search_map ids), in that order, each with its snippet."""
+def _snippets(journal: Journal, query: str, ids: list[int], where: str, params: list[Any]) -> list[dict[str, Any]]:
+    """The rows of the answers `ids` (search_map ids, found with the filter `where`), in
+    that order, each with its snippet."""
+    sql = (
+        "SELECT m.id AS map_id, s.id, s.date, s.client, m.prompt_id, s.prompt_set_id, "
+        "snippet(search_text, 0, ?, ?, '…', 16) AS snippet "
+        "FROM search_text JOIN search_map m ON m.id = search_text.rowid JOIN sessions s ON s.id = m.session_id "
+        "WHERE search_text MATCH ?"
+    )
+    args: list[Any] = [*HIGHLIGHT, query]
+    if len(ids) <= PAGE_IDS:  # a page: those answers alone
+        sql += f" AND search_text.rowid IN ({', '.join('?' * len(ids))})"
+        args += ids
+    else:  # a long page, or every match (--limit 0): one pass over the matches
+        sql += f" {where}"
+        args += params
+    wanted = set(ids)
     rows: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):  # within SQLite's limit on parameters
-        chunk = ids[start : start + 500]
-        for r in journal.conn.execute(
-            "SELECT m.id AS map_id, s.id, s.date, s.client, m.prompt_id, s.prompt_set_id, "
-            "snippet(search_text, 0, ?, ?, '…', 16) AS snippet "
-            "FROM search_text JOIN search_map m ON m.id = search_text.rowid JOIN sessions s ON s.id = m.session_id "
-            f"WHERE search_text MATCH ? AND search_text.rowid IN ({', '.join('?' * len(chunk))})",
-            [*HIGHLIGHT, query, *chunk],
-        ):
-            row = dict(r)
+    for r in journal.conn.execute(sql, args):
+        row = dict(r)
+        if row["map_id"] in wanted:
             rows[row.pop("map_id")] = row
     return [rows[i] for i in ids if i in rows]
 
