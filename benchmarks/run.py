@@ -60,16 +60,30 @@ class Runner:
     memory: Callable[[], float] | None = None
 
 
+CPU = False  # --cpu: the child's CPU time (user + system) instead of the time on the clock
+
+
 def run_process(cmd: Sequence[str], env: dict[str, str]) -> Sample:
-    """One whole run of `cmd`, timed; its memory comes separately (peak_mb)."""
+    """One whole run of `cmd`, timed (or its CPU time); its memory comes separately (peak_mb)."""
     started = time.perf_counter()
-    proc = subprocess.run(
-        list(cmd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    elapsed = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
-    return Sample(elapsed, 0.0)
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(list(cmd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - started
+        if proc.returncode != 0:
+            errors.seek(0)
+            said = errors.read().decode(errors="replace")[-500:]
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {said}")
+    return Sample(usage.ru_utime + usage.ru_stime if CPU else elapsed, 0.0)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time process `pid` has had so far (Linux: /proc/PID/schedstat, in ns)."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 PROBE = (
@@ -97,6 +111,8 @@ def until_first_question(cmd: Sequence[str], env: dict[str, str], question: str)
     child = pexpect.spawn(cmd[0], list(cmd[1:]), env=pty_env, encoding="utf-8", timeout=30, dimensions=(40, 100))
     child.expect_exact(question)
     elapsed = time.perf_counter() - started
+    if CPU:
+        elapsed = cpu_seconds(child.pid) or elapsed
     peak = 0.0
     try:
         for line in Path(f"/proc/{child.pid}/status").read_text().splitlines():
@@ -161,9 +177,11 @@ def journal(years: int) -> Path:
     return path
 
 
-def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "") -> list[Row]:
+def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", skip: str = "") -> list[Row]:
     db = journal(years)
-    env = dict(os.environ, ALLIANCE_DB=str(db), NO_COLOR="1")
+    # The prompt cache (settings.prompts) in the run's own folder: warm after the first run of
+    # each row, as a user's is, and nothing written to the home folder.
+    env = dict(os.environ, ALLIANCE_DB=str(db), NO_COLOR="1", XDG_CACHE_HOME=str(work / "cache"))
     env.pop("ALLIANCE_PROMPTS", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an install has its bytecode compiled
 
@@ -174,7 +192,7 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "") -> 
     out: list[Row] = []
 
     def add(name: str, ours: Runner, theirs: Runner, reset: Callable[[], None] | None = None) -> None:
-        if only not in name:
+        if only not in name or (skip and skip in name):
             return
         row = pairs(f"{name} ({tag})", ours, theirs, runs, reset)
         print(row.line(), file=sys.stderr, flush=True)
@@ -225,7 +243,8 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "") -> 
         add(f"export {shape} vs floor", proc(export), proc(floor))
     for shape, args, ext in exports:
         export = alliance_cmd(*args)
-        if only not in f"import {shape} vs its export":
+        name = f"import {shape} vs its export"
+        if only not in name or (skip and skip in name):
             continue
         made = work / f"export-{tag}-{shape}.{ext}"
         subprocess.run([*export, "-o", str(made)], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -251,17 +270,24 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="The 1-year journal, a subset, 3 pairs.")
     parser.add_argument("--years", type=int, nargs="*", help="Journal sizes in years (default 1 10 40).")
     parser.add_argument("--only", default="", help="Only the rows whose name holds this, e.g. search.")
+    parser.add_argument(
+        "--cpu", action="store_true", help="CPU time of each run instead of its time on the clock (a busy machine)."
+    )
+    parser.add_argument("--skip", default="", help="Leave out the rows whose name holds this, e.g. import.")
     parser.add_argument("--runs", type=int, help="Alternating pairs per row (default 9; 3 with --quick).")
     args = parser.parse_args()
+    global CPU
+    CPU = args.cpu
     years = args.years or ([1] if args.quick else [1, 10, 40])
     runs = args.runs or (3 if args.quick else 9)
     started = time.perf_counter()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         for y in years:
-            rows += rows_for(y, runs, args.quick, Path(tmp), args.only)
+            rows += rows_for(y, runs, args.quick, Path(tmp), args.only, args.skip)
     print(
-        f"\n{runs} alternating pairs a row after a warm-up; {sys.executable}; {time.perf_counter() - started:.0f} s\n"
+        f"\n{runs} alternating pairs a row after a warm-up{', CPU time' if CPU else ''}; {sys.executable}; "
+        f"{time.perf_counter() - started:.0f} s\n"
     )
     print(HEADER)
     for row in rows:

@@ -149,10 +149,16 @@ def test_older_journal_is_indexed_when_a_writing_command_opens_it(tmp_path, monk
     assert len(json.loads(result.stdout)) > 0
 
 
-def test_a_limited_search_is_the_newest_of_the_full_one(db_path):
+@pytest.mark.parametrize("few", [0, 1 << 30], ids=["sessions walked newest first", "matches sorted"])
+def test_a_limited_search_is_the_newest_of_the_full_one(db_path, monkeypatch, few):
     """The limit is applied inside the query before the snippets are made (issue 17): the rows,
-    their order, snippets and the total are those of the unlimited search, cut."""
+    their order, snippets and the total are those of the unlimited search, cut, whichever
+    way the newest matches are found (by their number, `FEW_MATCHES`)."""
+    from alliance_cli.store import sessions
     from alliance_cli.store.sessions import search_answers
+
+    monkeypatch.setattr(sessions, "FEW_MATCHES", few)
+    monkeypatch.setattr(sessions, "PAGE_IDS", 3 if few else 500)  # snippets by id, and in one pass
 
     ps = load_prompt_set(bundled_prompts_path())
     with open_journal(db_path, create=True) as journal:

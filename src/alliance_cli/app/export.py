@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 from alliance_cli.core.messages import count
 from alliance_cli.errors import InputError
 from alliance_cli.settings.files import PrivateFile
-from alliance_cli.ui.formats import write_rows
+from alliance_cli.ui.formats import RISKY_START, escape_cell, write_rows
 
 if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
@@ -49,19 +49,23 @@ class PrivacyCheck:
         self.region = region  # the clinician's country, for phone and ID numbers (`privacy.region`)
         self.flagged: dict[int, set[str]] = {}  # session id -> prompt ids
 
-    def long_rows(self, rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-        """Long shape: the value cell of rows whose kind is text (the hot path: 400,000 rows
-        for ten years, so the common case is one comparison)."""
+    def long_rows(self, rows: Iterable[Sequence[Any]], *, escape: bool = False) -> Iterator[Sequence[Any]]:
+        """Long shape: the value cell of rows whose kind is text; with `escape`, the value
+        cell made spreadsheet-safe too (`ui.formats.escape_cell`), in the same pass. The hot
+        path: 470,000 rows for ten years, so the common case is two comparisons."""
         kind_at, value_at, prompt_at = (
             LONG_COLUMNS.index("kind"),
             len(LONG_COLUMNS) - 1,
             LONG_COLUMNS.index("prompt_id"),
         )
+        risky = RISKY_START if escape else frozenset()
         for row in rows:
-            if row[kind_at] != "text":
-                yield row
-                continue
-            yield self._checked(row, (value_at,), lambda i, row=row: row[prompt_at])
+            if row[kind_at] == "text":
+                row = self._checked(row, (value_at,), lambda i, row=row: row[prompt_at])
+            value = row[value_at]
+            if value.__class__ is str and value[:1] in risky:
+                row = (*row[:value_at], escape_cell(value), *row[value_at + 1 :])
+            yield row
 
     def wide_rows(
         self, rows: Iterable[Sequence[Any]], columns: Sequence[str], text_ids: set[str]
@@ -139,7 +143,8 @@ def export_journal(
     with stream as found:
         rows: Iterator[Sequence[Any]] = found
         if privacy is not None and shape == "long":
-            rows = privacy.long_rows(rows)
+            rows = privacy.long_rows(rows, escape=bool(escape))  # one pass: checked and escaped
+            escape = ()
         elif privacy is not None:
             rows = privacy.wide_rows(rows, columns, {p.id for p in ps.prompts if p.kind == "text"})
         return write_rows(rows, columns, fmt, out, escape=escape)

@@ -155,7 +155,9 @@ def with_measure(ps: PromptSet, measure: Measure) -> PromptSet:
     prompts = [
         p.model_copy(update={"min": measure.low, "max": measure.high}) if p.id == target else p for p in ps.prompts
     ]
-    return PromptSet(
+    # Its parts are valid models already: constructed, not validated again (which would build
+    # the validators the prompt cache spares the first question of a log).
+    return PromptSet.model_construct(
         version=ps.version, title=ps.title, principles=ps.principles, practices=ps.practices, prompts=prompts
     )
 

@@ -26,7 +26,9 @@ Scalar = bool | int | float | str
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built on first use, not at import: a set read from the prompt cache
+    # (`settings.prompts`) is rebuilt without them, before the first question of a log.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Area(Strict):

@@ -67,3 +67,16 @@ def bundled_prompts_path() -> Path:
         return packaged
     # An editable install runs from src/: the canonical file is at the top of the repo.
     return package.parent.parent / "data" / "prompts.yaml"
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache folder: ~/.cache/alliance on Linux, honouring XDG_CACHE_HOME.
+    It holds nothing a person wrote (`settings.prompts`: validated prompt sets)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or _home() / "AppData" / "Local")
+        return base / APP / "Cache"
+    if sys.platform == "darwin":
+        return _home() / "Library" / "Caches" / APP
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else _home() / ".cache"
+    return base / APP

@@ -5,6 +5,12 @@ Validation happens in two passes: the pydantic model checks each field, then
 earlier prompt, ranges, roles). Every problem in both passes is reported at once, each as one
 line `FILE:LINE: FIELD: message`, the line found by walking the YAML node tree along the
 error's location.
+
+A set that passed is kept, as canonical JSON, in a private cache file named after its path
+(`paths.user_cache_dir`, 0600), keyed by the digest of the file's bytes and by the code
+that validated it; the next command reading the same bytes rebuilds the models from it
+without YAML or validation (the first question of `alliance log` waits for this). The
+cache holds the prompt set alone, never an answer.
 """
 
 from __future__ import annotations
@@ -46,7 +52,102 @@ def load_prompt_set(path: Path, measure: Measure | None = None) -> PromptSet:
         raise PromptSetError(f"{path}: cannot read the prompts file ({exc.__class__.__name__})") from None
     from alliance_cli.core.measures import DEFAULT, with_measure
 
-    return with_measure(parse_prompt_set(text, str(path)), measure or DEFAULT)
+    key = _cache_key(text)
+    cache = _cache_file(path)
+    ps = _cached(cache, key)
+    if ps is None:
+        ps = parse_prompt_set(text, str(path))
+        _keep(cache, key, ps)
+    return with_measure(ps, measure or DEFAULT)
+
+
+CACHE_FORMAT = 1
+# The modules whose rules decide whether a set is valid: a change to any of them (an
+# upgrade, a checkout) makes every cached set stale.
+_RULES = ("core/models.py", "core/vocabulary.py", "settings/prompts.py", "settings/documents.py")
+
+
+def _cache_key(text: str) -> str:
+    from alliance_cli import __version__
+
+    package = Path(__file__).resolve().parent.parent
+    code = []
+    for name in _RULES:
+        try:
+            info = (package / name).stat()
+            code.append(f"{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            code.append("-")
+    seed = f"{CACHE_FORMAT}|{__version__}|{'|'.join(code)}|".encode()
+    return hashlib.sha256(seed + text.encode("utf-8")).hexdigest()
+
+
+def _cache_file(path: Path) -> Path:
+    from alliance_cli.settings.paths import user_cache_dir
+
+    name = hashlib.sha256(str(path.absolute()).encode()).hexdigest()[:24]
+    return user_cache_dir() / f"prompts-{name}.json"
+
+
+def _cached(cache: Path, key: str) -> PromptSet | None:
+    """The set kept under `key`, rebuilt without validation; None when there is none, it is
+    stale or damaged, or the file is not private to this user (then it is validated anew)."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(cache, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > 4 * MAX_PROMPTS_FILE:
+            return None
+        if os.name == "posix" and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            kept = json.loads(stream.read())
+        if not isinstance(kept, dict) or kept.get("key") != key:
+            return None
+        return _construct(kept["set"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def _keep(cache: Path, key: str, ps: PromptSet) -> None:
+    """Keep a validated set for the next command; a cache that cannot be written is no error."""
+    from alliance_cli.settings.files import write_private
+
+    body = json.dumps({"key": key, "set": ps.model_dump(mode="json", exclude_none=True)}, separators=(",", ":"))
+    try:
+        write_private(cache, body)
+    except OSError:
+        pass
+
+
+def _construct(data: dict[str, Any]) -> PromptSet:
+    """The models of a set validated before, from its JSON dump, as validation built them:
+    rating labels keyed by number again, ranges as pairs."""
+    from alliance_cli.core.models import Area, Prompt, PromptSet, When
+
+    prompts = []
+    for raw in data["prompts"]:
+        fields = dict(raw)
+        if "labels" in fields:
+            fields["labels"] = {int(k): v for k, v in fields["labels"].items()}
+        if "when" in fields:
+            when = dict(fields["when"])
+            for name in ("between", "not_between"):
+                if name in when:
+                    when[name] = tuple(when[name])
+            fields["when"] = When.model_construct(**when)
+        prompts.append(Prompt.model_construct(**fields))
+    top = {k: v for k, v in data.items() if k not in ("prompts", "principles", "practices")}
+    for group in ("principles", "practices"):
+        top[group] = [Area.model_construct(**a) for a in data.get(group, [])]
+    return PromptSet.model_construct(None, **top, prompts=prompts)
 
 
 def parse_prompt_set(text: str, source: str) -> PromptSet:

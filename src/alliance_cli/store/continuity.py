@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.answers import from_columns
 from alliance_cli.core.continuity import Continuity, FollowThrough, LastSession, OpenRupture, Seen
-from alliance_cli.core.ruptures import REPAIRED
+from alliance_cli.core.ruptures import REPAIRED, is_open
 from alliance_cli.store.goals import active_goal
 from alliance_cli.store.journal import _guarded, journal_roles
 
@@ -146,11 +146,41 @@ def _open_ruptures(conn: sqlite3.Connection, roles: Roles, point: Point, client:
 
 
 @_guarded
-def open_rupture_counts(journal: Journal, roles: Roles | None = None) -> dict[str, int]:
-    """How many ruptures are open after the last saved session, per client code (none: left out)."""
+def open_rupture_counts(
+    journal: Journal, roles: Roles | None = None, *, seen_since: date | None = None
+) -> dict[str, int]:
+    """How many ruptures are open after the last saved session, per client code (none: left
+    out); only for the clients seen on or after `seen_since` when given.
+
+    At the journal's end "closed later" is "before the client's last repairing revisit", so
+    two index reads (the ruptures, the repairing revisits) and `core.ruptures.is_open` do
+    what the correlated SQL of `_open_ruptures` would do for every rupture of every client."""
+    roles = roles or journal_roles(journal)
+    source, source_params, join = "sessions s", [], "JOIN"  # every client: SQLite picks the way in
+    if seen_since is not None:  # the clients with a session on or after the day (date index), then theirs
+        join = "CROSS JOIN"
+        source = (
+            "(SELECT DISTINCT client FROM (SELECT client FROM sessions WHERE date >= ? ORDER BY date)) c "
+            "CROSS JOIN sessions s ON s.client = c.client"
+        )
+        source_params.append(seen_since.isoformat())
+    conn = journal.conn
+    last_close: dict[str, tuple[str, int]] = {}
+    for client, day, session_id in conn.execute(
+        f"SELECT s.client, s.date, s.id FROM {source} "
+        f"{join} answers v ON v.session_id = s.id AND v.prompt_id = ? WHERE v.value_text = ?",
+        (*source_params, roles.rupture_revisited, REPAIRED),
+    ):
+        last_close[client] = max(last_close.get(client, ("", 0)), (day, session_id))
     counts: dict[str, int] = {}
-    for r in _open_ruptures(journal.conn, roles or journal_roles(journal), (_END, _END, _LAST_ID)):
-        counts[r["client"]] = counts.get(r["client"], 0) + 1
+    for client, day, session_id, repaired in conn.execute(
+        f"SELECT s.client, s.date, s.id, r.value_text FROM {source} "
+        f"{join} answers a ON a.session_id = s.id AND a.prompt_id = ? AND a.value_num = 1 "
+        "LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ?",
+        (*source_params, roles.rupture, roles.repaired),
+    ):
+        if is_open(repaired, (day, session_id) < last_close.get(client, ("", 0))):
+            counts[client] = counts.get(client, 0) + 1
     return counts
 
 

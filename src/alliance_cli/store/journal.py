@@ -634,10 +634,17 @@ class Journal:
 
     @_guarded
     def client_codes(self) -> list[str]:
-        """Client codes in use, most recently seen first."""
+        """Client codes in use, most recently seen first. Read before the first question of a
+        log (its completion): the codes hop through the (client, date) index, one seek each,
+        rather than every session being read (half the time at 10 and 40 years)."""
         return [
             r[0]
-            for r in self.conn.execute("SELECT client FROM sessions GROUP BY client ORDER BY MAX(date) DESC, client")
+            for r in self.conn.execute(
+                "WITH RECURSIVE c(client) AS (SELECT MIN(client) FROM sessions UNION ALL "
+                "SELECT (SELECT MIN(client) FROM sessions WHERE client > c.client) FROM c WHERE c.client IS NOT NULL) "
+                "SELECT client FROM c WHERE client IS NOT NULL "
+                "ORDER BY (SELECT MAX(date) FROM sessions s WHERE s.client = c.client) DESC, client"
+            )
         ]
 
     @_guarded

@@ -146,11 +146,12 @@ def client_summaries(
     Means and open ruptures follow `roles` (by default the journal's, `journal_roles`)."""
     roles = roles or journal_roles(journal)
     where, params = "", []
-    if seen_since is not None:
-        where = "WHERE s.client IN (SELECT client FROM sessions GROUP BY client HAVING MAX(date) >= ?)"
+    if seen_since is not None:  # seen since: a session on or after the date (read through its index)
+        seen = "SELECT DISTINCT client FROM (SELECT client FROM sessions WHERE date >= ? ORDER BY date)"
+        where = f"WHERE s.client IN ({seen})"
         params.append(seen_since.isoformat())
     rows = rating_rows(journal, roles.ratings, where, params, "ORDER BY s.client, s.date, s.id")
-    ruptures = open_rupture_counts(journal, roles)
+    ruptures = open_rupture_counts(journal, roles, seen_since=seen_since)
     grouped: dict[str, list[tuple[str, float, int]]] = {}  # client -> (date, sum of ratings, how many)
     for _, day, client, *ratings in rows:
         values = [v for v in ratings if v is not None]
@@ -327,6 +328,10 @@ class SearchHits:
     total: int
 
 
+FEW_MATCHES = 2_000  # up to this many, the matches are sorted by date; past it, sessions are walked newest first
+PAGE_IDS = 500  # snippets for a page of up to this many answers by id (within SQLite's limit on parameters)
+
+
 @_guarded
 def search_answers(
     journal: Journal,
@@ -337,31 +342,35 @@ def search_answers(
     until: date | None = None,
     limit: int | None = 50,
 ) -> SearchHits:
-    """Free-text answers matching `text`, newest session first, each with a highlighted snippet."""
+    """Free-text answers matching `text`, newest session first, each with a highlighted snippet.
+
+    The count comes from the full-text index alone (no row read) unless a client or dates
+    narrow the search. The newest `limit` matches are found either by sorting the matches
+    (when they are few) or by walking sessions newest first through the date index until
+    `limit` of them match (when they are many); snippets are made for those alone."""
     query = fts_query(text)
     where, params = _filters(client, since, until)
     where = ("AND " + where[len("WHERE ") :]) if where else ""
-    base = (
-        "FROM search_text JOIN search_map m ON m.id = search_text.rowid "
-        f"JOIN sessions s ON s.id = m.session_id WHERE search_text MATCH ? {where}"
-    )
     order = "ORDER BY s.date DESC, s.id DESC, m.prompt_id"  # one row per (session, prompt): a total order
-    sql = (
-        "SELECT s.id, s.date, s.client, m.prompt_id, s.prompt_set_id, "
-        f"snippet(search_text, 0, ?, ?, '…', 16) AS snippet {base}"
-    )
-    args: list[Any] = [*HIGHLIGHT, query, *params]
-    if limit is not None:
-        # The newest `limit` matches first, then snippets for those alone: SQLite would make a
-        # snippet for every match before sorting, which grows with the journal.
-        sql += f" AND search_text.rowid IN (SELECT search_text.rowid {base} {order} LIMIT ?)"
-        args += [query, *params, limit]
-    sql += f" {order}"
+    matching = "SELECT rowid FROM search_text WHERE search_text MATCH ?"
     try:
-        rows = [dict(r) for r in journal.conn.execute(sql, args)]
-        total = len(rows)
-        if limit is not None and total >= limit:
-            total = journal.conn.execute(f"SELECT COUNT(*) {base}", [query, *params]).fetchone()[0]
+        found = journal.conn.execute(f"SELECT COUNT(*) FROM ({matching})", [query]).fetchone()[0]
+        matches = (
+            "search_text JOIN search_map m ON m.id = search_text.rowid JOIN sessions s ON s.id = m.session_id "
+            "WHERE search_text MATCH ?"
+        )
+        source = matches  # from the matches: joined, sorted
+        if found > FEW_MATCHES and limit is not None:  # from the newest session back, each answer
+            source = f"sessions s CROSS JOIN search_map m ON m.session_id = s.id WHERE m.id IN ({matching})"
+        page = f"SELECT m.id FROM {source} {where} {order}" + (" LIMIT ?" if limit is not None else "")
+        ids = [row[0] for row in journal.conn.execute(page, [query, *params, *([limit] if limit is not None else [])])]
+        if limit is None or len(ids) < limit:
+            total = len(ids)
+        elif not where:
+            total = found
+        else:  # narrowed by client or dates: those matches counted (index reads, no snippet)
+            total = journal.conn.execute(f"SELECT COUNT(*) FROM {matches} {where}", [query, *params]).fetchone()[0]
+        rows = _snippets(journal, query, ids, where, params)
     except cipher.OperationalError as exc:  # a query FTS5 still refuses: say so without quoting the text
         said = str(exc).lower()  # SQLite's own message (not a stored text that cannot be decoded)
         if getattr(exc, "sqlite_errorname", None) == "SQLITE_ERROR" and ("fts5" in said or "syntax" in said):
@@ -371,6 +380,31 @@ def search_answers(
     for row in rows:
         row["prompt"] = texts.get((row.pop("prompt_set_id"), row["prompt_id"]), row["prompt_id"])
     return SearchHits(rows, int(total))
+
+
+def _snippets(journal: Journal, query: str, ids: list[int], where: str, params: list[Any]) -> list[dict[str, Any]]:
+    """The rows of the answers `ids` (search_map ids, found with the filter `where`), in
+    that order, each with its snippet."""
+    sql = (
+        "SELECT m.id AS map_id, s.id, s.date, s.client, m.prompt_id, s.prompt_set_id, "
+        "snippet(search_text, 0, ?, ?, '…', 16) AS snippet "
+        "FROM search_text JOIN search_map m ON m.id = search_text.rowid JOIN sessions s ON s.id = m.session_id "
+        "WHERE search_text MATCH ?"
+    )
+    args: list[Any] = [*HIGHLIGHT, query]
+    if len(ids) <= PAGE_IDS:  # a page: those answers alone
+        sql += f" AND search_text.rowid IN ({', '.join('?' * len(ids))})"
+        args += ids
+    else:  # a long page, or every match (--limit 0): one pass over the matches
+        sql += f" {where}"
+        args += params
+    wanted = set(ids)
+    rows: dict[int, dict[str, Any]] = {}
+    for r in journal.conn.execute(sql, args):
+        row = dict(r)
+        if row["map_id"] in wanted:
+            rows[row.pop("map_id")] = row
+    return [rows[i] for i in ids if i in rows]
 
 
 def _prompt_texts(journal: Journal, set_ids: set[int]) -> dict[tuple[int, str], str]:

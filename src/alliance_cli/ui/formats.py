@@ -36,9 +36,11 @@ Nothing here imports Rich at the top, so `list --format json` never loads it.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -47,14 +49,14 @@ if TYPE_CHECKING:
 DATA_FORMATS = frozenset({"json", "jsonl", "csv"})
 
 RISKY_FIRST = frozenset("=+-@\t\r\n\x00")
-_CHECK_FIRST = RISKY_FIRST | {"'"}
+RISKY_START = RISKY_FIRST | {"'"}  # a cell starting with one of these may need `escape_cell`
 
 _json_line = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def escape_cell(text: str) -> str:
     """Text a spreadsheet would run as a formula, made inert with a leading `'` (reversibly)."""
-    if text[:1] in _CHECK_FIRST and text.lstrip("'")[:1] in RISKY_FIRST:
+    if text[:1] in RISKY_START and text.lstrip("'")[:1] in RISKY_FIRST:
         return "'" + text
     return text
 
@@ -102,21 +104,23 @@ def write_rows(
 
     CSV cells are written as they come (the export's SQL has made them text already). Returns
     the count."""
-    counter = _Counter(rows)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
-        # writerows over generators keeps the per-row loop in C as far as it can go.
-        if len(escape) == 1:  # the long shape: one answer cell, the hot path
-            writer.writerows(_escaped_cell(counter, next(iter(escape))))
+        # writerows over C iterators keeps the per-row loop in C as far as it can go; the rows
+        # are counted by zipping them with a counter (which stops one short of the rows' end).
+        taken = itertools.count()
+        counted = map(itemgetter(0), zip(rows, taken, strict=False))
+        if len(escape) == 1:  # the long shape: one answer cell
+            writer.writerows(_escaped_cell(counted, next(iter(escape))))
         elif escape:
             writer.writerows(
                 [escape_cell(v) if v.__class__ is str and i in escape else v for i, v in enumerate(row)]
-                for row in counter
+                for row in counted
             )
         else:
-            writer.writerows(counter)
-        return counter.count
+            writer.writerows(counted)
+        return next(taken)
     count = 0
     encode = _json_line
     if fmt == "json":
@@ -137,21 +141,8 @@ def write_rows(
     return count
 
 
-class _Counter:
-    """Counts the rows as they pass."""
-
-    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
-        self.count = 0
-        self._rows = iter(rows)
-
-    def __iter__(self) -> Iterator[Sequence[Any]]:
-        for row in self._rows:
-            self.count += 1
-            yield row
-
-
 def _escaped_cell(rows: Iterable[Sequence[Any]], i: int) -> Iterator[Sequence[Any]]:
-    check = _CHECK_FIRST
+    check = RISKY_START
     for row in rows:
         value = row[i]
         if value.__class__ is str and value[:1] in check:
