@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 FROM_THE_START_BEFORE = 1900  # a period starting before this year starts at the first session
 WEEKS = 12  # weekly sparklines cover this many ISO weeks, ending with the period's last one
-RECENT_SESSIONS = 12  # a client's sparkline and running mean: their last sessions up to the period's end
+RECENT_SESSIONS = 12  # a client's sparkline and running mean: their last sessions up to the period's end ...
+RECENT_WEEKS = 52  # ... within the year before it
 
 
 def _marks(items: list[str]) -> str:
@@ -122,17 +123,6 @@ def fetch_report_rows(
         *rating_ids,
     )
     # date(d, 'weekday 0', '-6 days'): the Monday of d's ISO week (Sunday stays in its week).
-    rows.weekly = query(
-        "SELECT date(s.date, 'weekday 0', '-6 days') AS week, a.prompt_id, AVG(a.value_num) AS mean,"
-        " COUNT(a.value_num) AS n"
-        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
-        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({ratings})"
-        " GROUP BY week, a.prompt_id",
-        first_week.isoformat(),
-        end,
-        *by,
-        *rating_ids,
-    )
     rows.client_means = query(
         "SELECT s.client, AVG(a.value_num) AS mean, COUNT(DISTINCT s.id) AS sessions"
         " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
@@ -160,11 +150,26 @@ def fetch_report_rows(
     )
     detail = (roles.rupture, roles.rupture_kind, roles.repaired, ids.markers, ids.strategies, ids.response)
     rows.ruptures = query(rupture_sql, *later_params, *detail, lookback.isoformat(), end, *by)
-    # Open ruptures older than the window: counted, so none drops out of the review unseen.
+    # Open ruptures older than the window, with the clients seen in the last 12 weeks: counted,
+    # so none drops out of the review unseen. From those clients' sessions by (client, date),
+    # so the cost follows their histories, not the journal's ten years.
     older = conn.execute(
-        f"SELECT COUNT(*) FROM ({rupture_sql.replace('ORDER BY s.date, s.id', '')})"
-        " WHERE (repaired IS NULL OR repaired <> ?) AND NOT revisited",
-        (*later_params, *detail, "0001-01-01", (lookback - timedelta(days=1)).isoformat(), *by, REPAIRED),
+        "WITH active AS (SELECT DISTINCT s.client FROM sessions s"
+        f"   WHERE s.date BETWEEN ? AND ?{who})"
+        " SELECT COUNT(*) FROM active CROSS JOIN sessions s ON s.client = active.client AND s.date < ?"
+        " CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = ?"
+        " LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ?"
+        f" WHERE a.value_num = 1 AND (r.value_text IS NULL OR r.value_text <> ?) AND NOT {repaired_later}",
+        (
+            first_week.isoformat(),
+            end,
+            *by,
+            lookback.isoformat(),
+            roles.rupture,
+            roles.repaired,
+            REPAIRED,
+            *later_params,
+        ),
     ).fetchone()
     rows.older_open = int(older[0]) if older else 0
     rows.client_recent = query(
@@ -172,7 +177,7 @@ def fetch_report_rows(
         f"   WHERE s.date BETWEEN ? AND ?{who} UNION SELECT value FROM json_each(?)),"
         " recent AS (SELECT s.id, s.client, s.date,"
         "   ROW_NUMBER() OVER (PARTITION BY s.client ORDER BY s.date DESC, s.id DESC) AS rn"
-        "   FROM seen JOIN sessions s ON s.client = seen.client WHERE s.date <= ?)"
+        "   FROM seen JOIN sessions s ON s.client = seen.client WHERE s.date BETWEEN ? AND ?)"
         " SELECT r.client, r.id, r.date, AVG(a.value_num) AS mean"
         " FROM recent r CROSS JOIN answers a ON a.session_id = r.id"
         f" WHERE r.rn <= ? AND a.prompt_id IN ({ratings})"
@@ -181,24 +186,12 @@ def fetch_report_rows(
         end,
         *by,
         json.dumps(sorted({r["client"] for r in rows.ruptures})),  # a rupture's client not seen this period
+        (period.end - timedelta(weeks=RECENT_WEEKS)).isoformat(),
         end,
         RECENT_SESSIONS,
         *rating_ids,
     )
-    # Every session's mean rating from the baseline's first week (or the previous period's
-    # start, if earlier) to the period's end: the baseline, the usual range, the sparklines.
-    base_start = min(iso_week_start(period.end) - timedelta(weeks=ids.baseline_weeks - 1), first_week)
-    rows.session_means = query(
-        "SELECT s.id, s.client, s.date, date(s.date, 'weekday 0', '-6 days') AS week, AVG(a.value_num) AS mean"
-        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
-        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({ratings})"
-        " GROUP BY s.id",
-        base_start.isoformat(),
-        end,
-        *by,
-        *rating_ids,
-    )
-    rows.baseline_start = iso_week_start(period.end) - timedelta(weeks=ids.baseline_weeks - 1)
+    _ratings_by_session(conn.execute, rows, ids, who, by, rating_ids)
     # How many sessions each client of the period has had, up to its end (early sessions).
     rows.client_counts = {
         r["client"]: r["n"]
@@ -213,19 +206,6 @@ def fetch_report_rows(
             end,
         )
     }
-    # Each rating of the focus's weeks, session by session (the shared level is taken out in core).
-    focus_start = iso_week_start(period.end) - timedelta(weeks=ids.focus_weeks - 1)
-    rows.focus_start = min(focus_start, period.start)
-    rows.focus_ratings = query(
-        "SELECT s.id AS session_id, s.date, date(s.date, 'weekday 0', '-6 days') AS week, a.prompt_id,"
-        " a.value_num AS value"
-        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
-        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({ratings}) AND a.value_num IS NOT NULL",
-        rows.focus_start.isoformat(),
-        end,
-        *by,
-        *rating_ids,
-    )
     # Per week of the 12: sessions, ruptures, and the intentions' follow-up (recorded, carried out).
     rows.weekly_counts = query(
         "SELECT date(s.date, 'weekday 0', '-6 days') AS week, COUNT(*) AS sessions,"
@@ -307,6 +287,57 @@ def fetch_report_rows(
                 *rating_ids,
             )
     return rows
+
+
+def _ratings_by_session(
+    rows_of: Any, rows: ReportRows, ids: ReviewIds, who: str, by: list[str], rating_ids: list[str]
+) -> None:
+    """Every rating from the earliest of the 12 weeks, the baseline's weeks and the focus's
+    weeks to the period's end, in one pass: the weekly means of each principle, each
+    session's mean (the baseline, the usual range) and the ratings the focus compares."""
+    period = rows.period
+    last_week = iso_week_start(period.end)
+    rows.baseline_start = last_week - timedelta(weeks=ids.baseline_weeks - 1)
+    rows.focus_start = min(last_week - timedelta(weeks=ids.focus_weeks - 1), period.start)
+    first_week = rows.week_starts[0]
+    since = min(rows.baseline_start, first_week, rows.focus_start)
+    found = rows_of(
+        "SELECT s.id, s.client, s.date, a.prompt_id, a.value_num"
+        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
+        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({_marks(rating_ids)}) AND a.value_num IS NOT NULL",
+        (since.isoformat(), period.end.isoformat(), *by, *rating_ids),
+    )
+    weekly: dict[tuple[str, str], list[float]] = {}
+    sessions: dict[int, dict[str, Any]] = {}
+    first, focus = first_week.isoformat(), rows.focus_start.isoformat()
+    weeks: dict[str, str] = {}  # a date's ISO week, worked out once per date
+    for session_id, client, day, prompt_id, value in found:
+        week = weeks.get(day)
+        if week is None:
+            week = weeks[day] = iso_week_start(date.fromisoformat(day)).isoformat()
+        if day >= first:
+            weekly.setdefault((week, prompt_id), []).append(value)
+        one = sessions.get(session_id)
+        if one is None:
+            one = sessions[session_id] = {"id": session_id, "client": client, "date": day, "week": week, "values": []}
+        one["values"].append(value)
+        if day >= focus:
+            rows.focus_ratings.append(
+                {"session_id": session_id, "date": day, "week": week, "prompt_id": prompt_id, "value": value}
+            )
+    rows.weekly = [
+        {"week": week, "prompt_id": pid, "mean": sum(v) / len(v), "n": len(v)} for (week, pid), v in weekly.items()
+    ]
+    rows.session_means = [
+        {
+            "id": x["id"],
+            "client": x["client"],
+            "date": x["date"],
+            "week": x["week"],
+            "mean": sum(x["values"]) / len(x["values"]),
+        }
+        for x in sessions.values()
+    ]
 
 
 def _goal(
