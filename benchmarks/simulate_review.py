@@ -25,7 +25,9 @@ for a rating rule in the review of that week or of the next one (among the decli
 client was seen in both weeks).
 
 Printed: per sessions-a-week, the share of clients seen in a week who are flagged by each
-rule and by any, the share of weeks with a focus, and the share of declines caught.
+rule and by any, the share of weeks with a focus, and the share of declines caught. For
+information (no target): journals where one principle (active listening) dips by 1 point in
+every session from week 30, and the share of weeks, from its fourth on, that name it the focus.
 Targets (issue 14): at most 5% flagged, a focus in at most 10% of weeks, at least 80% caught.
 """
 
@@ -51,6 +53,8 @@ END_CHANCE = 1 / 26
 DECLINE = 2.0
 DECLINE_SHARE = 0.2
 DECLINE_AFTER = 6  # sessions before a decline may start
+DIP = 1.0  # a planted dip of one principle (the last, active listening) in every session ...
+DIP_FROM = 30  # ... from this week on
 RATING_RULES = ("early_below_baseline", "below_baseline", "falling")
 
 
@@ -67,6 +71,7 @@ class Client:
 class Journal:
     sessions: list[tuple[str, date, list[int]]] = field(default_factory=list)
     declines: dict[str, int] = field(default_factory=dict)  # client: first week of the decline
+    dip: bool = False  # a principle dips for every client from DIP_FROM on
 
 
 def _shared_sd(rng: random.Random) -> float:
@@ -77,8 +82,8 @@ def _shared_sd(rng: random.Random) -> float:
     return math.sqrt(max(target**2 - added, 0.01))
 
 
-def generate(per_week: int, rng: random.Random, *, plant: bool) -> Journal:
-    out = Journal()
+def generate(per_week: int, rng: random.Random, *, plant: bool, dip: bool = False) -> Journal:
+    out = Journal(dip=dip)
     made = 0
 
     def new_client() -> Client:
@@ -103,7 +108,8 @@ def generate(per_week: int, rng: random.Random, *, plant: bool) -> Journal:
                 out.declines[client.code] = week
             level = client.level - (DECLINE if client.decline_week is not None else 0.0)
             shared = level + rng.gauss(0, client.shared_sd)
-            five = [min(10, max(0, round(shared + rng.gauss(0, PRINCIPLE_SD)))) for _ in range(5)]
+            offsets = [0.0, 0.0, 0.0, 0.0, -DIP if dip and week >= DIP_FROM else 0.0]
+            five = [min(10, max(0, round(shared + o + rng.gauss(0, PRINCIPLE_SD)))) for o in offsets]
             out.sessions.append((client.code, monday + timedelta(days=rng.randrange(5)), five))
             client.seen += 1
     return out
@@ -117,6 +123,8 @@ class Tally:
     focus_weeks: int = 0
     declines: int = 0
     caught: int = 0
+    dip_weeks: int = 0  # weeks of a planted principle dip, from its 4th week on
+    dip_focus: int = 0  # ... with that principle as the focus
 
 
 def review(journal: Journal, path: Path, tally: Tally, settings: dict[str, float]) -> None:
@@ -149,6 +157,9 @@ def review(journal: Journal, path: Path, tally: Tally, settings: dict[str, float
             null_clients = seen_in[week] - planted
             tally.weeks += 1
             tally.focus_weeks += report.focus is not None
+            if journal.dip and week >= DIP_FROM + 3:
+                tally.dip_weeks += 1
+                tally.dip_focus += report.focus is not None and report.focus.id == "active_listening"
             flagged_in[week] = set()
             for f in report.flags:
                 rules = [r for r in f.reasons if r in RATING_RULES]
@@ -180,7 +191,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     print(
         "sessions/week  clients-weeks  below_baseline  early_below  falling  any flagged  weeks  with a focus"
-        "  declines  caught in 2 weeks"
+        "  declines  caught in 2 weeks  dip: weeks focused"
     )
     totals = Tally()
     with tempfile.TemporaryDirectory() as folder:
@@ -199,12 +210,22 @@ def main() -> None:
                             tally.flagged[k] += v
                     tally.declines += part.declines
                     tally.caught += part.caught
+                dipped = Tally()
+                review(
+                    generate(per_week, rng, plant=False, dip=True),
+                    Path(folder) / f"dip-{per_week}-{rep}.db",
+                    dipped,
+                    settings,
+                )
+                tally.dip_weeks += dipped.dip_weeks
+                tally.dip_focus += dipped.dip_focus
             f = tally.flagged
             print(
                 f"{per_week:>13}  {tally.seen:>13}  {pct(f['below_baseline'], tally.seen):>14}  "
                 f"{pct(f['early_below_baseline'], tally.seen):>11}  {pct(f['falling'], tally.seen):>7}  "
                 f"{pct(f['any'], tally.seen):>11}  {tally.weeks:>5}  {pct(tally.focus_weeks, tally.weeks):>12}  "
-                f"{tally.declines:>8}  {pct(tally.caught, tally.declines):>17}",
+                f"{tally.declines:>8}  {pct(tally.caught, tally.declines):>17}"
+                f"  {pct(tally.dip_focus, tally.dip_weeks):>18}",
                 flush=True,
             )
             totals.seen += tally.seen

@@ -361,3 +361,47 @@ def test_means_are_shown_and_judged_with_one_decimal(db_path):
     empathy = principle(report, "empathy")
     assert (empathy.mean, empathy.previous_mean, empathy.change) == (6.5, 7.0, -0.5)  # 6.55 rounds to even
     assert "| Empathy | 6.5 | 7.0 | ▼ −0.5 |" in report_markdown(report)
+
+
+def _set_goal(db: Path, text: str, principle: str | None, started: str, ended: str | None = None) -> None:
+    """A learning goal as `alliance goal set` stores it (the table of migration m004)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS goals (id INTEGER PRIMARY KEY, text TEXT NOT NULL, principle TEXT,"
+            " started TEXT NOT NULL, ended TEXT)"
+        )
+        conn.execute(
+            "INSERT INTO goals (text, principle, started, ended) VALUES (?, ?, ?, ?)", (text, principle, started, ended)
+        )
+
+
+def test_the_learning_goal_is_followed_in_the_review_and_is_the_focus(db_path):
+    low = (7, 7, 7, 7, 5)  # active listening 5 in the four weeks before the goal
+    add(
+        db_path,
+        *weekly("C-1", "2026-09-28", [low] * 4),
+        *weekly("C-1", "2026-10-26", [(7, 7, 7, 7, 6), (7, 7, 7, 7, 7), (7, 7, 7, 7, 7), (7, 7, 7, 7, 8)]),
+    )
+    _set_goal(db_path, "Summarise before I suggest anything.", "active_listening", "2026-10-26")
+    report = review(db_path)
+    goal = report.goal
+    assert goal is not None
+    assert (goal.text, goal.started, goal.ended, goal.weeks_active) == (
+        "Summarise before I suggest anything.",
+        date(2026, 10, 26),
+        None,
+        4,
+    )
+    assert (goal.principle_title, goal.before_mean, goal.since_mean, goal.sessions) == ("Active listening", 5.0, 7.0, 4)
+    assert report.focus is not None and (report.focus.id, report.focus.reason) == ("active_listening", "goal")
+    from alliance_cli.ui.review import goal_lines
+
+    assert "Active listening: 5.0 in the 4 weeks before, 7.0 since (▲ +2.0)." in goal_lines(goal)
+
+
+def test_a_journal_without_goals_has_none(db_path):
+    add(db_path, ("C-1", "2026-11-17", ratings(7)))
+    report = review(db_path)
+    assert report.goal is None

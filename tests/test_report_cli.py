@@ -430,3 +430,25 @@ def test_a_client_code_without_sessions_is_named_on_stderr(run, busy_week):
     ]
     assert "no session in this journal has the client code c-nope1" in export.stderr.lower()
     assert run("export", "--client", "C-014").stderr == ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX-only")
+@pytest.mark.parametrize("no_pager", [False, True])
+def test_a_review_taller_than_the_terminal_goes_through_the_pager(
+    busy_week, alliance_exe, subprocess_env, tmp_path, no_pager
+):
+    import pexpect
+
+    paged = tmp_path / "paged.txt"
+    env = dict(subprocess_env, TERM="xterm", PAGER=f"cat > {paged}", COLUMNS="100", LINES="15")
+    args = [*alliance_exe[1:], "report", "--week", "2026-W47", *(["--no-pager"] if no_pager else [])]
+    child = pexpect.spawn(alliance_exe[0], args, env=env, encoding="utf-8", timeout=30, dimensions=(15, 100))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    if no_pager:
+        assert not paged.exists()
+        assert "Weekly review: 2026-11-16 to 2026-11-22" in child.before
+    else:
+        assert "Weekly review: 2026-11-16 to 2026-11-22" in paged.read_text()
+        assert "Weekly review" not in child.before  # all of it went to the pager
