@@ -285,7 +285,7 @@ def intentions_note(report: Report) -> str:
             "carried out, or still waits for a session."
         )
     what = count(total, "intention")
-    return f"{shown} of the {what} set in the previous period, not (fully) carried out or not yet met:"
+    return f"{shown} of the {what} set in the previous period: partly or not carried out, or no session since."
 
 
 def next_text(i: Intention) -> str:
