@@ -351,6 +351,7 @@ def test_open_ruptures_older_than_the_window_are_counted(run, db_path):
     )
     data = json.loads(run("report", "--week", "2026-W47", "-f", "json").stdout)
     assert data["older_open_ruptures"] == 1 and data["ruptures"] == []
+    assert [(f["client"], f["reasons"], f["last"]) for f in data["flags"]] == [("C-OLD", ["open_rupture"], 7.0)]
     out = " ".join(run("report", "--week", "2026-W47").stdout.split())
     assert "and 1 older still open" in out
 

@@ -64,7 +64,8 @@ class ReportRows:
     client_recent: list[dict[str, Any]] = field(default_factory=list)  # client, id, date, mean, oldest first
     # session_id, date, client, kind, repaired, revisited, markers, strategies, response (JSON lists / text)
     ruptures: list[dict[str, Any]] = field(default_factory=list)
-    older_open: int = 0  # open ruptures older than the rupture window
+    older_open: int = 0  # open ruptures older than the rupture window, with clients seen in the 12 weeks
+    older_open_by_client: dict[str, int] = field(default_factory=dict)
     intentions: list[dict[str, Any]] = field(default_factory=list)
     practices: list[dict[str, Any]] = field(default_factory=list)  # prompt_id, kind, value_num, value_text, n
     notes: list[dict[str, Any]] | None = None  # prompt_id, session_id, date, client, text
@@ -581,7 +582,7 @@ def _flags(
             SessionMean(session_id=r["id"], date=r["date"], mean=_round(r["mean"]))
         )
     means = {r["client"]: r for r in rows.client_means}
-    open_by = {r.client for r in ruptures if r.open}
+    open_by = {r.client for r in ruptures if r.open} | set(rows.older_open_by_client)
     recent_since = (rows.period.end.toordinal() - 7 * limits.confrontation_weeks) + 1
     confronted = {
         r.client for r in ruptures if r.date.toordinal() >= recent_since and (r.kind or "") in ("confrontation", "both")

@@ -156,10 +156,11 @@ def fetch_report_rows(
     older = conn.execute(
         "WITH active AS (SELECT DISTINCT s.client FROM sessions s"
         f"   WHERE s.date BETWEEN ? AND ?{who})"
-        " SELECT COUNT(*) FROM active CROSS JOIN sessions s ON s.client = active.client AND s.date < ?"
+        " SELECT s.client, COUNT(*) FROM active CROSS JOIN sessions s ON s.client = active.client AND s.date < ?"
         " CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = ?"
         " LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ?"
-        f" WHERE a.value_num = 1 AND (r.value_text IS NULL OR r.value_text <> ?) AND NOT {repaired_later}",
+        f" WHERE a.value_num = 1 AND (r.value_text IS NULL OR r.value_text <> ?) AND NOT {repaired_later}"
+        " GROUP BY s.client",
         (
             first_week.isoformat(),
             end,
@@ -170,8 +171,12 @@ def fetch_report_rows(
             REPAIRED,
             *later_params,
         ),
-    ).fetchone()
-    rows.older_open = int(older[0]) if older else 0
+    ).fetchall()
+    rows.older_open_by_client = {client: int(n) for client, n in older}
+    rows.older_open = sum(rows.older_open_by_client.values())
+    # Whose last sessions, and how many so far, the check-ins need: the period's clients, and
+    # those with a rupture still open (who may not have been seen in it).
+    also = json.dumps(sorted({r["client"] for r in rows.ruptures} | set(rows.older_open_by_client)))
     rows.client_recent = query(
         "WITH seen AS (SELECT DISTINCT s.client FROM sessions s"
         f"   WHERE s.date BETWEEN ? AND ?{who} UNION SELECT value FROM json_each(?)),"
@@ -185,7 +190,7 @@ def fetch_report_rows(
         start,
         end,
         *by,
-        json.dumps(sorted({r["client"] for r in rows.ruptures})),  # a rupture's client not seen this period
+        also,
         (period.end - timedelta(weeks=RECENT_WEEKS)).isoformat(),
         end,
         RECENT_SESSIONS,
@@ -202,7 +207,7 @@ def fetch_report_rows(
             start,
             end,
             *by,
-            json.dumps(sorted({r["client"] for r in rows.ruptures})),
+            also,
             end,
         )
     }
