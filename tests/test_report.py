@@ -249,11 +249,10 @@ def _focus_rows(weeks: list[dict[str, int]], per_week: int) -> Any:
         monday = W47.start - td(weeks=len(weeks) - 1 - i)
         for _ in range(per_week):
             sid += 1
-            for pid in PRINCIPLE_IDS:
-                rows.focus_ratings.append(
-                    {"session_id": sid, "date": monday.isoformat(), "week": monday.isoformat(),
-                     "prompt_id": pid, "value": lower.get(pid, 7)}
-                )  # fmt: skip
+            rated = {pid: lower.get(pid, 7) for pid in PRINCIPLE_IDS}
+            rows.focus_sessions.append(
+                {"session_id": sid, "date": monday.isoformat(), "week": monday.isoformat(), "ratings": rated}
+            )
     return rows
 
 

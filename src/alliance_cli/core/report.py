@@ -79,7 +79,7 @@ class ReportRows:
     baseline_start: date | None = None  # the first day of the baseline's weeks
     client_counts: dict[str, int] = field(default_factory=dict)  # sessions per client up to the period's end
     focus_start: date | None = None
-    focus_ratings: list[dict[str, Any]] = field(default_factory=list)  # session_id, date, week, prompt_id, value
+    focus_sessions: list[dict[str, Any]] = field(default_factory=list)  # session_id, date, week, ratings (id: value)
     weekly_counts: list[dict[str, Any]] = field(default_factory=list)  # week, sessions, ruptures, followed_*
     goal: dict[str, Any] | None = None  # id, text, principle, started, ended, practised, sessions, *_mean
 
@@ -523,13 +523,11 @@ def _focus(
     period_sessions: dict[int, dict[str, float]] = {}
     weekly_sessions: dict[str, dict[int, dict[str, float]]] = {}
     start = rows.period.start.isoformat()
-    for r in rows.focus_ratings:
-        principle = by_prompt.get(r["prompt_id"])
-        if principle is None:
-            continue
-        weekly_sessions.setdefault(r["week"], {}).setdefault(r["session_id"], {})[principle] = float(r["value"])
+    for r in rows.focus_sessions:
+        rated = {by_prompt[p]: float(v) for p, v in r["ratings"].items() if p in by_prompt}
+        weekly_sessions.setdefault(r["week"], {})[r["session_id"]] = rated
         if r["date"] >= start:
-            period_sessions.setdefault(r["session_id"], {})[principle] = float(r["value"])
+            period_sessions[r["session_id"]] = rated
     counts: dict[str, int] = {}
     for ratings in period_sessions.values():
         for principle in ratings:

@@ -306,42 +306,34 @@ def _ratings_by_session(
     rows.focus_start = min(last_week - timedelta(weeks=ids.focus_weeks - 1), period.start)
     first_week = rows.week_starts[0]
     since = min(rows.baseline_start, first_week, rows.focus_start)
+    # One row a session, its ratings side by side (a pivot), so Python walks sessions, not answers.
+    pivot = ", ".join("MAX(CASE WHEN a.prompt_id = ? THEN a.value_num END)" for _ in rating_ids)
     found = rows_of(
-        "SELECT s.id, s.client, s.date, a.prompt_id, a.value_num"
+        f"SELECT s.id, s.client, s.date, AVG(a.value_num), {pivot}"
         " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
-        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({_marks(rating_ids)}) AND a.value_num IS NOT NULL",
-        (since.isoformat(), period.end.isoformat(), *by, *rating_ids),
+        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({_marks(rating_ids)}) AND a.value_num IS NOT NULL"
+        " GROUP BY s.id",
+        (*rating_ids, since.isoformat(), period.end.isoformat(), *by, *rating_ids),
     )
-    weekly: dict[tuple[str, str], list[float]] = {}
-    sessions: dict[int, dict[str, Any]] = {}
+    totals: dict[tuple[str, str], list[float]] = {}  # (week, prompt id): [sum, count]
     first, focus = first_week.isoformat(), rows.focus_start.isoformat()
     weeks: dict[str, str] = {}  # a date's ISO week, worked out once per date
-    for session_id, client, day, prompt_id, value in found:
+    for session_id, client, day, mean, *values in found:
         week = weeks.get(day)
         if week is None:
             week = weeks[day] = iso_week_start(date.fromisoformat(day)).isoformat()
+        rows.session_means.append({"id": session_id, "client": client, "date": day, "week": week, "mean": mean})
         if day >= first:
-            weekly.setdefault((week, prompt_id), []).append(value)
-        one = sessions.get(session_id)
-        if one is None:
-            one = sessions[session_id] = {"id": session_id, "client": client, "date": day, "week": week, "values": []}
-        one["values"].append(value)
+            for prompt_id, value in zip(rating_ids, values, strict=True):
+                if value is not None:
+                    total = totals.setdefault((week, prompt_id), [0.0, 0])
+                    total[0] += value
+                    total[1] += 1
         if day >= focus:
-            rows.focus_ratings.append(
-                {"session_id": session_id, "date": day, "week": week, "prompt_id": prompt_id, "value": value}
-            )
+            rated = {p: v for p, v in zip(rating_ids, values, strict=True) if v is not None}
+            rows.focus_sessions.append({"session_id": session_id, "date": day, "week": week, "ratings": rated})
     rows.weekly = [
-        {"week": week, "prompt_id": pid, "mean": sum(v) / len(v), "n": len(v)} for (week, pid), v in weekly.items()
-    ]
-    rows.session_means = [
-        {
-            "id": x["id"],
-            "client": x["client"],
-            "date": x["date"],
-            "week": x["week"],
-            "mean": sum(x["values"]) / len(x["values"]),
-        }
-        for x in sessions.values()
+        {"week": week, "prompt_id": pid, "mean": total / n, "n": n} for (week, pid), (total, n) in totals.items()
     ]
 
 
