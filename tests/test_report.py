@@ -40,6 +40,13 @@ def add(db: Path, *sessions: tuple[str, str, dict[str, Any]]) -> None:
         journal.save_sessions(written)
 
 
+def asked(prompt_id: str) -> str:
+    """What a prompt asked, as the review titles it: its short label, else its question."""
+    prompt = PS.prompt(prompt_id)
+    assert prompt is not None
+    return getattr(prompt, "label", None) or prompt.text
+
+
 def review(db: Path, period: Period = W47, **kwargs: Any) -> Report:
     with open_journal(db, create=True) as journal:
         return load_report(journal, PS, period, **kwargs)
@@ -232,7 +239,7 @@ def test_practices_count_positive_answers(db_path):
     assert (practices["goals_together"].positive, practices["goals_together"].answered) == (1, 2)
     assert (practices["boundaries_held"].positive, practices["boundaries_held"].answered) == (0, 0)
     assert practices["open_questions"].sessions == 4
-    assert practices["open_questions"].title == PS.prompt("open_questions").text  # type: ignore[union-attr]
+    assert practices["open_questions"].title == asked("open_questions")
 
 
 def _focus_rows(weeks: list[dict[str, int]], per_week: int) -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from alliance_cli.core.periods import iso_week_start
-from test_report import add, ratings
+from test_report import PS, add, asked, ratings
 
 ESC = "\x1b"
 
@@ -155,7 +155,7 @@ def test_markdown_report_for_supervision(run, busy_week, monkeypatch, width):
     assert "| Empathy | 5.8 | 7.5 | ▼ −1.7 |" in md
     assert "## Ruptures and repairs" in md
     assert "We slowed \\| down." in md  # a pipe in free text cannot break the table
-    assert "| Did you use open questions more than closed ones? | 1 of 2 (50%); 2 left it unanswered |" in md
+    assert f"| {asked('open_questions')} | 1 of 2 (50%); 2 left it unanswered |" in md
     assert ESC not in md
 
 
@@ -453,3 +453,65 @@ def test_a_review_taller_than_the_terminal_goes_through_the_pager(
     else:
         assert "Weekly review: 2026-11-16 to 2026-11-22" in paged.read_text()
         assert "Weekly review" not in child.before  # all of it went to the pager
+
+
+NEEDS_DETAIL = pytest.mark.skipif(
+    PS.prompt("rupture_markers") is None,
+    reason="the built-in prompt set has no rupture markers yet (they come with the shared prompt-set change)",
+)
+
+
+@NEEDS_DETAIL
+def test_each_rupture_shows_its_markers_strategies_and_response(run, db_path, monkeypatch):
+    rupture = {"rupture": True, "rupture_kind": "withdrawal"}
+    add(
+        db_path,
+        ("C-1", "2026-11-17", ratings(7, **rupture, repaired="partly",
+            rupture_markers=["went quiet or gave minimal answers", "agreed too readily"],
+            repair_strategies=["invited talk about what happened between us", "acknowledged my part"],
+            repair_response="re-engaged")),
+        ("C-2", "2026-11-18", ratings(7, rupture=True, rupture_kind="confrontation", repaired="no",
+            rupture_markers=["rejected a suggestion"], repair_strategies=["explained the rationale"],
+            repair_response="stayed distant or upset")),
+        ("C-3", "2026-11-19", ratings(7, **rupture, repaired="yes",
+            repair_strategies=["invited talk about what happened between us"], repair_response="re-engaged")),
+    )  # fmt: skip
+    data = json.loads(run("report", "--week", "2026-W47", "-f", "json").stdout)
+    by = {r["client"]: r for r in data["ruptures"]}
+    assert by["C-1"]["markers"] == ["went quiet or gave minimal answers", "agreed too readily"]
+    assert by["C-2"]["strategies"] == ["explained the rationale"]
+    assert by["C-2"]["response"] == "stayed distant or upset"
+    assert data["strategies"] == [
+        {"strategy": "invited talk about what happened between us", "tried": 2, "re_engaged": 2},
+        {"strategy": "acknowledged my part", "tried": 1, "re_engaged": 1},
+        {"strategy": "explained the rationale", "tried": 1, "re_engaged": 0},
+    ]
+    md = run("report", "--week", "2026-W47", "-f", "markdown").stdout
+    assert "| withdrawal: went quiet or gave minimal answers; agreed too readily |" in md
+    monkeypatch.setenv("COLUMNS", "60")
+    out = run("report", "--week", "2026-W47").stdout
+    assert max(len(line) for line in out.splitlines()) <= 60
+    out = " ".join(md.split())
+    assert "→ stayed distant or upset" in out
+    assert "invited talk about what happened between us 2 of 2" in out
+
+
+@pytest.mark.skipif(
+    getattr(PS.prompt("felt_safe"), "neutral", None) is None,
+    reason="the built-in prompt set has no neutral answers yet (they come with the shared prompt-set change)",
+)
+def test_neutral_answers_are_left_out_of_a_practice(run, db_path):
+    add(
+        db_path,
+        ("C-1", "2026-11-16", ratings(7, goals_together="together", felt_safe="yes")),
+        ("C-2", "2026-11-17", ratings(7, goals_together="did not come up", felt_safe="not sure")),
+        ("C-3", "2026-11-18", ratings(7, goals_together="mostly by me", felt_safe="no")),
+    )
+    data = json.loads(run("report", "--week", "2026-W47", "-f", "json").stdout)
+    by = {p["prompt_id"]: p for p in data["practices"]}
+    counts = {k: (v["positive"], v["answered"], v["neutral"]) for k, v in by.items()}
+    assert counts["goals_together"] == (1, 2, 1)  # "did not come up" counts neither way
+    assert counts["felt_safe"] == (1, 2, 1)  # nor does "not sure"
+    assert by["goals_together"]["title"] == asked("goals_together")  # what was asked, in short
+    md = run("report", "--week", "2026-W47", "-f", "markdown").stdout
+    assert f"| {asked('felt_safe')} | 1 of 2 (50%); 1 neutral (did not come up, not sure) |" in md
