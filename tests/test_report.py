@@ -411,3 +411,26 @@ def test_a_journal_without_goals_has_none(db_path):
     add(db_path, ("C-1", "2026-11-17", ratings(7)))
     report = review(db_path)
     assert report.goal is None
+
+
+@pytest.mark.skipif(
+    PS.prompt("goal_practised") is None,
+    reason="the built-in prompt set has no goal question yet (it comes with the shared prompt-set change)",
+)
+def test_sessions_practised_count_the_answers_since_the_goal_began(db_path):
+    add(
+        db_path,
+        ("C-1", "2026-10-20", ratings(7, goal_practised="yes")),  # before the goal: not counted
+        ("C-1", "2026-11-03", ratings(7, goal_practised="yes")),
+        ("C-2", "2026-11-10", ratings(7, goal_practised="partly")),
+        ("C-1", "2026-11-17", ratings(7, goal_practised="no opportunity")),
+        ("C-2", "2026-11-18", ratings(7, goal_practised="yes")),
+        ("C-3", "2026-11-19", ratings(7)),
+    )
+    _set_goal(db_path, "Name what I notice between us.", None, "2026-11-02")
+    goal = review(db_path).goal
+    assert goal is not None
+    assert (goal.practised, goal.partly, goal.not_practised, goal.no_opportunity, goal.sessions) == (2, 1, 0, 1, 5)
+    from alliance_cli.ui.review import goal_lines
+
+    assert "Practised in 2 of 3 sessions that gave the chance (partly in 1); 1 gave no opportunity." in goal_lines(goal)

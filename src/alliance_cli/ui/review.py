@@ -96,15 +96,14 @@ def goal_lines(goal: Goal) -> list[str]:
     """The learning goal: what, since when, how often practised, and its principle's rating."""
     state = "active" if goal.ended is None else f"ended {goal.ended}"
     lines = [f"{goal.text} ({state}; set {goal.started}, {count(goal.weeks_active, 'week')})."]
-    answered = goal.practised + goal.partly + goal.not_practised + goal.no_opportunity
-    if answered:
-        text = f"Practised in {goal.practised} of {count(answered, 'session')} asked"
-        extra = []
+    answered = goal.practised + goal.partly + goal.not_practised  # "no opportunity" counts neither way
+    if answered or goal.no_opportunity:
+        text = f"Practised in {goal.practised} of {count(answered, 'session')} that gave the chance"
         if goal.partly:
-            extra.append(f"partly in {goal.partly}")
+            text += f" (partly in {goal.partly})"
         if goal.no_opportunity:
-            extra.append(f"no opportunity in {goal.no_opportunity}")
-        lines.append(text + (f" ({', '.join(extra)})" if extra else "") + ".")
+            text += f"; {goal.no_opportunity} gave no opportunity"
+        lines.append(text + ".")
     else:
         lines.append("Not asked about in a session yet: the log asks once a session while the goal is active.")
     if goal.principle_title:
