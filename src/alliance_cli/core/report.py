@@ -419,12 +419,12 @@ def build_report(
 
 def _baseline(rows: ReportRows) -> Baseline:
     start = rows.baseline_start
-    means = [
-        r["mean"] for r in rows.session_means if r["mean"] is not None and (start is None or r["date"] >= str(start))
-    ]
+    since = "" if start is None else start.isoformat()
+    means = [r["mean"] for r in rows.session_means if r["mean"] is not None and r["date"] >= since]
+    first = rows.week_starts[0].isoformat() if rows.week_starts else ""
     weeks: dict[str, list[float]] = {}
     for r in rows.session_means:
-        if r["mean"] is not None and r["week"] >= rows.week_starts[0].isoformat():
+        if r["mean"] is not None and r["week"] >= first:
             weeks.setdefault(r["week"], []).append(r["mean"])
     weekly = [sum(v) / len(v) for v in weeks.values()]
     return Baseline(
