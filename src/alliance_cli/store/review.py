@@ -306,6 +306,8 @@ def _ratings_by_session(
     rows.focus_start = min(last_week - timedelta(weeks=ids.focus_weeks - 1), period.start)
     first_week = rows.week_starts[0]
     since = min(rows.baseline_start, first_week, rows.focus_start)
+    if not rating_ids:  # a prompt set without ratings: no baseline, no focus
+        return
     # One row a session, its ratings side by side (a pivot), so Python walks sessions, not answers.
     pivot = ", ".join("MAX(CASE WHEN a.prompt_id = ? THEN a.value_num END)" for _ in rating_ids)
     found = rows_of(
