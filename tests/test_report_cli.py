@@ -344,9 +344,10 @@ def test_open_ruptures_older_than_the_window_are_counted(run, db_path):
         ("C-OLD", "2026-03-02", ratings(7, **rupture)),  # long ago, never repaired
         ("C-OLD", "2026-03-09", ratings(7, **rupture, rupture_revisited="yes")),  # the first closed, this one not
         ("C-GONE", "2026-04-06", ratings(7, **{**rupture, "repaired": "yes"})),  # repaired: not counted
-        ("C-GONE", "2026-10-05", ratings(7)),
-        ("C-AWAY", "2026-03-02", ratings(7, **rupture)),  # open, but not seen in the last 12 weeks
-        ("C-OLD", "2026-10-05", ratings(7)),  # seen since, without coming back to it
+        ("C-GONE", "2026-11-16", ratings(7)),
+        ("C-AWAY", "2026-03-02", ratings(7, **rupture)),  # open, but not seen this period
+        ("C-AWAY", "2026-10-05", ratings(7)),
+        ("C-OLD", "2026-11-18", ratings(7)),  # seen this week, without coming back to it
         ("C-1", "2026-11-17", ratings(7)),
     )
     data = json.loads(run("report", "--week", "2026-W47", "-f", "json").stdout)

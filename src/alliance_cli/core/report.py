@@ -64,7 +64,7 @@ class ReportRows:
     client_recent: list[dict[str, Any]] = field(default_factory=list)  # client, id, date, mean, oldest first
     # session_id, date, client, kind, repaired, revisited, markers, strategies, response (JSON lists / text)
     ruptures: list[dict[str, Any]] = field(default_factory=list)
-    older_open: int = 0  # open ruptures older than the rupture window, with clients seen in the 12 weeks
+    older_open: int = 0  # open ruptures older than the rupture window, with clients seen in the period
     older_open_by_client: dict[str, int] = field(default_factory=dict)
     intentions: list[dict[str, Any]] = field(default_factory=list)
     practices: list[dict[str, Any]] = field(default_factory=list)  # prompt_id, kind, value_num, value_text, n

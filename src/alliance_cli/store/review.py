@@ -150,9 +150,9 @@ def fetch_report_rows(
     )
     detail = (roles.rupture, roles.rupture_kind, roles.repaired, ids.markers, ids.strategies, ids.response)
     rows.ruptures = query(rupture_sql, *later_params, *detail, lookback.isoformat(), end, *by)
-    # Open ruptures older than the window, with the clients seen in the last 12 weeks: counted,
-    # so none drops out of the review unseen. From those clients' sessions by (client, date),
-    # so the cost follows their histories, not the journal's ten years.
+    # Open ruptures older than the window, with the clients seen in the period: counted (and
+    # the clients put on the check-in list), so none drops out of the review unseen. From those
+    # clients' sessions by (client, date): the cost follows their histories, not the journal's.
     older = conn.execute(
         "WITH active AS (SELECT DISTINCT s.client FROM sessions s"
         f"   WHERE s.date BETWEEN ? AND ?{who})"
@@ -162,7 +162,7 @@ def fetch_report_rows(
         f" WHERE a.value_num = 1 AND (r.value_text IS NULL OR r.value_text <> ?) AND NOT {repaired_later}"
         " GROUP BY s.client",
         (
-            first_week.isoformat(),
+            start,
             end,
             *by,
             lookback.isoformat(),

@@ -245,7 +245,7 @@ def older_open_text(report: Report) -> str:
         return ""
     return (
         f"and {n} older still open (from before the last {report.thresholds.open_rupture_weeks} weeks, with "
-        "clients you have seen in the last 12): `alliance clients` shows them by client."
+        "clients you saw this period): `alliance clients` shows them by client."
     )
 
 
