@@ -56,6 +56,7 @@ def compile_package() -> None:
 
 def time_sql(path: Path, runs: int) -> tuple[float, float]:
     """Median milliseconds of (the report's SQL, SQL + the pydantic model), in-process."""
+    from alliance_cli.app.review import review_ids
     from alliance_cli.core.periods import parse_week
     from alliance_cli.core.report import Thresholds, build_report, practice_prompts
     from alliance_cli.core.vocabulary import roles_of
@@ -66,7 +67,11 @@ def time_sql(path: Path, runs: int) -> tuple[float, float]:
     with open_journal(path) as j:
         ps = journal_prompt_set(j)
         assert ps is not None
-        kwargs = {"roles": roles_of(ps), "practice_ids": [p.id for p in practice_prompts(ps)]}
+        kwargs = {
+            "roles": roles_of(ps),
+            "practice_ids": [p.id for p in practice_prompts(ps)],
+            "ids": review_ids(ps, Thresholds()),
+        }
         fetch_report_rows(j, period, **kwargs)  # warm the page cache
         sql, whole = [], []
         for _ in range(runs):

@@ -51,7 +51,7 @@ def test_a_score_below_the_cutoff_or_a_fall_puts_the_client_first(db_path):
         ("C-FIRST", ["score_below_cutoff"]),  # the lowest score first
         ("C-HIGH", ["score_below_cutoff", "discordant"]),
         ("C-FELL", ["score_fell"]),
-        ("C-LOW", ["low_mean"]),  # then the clients whose own ratings stand out
+        ("C-LOW", ["early_below_baseline"]),  # then the clients whose own ratings stand out
     ]
     first, high, fell = (report.flags[i].score_alerts[0] for i in range(3))
     assert (first.score, first.previous, first.below_cutoff, first.fell) == (33, None, True, False)

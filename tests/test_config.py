@@ -25,16 +25,18 @@ def test_config_path_is_in_the_user_config_folder_or_ALLIANCE_CONFIG(run, settin
 
 def test_set_writes_a_private_toml_file_that_show_reports(run, settings):
     assert run("config", "set", "default_modality", "Video").exit_code == 0
-    result = run("config", "set", "report.low_mean", "4.5")
+    result = run("config", "set", "report.below_baseline", "2.5")
     assert result.exit_code == 0, result.stderr
-    assert "report.low_mean = 4.5" in result.stderr
-    assert tomllib.loads(settings.read_text()) == {"default_modality": "video", "report": {"low_mean": 4.5}}
+    assert "report.below_baseline = 2.5" in result.stderr
+    assert tomllib.loads(settings.read_text()) == {"default_modality": "video", "report": {"below_baseline": 2.5}}
     assert settings.stat().st_mode & 0o777 == 0o600
     assert settings.parent.stat().st_mode & 0o777 == 0o700
     shown = run("config", "show").stdout
     assert 'default_modality = "video"  # config file' in shown
-    assert "low_mean = 4.5  # config file" in shown
-    assert "falling_sessions = 3  # default" in shown
+    assert "below_baseline = 2.5  # config file" in shown
+    assert "falling_sds = 2.5  # default" in shown
+    assert "focus_min_ratings = 15  # default" in shown
+    assert "low_mean" not in shown  # retired, and not in the file
     tomllib.loads(shown)  # the output is itself valid TOML
 
 
@@ -156,11 +158,35 @@ def test_default_modality_from_the_file_wins_over_the_last_used_but_not_the_flag
 
 
 def test_report_thresholds_have_defaults_and_read_from_the_file(settings):
-    assert (load_config(settings).report.low_mean, load_config(settings).report.falling_sessions) == (5.0, 3)
+    assert load_config(settings).report.thresholds()["below_baseline"] == 2.2
+    settings.parent.mkdir(parents=True)
+    settings.write_text("[report]\nbelow_baseline = 1.5\nfocus_weeks = 6\n")
+    thresholds = load_config().report.thresholds()
+    assert (thresholds["below_baseline"], thresholds["focus_weeks"], thresholds["falling_sds"]) == (1.5, 6, 2.5)
+    assert config_path() == settings
+
+
+def test_a_settings_file_from_before_the_baseline_rules_still_loads(run, settings):
     settings.parent.mkdir(parents=True)
     settings.write_text("[report]\nlow_mean = 6\nfalling_sessions = 4\n")
     assert (load_config().report.low_mean, load_config().report.falling_sessions) == (6.0, 4)
-    assert config_path() == settings
+    shown = run("config", "show").stdout
+    assert "low_mean = 6.0  # config file; no longer used by the review" in shown
+    assert "falling_sessions = 4  # config file; no longer used by the review" in shown
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("report.focus_weeks", "2.5", "report.focus_weeks: must be a whole number from 1 to 12 (got '2.5')"),
+        ("report.below_baseline", "11", "report.below_baseline: must be a number from 0 to 10 (got 11.0)"),
+        ("report.falling_sds", "many", "report.falling_sds: must be a number from 0.5 to 10 (got 'many')"),
+    ],
+)
+def test_a_threshold_outside_its_bounds_is_refused(run, settings, key, value, message):
+    result = run("config", "set", key, value)
+    assert result.exit_code != 0
+    assert message in result.stderr
 
 
 def test_written_strings_survive_quotes_backslashes_and_accents():

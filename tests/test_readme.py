@@ -27,9 +27,21 @@ def test_the_readme_reads_the_practices_as_the_report_does():
     from alliance_cli.core.report import Practice
     from alliance_cli.ui.review import practice_text
 
-    shown = practice_text(Practice(prompt_id="p", area="a", title="t", positive=18, answered=24, sessions=30))
-    assert shown == "18 of 24 sessions answered positively (75%); 6 left it unanswered"
+    shown = practice_text(
+        Practice(prompt_id="p", area="a", title="t", positive=18, answered=24, neutral=3, sessions=30)
+    )
+    assert shown == "18 of 24 (75%); 3 neutral (did not come up, not sure); 3 left it unanswered"
     assert f'"{shown}"' in section("## The weekly review: `alliance report`")
+
+
+def test_the_readme_gives_every_review_threshold_with_its_default():
+    from alliance_cli.core.rules import DEFAULTS
+
+    text = section("#### The thresholds, and why these")
+    for name, value in DEFAULTS.items():
+        assert f"`{name}`" in text, name
+        assert f"| {value:g}" in text or f", {value:g} |" in text, name
+    assert "d = .74; Eubanks et al. 2019" in text
 
 
 def test_the_readme_cites_the_figures_and_rules_of_the_clients_voice():

@@ -88,7 +88,7 @@ def test_show_renders_control_characters_visibly(run, raw, shown):
 @pytest.mark.parametrize(("raw", "shown"), [c[1] for c in CASES], ids=IDS)
 def test_report_notes_and_intentions_render_visibly_in_rich_and_markdown(run, raw, shown):
     log(run, "2026-11-02", went_well=answer_with(raw), intention=answer_with(raw))
-    log(run, "2026-11-09")
+    log(run, "2026-11-09", intention_followed="no")  # the review lists an intention not carried out
     for week, fmt in [("2026-W45", "table"), ("2026-W45", "markdown"), ("2026-W46", "table"), ("2026-W46", "markdown")]:
         result = run("report", "--week", week, "--notes", "-f", fmt)
         assert result.exit_code == 0, result.stderr

@@ -246,7 +246,7 @@ def test_a_renamed_prompt_set_gives_the_same_list_clients_recap_and_review(run, 
     assert [(r["client"], r["open"]) for r in whole["ruptures"]] == [("C-2", True), ("C-2", True), ("C-1", False)]
     assert whole["follow_through"]["came_up"] == 2
     assert [(f["client"], f["reasons"]) for f in whole["flags"]] == [
-        ("C-2", ["score_below_cutoff", "score_fell", "falling", "low_mean"]),
+        ("C-2", ["score_below_cutoff", "score_fell", "open_rupture", "confrontation"]),
         ("C-1", ["score_below_cutoff", "score_fell"]),
     ]
     assert (whole["calibration"]["pairs"], whole["calibration"]["scores"]) == (3, 4)

@@ -9,7 +9,7 @@ from alliance_cli.core.measures import Measure
 from alliance_cli.core.messages import count
 from alliance_cli.core.models import PromptSet
 from alliance_cli.core.periods import Period
-from alliance_cli.core.report import Report, Thresholds, build_report, practice_prompts, text_ids
+from alliance_cli.core.report import Report, ReviewIds, Thresholds, build_report, practice_prompts, text_ids
 from alliance_cli.core.vocabulary import roles_of
 from alliance_cli.store.journal import Journal
 from alliance_cli.store.review import FROM_THE_START_BEFORE, fetch_report_rows, first_session_date
@@ -39,8 +39,26 @@ def load_report(
         text_ids=text_ids(ps) if notes else None,
         client=client,
         open_rupture_weeks=limits.open_rupture_weeks,
+        ids=review_ids(ps, limits),
     )
     return build_report(rows, ps, thresholds=limits, notes=notes, measure=measure)
+
+
+def review_ids(ps: PromptSet, limits: Thresholds) -> ReviewIds:
+    """The prompts playing the rupture-detail and goal roles in `ps` (None where none does,
+    as in a prompt set from before them), and the weeks the baseline and the focus look back."""
+
+    def role(name: str) -> str | None:
+        return next((p.id for p in ps.prompts if getattr(p, "role", None) == name), None)
+
+    return ReviewIds(
+        markers=role("rupture_markers"),
+        strategies=role("repair_strategies"),
+        response=role("repair_response"),
+        goal_practised=role("goal_practised"),
+        baseline_weeks=limits.baseline_weeks,
+        focus_weeks=limits.focus_weeks,
+    )
 
 
 def guard_review(

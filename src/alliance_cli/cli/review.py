@@ -39,10 +39,13 @@ def note_unknown_client(journal: "Journal", client: str | None) -> None:
         _say(f"No session in this journal has the client code {client}; {Hint.CLIENT_CODES}")
 
 
-def _show(report: "Report", fmt: Format) -> None:
+def _show(report: "Report", fmt: Format, *, pager: bool = True) -> None:
     from alliance_cli.ui import review
     from alliance_cli.ui.formats import emit
 
+    if fmt == Format.table:
+        review.print_review(report, pager=pager)
+        return
     emit(
         fmt,
         view=lambda width: review.report_view(report, width),
@@ -64,16 +67,20 @@ def report(
         bool,
         typer.Option("--redact", help="Replace what could identify a client in written answers with \\[redacted]."),
     ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Print the review straight, even when taller than the screen.")
+    ] = False,
     fmt: FormatOption = Format.table,
     db: DbOption = None,
     prompts: PromptsOption = None,
 ) -> None:
-    """Review your week beside the week before: principles, a focus, clients to check in with.
+    """Review your week beside the week before and your own baseline: principles, a focus, clients to check in with.
 
     Covers the last 7 days unless told otherwise, and always compares with the equally long
     period just before. Written answers it shows (intentions, and notes with --notes) go
     through the privacy guard: what may identify a client is named on stderr, or replaced
-    with \\[redacted] with --redact. JSON keys: README, "Data formats".
+    with \\[redacted] with --redact. On a terminal a review taller than the screen opens in
+    the pager (--no-pager prints it straight). Thresholds: `alliance config show`. JSON keys: README, "Data formats".
 
         alliance report --week last
         alliance report --month 2026-11 --format markdown > supervision.md
@@ -88,8 +95,7 @@ def report(
     period = resolve_period(week=week, month=month, since=since, until=until, last=last)
     assert period is not None
     config = load_config()
-    settings = config.report
-    thresholds = Thresholds(low_mean=settings.low_mean, falling_sessions=settings.falling_sessions)
+    thresholds = Thresholds.model_validate(config.report.thresholds())
     with _open(db, readonly=True) as journal:
         ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
         note_unknown_client(journal, client)
@@ -100,7 +106,7 @@ def report(
     result, found = guard_review(result, watchlist, privacy_region(), redact=redact)
     if found is not None:
         _say(found)
-    _show(result, fmt)
+    _show(result, fmt, pager=not no_pager)
 
 
 @app.command()

@@ -28,11 +28,25 @@ from pydantic import BaseModel, ConfigDict, Field
 from alliance_cli.core.answers import from_columns
 from alliance_cli.core.calibration import Calibration, Scale, ScoreAlert, build_calibration, score_alerts
 from alliance_cli.core.periods import Period
+from alliance_cli.core.rules import DEFAULTS, below_baseline, falling, lowest_principle, percentile
 from alliance_cli.core.ruptures import is_open
 
 if TYPE_CHECKING:
     from alliance_cli.core.measures import Measure
     from alliance_cli.core.models import Prompt, PromptSet
+
+
+@dataclass
+class ReviewIds:
+    """The prompts of the newer roles (None: the prompt set has none, as in journals logged
+    before them) and how far back the baseline and the focus look."""
+
+    markers: str | None = None  # rupture_markers
+    strategies: str | None = None  # repair_strategies
+    response: str | None = None  # repair_response
+    goal_practised: str | None = None
+    baseline_weeks: int = 12
+    focus_weeks: int = 4
 
 
 @dataclass
@@ -48,32 +62,60 @@ class ReportRows:
     weekly: list[dict[str, Any]] = field(default_factory=list)  # week, prompt_id, mean, n
     client_means: list[dict[str, Any]] = field(default_factory=list)  # client, mean, sessions
     client_recent: list[dict[str, Any]] = field(default_factory=list)  # client, id, date, mean, oldest first
-    ruptures: list[dict[str, Any]] = field(default_factory=list)  # session_id, date, client, kind, repaired, revisited
+    # session_id, date, client, kind, repaired, revisited, markers, strategies, response (JSON lists / text)
+    ruptures: list[dict[str, Any]] = field(default_factory=list)
+    older_open: int = 0  # open ruptures older than the rupture window, with clients seen in the period
+    older_open_by_client: dict[str, int] = field(default_factory=dict)
     intentions: list[dict[str, Any]] = field(default_factory=list)
     practices: list[dict[str, Any]] = field(default_factory=list)  # prompt_id, kind, value_num, value_text, n
     notes: list[dict[str, Any]] | None = None  # prompt_id, session_id, date, client, text
+    note_ratings: list[dict[str, Any]] = field(default_factory=list)  # session_id, prompt_id, value
     follow_through: dict[str, int] = field(default_factory=dict)  # came_up, recorded, carried_out, partly, ...
     # Sessions with your read or the client's score, from `scores_since` (or the period's start,
     # if earlier) to the period's end: session_id, date, client, view, score, self_mean, previous.
     client_scores: list[dict[str, Any]] = field(default_factory=list)
     scores_since: date | None = None  # the first day of the calibration's 12 weeks
+    session_means: list[dict[str, Any]] = field(default_factory=list)  # id, client, date, week, mean
+    baseline_start: date | None = None  # the first day of the baseline's weeks
+    client_counts: dict[str, int] = field(default_factory=dict)  # sessions per client up to the period's end
+    focus_start: date | None = None
+    focus_sessions: list[dict[str, Any]] = field(default_factory=list)  # session_id, date, week, ratings (id: value)
+    weekly_counts: list[dict[str, Any]] = field(default_factory=list)  # week, sessions, ruptures, followed_*
+    goal: dict[str, Any] | None = None  # id, text, principle, started, ended, practised, sessions, *_mean
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class Thresholds(_Model):
-    """When a client is worth a check-in and a principle becomes the focus (0–10 ratings)."""
+def _int(name: str) -> int:
+    return int(DEFAULTS[name])
 
-    low_mean: float = 5.0  # a client's mean rating in the period below this (config: report.low_mean)
-    falling_sessions: int = Field(default=3, ge=2)  # lower in each of this many last sessions (config too) ...
-    falling_min_drop: float = Field(default=1.0, ge=0)  # ... by at least this much, first to last
-    focus_min_fall: float = Field(default=0.5, ge=0)  # a fall this large outweighs the lowest mean
-    open_rupture_weeks: int = Field(default=12, ge=0)  # older unrepaired ruptures: how far back
-    discordant_self: float = Field(
-        default=8.0, ge=0
-    )  # a client score below the cutoff while your ratings averaged this
+
+def _float(name: str) -> float:
+    return float(DEFAULTS[name])
+
+
+class Thresholds(_Model):
+    """Every number the review decides with (`core.rules`: defaults, bounds, what each decides;
+    the README gives each one's rationale). Ratings are on 0 to 10."""
+
+    baseline_weeks: int = Field(default=_int("baseline_weeks"), ge=1)
+    below_baseline: float = Field(default=_float("below_baseline"), ge=0)
+    early_sessions: int = Field(default=_int("early_sessions"), ge=0)
+    early_below_baseline: float = Field(default=_float("early_below_baseline"), ge=0)
+    falling_sds: float = Field(default=_float("falling_sds"), ge=0)
+    falling_two_sds: float = Field(default=_float("falling_two_sds"), ge=0)
+    falling_history: int = Field(default=_int("falling_history"), ge=2)
+    falling_min_sd: float = Field(default=_float("falling_min_sd"), ge=0)
+    focus_min_ratings: int = Field(default=_int("focus_min_ratings"), ge=1)
+    focus_margin: float = Field(default=_float("focus_margin"), ge=0)
+    focus_weeks_lowest: int = Field(default=_int("focus_weeks_lowest"), ge=1)
+    focus_weeks: int = Field(default=_int("focus_weeks"), ge=1)
+    confrontation_weeks: int = Field(default=_int("confrontation_weeks"), ge=0)
+    check_ins_shown: int = Field(default=_int("check_ins_shown"), ge=1)
+    open_rupture_weeks: int = Field(default=_int("open_rupture_weeks"), ge=0)
+    discordant_self: float = Field(default=_float("discordant_self"), ge=0)
 
 
 class Span(_Model):
@@ -86,6 +128,27 @@ class WeekMean(_Model):
     week_start: date
     mean: float | None
     n: int
+
+
+class WeekRate(_Model):
+    """A count out of a total in one ISO week; rate is null when the total is 0."""
+
+    week_start: date
+    count: int
+    total: int
+    rate: float | None
+
+
+class Baseline(_Model):
+    """Your own level: the mean of your session means over the baseline's weeks, and the
+    usual range of your weekly means (10th to 90th percentile of the last 12)."""
+
+    start: date | None
+    end: date
+    mean: float | None
+    sessions: int
+    usual_low: float | None
+    usual_high: float | None
 
 
 class PrincipleSummary(_Model):
@@ -102,10 +165,14 @@ class PrincipleSummary(_Model):
 class Focus(_Model):
     id: str
     title: str
-    reason: Literal["fell_most", "lowest"]
-    mean: float | None
-    change: float | None
+    reason: Literal["goal", "below_the_others"]
+    mean: float | None  # the principle's mean rating in the period
+    below: float | None  # how far below the session's own level it sat, on average (below_the_others)
+    weeks_lowest: int | None  # of the last `focus_weeks`, the weeks it was the lowest
     tip: str | None
+
+
+NoFocus = Literal["too_few_ratings", "none_stands_out"]
 
 
 class SessionMean(_Model):
@@ -114,14 +181,37 @@ class SessionMean(_Model):
     mean: float | None
 
 
-FlagReason = Literal["score_below_cutoff", "score_fell", "discordant", "falling", "low_mean"]
+# In the order the check-in list ranks them: the first reason of a client places them.
+REASONS = (
+    "score_below_cutoff",
+    "score_fell",
+    "discordant",
+    "open_rupture",
+    "confrontation",
+    "early_below_baseline",
+    "below_baseline",
+    "falling",
+)
+FlagReason = Literal[
+    "score_below_cutoff",
+    "score_fell",
+    "discordant",
+    "open_rupture",
+    "confrontation",
+    "early_below_baseline",
+    "below_baseline",
+    "falling",
+]
 
 
 class ClientFlag(_Model):
     client: str
     reasons: list[FlagReason]
-    mean: float | None
-    sessions: int
+    mean: float | None  # their mean rating in the period
+    last: float | None  # their last session's mean, up to the period's end
+    direction: Literal["up", "down", "same"] | None  # the last session beside the one before
+    sessions: int  # in the period
+    sessions_so_far: int  # with this client, up to the period's end
     recent: list[SessionMean]
     score_alerts: list[ScoreAlert] = Field(default_factory=list)  # the client's own scores: these come first
 
@@ -135,6 +225,19 @@ class Rupture(_Model):
     revisited: bool  # a later session, up to the period's end, repaired it (rupture_revisited)
     open: bool
     in_period: bool
+    markers: list[str] = Field(default_factory=list)  # what you noticed (rupture_markers); [] when not asked
+    strategies: list[str] = Field(default_factory=list)  # what you tried (repair_strategies)
+    response: str | None = None  # how the client responded (repair_response)
+
+
+class StrategyOutcome(_Model):
+    """A repair strategy, in the ruptures of the 12 weeks: how often tried, and how often the
+    client's response was the re-engaging one (the response prompt's `positive:` answers,
+    else its first choice)."""
+
+    strategy: str
+    tried: int
+    re_engaged: int
 
 
 class NextSession(_Model):
@@ -166,9 +269,10 @@ class FollowThrough(_Model):
 class Practice(_Model):
     prompt_id: str
     area: str
-    title: str
+    title: str  # what was asked: the prompt's label, else its text
     positive: int
-    answered: int
+    answered: int  # answers that count, for or against: neutral ones are left out
+    neutral: int  # answered with one of the prompt's `neutral:` answers ("did not come up")
     sessions: int
 
 
@@ -177,12 +281,30 @@ class Note(_Model):
     date: date
     client: str
     text: str
+    rating: float | None = None  # the session's rating of the note's principle
 
 
 class NoteGroup(_Model):
     prompt_id: str
     prompt: str
+    rating_title: str | None = None  # the principle whose rating sits beside each note
     notes: list[Note]
+
+
+class Goal(_Model):
+    text: str
+    principle: str | None
+    principle_title: str | None
+    started: date
+    ended: date | None
+    weeks_active: int
+    sessions: int  # sessions logged while it was active, up to the period's end
+    practised: int  # answered yes to "did you practise it?"
+    partly: int
+    not_practised: int
+    no_opportunity: int
+    before_mean: float | None  # its principle's mean rating in the 4 weeks before it began
+    since_mean: float | None  # ... and since
 
 
 class Report(_Model):
@@ -193,12 +315,20 @@ class Report(_Model):
     clients: int
     days: int
     previous_sessions: int
+    baseline: Baseline
     principles: list[PrincipleSummary]
+    goal: Goal | None
     focus: Focus | None
-    flags: list[ClientFlag]
+    no_focus: NoFocus | None  # why there is no focus this week (null when there is one)
+    flags: list[ClientFlag]  # every client to check in with, in order; renderers show `check_ins_shown`
     ruptures: list[Rupture]
-    intentions: list[Intention]
+    older_open_ruptures: int  # open, and older than `open_rupture_weeks`: counted, not listed
+    rupture_weekly: list[WeekRate]
+    strategies: list[StrategyOutcome]
+    intentions: list[Intention]  # those partly or not carried out, or with no session since
+    intentions_set: int  # every intention set in the previous period
     follow_through: FollowThrough
+    follow_through_weekly: list[WeekRate]
     practices: list[Practice]
     notes: list[NoteGroup] | None
     thresholds: Thresholds
@@ -216,7 +346,8 @@ def text_ids(ps: PromptSet) -> list[str]:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 2)
+    """One decimal, as every format shows it: the rules decide on the figures shown."""
+    return None if value is None else round(float(value), 1)
 
 
 def build_report(
@@ -252,6 +383,11 @@ def build_report(
             scale=scale,
             discordant_self=limits.discordant_self,
         )
+    baseline = _baseline(rows)
+    goal = _goal(rows, ps)
+    focus, no_focus = _focus(rows, principles, ps, limits, goal)
+    ruptures = _ruptures(rows, limits)
+    intentions = [_intention(r) for r in rows.intentions]
     return Report(
         period=Span(start=rows.period.start, end=rows.period.end, days=rows.period.days),
         previous_period=Span(start=rows.previous.start, end=rows.previous.end, days=rows.previous.days),
@@ -260,17 +396,55 @@ def build_report(
         clients=rows.totals.get("clients", 0),
         days=rows.totals.get("days", 0),
         previous_sessions=rows.totals.get("previous_sessions", 0),
+        baseline=baseline,
         principles=principles,
-        focus=_focus(principles, ps, limits, rows.period.end),
-        flags=_flags(rows, limits, alerts),
-        ruptures=_ruptures(rows, limits),
-        intentions=[_intention(r) for r in rows.intentions],
+        goal=goal,
+        focus=focus,
+        no_focus=no_focus,
+        flags=_flags(rows, limits, alerts, baseline.mean, ruptures),
+        ruptures=[r for r in ruptures if r.in_period or r.open],
+        older_open_ruptures=rows.older_open,
+        rupture_weekly=_weekly_rates(rows, "ruptures", "sessions"),
+        strategies=_strategies(ruptures, ps, rows),
+        intentions=[i for i in intentions if _worth_showing(i)],
+        intentions_set=len(intentions),
         follow_through=_follow_through(rows.follow_through),
+        follow_through_weekly=_weekly_rates(rows, "followed_yes", "followed_recorded"),
         practices=_practices(rows, ps),
         notes=_notes(rows, ps) if notes else None,
         thresholds=limits,
         calibration=calibration,
     )
+
+
+def _baseline(rows: ReportRows) -> Baseline:
+    start = rows.baseline_start
+    since = "" if start is None else start.isoformat()
+    means = [r["mean"] for r in rows.session_means if r["mean"] is not None and r["date"] >= since]
+    first = rows.week_starts[0].isoformat() if rows.week_starts else ""
+    weeks: dict[str, list[float]] = {}
+    for r in rows.session_means:
+        if r["mean"] is not None and r["week"] >= first:
+            weeks.setdefault(r["week"], []).append(r["mean"])
+    weekly = [sum(v) / len(v) for v in weeks.values()]
+    return Baseline(
+        start=start,
+        end=rows.period.end,
+        mean=_round(sum(means) / len(means)) if means else None,
+        sessions=len(means),
+        usual_low=_round(percentile(weekly, 10)),
+        usual_high=_round(percentile(weekly, 90)),
+    )
+
+
+def _weekly_rates(rows: ReportRows, count: str, total: str) -> list[WeekRate]:
+    found = {r["week"]: r for r in rows.weekly_counts}
+    out = []
+    for start in rows.week_starts:
+        r = found.get(start.isoformat())
+        c, t = (int(r[count] or 0), int(r[total] or 0)) if r else (0, 0)
+        out.append(WeekRate(week_start=start, count=c, total=t, rate=round(c / t, 2) if t else None))
+    return out
 
 
 def _follow_through(counts: dict[str, int]) -> FollowThrough:
@@ -316,38 +490,108 @@ def _principles(rows: ReportRows, ps: PromptSet) -> list[PrincipleSummary]:
     return out
 
 
-def _focus(principles: list[PrincipleSummary], ps: PromptSet, limits: Thresholds, end: date) -> Focus | None:
-    rated = [p for p in principles if p.mean is not None]
-    if not rated:
-        return None
-    fallen = [p for p in rated if p.change is not None and p.change <= -limits.focus_min_fall]
-    reason: Literal["fell_most", "lowest"]
-    if fallen:
-        pick, reason = min(fallen, key=lambda p: p.change or 0.0), "fell_most"
-    else:
-        pick, reason = min(rated, key=lambda p: p.mean or 0.0), "lowest"
-    area = ps.area(pick.id)
+def _tip(ps: PromptSet, area_id: str | None, end: date) -> str | None:
+    area = ps.area(area_id or "")
     tips = area.tips if area else []
     # A different tip each week, the same one every time this week's report is opened.
-    tip = tips[(end.toordinal() // 7) % len(tips)] if tips else None
-    return Focus(id=pick.id, title=pick.title, reason=reason, mean=pick.mean, change=pick.change, tip=tip)
+    return tips[(end.toordinal() // 7) % len(tips)] if tips else None
 
 
-def _flags(rows: ReportRows, limits: Thresholds, alerts: dict[str, list[ScoreAlert]]) -> list[ClientFlag]:
-    """Clients to check in with: first those whose own score calls for it (the lowest score
-    first), then those whose ratings do (the lowest mean first)."""
+def _focus(
+    rows: ReportRows, principles: list[PrincipleSummary], ps: PromptSet, limits: Thresholds, goal: Goal | None
+) -> tuple[Focus | None, NoFocus | None]:
+    """The learning goal's principle while a goal is active; else a principle with enough
+    ratings in the period that sits below the others of the same sessions by `focus_margin`
+    and was the lowest so in `focus_weeks_lowest` of the last `focus_weeks` weeks; else none."""
+    end = rows.period.end
+    by_prompt = {p.id: p.principle or p.id for p in ps.rating_prompts()}
+    summary = {p.id: p for p in principles}
+    if goal is not None and goal.ended is None:
+        chosen = summary.get(goal.principle or "")
+        return (
+            Focus(
+                id=goal.principle or "",
+                title=goal.principle_title or goal.text,
+                reason="goal",
+                mean=chosen.mean if chosen else None,
+                below=None,
+                weeks_lowest=None,
+                tip=_tip(ps, goal.principle, end),
+            ),
+            None,
+        )
+    period_sessions: dict[int, dict[str, float]] = {}
+    weekly_sessions: dict[str, dict[int, dict[str, float]]] = {}
+    start = rows.period.start.isoformat()
+    for r in rows.focus_sessions:
+        rated = {by_prompt[p]: float(v) for p, v in r["ratings"].items() if p in by_prompt}
+        weekly_sessions.setdefault(r["week"], {})[r["session_id"]] = rated
+        if r["date"] >= start:
+            period_sessions[r["session_id"]] = rated
+    counts: dict[str, int] = {}
+    for ratings in period_sessions.values():
+        for principle in ratings:
+            counts[principle] = counts.get(principle, 0) + 1
+    offsets = lowest_principle(list(period_sessions.values()))
+    eligible = {p: o for p, o in offsets.items() if counts.get(p, 0) >= limits.focus_min_ratings}
+    if not eligible:
+        return None, "too_few_ratings"
+    pick = min(eligible, key=lambda p: (eligible[p], p))
+    others = [o for p, o in offsets.items() if p != pick]
+    # Below the others: its offset, against the mean offset of the rest.
+    gap = (sum(others) / len(others) if others else 0.0) - eligible[pick]
+    last_weeks = sorted(weekly_sessions)[-limits.focus_weeks :]
+    lowest_in = 0
+    for week in last_weeks:
+        week_offsets = lowest_principle(list(weekly_sessions[week].values()))
+        mine = week_offsets.get(pick)
+        rest = [o for p, o in week_offsets.items() if p != pick]
+        if mine is not None and rest and mine < min(rest) - 1e-9:  # the lowest alone, not tied
+            lowest_in += 1
+    if gap < limits.focus_margin or lowest_in < limits.focus_weeks_lowest:
+        return None, "none_stands_out"
+    chosen = summary.get(pick)
+    return (
+        Focus(
+            id=pick,
+            title=chosen.title if chosen else pick,
+            reason="below_the_others",
+            mean=chosen.mean if chosen else None,
+            below=_round(gap),
+            weeks_lowest=lowest_in,
+            tip=_tip(ps, pick, end),
+        ),
+        None,
+    )
+
+
+def _flags(
+    rows: ReportRows,
+    limits: Thresholds,
+    alerts: dict[str, list[ScoreAlert]],
+    baseline: float | None,
+    ruptures: list[Rupture],
+) -> list[ClientFlag]:
+    """Clients to check in with, in the order of `REASONS` (a client placed by their first),
+    then the lowest last session first."""
     recent: dict[str, list[SessionMean]] = {}
     for r in rows.client_recent:
         recent.setdefault(r["client"], []).append(
             SessionMean(session_id=r["id"], date=r["date"], mean=_round(r["mean"]))
         )
     means = {r["client"]: r for r in rows.client_means}
+    open_by = {r.client for r in ruptures if r.open} | set(rows.older_open_by_client)
+    recent_since = (rows.period.end.toordinal() - 7 * limits.confrontation_weeks) + 1
+    confronted = {
+        r.client for r in ruptures if r.date.toordinal() >= recent_since and (r.kind or "") in ("confrontation", "both")
+    }
     flags = []
-    for client in sorted({*means, *alerts}):
+    for client in sorted({*means, *alerts, *open_by, *confronted}):
         seen = means.get(client)
         mine = recent.get(client, [])
         mean = _round(seen["mean"]) if seen else None
         scored = alerts.get(client, [])
+        so_far = rows.client_counts.get(client, 0)
         reasons: list[FlagReason] = []
         if any(a.below_cutoff for a in scored):
             reasons.append("score_below_cutoff")
@@ -355,56 +599,120 @@ def _flags(rows: ReportRows, limits: Thresholds, alerts: dict[str, list[ScoreAle
             reasons.append("score_fell")
         if any(a.discordant for a in scored):
             reasons.append("discordant")
-        if _falling([s.mean for s in mine], limits):
-            reasons.append("falling")
-        if mean is not None and mean < limits.low_mean:
-            reasons.append("low_mean")
-        if reasons:
-            sessions = seen["sessions"] if seen else len({a.session_id for a in scored})
-            flags.append(
-                ClientFlag(
-                    client=client, reasons=reasons, mean=mean, sessions=sessions, recent=mine, score_alerts=scored
-                )
+        if client in open_by:
+            reasons.append("open_rupture")
+        if client in confronted:
+            reasons.append("confrontation")
+        if seen and so_far <= limits.early_sessions and below_baseline(mean, baseline, limits.early_below_baseline):
+            reasons.append("early_below_baseline")
+        elif seen and below_baseline(mean, baseline, limits.below_baseline):
+            reasons.append("below_baseline")
+        values = [float(s.mean) for s in mine if s.mean is not None]
+        in_period = bool(mine) and mine[-1].date >= rows.period.start
+        if (
+            seen
+            and in_period
+            and falling(
+                values,
+                sds=limits.falling_sds,
+                two_sds=limits.falling_two_sds,
+                history=limits.falling_history,
+                min_sd=limits.falling_min_sd,
             )
+        ):
+            reasons.append("falling")
+        if not reasons:
+            continue
+        last = values[-1] if values else None
+        direction: Literal["up", "down", "same"] | None = None
+        if len(values) >= 2:
+            step = round(values[-1], 1) - round(values[-2], 1)
+            direction = "up" if step > 0.05 else "down" if step < -0.05 else "same"
+        flags.append(
+            ClientFlag(
+                client=client,
+                reasons=reasons,
+                mean=mean,
+                last=_round(last),
+                direction=direction,
+                sessions=seen["sessions"] if seen else 0,
+                sessions_so_far=so_far,
+                recent=mine,
+                score_alerts=scored,
+            )
+        )
 
-    def order(f: ClientFlag) -> tuple[bool, float, float, str]:
+    def order(f: ClientFlag) -> tuple[int, float, float, str]:
         lowest = min((a.score for a in f.score_alerts), default=0.0)
-        return (not f.score_alerts, lowest, f.mean if f.mean is not None else 0.0, f.client)
+        return (REASONS.index(f.reasons[0]), lowest, f.last if f.last is not None else 99.0, f.client)
 
     return sorted(flags, key=order)
 
 
-def _falling(means: list[float | None], limits: Thresholds) -> bool:
-    """Each of the last `falling_sessions` session means lower than the one before, by enough overall."""
-    last = means[-limits.falling_sessions :]
-    if len(last) < limits.falling_sessions or any(m is None for m in last):
-        return False
-    values = [float(m) for m in last if m is not None]
-    steadily = all(b < a for a, b in zip(values, values[1:], strict=False))
-    return steadily and values[0] - values[-1] >= limits.falling_min_drop
+def _listed(value: Any) -> list[str]:
+    """A multi answer as stored (a JSON list), or [] when not asked."""
+    if not value:
+        return []
+    try:
+        found = from_columns("multi", None, value)
+    except ValueError:
+        return [str(value)]
+    return [str(v) for v in found] if isinstance(found, list) else [str(found)]
 
 
 def _ruptures(rows: ReportRows, limits: Thresholds) -> list[Rupture]:
+    """Every rupture of the window, the repaired older ones included (the strategies read
+    them all); the report lists those of the period and those still open."""
     out = []
     for r in rows.ruptures:
         day = date.fromisoformat(r["date"])
         still_open = is_open(r["repaired"], bool(r["revisited"]))  # as of the period's end
-        in_period = day >= rows.period.start
-        if in_period or still_open:
-            out.append(
-                Rupture(
-                    session_id=r["session_id"],
-                    date=day,
-                    client=r["client"],
-                    kind=r["kind"],
-                    repaired=r["repaired"],
-                    revisited=bool(r["revisited"]),
-                    open=still_open,
-                    in_period=in_period,
-                )
+        out.append(
+            Rupture(
+                session_id=r["session_id"],
+                date=day,
+                client=r["client"],
+                kind=r["kind"],
+                repaired=r["repaired"],
+                revisited=bool(r["revisited"]),
+                open=still_open,
+                in_period=day >= rows.period.start,
+                markers=_listed(r.get("markers")),
+                strategies=_listed(r.get("strategies")),
+                response=r.get("response"),
             )
+        )
     # Still open first (the longest waiting at the top), then the repaired ones by date.
     return sorted(out, key=lambda x: (not x.open, x.date, x.session_id))
+
+
+def _strategies(ruptures: list[Rupture], ps: PromptSet, rows: ReportRows) -> list[StrategyOutcome]:
+    """Each strategy tried in the 12 weeks' ruptures, and how often the client re-engaged."""
+    first_week = rows.week_starts[0] if rows.week_starts else rows.period.start
+    response_prompt = next((p for p in ps.prompts if getattr(p, "role", None) == "repair_response"), None)
+    good: list[object] = []
+    if response_prompt is not None:
+        good = list(response_prompt.positive or (response_prompt.choices or [])[:1])
+    tally: dict[str, list[int]] = {}
+    for r in ruptures:
+        if r.date < first_week:
+            continue
+        for strategy in r.strategies:
+            t = tally.setdefault(strategy, [0, 0])
+            t[0] += 1
+            t[1] += r.response in good
+    return [
+        StrategyOutcome(strategy=k, tried=v[0], re_engaged=v[1])
+        for k, v in sorted(tally.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
+    ]
+
+
+def _worth_showing(i: Intention) -> bool:
+    """Only the intentions that still need a thought: partly or not carried out, or no session
+    since (one whose follow-up was not answered is counted in the follow-through, not listed)."""
+    if i.next_session is None:
+        return True
+    return i.next_session.followed in (False, "no", "partly")
 
 
 def _intention(r: dict[str, Any]) -> Intention:
@@ -424,31 +732,75 @@ def _practices(rows: ReportRows, ps: PromptSet) -> list[Practice]:
         prompt = prompts.get(r["prompt_id"])
         if prompt is None:
             continue
-        tally = counts.setdefault(prompt.id, [0, 0])
+        tally = counts.setdefault(prompt.id, [0, 0, 0])
+        value = from_columns(r["kind"], r["value_num"], r["value_text"])
+        neutral = getattr(prompt, "neutral", None) or []
+        if any(value == n or (isinstance(value, list) and n in value) for n in neutral):
+            tally[2] += r["n"]
+            continue
         tally[1] += r["n"]
-        if prompt.is_positive(from_columns(r["kind"], r["value_num"], r["value_text"])):
+        if prompt.is_positive(value):
             tally[0] += r["n"]
     out = []
     for prompt in prompts.values():
-        positive, answered = counts.get(prompt.id, [0, 0])
-        area = ps.area(prompt.principle or "")
+        positive, answered, neutral_n = counts.get(prompt.id, [0, 0, 0])
+        label = getattr(prompt, "label", None)
         out.append(
             Practice(
                 prompt_id=prompt.id,
                 area=prompt.principle or "",
-                title=area.title if area else prompt.id,
+                title=label or prompt.text,
                 positive=positive,
                 answered=answered,
+                neutral=neutral_n,
                 sessions=rows.totals.get("sessions", 0),
             )
         )
     return out
 
 
+def _goal(rows: ReportRows, ps: PromptSet) -> Goal | None:
+    g = rows.goal
+    if g is None:
+        return None
+    started = date.fromisoformat(g["started"])
+    ended = date.fromisoformat(g["ended"]) if g["ended"] else None
+    until = min(rows.period.end, ended or rows.period.end)
+    area = ps.area(g["principle"] or "")
+    done: dict[str, int] = g.get("practised") or {}
+    return Goal(
+        text=g["text"],
+        principle=g["principle"],
+        principle_title=area.title if area else None,
+        started=started,
+        ended=ended,
+        weeks_active=max(1, (until - started).days // 7 + 1),
+        sessions=int(g.get("sessions") or 0),
+        practised=done.get("yes", 0),
+        partly=done.get("partly", 0),
+        not_practised=done.get("no", 0),
+        no_opportunity=sum(v for k, v in done.items() if k not in ("yes", "partly", "no")),
+        before_mean=_round(g.get("before_mean")),
+        since_mean=_round(g.get("since_mean")),
+    )
+
+
 def _notes(rows: ReportRows, ps: PromptSet) -> list[NoteGroup]:
+    rating_of = {p.principle: p.id for p in ps.rating_prompts()}
+    values = {(r["session_id"], r["prompt_id"]): r["value"] for r in rows.note_ratings}
     grouped: dict[str, list[Note]] = {}
     for r in rows.notes or []:
+        prompt = ps.prompt(r["prompt_id"])
+        rated = rating_of.get(prompt.principle) if prompt is not None and prompt.principle else None
+        value = values.get((r["session_id"], rated)) if rated else None
         grouped.setdefault(r["prompt_id"], []).append(
-            Note(session_id=r["session_id"], date=r["date"], client=r["client"], text=r["text"])
+            Note(session_id=r["session_id"], date=r["date"], client=r["client"], text=r["text"], rating=value)
         )
-    return [NoteGroup(prompt_id=p.id, prompt=p.text, notes=grouped[p.id]) for p in ps.prompts if p.id in grouped]
+    out = []
+    for p in ps.prompts:
+        if p.id in grouped:
+            area = ps.area(p.principle or "") if rating_of.get(p.principle) else None
+            out.append(
+                NoteGroup(prompt_id=p.id, prompt=p.text, rating_title=area.title if area else None, notes=grouped[p.id])
+            )
+    return out

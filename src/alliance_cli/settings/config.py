@@ -7,8 +7,9 @@
     encrypt_new = true    # a new journal starts encrypted (`alliance encrypt`): the first log asks a passphrase
 
     [report]
-    low_mean = 5.0        # a session mean below this is flagged in the weekly report
-    falling_sessions = 3  # this many falling session means in a row are flagged
+    below_baseline = 1.5  # a client's period mean this far below your own 12-week mean
+    falling_sds = 2.5     # a last session this many of the client's own SDs below their mean
+    # ... every threshold of the weekly review (`core.rules.SETTINGS`; README, "Weekly review")
 
     [privacy]
     region = "GB"         # how the privacy guard reads phone and ID numbers (default: the locale's country)
@@ -37,6 +38,7 @@ from typing import Any
 
 from alliance_cli.core.measures import DEFAULT as DEFAULT_MEASURE
 from alliance_cli.core.measures import Measure, parse_measure
+from alliance_cli.core.rules import DEFAULTS, SETTINGS
 from alliance_cli.errors import ConfigError
 from alliance_cli.settings.paths import (
     DB_ENV,
@@ -49,8 +51,19 @@ from alliance_cli.settings.paths import (
 
 @dataclass(frozen=True)
 class ReportSettings:
-    low_mean: float = 5.0
-    falling_sessions: int = 3
+    """The weekly review's thresholds set in the file (the rest keep `core.rules.DEFAULTS`).
+
+    `low_mean` and `falling_sessions` were the review's settings before it compared clients
+    with your own baseline: a file that has them still loads, and they are shown as no longer
+    used (the review reads `values` only)."""
+
+    values: Mapping[str, float | int] = field(default_factory=dict)
+    low_mean: float = 5.0  # no longer used
+    falling_sessions: int = 3  # no longer used
+
+    def thresholds(self) -> dict[str, float | int]:
+        """Every threshold: the file's, else the default."""
+        return {**DEFAULTS, **self.values}
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,30 @@ def _falling_sessions(value: Any, base: Path) -> int:
     return value
 
 
+def _threshold(name: str) -> Callable[[Any, Path], float | int]:
+    spec = SETTINGS[name]
+
+    def check(value: Any, base: Path) -> float | int:
+        low, high = f"{spec.low:g}", f"{spec.high:g}"
+        if spec.whole:
+            if isinstance(value, bool) or not isinstance(value, int) or not spec.low <= value <= spec.high:
+                raise ValueError(f"must be a whole number from {low} to {high} (got {_got(value)})")
+            return value
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not spec.low <= value <= spec.high
+        ):
+            raise ValueError(f"must be a number from {low} to {high} (got {_got(value)})")
+        return float(value)
+
+    return check
+
+
+RETIRED = ("report.low_mean", "report.falling_sessions")  # still read, no longer used
+
+
 def _region(value: Any, base: Path) -> str:
     # Two letters, as in en_GB: the privacy guard reads "020 7946 0958" as a London number in GB.
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
@@ -145,6 +182,7 @@ CHECKS: dict[str, Callable[[Any, Path], Any]] = {
     "default_modality": _modality,
     "client_measure": _client_measure,
     "encrypt_new": _flag,
+    **{f"report.{name}": _threshold(name) for name in SETTINGS},
     "report.low_mean": _low_mean,
     "report.falling_sessions": _falling_sessions,
     "privacy.region": _region,
@@ -227,6 +265,7 @@ def load_config(path: Path | None = None) -> Config:
         client_measure=values.get("client_measure", DEFAULT_MEASURE),
         encrypt_new=values.get("encrypt_new", False),
         report=ReportSettings(
+            values={name: values[f"report.{name}"] for name in SETTINGS if f"report.{name}" in values},
             low_mean=values.get("report.low_mean", defaults.low_mean),
             falling_sessions=values.get("report.falling_sessions", defaults.falling_sessions),
         ),
@@ -245,9 +284,9 @@ def parse_value(key: str, text: str) -> Any:
     try:
         if key == "encrypt_new" and text.strip().lower() in ("true", "false"):
             raw = text.strip().lower() == "true"
-        elif key == "report.low_mean":
+        elif key == "report.low_mean" or (key.startswith("report.") and not _whole(key)):
             raw = float(text)
-        elif key == "report.falling_sessions":
+        elif key.startswith("report."):
             raw = int(text)
     except ValueError:
         pass  # left as text: the check below names the key and what it needs
@@ -258,6 +297,11 @@ def parse_value(key: str, text: str) -> Any:
     if isinstance(value, Measure):
         return value.spec()
     return str(value) if isinstance(value, Path) else value
+
+
+def _whole(key: str) -> bool:
+    spec = SETTINGS.get(key.split(".", 1)[1])
+    return spec.whole if spec is not None else key == "report.falling_sessions"
 
 
 def set_value(key: str, text: str, path: Path | None = None) -> Any:
@@ -358,9 +402,14 @@ def effective_settings(path: Path | None = None) -> list[Setting]:
     out.append(Setting("client_measure", cfg.client_measure.spec(), source))
     if "encrypt_new" in in_file:
         out.append(Setting("encrypt_new", cfg.encrypt_new, "config file"))
-    for name in ("low_mean", "falling_sessions"):
+    thresholds = cfg.report.thresholds()
+    for name in SETTINGS:
         key = f"report.{name}"
-        out.append(Setting(key, getattr(cfg.report, name), "config file" if key in in_file else "default"))
+        out.append(Setting(key, thresholds[name], "config file" if key in in_file else "default"))
+    for key in RETIRED:
+        if key in in_file:
+            name = key.split(".", 1)[1]
+            out.append(Setting(key, getattr(cfg.report, name), "config file; no longer used by the review"))
     if cfg.privacy.region:
         out.append(Setting("privacy.region", cfg.privacy.region, "config file"))
     else:
@@ -375,7 +424,7 @@ def show_toml(settings: list[Setting], path: Path) -> str:
     """The settings in effect as TOML, each line commented with its source."""
     lines = [f"# settings file: {path}{'' if path.exists() else ' (not created yet)'}"]
     for s in settings:
-        if s.key == "report.low_mean":
+        if s.key == f"report.{next(iter(SETTINGS))}":
             lines += ["", "[report]"]
         if s.key == "privacy.region":
             lines += ["", "[privacy]"]

@@ -13,11 +13,13 @@ session; `report.build_report` turns the rows into the report model.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.periods import Period, iso_week_start
-from alliance_cli.core.report import ReportRows
+from alliance_cli.core.report import ReportRows, ReviewIds
+from alliance_cli.core.ruptures import REPAIRED
 from alliance_cli.store.continuity import follow_through, repaired_later_sql, through
 from alliance_cli.store.journal import Journal, _guarded, latest_snapshot
 
@@ -27,7 +29,8 @@ if TYPE_CHECKING:
 
 FROM_THE_START_BEFORE = 1900  # a period starting before this year starts at the first session
 WEEKS = 12  # weekly sparklines cover this many ISO weeks, ending with the period's last one
-RECENT_SESSIONS = 8  # a client's sparkline: their last sessions up to the period's end
+RECENT_SESSIONS = 12  # a client's sparkline and running mean: their last sessions up to the period's end ...
+RECENT_WEEKS = 52  # ... within the year before it
 
 
 def _marks(items: list[str]) -> str:
@@ -71,13 +74,17 @@ def fetch_report_rows(
     text_ids: list[str] | None = None,
     client: str | None = None,
     open_rupture_weeks: int = WEEKS,
+    ids: ReviewIds | None = None,
 ) -> ReportRows:
     """Run the report's queries for `period` (and the equally long one before it).
 
     `roles` names the prompts of the ratings, ruptures and intentions (`core.vocabulary`).
     `text_ids` given: also fetch the period's free-text answers to those prompts (--notes).
     Ruptures are judged as of the period's end: a repair recorded later does not count.
+    `ids`: the prompts of the newer roles (rupture detail, the goal's practice) and how many
+    weeks the baseline and the focus look back.
     """
+    ids = ids or ReviewIds()
     previous = period.previous()
     first_week = iso_week_start(period.end) - timedelta(weeks=WEEKS - 1)
     rows = ReportRows(
@@ -116,17 +123,6 @@ def fetch_report_rows(
         *rating_ids,
     )
     # date(d, 'weekday 0', '-6 days'): the Monday of d's ISO week (Sunday stays in its week).
-    rows.weekly = query(
-        "SELECT date(s.date, 'weekday 0', '-6 days') AS week, a.prompt_id, AVG(a.value_num) AS mean,"
-        " COUNT(a.value_num) AS n"
-        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
-        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({ratings})"
-        " GROUP BY week, a.prompt_id",
-        first_week.isoformat(),
-        end,
-        *by,
-        *rating_ids,
-    )
     rows.client_means = query(
         "SELECT s.client, AVG(a.value_num) AS mean, COUNT(DISTINCT s.id) AS sessions"
         " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
@@ -137,12 +133,56 @@ def fetch_report_rows(
         *by,
         *rating_ids,
     )
+    lookback = min(period.start, iso_week_start(period.start) - timedelta(weeks=open_rupture_weeks))
+    repaired_later, later_params = repaired_later_sql(roles, through(period.end))
+    rupture_sql = (
+        "SELECT s.id AS session_id, s.date, s.client, k.value_text AS kind, r.value_text AS repaired,"
+        f" {repaired_later} AS revisited, mk.value_text AS markers, st.value_text AS strategies,"
+        " rs.value_text AS response"
+        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = ?"
+        " LEFT JOIN answers k ON k.session_id = s.id AND k.prompt_id = ?"
+        " LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ?"
+        " LEFT JOIN answers mk ON mk.session_id = s.id AND mk.prompt_id = ?"
+        " LEFT JOIN answers st ON st.session_id = s.id AND st.prompt_id = ?"
+        " LEFT JOIN answers rs ON rs.session_id = s.id AND rs.prompt_id = ?"
+        f" WHERE s.date BETWEEN ? AND ?{who} AND a.value_num = 1"
+        " ORDER BY s.date, s.id"
+    )
+    detail = (roles.rupture, roles.rupture_kind, roles.repaired, ids.markers, ids.strategies, ids.response)
+    rows.ruptures = query(rupture_sql, *later_params, *detail, lookback.isoformat(), end, *by)
+    # Open ruptures older than the window, with the clients seen in the period: counted (and
+    # the clients put on the check-in list), so none drops out of the review unseen. From those
+    # clients' sessions by (client, date): the cost follows their histories, not the journal's.
+    older = conn.execute(
+        "WITH active AS (SELECT DISTINCT s.client FROM sessions s"
+        f"   WHERE s.date BETWEEN ? AND ?{who})"
+        " SELECT s.client, COUNT(*) FROM active CROSS JOIN sessions s ON s.client = active.client AND s.date < ?"
+        " CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = ?"
+        " LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ?"
+        f" WHERE a.value_num = 1 AND (r.value_text IS NULL OR r.value_text <> ?) AND NOT {repaired_later}"
+        " GROUP BY s.client",
+        (
+            start,
+            end,
+            *by,
+            lookback.isoformat(),
+            roles.rupture,
+            roles.repaired,
+            REPAIRED,
+            *later_params,
+        ),
+    ).fetchall()
+    rows.older_open_by_client = {client: int(n) for client, n in older}
+    rows.older_open = sum(rows.older_open_by_client.values())
+    # Whose last sessions, and how many so far, the check-ins need: the period's clients, and
+    # those with a rupture still open (who may not have been seen in it).
+    also = json.dumps(sorted({r["client"] for r in rows.ruptures} | set(rows.older_open_by_client)))
     rows.client_recent = query(
         "WITH seen AS (SELECT DISTINCT s.client FROM sessions s"
-        f"   WHERE s.date BETWEEN ? AND ?{who}),"
+        f"   WHERE s.date BETWEEN ? AND ?{who} UNION SELECT value FROM json_each(?)),"
         " recent AS (SELECT s.id, s.client, s.date,"
         "   ROW_NUMBER() OVER (PARTITION BY s.client ORDER BY s.date DESC, s.id DESC) AS rn"
-        "   FROM seen JOIN sessions s ON s.client = seen.client WHERE s.date <= ?)"
+        "   FROM seen JOIN sessions s ON s.client = seen.client WHERE s.date BETWEEN ? AND ?)"
         " SELECT r.client, r.id, r.date, AVG(a.value_num) AS mean"
         " FROM recent r CROSS JOIN answers a ON a.session_id = r.id"
         f" WHERE r.rn <= ? AND a.prompt_id IN ({ratings})"
@@ -150,28 +190,44 @@ def fetch_report_rows(
         start,
         end,
         *by,
+        also,
+        (period.end - timedelta(weeks=RECENT_WEEKS)).isoformat(),
         end,
         RECENT_SESSIONS,
         *rating_ids,
     )
-    lookback = min(period.start, iso_week_start(period.start) - timedelta(weeks=open_rupture_weeks))
-    repaired_later, later_params = repaired_later_sql(roles, through(period.end))
-    rows.ruptures = query(
-        "SELECT s.id AS session_id, s.date, s.client, k.value_text AS kind, r.value_text AS repaired,"
-        f" {repaired_later} AS revisited"
-        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = ?"
-        " LEFT JOIN answers k ON k.session_id = s.id AND k.prompt_id = ?"
-        " LEFT JOIN answers r ON r.session_id = s.id AND r.prompt_id = ?"
-        f" WHERE s.date BETWEEN ? AND ?{who} AND a.value_num = 1"
-        " ORDER BY s.date, s.id",
-        *later_params,
+    _ratings_by_session(conn.execute, rows, ids, who, by, rating_ids)
+    # How many sessions each client of the period has had, up to its end (early sessions).
+    rows.client_counts = {
+        r["client"]: r["n"]
+        for r in query(
+            "SELECT s.client, COUNT(*) AS n FROM sessions s"
+            f" WHERE s.client IN (SELECT DISTINCT c.client FROM sessions c WHERE c.date BETWEEN ? AND ?"
+            f"{who.replace('s.', 'c.')} UNION SELECT value FROM json_each(?)) AND s.date <= ? GROUP BY s.client",
+            start,
+            end,
+            *by,
+            also,
+            end,
+        )
+    }
+    # Per week of the 12: sessions, ruptures, and the intentions' follow-up (recorded, carried out).
+    rows.weekly_counts = query(
+        "SELECT date(s.date, 'weekday 0', '-6 days') AS week, COUNT(*) AS sessions,"
+        " SUM(CASE WHEN ru.value_num = 1 THEN 1 ELSE 0 END) AS ruptures,"
+        " SUM(CASE WHEN f.value_text IS NOT NULL THEN 1 ELSE 0 END) AS followed_recorded,"
+        " SUM(CASE WHEN f.value_text = 'yes' THEN 1 ELSE 0 END) AS followed_yes"
+        " FROM sessions s"
+        " LEFT JOIN answers ru ON ru.session_id = s.id AND ru.prompt_id = ?"
+        " LEFT JOIN answers f ON f.session_id = s.id AND f.prompt_id = ?"
+        f" WHERE s.date BETWEEN ? AND ?{who} GROUP BY week",
         roles.rupture,
-        roles.rupture_kind,
-        roles.repaired,
-        lookback.isoformat(),
+        roles.intention_followed,
+        first_week.isoformat(),
         end,
         *by,
     )
+    rows.goal = _goal(journal, ids, dict(roles.ratings), period, client)
     done = follow_through(journal, period.start, period.end, client=client, roles=roles)
     rows.follow_through = {
         "came_up": done.came_up, "recorded": done.recorded, "carried_out": done.carried_out,
@@ -225,7 +281,111 @@ def fetch_report_rows(
             if text_ids
             else []
         )
+        if rows.notes:  # the ratings of those sessions, shown beside each moment's note
+            rows.note_ratings = query(
+                "SELECT s.id AS session_id, a.prompt_id, a.value_num AS value"
+                " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
+                f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({ratings})",
+                start,
+                end,
+                *by,
+                *rating_ids,
+            )
     return rows
+
+
+def _ratings_by_session(
+    rows_of: Any, rows: ReportRows, ids: ReviewIds, who: str, by: list[str], rating_ids: list[str]
+) -> None:
+    """Every rating from the earliest of the 12 weeks, the baseline's weeks and the focus's
+    weeks to the period's end, in one pass: the weekly means of each principle, each
+    session's mean (the baseline, the usual range) and the ratings the focus compares."""
+    period = rows.period
+    last_week = iso_week_start(period.end)
+    rows.baseline_start = last_week - timedelta(weeks=ids.baseline_weeks - 1)
+    rows.focus_start = min(last_week - timedelta(weeks=ids.focus_weeks - 1), period.start)
+    first_week = rows.week_starts[0]
+    since = min(rows.baseline_start, first_week, rows.focus_start)
+    if not rating_ids:  # a prompt set without ratings: no baseline, no focus
+        return
+    # One row a session, its ratings side by side (a pivot), so Python walks sessions, not answers.
+    pivot = ", ".join("MAX(CASE WHEN a.prompt_id = ? THEN a.value_num END)" for _ in rating_ids)
+    found = rows_of(
+        f"SELECT s.id, s.client, s.date, AVG(a.value_num), {pivot}"
+        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
+        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({_marks(rating_ids)}) AND a.value_num IS NOT NULL"
+        " GROUP BY s.id",
+        (*rating_ids, since.isoformat(), period.end.isoformat(), *by, *rating_ids),
+    )
+    totals: dict[tuple[str, str], list[float]] = {}  # (week, prompt id): [sum, count]
+    first, focus = first_week.isoformat(), rows.focus_start.isoformat()
+    weeks: dict[str, str] = {}  # a date's ISO week, worked out once per date
+    for session_id, client, day, mean, *values in found:
+        week = weeks.get(day)
+        if week is None:
+            week = weeks[day] = iso_week_start(date.fromisoformat(day)).isoformat()
+        rows.session_means.append({"id": session_id, "client": client, "date": day, "week": week, "mean": mean})
+        if day >= first:
+            for prompt_id, value in zip(rating_ids, values, strict=True):
+                if value is not None:
+                    total = totals.setdefault((week, prompt_id), [0.0, 0])
+                    total[0] += value
+                    total[1] += 1
+        if day >= focus:
+            rated = {p: v for p, v in zip(rating_ids, values, strict=True) if v is not None}
+            rows.focus_sessions.append({"session_id": session_id, "date": day, "week": week, "ratings": rated})
+    rows.weekly = [
+        {"week": week, "prompt_id": pid, "mean": total / n, "n": n} for (week, pid), (total, n) in totals.items()
+    ]
+
+
+def _goal(
+    journal: Journal, ids: ReviewIds, ratings: dict[str, str], period: Period, client: str | None
+) -> dict[str, Any] | None:
+    """The learning goal active at the period's end (else the last one ended within it), and
+    how its practice went: the answers to `goal_practised` from its start to the period's end,
+    and the mean rating of its principle in the 4 weeks before it began and since."""
+    conn = journal.conn
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'goals'").fetchone():
+        return None  # a journal from before learning goals
+    end = period.end.isoformat()
+    row = conn.execute(
+        "SELECT id, text, principle, started, ended FROM goals WHERE started <= ?"
+        " AND (ended IS NULL OR ended >= ?) ORDER BY (ended IS NULL) DESC, started DESC, id DESC LIMIT 1",
+        (end, period.start.isoformat()),
+    ).fetchone()
+    if row is None:
+        return None
+    goal = dict(row)
+    who = " AND s.client = ?" if client is not None else ""
+    by = [client] if client is not None else []
+    until = min(end, goal["ended"] or end)
+    goal["practised"] = {
+        r["answer"]: r["n"]
+        for r in conn.execute(
+            "SELECT a.value_text AS answer, COUNT(*) AS n FROM sessions s"
+            " CROSS JOIN answers a ON a.session_id = s.id AND a.prompt_id = ?"
+            f" WHERE s.date BETWEEN ? AND ?{who} GROUP BY a.value_text",
+            (ids.goal_practised, goal["started"], until, *by),
+        )
+    }
+    goal["sessions"] = conn.execute(
+        f"SELECT COUNT(*) FROM sessions s WHERE s.date BETWEEN ? AND ?{who}", (goal["started"], until, *by)
+    ).fetchone()[0]
+    goal["before_mean"] = goal["since_mean"] = None
+    rating = ratings.get(goal["principle"] or "")
+    if rating is not None:
+        started = date.fromisoformat(goal["started"])
+        for key, lo, hi in (
+            ("before_mean", started - timedelta(weeks=4), started - timedelta(days=1)),
+            ("since_mean", started, date.fromisoformat(until)),
+        ):
+            goal[key] = conn.execute(
+                "SELECT AVG(a.value_num) FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
+                f" AND a.prompt_id = ? WHERE s.date BETWEEN ? AND ?{who}",
+                (rating, lo.isoformat(), hi.isoformat(), *by),
+            ).fetchone()[0]
+    return goal
 
 
 @_guarded

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from alliance_cli.core.records import ClientSummary
 
 SPARK_SESSIONS = 12  # the sparkline shows a client's most recent sessions
-RATING_SCALE = (0.0, 10.0)  # one fixed scale, so clients compare at a glance
 
 
 def clients_table(summaries: Sequence[ClientSummary], width: int = 100) -> Text:
@@ -29,7 +28,7 @@ def clients_table(summaries: Sequence[ClientSummary], width: int = 100) -> Text:
             (s.first_date, ""),
             (s.last_date, ""),
             ("–" if s.recent_mean is None else f"{s.recent_mean:.1f}", ""),  # mean of the last three sessions
-            (sparkline(s.session_means[-SPARK_SESSIONS:], *RATING_SCALE).ljust(SPARK_SESSIONS), ""),
+            (sparkline(s.session_means[-SPARK_SESSIONS:]).ljust(SPARK_SESSIONS), ""),
             (str(s.open_ruptures), "bold" if s.open_ruptures else ""),
         ]
         for s in summaries

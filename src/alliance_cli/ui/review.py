@@ -1,48 +1,54 @@
 """The weekly review, rendered: a Rich view for the terminal, Markdown for supervision.
 
 Both read the same `report.Report`, never the journal (its JSON is the model itself, written
-by `ui.formats`). Rich is imported inside `report_view` only, so `--format json` and
-`--format markdown` do not pay for it. The Rich layout fits 80 columns; from 120 columns
-on, the client and rupture lists sit side by side. Sparklines (`ui.sparkline`) have one
-block per week (or per session), scaled together so that the rows of one table can be
-compared; a gap is a week without ratings.
+by `ui.formats`). Rich is imported inside the Rich functions only, so `--format json` and
+`--format markdown` do not pay for it.
 
-Answers (notes, intentions, a rupture's kind) and a prompt set's words are shown through
-`core.text.visible` in both: a control character in them is seen, never obeyed.
+The Rich view is made of Rich tables that shrink to the console and wrap inside their cells,
+from 60 to 200 columns: no line is longer than the width and no cell's text runs into the
+next column. On a terminal, a review taller than the screen goes through the pager (`less`,
+or $PAGER); `--no-pager` prints it straight, and a pipe never gets a pager.
+
+Every figure has one decimal; every sparkline is `ui.sparkline`'s, on the one 0-to-10 scale.
+Answers (notes, intentions, a rupture's markers) and a prompt set's words are shown through
+`core.text.visible` in both formats: a control character in them is seen, never obeyed.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.messages import Hint, count
 from alliance_cli.core.text import visible
-from alliance_cli.ui.columns import columns_text
-from alliance_cli.ui.sparkline import sparkline
+from alliance_cli.ui.sparkline import rate_sparkline, sparkline
 
 if TYPE_CHECKING:
     from alliance_cli.core.calibration import Calibration, MeasureInfo, ScoreAlert, ScoredSession
-    from alliance_cli.core.report import ClientFlag, Intention, Practice, Report, Rupture
+    from alliance_cli.core.report import ClientFlag, Goal, Intention, Practice, Report, Rupture
 
-WIDE = 120
-
-
-def _range(rows: list[list[float | None]]) -> tuple[float | None, float | None]:
-    present = [v for row in rows for v in row if v is not None]
-    return (min(present), max(present)) if present else (None, None)
+OPENING = (
+    "These are your own ratings of your own sessions, beside your own usual level. "
+    "A change is a change, not a verdict: a prompt to reflect, never a score of you."
+)
+QUIET_WITHDRAWAL = (
+    "Quiet withdrawal (going along too readily, short answers, changing the subject) is the "
+    "easiest kind of rupture to miss, so a week without one recorded is not, by itself, good news."
+)
+DIRECTION = {"up": "▲", "down": "▼", "same": "=", None: ""}
 
 
 def _num(value: float | None) -> str:
-    # Two decimals, as the model rounds them: the report's rules decide on these figures.
-    return "–" if value is None else f"{value:.2f}"
+    # One decimal, as the model rounds them: the report's rules decide on these figures.
+    return "–" if value is None else f"{value:.1f}"
 
 
 def change_text(change: float | None) -> str:
     if change is None:
         return "–"
     if change == 0:
-        return "= 0.00"
-    return f"{'▲' if change > 0 else '▼'} {'+' if change > 0 else '−'}{abs(change):.2f}"
+        return "= 0.0"
+    return f"{'▲' if change > 0 else '▼'} {'+' if change > 0 else '−'}{abs(change):.1f}"
 
 
 def headline(report: Report) -> str:
@@ -63,6 +69,20 @@ def summary_line(report: Report) -> str:
     )
 
 
+def baseline_line(report: Report) -> str:
+    """`Your baseline: 7.4, the mean of your 130 sessions of the last 12 weeks; a usual week of yours: 7.1 to 7.7.`"""
+    b = report.baseline
+    if b.mean is None:
+        return "No baseline yet: it is the mean of your sessions of the last weeks, and fills in as you log."
+    text = (
+        f"Your baseline: {_num(b.mean)}, the mean of your {count(b.sessions, 'session')} of the last "
+        f"{count(report.thresholds.baseline_weeks, 'week')}"
+    )
+    if b.usual_low is not None and b.usual_high is not None:
+        text += f"; a usual week of yours: {_num(b.usual_low)} to {_num(b.usual_high)}"
+    return text + "."
+
+
 def empty_message(report: Report) -> str:
     who = f" with {report.client}" if report.client else ""
     return (
@@ -72,26 +92,80 @@ def empty_message(report: Report) -> str:
     )
 
 
+def goal_lines(goal: Goal) -> list[str]:
+    """The learning goal: what, since when, how often practised, and its principle's rating."""
+    state = "active" if goal.ended is None else f"ended {goal.ended}"
+    lines = [f"{goal.text} ({state}; set {goal.started}, {count(goal.weeks_active, 'week')})."]
+    answered = goal.practised + goal.partly + goal.not_practised  # "no opportunity" counts neither way
+    if answered or goal.no_opportunity:
+        text = f"Practised in {goal.practised} of {count(answered, 'session')} that gave the chance"
+        if goal.partly:
+            text += f" (partly in {goal.partly})"
+        if goal.no_opportunity:
+            text += f"; {goal.no_opportunity} gave no opportunity"
+        lines.append(text + ".")
+    else:
+        lines.append("Not asked about in a session yet: the log asks once a session while the goal is active.")
+    if goal.principle_title:
+        if goal.since_mean is not None and goal.before_mean is not None:
+            lines.append(
+                f"{goal.principle_title}: {_num(goal.before_mean)} in the 4 weeks before, "
+                f"{_num(goal.since_mean)} since ({change_text(round(goal.since_mean - goal.before_mean, 1))})."
+            )
+        elif goal.since_mean is not None:
+            lines.append(f"{goal.principle_title}: {_num(goal.since_mean)} since it began.")
+    return lines
+
+
 def focus_text(report: Report) -> str:
     focus = report.focus
+    t = report.thresholds
     if focus is None:
-        return ""
-    if focus.reason == "fell_most":
-        why = f"it moved the most this period ({change_text(focus.change)}, now {_num(focus.mean)})"
-    else:
-        why = f"it is your lowest-rated principle this period ({_num(focus.mean)})"
-    return f"{focus.title}: {why}."
+        if report.no_focus == "too_few_ratings":
+            return (
+                f"No clear focus this week: a principle needs {t.focus_min_ratings} ratings in the period "
+                "before the review picks it out of the noise."
+            )
+        return (
+            f"No clear focus this week: no principle sat at least {t.focus_margin:.1f} below the others of the "
+            f"same sessions and was the lowest in {t.focus_weeks_lowest} of the last {t.focus_weeks} weeks."
+        )
+    if focus.reason == "goal":
+        return f"{focus.title}: your learning goal, for as long as it lasts."
+    return (
+        f"{focus.title}: once each session's own level is taken out, it sat {_num(focus.below)} below the "
+        f"other principles, and was the lowest in {focus.weeks_lowest} of the last {t.focus_weeks} weeks."
+    )
+
+
+REASON_TEXT = {
+    "open_rupture": "a rupture still open",
+    "confrontation": "a confrontation in the last {confrontation_weeks} weeks",
+    "early_below_baseline": "early sessions, {early_below_baseline:.1f}+ below your baseline",
+    "below_baseline": "{below_baseline:.1f}+ below your baseline this period",
+    "falling": "last session {falling_sds:.1f}+ of their usual spread below their mean",
+}
 
 
 def flag_reason(flag: ClientFlag, report: Report) -> str:
     parts = []
     if flag.score_alerts and report.calibration is not None:
         parts += [score_alert_text(a, report.calibration.measure) for a in flag.score_alerts]
-    if "falling" in flag.reasons:
-        parts.append(f"lower in each of the last {report.thresholds.falling_sessions} sessions")
-    if "low_mean" in flag.reasons:
-        parts.append(f"average {_num(flag.mean)} this period (below {report.thresholds.low_mean:g})")
+    limits = report.thresholds.model_dump()
+    parts += [REASON_TEXT[r].format(**limits) for r in flag.reasons if r in REASON_TEXT]
     return "; ".join(parts)
+
+
+def last_text(flag: ClientFlag) -> str:
+    """`▼ 6.2`: their last session's mean, and its direction from the one before."""
+    if flag.last is None:
+        return "–"
+    return f"{DIRECTION[flag.direction]} {_num(flag.last)}".lstrip()
+
+
+def more_text(report: Report) -> str:
+    more = len(report.flags) - report.thresholds.check_ins_shown
+    return f"and {more} more: `alliance clients`" if more > 0 else ""
 
 
 def score_alert_text(alert: ScoreAlert, measure: MeasureInfo) -> str:
@@ -123,12 +197,64 @@ def score_rules_text(report: Report) -> str:
     )
 
 
+def no_flags_text(report: Report) -> str:
+    if report.calibration is not None and report.calibration.scores:
+        return "No client's ratings, scores or ruptures stand out this period."
+    return "No client's ratings or ruptures stand out this period."
+
+
 def rupture_state(r: Rupture) -> str:
     if r.open:
         return f"{r.repaired or 'not recorded'}, still open"
     if r.repaired == "yes":
         return "repaired"
     return "repaired later"
+
+
+def rupture_what(r: Rupture) -> str:
+    """The kind and what you noticed: `withdrawal: went quiet; agreed too readily`."""
+    kind = r.kind or "kind not recorded"
+    return f"{kind}: {'; '.join(r.markers)}" if r.markers else kind
+
+
+def rupture_repair(r: Rupture) -> str:
+    """What you tried and how the client responded, then where it stands."""
+    parts = []
+    if r.strategies:
+        parts.append("; ".join(r.strategies))
+    if r.response:
+        parts.append(f"→ {r.response}")
+    parts.append(f"({rupture_state(r)})" if parts else rupture_state(r))
+    return " ".join(parts)
+
+
+def rupture_summary(report: Report) -> str:
+    """`3 ruptures in 24 sessions this period (12%); 12 weeks:` (the sparkline follows)."""
+    in_period = [r for r in report.ruptures if r.in_period]
+    last = report.rupture_weekly[-1] if report.rupture_weekly else None
+    text = f"{count(len(in_period), 'rupture')} recorded this period"
+    if report.sessions:
+        text += f", in {count(report.sessions, 'session')} ({len(in_period) / report.sessions:.0%})"
+    del last
+    return text + "."
+
+
+def older_open_text(report: Report) -> str:
+    n = report.older_open_ruptures
+    if not n:
+        return ""
+    return (
+        f"and {n} older still open (from before the last {report.thresholds.open_rupture_weeks} weeks, with "
+        "clients you saw this period): `alliance clients` shows them by client."
+    )
+
+
+def strategies_text(report: Report) -> str:
+    """`Went with re-engagement (12 weeks): explained the rationale 2 of 3; ...`"""
+    if not report.strategies:
+        return ""
+    parts = [f"{visible(s.strategy)} {s.re_engaged} of {s.tried}" for s in report.strategies]
+    return "Repair strategies and how often the client re-engaged after them (12 weeks): " + "; ".join(parts) + "."
 
 
 def follow_through_text(report: Report) -> str:
@@ -148,6 +274,19 @@ def follow_through_text(report: Report) -> str:
     return text + "."
 
 
+def intentions_note(report: Report) -> str:
+    shown, total = len(report.intentions), report.intentions_set
+    if not total:
+        return "No intentions were set in the previous period."
+    if not shown:
+        return (
+            f"None of the {count(total, 'intention')} set in the previous period is recorded as partly or not "
+            "carried out, or still waits for a session."
+        )
+    what = count(total, "intention")
+    return f"{shown} of the {what} set in the previous period: partly or not carried out, or no session since."
+
+
 def next_text(i: Intention) -> str:
     if i.next_session is None:
         return "no session since"
@@ -159,13 +298,21 @@ def next_text(i: Intention) -> str:
 
 
 def practice_text(p: Practice) -> str:
-    """`18 of 24 sessions answered positively (75%); 6 left it unanswered`."""
+    """`18 of 24 (75%); 3 did not come up or not sure; 6 left it unanswered`."""
     if not p.answered:
-        return "not answered"
-    text = f"{p.positive} of {count(p.answered, 'session')} answered positively ({p.positive / p.answered:.0%})"
-    if p.sessions > p.answered:
-        text += f"; {p.sessions - p.answered} left it unanswered"
+        text = "no answer that counts"
+    else:
+        text = f"{p.positive} of {p.answered} ({p.positive / p.answered:.0%})"
+    if p.neutral:
+        text += f"; {p.neutral} neutral (did not come up, not sure)"
+    unanswered = p.sessions - p.answered - p.neutral
+    if unanswered > 0:
+        text += f"; {unanswered} left it unanswered"
     return text
+
+
+def note_rating(n: Any) -> str:
+    return "" if n.rating is None else f"{n.rating:g}"
 
 
 def signed(value: float | None) -> str:
@@ -261,9 +408,8 @@ def calibration_reading(c: Calibration) -> list[str]:
     return lines
 
 
-def calibration_rows(c: Calibration) -> tuple[list[list[str]], float | None, float | None]:
+def calibration_rows(c: Calibration) -> list[list[str]]:
     """Per client: code, pairs, your reads and their scores as sparklines on one scale, last score, mean gap."""
-    lo, hi = _range([[s.view_10 for s in cl.sessions] + [s.score_10 for s in cl.sessions] for cl in c.clients])
     rows = []
     for cl in c.clients:
         last = next((s.score for s in reversed(cl.sessions) if s.score is not None), None)
@@ -271,13 +417,13 @@ def calibration_rows(c: Calibration) -> tuple[list[list[str]], float | None, flo
             [
                 cl.client,
                 str(cl.pairs),
-                sparkline([s.view_10 for s in cl.sessions], lo, hi),
-                sparkline([s.score_10 for s in cl.sessions], lo, hi),
+                sparkline([s.view_10 for s in cl.sessions]),
+                sparkline([s.score_10 for s in cl.sessions]),
                 "–" if last is None else f"{last:g}",
                 signed(cl.mean_gap),
             ]
         )
-    return rows, lo, hi
+    return rows
 
 
 CALIBRATION_HEADERS = ["Client", "Pairs", "Your reads", "Their scores", "Last score", "Mean gap"]
@@ -301,7 +447,7 @@ def _md_table(headers: list[str], rows: list[list[Any]], right: set[int] | None 
 def calibration_markdown(c: Calibration) -> list[str]:
     if not c.scores:
         return [calibration_start(c)]
-    rows, _, _ = calibration_rows(c)
+    rows = calibration_rows(c)
     out = [calibration_intro(c), ""]
     out += _md_table(
         CALIBRATION_HEADERS,
@@ -315,12 +461,6 @@ def calibration_markdown(c: Calibration) -> list[str]:
     return out
 
 
-def no_flags_text(report: Report) -> str:
-    if report.calibration is not None and report.calibration.scores:
-        return "No client's ratings or scores stand out this period."
-    return "No client's ratings stand out this period."
-
-
 def report_markdown(report: Report) -> str:
     """The review as a Markdown document; no control character of an answer is left in it."""
     return visible(_markdown(report))
@@ -330,8 +470,7 @@ def _markdown(report: Report) -> str:
     out = [f"# {headline(report)}", ""]
     if report.sessions == 0:
         return "\n".join([*out, empty_message(report), ""])
-    out += [summary_line(report), "", "## Principles", ""]
-    lo, hi = _range([[w.mean for w in p.weekly] for p in report.principles])
+    out += [f"_{OPENING}_", "", summary_line(report), "", baseline_line(report), "", "## Principles", ""]
     out += _md_table(
         ["Principle", "This period", "Before", "Change", "Last 12 weeks", "Ratings"],
         [
@@ -340,66 +479,82 @@ def _markdown(report: Report) -> str:
                 _num(p.mean),
                 _num(p.previous_mean),
                 change_text(p.change),
-                f"`{sparkline([w.mean for w in p.weekly], lo, hi)}`",
+                f"`{sparkline([w.mean for w in p.weekly])}`",
                 p.n,
             ]
             for p in report.principles
         ],
         right={1, 2, 3, 5},
     )
-    if report.focus:
-        out += ["", "## Focus for next week", "", focus_text(report)]
-        if report.focus.tip:
-            out += ["", f"> Try: {report.focus.tip}"]
+    if report.goal:
+        out += ["", "## Your learning goal", "", *goal_lines(report.goal)]
+    out += ["", "## Focus for next week", "", focus_text(report)]
+    if report.focus and report.focus.tip:
+        out += ["", f"> Try: {report.focus.tip}"]
     out += ["", "## Clients to check in with", ""]
     if report.flags:
-        out += ["Worth a moment of reflection before their next session.", ""]
+        shown = report.flags[: report.thresholds.check_ins_shown]
         out += _md_table(
-            ["Client", "What stands out", "Mean", "Recent sessions"],
+            ["Client", "Last", "Recent sessions", "What stands out"],
             [
-                [f.client, flag_reason(f, report), _num(f.mean), f"`{sparkline([s.mean for s in f.recent])}`"]
-                for f in report.flags
+                [f.client, last_text(f), f"`{sparkline([s.mean for s in f.recent])}`", flag_reason(f, report)]
+                for f in shown
             ],
-            right={2},
         )
+        if more_text(report):
+            out += ["", more_text(report)]
         if score_rules_text(report):
             out += ["", score_rules_text(report)]
     else:
         out.append(no_flags_text(report))
     out += ["", "## Ruptures and repairs", ""]
+    rates = rate_sparkline([w.rate for w in report.rupture_weekly])
+    out += [
+        f"{rupture_summary(report)} Rupture rate, 12 weeks: `{rates}`",
+        "",
+    ]
     if report.ruptures:
         out += _md_table(
-            ["Date", "Client", "Kind", "Repair"],
+            ["Date", "Client", "What you noticed", "Repair"],
             [
-                [f"{r.date}{'' if r.in_period else ' (earlier)'}", r.client, r.kind or "–", rupture_state(r)]
+                [f"{r.date}{'' if r.in_period else ' (earlier)'}", r.client, rupture_what(r), rupture_repair(r)]
                 for r in report.ruptures
             ],
         )
-    else:
-        out.append("No ruptures recorded in this period, and none left open.")
+    if older_open_text(report):
+        out += ["", older_open_text(report)]
+    if strategies_text(report):
+        out += ["", strategies_text(report)]
+    if not any(r.in_period for r in report.ruptures):
+        out += ["", QUIET_WITHDRAWAL]
     if report.calibration is not None:
         out += ["", "## Calibration: your read beside the client's score", ""]
         out += calibration_markdown(report.calibration)
     out += ["", "## Intentions from the previous period", ""]
+    if report.follow_through.came_up:
+        out += [follow_through_text(report), ""]
+    if any(w.rate is not None for w in report.follow_through_weekly):
+        out += [f"Carried out, 12 weeks: `{rate_sparkline([w.rate for w in report.follow_through_weekly])}`", ""]
+    out.append(intentions_note(report))
     if report.intentions:
-        out += _md_table(
+        out += [""] + _md_table(
             ["Set on", "Client", "Intention", "Next session"],
             [[i.date, i.client, i.text, next_text(i)] for i in report.intentions],
         )
-    else:
-        out.append("No intentions were set in the previous period.")
-    if report.follow_through.came_up:
-        out += ["", follow_through_text(report)]
     if report.practices:
         out += ["", "## Practices", ""]
-        out += _md_table(["Practice", "How often"], [[p.title, practice_text(p)] for p in report.practices])
+        out += _md_table(["What was asked", "How often"], [[p.title, practice_text(p)] for p in report.practices])
     if report.notes is not None:
         out += ["", "## Notes", ""]
         if not report.notes:
             out.append("No written reflections in this period.")
         for group in report.notes:
             out += [f"### {group.prompt}", ""]
-            out += [f"- {n.date} · {n.client}: {_cell(n.text)}" for n in group.notes]
+            for n in group.notes:
+                rated = (
+                    f" ({group.rating_title} {note_rating(n)})" if group.rating_title and n.rating is not None else ""
+                )
+                out.append(f"- {n.date} · {n.client}{rated}: {_cell(n.text)}")
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -407,122 +562,210 @@ def _markdown(report: Report) -> str:
 # -- Rich ---------------------------------------------------------------------------------
 
 
-def calibration_view(c: Calibration, width: int, title: Any) -> list[Any]:
+GAP = 2  # spaces between columns
+
+
+def _fit(line: str, width: int) -> list[str]:
+    """One line of a cell wrapped to `width` terminal cells: at spaces where it can, and a word
+    longer than the column folded, so nothing runs into the next column."""
+    import textwrap
+
+    from rich.cells import cell_len
+
+    out = []
+    for piece in textwrap.wrap(line, width, break_long_words=True, break_on_hyphens=False) or [""]:
+        while cell_len(piece) > width:  # wide characters take two cells each
+            cut = len(piece)
+            while cut > 1 and cell_len(piece[:cut]) > width:
+                cut -= 1
+            out.append(piece[:cut])
+            piece = piece[cut:]
+        out.append(piece)
+    return out
+
+
+def _widths(natural: list[int], floor: list[int], width: int) -> list[int]:
+    """Column widths within `width`: each as wide as its longest line when they all fit, else
+    the widest wrapping column gives up a cell at a time, down to its floor."""
+    room = width - GAP * (len(natural) - 1)
+    sizes = list(natural)
+    while sum(sizes) > room:
+        can = [i for i in range(len(sizes)) if sizes[i] > floor[i]]
+        if not can:
+            break
+        widest = max(can, key=lambda i: (sizes[i] - floor[i], i))
+        sizes[widest] -= 1
+    return sizes
+
+
+def _table(
+    headers: list[str],
+    rows: list[list[tuple[str, str]]],
+    width: int,
+    *,
+    right: set[int] | None = None,
+    fixed: set[int] | None = None,
+) -> Any:
+    """A table as one Rich Text that fits `width`: columns shrink and their cells wrap within
+    them (`fixed` ones, figures and sparklines, never wrap), so no line is longer than the
+    width and no cell runs into the next. Laid out here rather than by Rich's Table, which
+    measures every cell of every row several times: the review prints in a tenth of the time.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    right, fixed = right or set(), fixed or set()
+    cells = [[(visible(text).split("\n"), style) for text, style in row] for row in rows]
+    n = len(headers)
+    natural = [max([cell_len(headers[i]), *(cell_len(x) for row in cells for x in row[i][0])]) for i in range(n)]
+    # A fixed column keeps its cells whole (its heading may wrap at a space); another wraps
+    # down to 8 cells, or its heading's longest word.
+    floor = []
+    for i in range(n):
+        word = max(cell_len(w) for w in headers[i].split() or [""])
+        if i in fixed:
+            floor.append(max([word, *(cell_len(x) for row in cells for x in row[i][0])]))
+        else:
+            floor.append(min(natural[i], max(word, 8)))
+    sizes = _widths(natural, floor, width)
+    out = Text()
+
+    def line(parts: list[tuple[str, str]]) -> None:
+        texts = []
+        for i, (text, style) in enumerate(parts):
+            gap = " " * (sizes[i] - cell_len(text))
+            texts.append((gap + text if i in right else text + gap, style))
+        while texts and not texts[-1][0].strip():
+            texts.pop()
+        for i, (text, style) in enumerate(texts):
+            out.append(text.rstrip() if i == len(texts) - 1 else text, style)
+            if i < len(texts) - 1:
+                out.append(" " * GAP)
+        out.append("\n")
+
+    heads = [_fit(h, sizes[i]) for i, h in enumerate(headers)]
+    for k in range(max(len(h) for h in heads)):
+        line([(h[k] if k < len(h) else "", "bold") for h in heads])
+    out.append("─" * min(width, sum(sizes) + GAP * (n - 1)) + "\n", "dim")
+    for row in cells:
+        wrapped = [[piece for part in text for piece in _fit(part, sizes[i])] for i, (text, _) in enumerate(row)]
+        for k in range(max(len(w) for w in wrapped)):
+            line([(w[k] if k < len(w) else "", row[i][1]) for i, w in enumerate(wrapped)])
+    out.rstrip()
+    return out
+
+
+def calibration_view(c: Calibration, title: Any, width: int) -> list[Any]:
     """The Calibration section as Rich renderables: the table, the extremes, the reading."""
     from rich.text import Text
 
     if not c.scores:
         return [title, Text(calibration_start(c), style="dim")]
-    rows, _, _ = calibration_rows(c)
+    rows = calibration_rows(c)
     cells = [[(r[0], ""), (r[1], ""), (r[2], "cyan"), (r[3], "magenta"), (r[4], ""), (r[5], "")] for r in rows]
     parts: list[Any] = [title, Text(calibration_intro(c), style="dim")]
-    parts.append(columns_text(CALIBRATION_HEADERS, cells, width, right={1, 4, 5}))
+    parts.append(_table(CALIBRATION_HEADERS, cells, width, right={1, 4, 5}, fixed={1, 2, 3, 4, 5}))
     parts += [Text(line) for line in calibration_extremes(c)]
     parts += [Text(line) for line in calibration_reading(c)]
     return parts
 
 
 def report_view(report: Report, width: int = 80) -> Any:
-    """A Rich renderable of the whole review, laid out for a console `width` columns wide."""
+    """A Rich renderable of the whole review (it fits any console from 60 columns on)."""
     from rich.console import Group
     from rich.text import Text
 
-    def section(title: str, gap: bool = True) -> Text:
-        return Text(f"\n{title}" if gap else title, style="bold")
+    def section(title: str) -> Text:
+        return Text(f"\n{title}", style="bold")
 
     def calm(text: str) -> Text:
-        return Text(text, style="dim")
+        return Text(visible(text), style="dim")
+
+    def line(text: str, style: str = "") -> Text:
+        return Text(visible(text), style=style)
 
     parts: list[Any] = [Text(visible(headline(report)), style="bold")]
     if report.sessions == 0:
         parts.append(Text(empty_message(report)))
         return Group(*parts)
-    parts.append(Text(summary_line(report), style="dim"))
+    parts += [calm(OPENING), calm(summary_line(report)), line(baseline_line(report))]
 
-    lo, hi = _range([[w.mean for w in p.weekly] for p in report.principles])
     rows = []
     for p in report.principles:
         colour = "green" if (p.change or 0) > 0 else "yellow" if (p.change or 0) < 0 else "dim"
         rows.append(
-            [
-                (p.title, ""),
-                (_num(p.mean), ""),
-                (_num(p.previous_mean), ""),
-                (change_text(p.change), colour),
-                (sparkline([w.mean for w in p.weekly], lo, hi), "cyan"),
-                (str(p.n), ""),
-            ]
-        )
-    principles = columns_text(
-        ["Principle", "Now", "Before", "Change", "12 weeks", "Ratings"], rows, width, right={1, 2, 3}
-    )
-    parts += [section("Principles"), principles]
+            [(p.title, ""), (_num(p.mean), ""), (_num(p.previous_mean), ""), (change_text(p.change), colour),
+             (sparkline([w.mean for w in p.weekly]), "cyan"), (str(p.n), "")]
+        )  # fmt: skip
+    parts += [
+        section("Principles"),
+        _table(["Principle", "Now", "Before", "Change", "12 weeks", "Ratings"], rows, width, right={1, 2, 3, 5},
+               fixed={1, 2, 3, 4, 5}),
+    ]  # fmt: skip
 
-    if report.focus:
-        parts += [section("Focus for next week"), Text(visible(focus_text(report)))]
-        if report.focus.tip:
-            parts.append(Text.assemble(("Try: ", "bold"), visible(report.focus.tip)))
+    if report.goal:
+        parts += [section("Your learning goal"), *(line(t) for t in goal_lines(report.goal))]
+    parts += [section("Focus for next week"), line(focus_text(report), "" if report.focus else "dim")]
+    if report.focus and report.focus.tip:
+        parts.append(Text.assemble(("Try: ", "bold"), visible(report.focus.tip)))
 
-    side = width >= WIDE
-    half = (width - 4) // 2 if side else width
-    flags: list[Any] = [section("Clients to check in with", gap=not side)]
+    parts.append(section("Clients to check in with"))
     if report.flags:
-        flags.append(calm("Worth a moment of reflection before their next session."))
+        shown = report.flags[: report.thresholds.check_ins_shown]
         rows = [
-            [(f.client, ""), (sparkline([s.mean for s in f.recent]), "cyan"), (flag_reason(f, report), "")]
-            for f in report.flags
-        ]
-        flags.append(columns_text(["Client", "Recent", "What stands out"], rows, half))
+            [(f.client, "bold"), (last_text(f), ""), (sparkline([s.mean for s in f.recent]), "cyan"),
+             (flag_reason(f, report), "")]
+            for f in shown
+        ]  # fmt: skip
+        parts.append(_table(["Client", "Last", "Recent", "What stands out"], rows, width, right={1}, fixed={1, 2}))
+        if more_text(report):
+            parts.append(line(more_text(report)))
         if score_rules_text(report):
-            flags.append(calm(score_rules_text(report)))
+            parts.append(calm(score_rules_text(report)))
     else:
-        flags.append(calm(no_flags_text(report)))
+        parts.append(calm(no_flags_text(report)))
 
-    ruptures: list[Any] = [section("Ruptures and repairs", gap=not side)]
+    parts.append(section("Ruptures and repairs"))
+    parts.append(
+        Text.assemble(
+            visible(rupture_summary(report)) + " Rate, 12 weeks: ",
+            (rate_sparkline([w.rate for w in report.rupture_weekly]), "cyan"),
+        )
+    )
     if report.ruptures:
         rows = [
-            [
-                (str(r.date), ""),
-                ("" if r.in_period else "earlier", "dim"),
-                (r.client, ""),
-                (r.kind or "–", ""),
-                (rupture_state(r), "yellow" if r.open else "green"),
-            ]
+            [(str(r.date) + ("" if r.in_period else "\nearlier"), ""), (r.client, ""), (rupture_what(r), ""),
+             (rupture_repair(r), "yellow" if r.open else "green")]
             for r in report.ruptures
-        ]
-        ruptures.append(columns_text(["Date", "", "Client", "Kind", "Repair"], rows, half))
-    else:
-        ruptures.append(calm("No ruptures recorded in this period, and none left open."))
-
-    if side:
-        from rich.table import Table
-
-        grid = Table.grid(padding=(0, 4))
-        grid.add_column(width=half)
-        grid.add_column(width=half)
-        grid.add_row(Group(*flags), Group(*ruptures))
-        parts += [Text(""), grid]
-    else:
-        parts += [*flags, *ruptures]
+        ]  # fmt: skip
+        parts.append(_table(["Date", "Client", "What you noticed", "Repair"], rows, width, fixed={0}))
+    if older_open_text(report):
+        parts.append(line(older_open_text(report), "yellow"))
+    if strategies_text(report):
+        parts.append(line(strategies_text(report)))
+    if not any(r.in_period for r in report.ruptures):
+        parts.append(calm(QUIET_WITHDRAWAL))
 
     if report.calibration is not None:
         parts += calibration_view(
-            report.calibration, width, section("Calibration: your read beside the client's score")
+            report.calibration, section("Calibration: your read beside the client's score"), width
         )
 
     parts.append(section("Intentions from the previous period"))
-    if report.intentions:
-        rows = [[(str(i.date), ""), (i.client, ""), (next_text(i), "dim"), (i.text, "")] for i in report.intentions]
-        parts.append(columns_text(["Set on", "Client", "Next session", "Intention"], rows, width))
-    else:
-        parts.append(calm("No intentions were set in the previous period."))
     if report.follow_through.came_up:
-        parts.append(Text(follow_through_text(report)))
+        parts.append(line(follow_through_text(report)))
+    if any(w.rate is not None for w in report.follow_through_weekly):
+        rates = rate_sparkline([w.rate for w in report.follow_through_weekly])
+        parts.append(Text.assemble("Carried out, 12 weeks: ", (rates, "cyan")))
+    parts.append(calm(intentions_note(report)))
+    if report.intentions:
+        rows = [[(str(i.date), ""), (i.client, ""), (i.text, ""), (next_text(i), "dim")] for i in report.intentions]
+        parts.append(_table(["Set on", "Client", "Intention", "Next session"], rows, width, fixed={0}))
 
     if report.practices:
         parts.append(section("Practices"))
         rows = [[(p.title, ""), (practice_text(p), "")] for p in report.practices]
-        parts.append(columns_text(["Practice", "How often"], rows, width))
+        parts.append(_table(["What was asked", "How often"], rows, width))
 
     if report.notes is not None:
         parts.append(section("Notes"))
@@ -530,6 +773,28 @@ def report_view(report: Report, width: int = 80) -> Any:
             parts.append(calm("No written reflections in this period."))
         for group in report.notes:
             parts.append(Text(visible(group.prompt), style="bold"))
-            rows = [[(str(n.date), "dim"), (n.client, "dim"), (n.text, "")] for n in group.notes]
-            parts.append(columns_text(["Date", "Client", "Reflection"], rows, width))
+            headers = ["Date", "Client", *([group.rating_title] if group.rating_title else []), "Reflection"]
+            rows = [
+                [(str(n.date), "dim"), (n.client, "dim"), *([(note_rating(n), "")] if group.rating_title else []),
+                 (n.text, "")]
+                for n in group.notes
+            ]  # fmt: skip
+            parts.append(_table(headers, rows, width, right={2} if group.rating_title else set(), fixed={0}))
     return Group(*parts)
+
+
+def print_review(report: Report, *, pager: bool = True) -> None:
+    """The review on stdout; through the pager when stdout is a terminal, the review is taller
+    than it and `pager` (`--no-pager` turns it off; a pipe never gets one)."""
+    from alliance_cli.ui.formats import stdout_console
+
+    console = stdout_console()
+    view = report_view(report, console.width)
+    if pager and console.is_terminal and not console.is_dumb_terminal:
+        lines = console.render_lines(view, console.options, pad=False)
+        if len(lines) > console.height:
+            os.environ.setdefault("LESS", "-R")  # less shows the colours instead of their codes
+            with console.pager(styles=True):
+                console.print(view)
+            return
+    console.print(view)

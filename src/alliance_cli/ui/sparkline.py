@@ -1,13 +1,12 @@
-"""One sparkline for every screen: the clients list, the review's principles and its flagged clients.
+"""The one sparkline of every screen: the review's principles, clients, ruptures and
+follow-through, and the clients list.
 
-One block character per value, a space for a missing one (a week without ratings). The
-scale is the one given, or else the values' own range; either way a scale narrower than
-`MIN_SPAN` rating points is widened to it about its middle, so that a wobble of a few
-tenths never fills the whole height. The scale is cut into eight equal bands, `▁` the
-lowest and `█` the highest; a value outside the scale takes the nearest end.
-
-The clients list passes the rating scale (0 to 10), so its rows compare at a glance; the
-review passes the range of all the rows of one table, so they compare with each other.
+One block character per value on one absolute scale, 0 to 10 (the rating scale), cut into
+eight equal bands: `▁` is 0 to 1.25, `▂` 1.25 to 2.5, ... `█` 8.75 to 10. A value outside
+the scale takes the nearest end; a missing value (a week without ratings) is a space. The
+scale never stretches to the values, so the same client draws the same in `report` and in
+`clients`, and 6.8 (`▆`) and 7.8 (`▇`) never draw alike. A rate (ruptures a week, intentions
+carried out) is drawn on the same scale as a share of 10: 100% is `█`.
 """
 
 from __future__ import annotations
@@ -15,24 +14,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 BLOCKS = "▁▂▃▄▅▆▇█"
-MIN_SPAN = 2.0  # never magnify less than two rating points to the full height
+TOP = 10.0  # the scale is 0 to TOP, always
 
 
-def sparkline(values: Sequence[float | None], lo: float | None = None, hi: float | None = None) -> str:
-    """The values as block characters on the scale [lo, hi] (default: the values' own range)."""
-    present = [v for v in values if v is not None]
-    if not present:
-        return " " * len(values)
-    lo = min(present) if lo is None else lo
-    hi = max(present) if hi is None else hi
-    if hi - lo < MIN_SPAN:
-        middle = (hi + lo) / 2
-        lo, hi = middle - MIN_SPAN / 2, middle + MIN_SPAN / 2
+def sparkline(values: Sequence[float | None]) -> str:
+    """The values (0 to 10) as block characters, one each."""
     bands = len(BLOCKS)
     out = []
     for v in values:
         if v is None:
             out.append(" ")
         else:
-            out.append(BLOCKS[max(0, min(bands - 1, int((v - lo) / (hi - lo) * bands)))])
+            out.append(BLOCKS[max(0, min(bands - 1, int(v / TOP * bands)))])
     return "".join(out)
+
+
+def rate_sparkline(rates: Sequence[float | None]) -> str:
+    """Shares from 0 to 1 on the same scale (1 is the full height)."""
+    return sparkline([None if r is None else r * TOP for r in rates])
