@@ -229,7 +229,7 @@ StrictOption = Annotated[
 
 class Format(StrEnum):
     """The one vocabulary of `--format/-f`, in every command: `table` for people; `json`,
-    `jsonl` and `csv` for scripts; `markdown` for a document. Each command offers the ones
+    `jsonl` and `csv` for scripts; `markdown` and `html` for a document. Each command offers the ones
     that fit (`format_option`); `ui.formats.emit` writes them; README: "Data formats"."""
 
     table = "table"
@@ -237,6 +237,7 @@ class Format(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     markdown = "markdown"
+    html = "html"
 
 
 # What earlier versions called the human format (`report` and `demo`: rich; `doctor`: text):
