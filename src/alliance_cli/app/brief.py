@@ -165,7 +165,7 @@ def _case(
             if isinstance(text, str) and text.strip():
                 written.append(Note(s["id"], date.fromisoformat(s["date"]), label_of(p), text))
     intentions = []
-    for s in focus:
+    for s in window:
         text = got(s["id"], roles.intention)
         if not isinstance(text, str) or not text.strip():
             continue
@@ -263,10 +263,10 @@ def load_brief(
         since = iso_week_start(period.end) - timedelta(weeks=GRID_WEEKS - 1)
         view = ps.prompt(roles.client_view) if roles.client_view else None
         scale = Scale(view.min or 0.0, view.max or 10.0) if view is not None else Scale()
-        scored = client_score_rows(journal, roles, min(since, period.start), period.start, period.end)
-        found = build_calibration(
-            scored, measure, since=min(since, period.start), until=period.end, start=period.start, scale=scale
-        )
+        since = min(since, period.start)
+        scored = client_score_rows(journal, roles, since, period.start, period.end)
+        # Every client of the 12 weeks is listed (not only the period's): the scatter shows them all.
+        found = build_calibration(scored, measure, since=since, until=period.end, start=since, scale=scale)
         calibration = found if found.pairs else None
     return Brief(
         start=period.start,

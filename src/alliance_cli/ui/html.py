@@ -7,7 +7,8 @@ raw HTML turned off, so an answer holding `<script>` shows as text. The charts c
 `ui.charts`, each in a `<figure>` with its text alternative as the caption.
 
 Print: the page's own margins fit both A4 and Letter (the narrower A4 decides the width);
-each case starts on a new page, and no chart or table row is cut across two pages.
+the first case follows the title, each other case and the closing part start a new page,
+and no chart or table row is cut across two pages.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ figure { margin: 0.8em 0; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-size: 0.8em; color: #333; margin-top: 0.2em; }
 svg.chart { display: block; max-width: 100%; height: auto; }
 .grid { display: block; }
-section.case { break-before: page; page-break-before: always; }
+section.case ~ section.case, section.after { break-before: page; page-break-before: always; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   a { color: inherit; text-decoration: none; }
