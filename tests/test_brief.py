@@ -287,3 +287,56 @@ def test_only_report_html_loads_the_chart_code(alliance_exe, subprocess_env, mar
     for args in (["report"], ["report", "--format", "json"], ["list", "--format", "json"], ["clients"]):
         assert not loaded_modules(alliance_exe, subprocess_env, *args) & charts, args
     assert charts <= loaded_modules(alliance_exe, subprocess_env, "report", "--format", "html")
+
+
+class _Shape(HTMLParser):
+    """An HTML text as its elements and words, whitespace between elements ignored."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.tokens.append(f"<{tag}{''.join(f' {k}={v}' for k, v in sorted(attrs))}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tokens.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.tokens.append(" ".join(data.split()))
+
+
+def shape(html: str) -> list[str]:
+    parser = _Shape()
+    parser.feed(html)
+    return parser.tokens
+
+
+TRICKY = [
+    "A *word* and **two words**, `code | here`, <b>bold?</b> & C:\\path\\",
+    "snake_case stays, _this is emphasis_, 3 * 4 * 5 and a \\* star \\| pipe",
+    "# Heading\n\nA paragraph\nover two lines.\n\n> Try: a tip.\n\n- one\n  - nested *em*\n- two",
+    "| A | B |\n|---|---:|\n| a \\| b | 1 |\n| `x` | **2** |\n\nAfter the table.",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_the_html_page_renders_markdown_as_commonmark_does(text):
+    from markdown_it import MarkdownIt
+
+    from alliance_cli.ui.html import markdown_html
+
+    expected = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    assert shape(markdown_html(text)) == shape(expected)
+
+
+@pytest.mark.parametrize("args", [["report", "--notes"], ["report", "--supervision"]])
+def test_the_review_and_the_brief_render_as_commonmark_does(run, marked_week, args):
+    from markdown_it import MarkdownIt
+
+    from alliance_cli.ui.html import markdown_html
+
+    text = run(*args, "--week", "2026-W47", "--format", "markdown").stdout
+    expected = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    assert shape(markdown_html(text)) == shape(expected)

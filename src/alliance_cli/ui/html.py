@@ -2,8 +2,9 @@
 
 Inline CSS and SVG only: no script, no web font, no image or style fetched from anywhere,
 so the file opens the same offline, in a mail attachment or from a USB stick. The text is
-the Markdown the other format writes, rendered by markdown-it (installed with Rich) with
-raw HTML turned off, so an answer holding `<script>` shows as text. The charts come from
+the Markdown the other format writes, rendered here (`markdown_html`, checked against
+markdown-it in the tests) with every character of text escaped, so an answer holding
+`<script>` shows as text. The charts come from
 `ui.charts`, each in a `<figure>` with its text alternative as the caption.
 
 Print: the page's own margins fit both A4 and Letter (the narrower A4 decides the width);
@@ -13,6 +14,7 @@ and no chart or table row is cut across two pages.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -54,11 +56,112 @@ section.case ~ section.case, section.after { break-before: page; page-break-befo
 """
 
 
-def markdown_html(text: str) -> str:
-    """CommonMark (with pipe tables) as HTML; raw HTML in the text is escaped, never run."""
-    from markdown_it import MarkdownIt
+_BLOCK = re.compile(r"#{1,6} |\||- |>")
+_RULE = re.compile(r"^\|(\s*:?-+:?\s*\|)+\s*$")
+_CELL = re.compile(r"(?<!\\)\|")
+_INLINE = re.compile(
+    r"(?P<code>`+)(?P<body>.+?)(?P=code)"
+    r"|\\(?P<esc>[!-/:-@\[-`{-~])"
+    r"|\*\*(?=\S)(?P<strong>.+?)(?<=\S)\*\*"
+    r"|\*(?=[^\s*])(?P<em>[^*]+?)(?<=\S)\*"
+    r"|(?<![\w\\])_(?=[^\s_])(?P<em_>[^_]+?)(?<=[^\s\\])_(?!\w)"
+)
 
-    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+
+def inline(text: str) -> str:
+    """CommonMark's inline text as alliance writes it: backslash escapes, code spans, strong
+    and emphasis; everything else is text, HTML-escaped."""
+    out, at = [], 0
+    for m in _INLINE.finditer(text):
+        out.append(escape(text[at : m.start()], quote=False))
+        if m["code"]:
+            out.append(f"<code>{escape(m['body'].strip() or m['body'], quote=False)}</code>")
+        elif m["esc"]:
+            out.append(escape(m["esc"], quote=False))
+        elif m["strong"]:
+            out.append(f"<strong>{inline(m['strong'])}</strong>")
+        else:
+            out.append(f"<em>{inline(m['em'] or m['em_'])}</em>")
+        at = m.end()
+    out.append(escape(text[at:], quote=False))
+    return "".join(out)
+
+
+def _cells(line: str) -> list[str]:
+    parts = _CELL.split(line.strip())
+    return [p.strip().replace("\\|", "|") for p in parts[1:-1]]
+
+
+def _row(cells: list[str], aligns: list[bool], tag: str) -> str:
+    cells = (cells + [""] * len(aligns))[: len(aligns)]
+    right = ' style="text-align:right"'
+    return (
+        "<tr>"
+        + "".join(f"<{tag}{right if a else ''}>{inline(c)}</{tag}>" for c, a in zip(cells, aligns, strict=True))
+        + "</tr>"
+    )
+
+
+def _table(head: str, rule: str, rows: list[str]) -> str:
+    aligns = [c.endswith(":") for c in _cells(rule)]
+    body = "\n".join(_row(_cells(r), aligns, "td") for r in rows)
+    return (
+        f"<table>\n<thead>\n{_row(_cells(head), aligns, 'th')}\n</thead>\n"
+        + (f"<tbody>\n{body}\n</tbody>\n" if rows else "")
+        + "</table>"
+    )
+
+
+def markdown_html(text: str) -> str:
+    """The Markdown alliance writes (ATX headings, paragraphs, pipe tables, lists two deep,
+    block quotes, inline code and emphasis) as HTML, every character of text escaped: the
+    same structure CommonMark gives it (tests compare it with markdown-it; a link, though,
+    stays text: nothing on the page points elsewhere), without loading
+    a Markdown library for one page."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+        elif heading := re.match(r"(#{1,6}) +(.*?)\s*$", line):
+            level = len(heading[1])
+            out.append(f"<h{level}>{inline(heading[2])}</h{level}>")
+            i += 1
+        elif line.startswith("|") and i + 1 < len(lines) and _RULE.match(lines[i + 1]):
+            j = i + 2
+            while j < len(lines) and lines[j].startswith("|"):
+                j += 1
+            out.append(_table(lines[i], lines[i + 1], lines[i + 2 : j]))
+            i = j
+        elif line.startswith("- "):
+            items: list[tuple[str, list[str]]] = []
+            while i < len(lines) and (lines[i].startswith("- ") or lines[i].startswith("  - ")):
+                if lines[i].startswith("- "):
+                    items.append((lines[i][2:], []))
+                else:
+                    items[-1][1].append(lines[i][4:])
+                i += 1
+            html = []
+            for first, subs in items:
+                nested = "".join(f"<li>{inline(s)}</li>" for s in subs)
+                html.append(f"<li>{inline(first)}" + (f"\n<ul>\n{nested}\n</ul>\n" if subs else "") + "</li>")
+            out.append("<ul>\n" + "\n".join(html) + "\n</ul>")
+        elif line.startswith(">"):
+            quoted = []
+            while i < len(lines) and lines[i].startswith(">"):
+                quoted.append(lines[i][1:].strip())
+                i += 1
+            out.append(f"<blockquote>\n<p>{inline(' '.join(quoted))}</p>\n</blockquote>")
+        else:
+            para = [line.strip()]
+            i += 1
+            while i < len(lines) and lines[i].strip() and not _BLOCK.match(lines[i]):
+                para.append(lines[i].strip())
+                i += 1
+            out.append(f"<p>{inline(chr(10).join(para))}</p>")
+    return "\n".join(out) + "\n"
 
 
 def figure(chart: charts.Chart, caption: str | None = None) -> str:
