@@ -286,7 +286,9 @@ def _format_help(offered: tuple[Format, ...], detect: bool) -> str:
     parts = []
     if Format.table in offered:
         parts.append("table for you")
-    if Format.markdown in offered:
+    if Format.markdown in offered and Format.html in offered:
+        parts.append("markdown or html (one self-contained page) for a document")
+    elif Format.markdown in offered:
         parts.append("markdown for a document")
     if data:
         parts.append(f"{listed} for scripts")
