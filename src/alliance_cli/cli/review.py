@@ -9,6 +9,7 @@ from alliance_cli.cli.root import (
     DbOption,
     Format,
     PromptsOption,
+    _complete_client,
     _open,
     _prompt_set,
     _say,
@@ -39,6 +40,7 @@ ClientsOption = Annotated[
         "--client",
         "-c",
         help="Client code, e.g. C-014 (any case); with --supervision, give it once per case.",
+        autocompletion=_complete_client,
         callback=_codes,
     ),
 ]
