@@ -340,3 +340,20 @@ def test_the_review_and_the_brief_render_as_commonmark_does(run, marked_week, ar
     text = run(*args, "--week", "2026-W47", "--format", "markdown").stdout
     expected = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     assert shape(markdown_html(text)) == shape(expected)
+
+
+@pytest.mark.parametrize(("fmt", "starts"), [("markdown", "# Weekly review"), ("json", "{"), ("html", "<!DOCTYPE")])
+def test_output_writes_the_review_privately(run, marked_week, tmp_path, fmt, starts):
+    out = tmp_path / "sub" / f"review.{fmt}"
+    result = run("report", "--week", "2026-W47", "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and f"Wrote {out}." in result.stderr
+    assert out.read_text().startswith(starts)
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+
+
+def test_an_empty_period_in_html_says_so_without_charts(run, db_path, ps):
+    add(db_path, ps, ("C-1", "2026-10-01", ratings(7)))
+    result = run("report", "--week", "2026-W47", "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    assert check_html(result.stdout) == [] and "No sessions" in result.stdout
