@@ -101,6 +101,13 @@ def test_calibration_scatter(pairs):
     chart = charts.calibration_scatter("c", "Calibration", pairs)
     svg = parsed(chart)
     assert len(svg.findall(f"{NS}circle")) == len(pairs)
-    assert {"your prediction", "client's score", "agree"} <= set(words(svg))
+    assert {"your prediction", "client's score", "where you agree"} <= set(words(svg))
     if pairs:
         assert "higher than you predicted in 1, lower in 1, the same in 1" in chart.text
+
+
+def test_sessions_at_one_point_share_a_larger_circle():
+    chart = charts.calibration_scatter("c", "Calibration", [(8.0, 9.0)] * 5 + [(6.0, 9.0)])
+    circles = parsed(chart).findall(f"{NS}circle")
+    assert sorted(float(c.get("r", "0")) for c in circles) == [3.0, 6.0]
+    assert "6 sessions" in chart.text and "a larger circle: more sessions" in chart.svg

@@ -307,7 +307,8 @@ def rupture_rate(
 
 def calibration_scatter(uid: str, title: str, pairs: Sequence[tuple[float, float]]) -> Chart:
     """Your prediction (x) against the client's score (y), both on 0 to 10, with the line
-    where they agree: a point above it, the client rated the session higher than you read it."""
+    where they agree: a point above it, the client rated the session higher than you read it.
+    Sessions at the same point share one circle, its size growing with their number."""
     size = 220
     left, top = 44, 24
     body = [_text(0, 14, title)]
@@ -320,14 +321,21 @@ def calibration_scatter(uid: str, title: str, pairs: Sequence[tuple[float, float
 
     body.append(f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="none" stroke="{SOFT}"/>')
     body.append(f'<line x1="{px(0)}" y1="{py(0)}" x2="{px(10)}" y2="{py(10)}" stroke="{SOFT}" stroke-dasharray="4 3"/>')
-    body.append(_text(px(9.8), py(9.8) + 14, "agree", "end"))
+    body.append(_text(px(3.2), py(2.8), "where you agree", "start", f' transform="rotate(-45 {px(3.2)} {py(2.8)})"'))
     for t in (0, 5, 10):
         body.append(_text(left - 6, py(t) + 4, str(t), "end"))
         body.append(_text(px(t), top + size + 14, str(t), "middle"))
     body.append(_text(left + size / 2, top + size + 30, "your prediction", "middle"))
     body.append(_text(12, top + size / 2, "client's score", "middle", f' transform="rotate(-90 12 {top + size / 2})"'))
-    for x, y in pairs:
-        body.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="none" stroke="{INK}"/>')
+    seen: dict[tuple[float, float], int] = {}
+    for x, y in pairs:  # sessions at the same spot share one circle, larger the more they are
+        seen[(x, y)] = seen.get((x, y), 0) + 1
+    for (x, y), n in sorted(seen.items()):
+        r = 3 + 1.5 * (n - 1) ** 0.5
+        body.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="{r:.1f}" fill="none" stroke="{INK}"/>')
+    if any(n > 1 for n in seen.values()):
+        body.append(_text(left + size + 12, top + 12, "a larger circle: more sessions"))
+        body.append(_text(left + size + 12, top + 26, "at the same point"))
     above = sum(1 for x, y in pairs if y > x)
     below = sum(1 for x, y in pairs if y < x)
     text = (
