@@ -3,9 +3,10 @@
     python benchmarks/bench_report.py              # builds the journal once, then times
     python benchmarks/bench_report.py --rebuild    # rebuild the cached journal first
 
-Two numbers, each against its target:
+Two kinds of numbers, each against its target:
 - the whole `alliance report` process, beside the reference Typer + Rich app
-  (medians of alternating runs; target within 1.3x);
+  (medians of alternating runs; target within 1.3x; the HTML review and the HTML
+  supervision brief, with their SVG charts, within 1.5x);
 - the report's own SQL (`store_report.fetch_report_rows`) in-process, median of many runs
   (target under 20 ms); the time to the finished model (SQL + `build_report`) is shown too.
 
@@ -100,6 +101,10 @@ def main() -> None:
     print(report_line("alliance report (rich)", ours, theirs, 1.3))
     ours, theirs = compare([*cmd, "--format", "json"], runs=args.runs)
     print(report_line("alliance report --format json", ours, theirs, 1.3))
+    ours, theirs = compare([*cmd, "--format", "html"], runs=args.runs)
+    print(report_line("alliance report --format html", ours, theirs, 1.5))
+    ours, theirs = compare([*cmd, "--supervision", "--format", "html", "--client", "C-0001"], runs=args.runs)
+    print(report_line("report --supervision, html", ours, theirs, 1.5))
 
     sql_ms, model_ms = time_sql(path, args.sql_runs)
     verdict = "ok" if sql_ms < SQL_TARGET_MS else "OVER"

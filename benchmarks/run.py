@@ -208,6 +208,7 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
         ("search common word", ["search", COMMON]),
         ("search rare word", ["search", RARE]),
         ("clients", ["clients"]),
+        ("report html", ["report", "--format", "html"]),
     ]
     if quick:
         everyday = [everyday[0], everyday[1], everyday[3], everyday[5]]

@@ -18,7 +18,7 @@ OFFERED = {
     ("clients",): "<table|json|jsonl|csv>",
     ("doctor",): "<table|json|jsonl|csv>",
     ("show", "1"): "<table|json>",
-    ("report",): "<table|markdown|json>",
+    ("report",): "<table|markdown|json|html>",
     ("demo",): "<table|markdown|json>",
     ("export",): "<csv|json|jsonl>",
     ("import", "x"): "<csv|json|jsonl>",

@@ -60,6 +60,23 @@ REPAIRS = [
     "Owned that I pushed too hard and asked what would help.",
     "Went back to the goal and asked whether it still fits.",
 ]
+FEELINGS = [
+    "Tense from the start; I noticed I wanted the hour to end.",
+    "Warm, and a little protective of them.",
+    "Bored for a stretch, then suddenly moved.",
+    "Anxious that I had said the wrong thing.",
+]
+GOING_ON = [
+    "Perhaps they were testing whether I would stay with them when they were angry.",
+    "We may both have been avoiding the topic of ending.",
+    "I think I was trying to rescue, and they let me.",
+]
+QUESTIONS = [
+    "How do I name the strain without it feeling like blame?",
+    "Am I pushing the pace because of my own worry?",
+    "How do I bring up ending when they go quiet?",
+]
+MARKED = 0.03  # the share of sessions marked for supervision
 MOMENTS = [
     "When they talked about their father I caught the sadness under the anger.",
     "I checked my understanding twice and got it right both times.",
@@ -183,6 +200,8 @@ def _answer(prompt: Any, roles: Roles, rng: random.Random, mood: float) -> Any:
         return round(rng.uniform(prompt.min or 0, prompt.max or 10), 1)
     if prompt.id == roles.rupture:
         return rng.random() < 0.08
+    if prompt.id == "for_supervision" or prompt.role == "for_supervision":
+        return rng.random() < MARKED
     if prompt.id == "intention_note":
         return rng.choice(FOLLOW_UP_NOTES) if rng.random() < 0.3 else None
     if kind == "yesno":
@@ -194,5 +213,12 @@ def _answer(prompt: Any, roles: Roles, rng: random.Random, mood: float) -> Any:
         return rng.sample(prompt.choices or [], k=1)
     if prompt.id == roles.intention:
         return rng.choice(INTENTIONS)
-    bank = {"went_well": WENT_WELL, "do_differently": DO_DIFFERENTLY, "repair_tried": REPAIRS}.get(prompt.id, MOMENTS)
+    bank = {
+        "went_well": WENT_WELL,
+        "do_differently": DO_DIFFERENTLY,
+        "repair_tried": REPAIRS,
+        "feelings": FEELINGS,
+        "going_on": GOING_ON,
+        "supervision_question": QUESTIONS,
+    }.get(prompt.id, MOMENTS)
     return rng.choice(bank)

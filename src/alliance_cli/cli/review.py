@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from alliance_cli.cli.root import (
-    ClientOption,
     DbOption,
     Format,
     LastOption,
@@ -15,6 +14,7 @@ from alliance_cli.cli.root import (
     SinceOption,
     UntilOption,
     WeekOption,
+    _complete_client,
     _open,
     _prompt_set,
     _say,
@@ -24,11 +24,32 @@ from alliance_cli.cli.root import (
 from alliance_cli.core.messages import Hint
 
 if TYPE_CHECKING:
+    from alliance_cli.core.periods import Period
     from alliance_cli.core.report import Report
     from alliance_cli.store.journal import Journal
 
 
 FormatOption = Annotated[Format, format_option(Format.table, Format.markdown, Format.json)]
+ReportFormatOption = Annotated[Optional[Format], format_option(Format.table, Format.markdown, Format.json, Format.html)]
+
+
+def _codes(values: list[str] | None) -> list[str] | None:
+    from alliance_cli.cli.root import _code
+
+    return [c for c in (_code(v) for v in values) if c is not None] if values else None
+
+
+ClientsOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--client",
+        "-c",
+        metavar="CODE",
+        help="Client code, e.g. C-014 (any case); with --supervision, give it once per case.",
+        autocompletion=_complete_client,
+        callback=_codes,
+    ),
+]
 
 
 def note_unknown_client(journal: "Journal", client: str | None) -> None:
@@ -61,8 +82,14 @@ def report(
     last: LastOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    client: ClientOption = None,
+    client: ClientsOption = None,
     notes: Annotated[bool, typer.Option("--notes", help="Add the period's written reflections.")] = False,
+    supervision: Annotated[
+        bool,
+        typer.Option(
+            "--supervision", help="A brief for supervision: the sessions you marked (or --client cases), in full."
+        ),
+    ] = False,
     redact: Annotated[
         bool,
         typer.Option("--redact", help="Replace what could identify a client in written answers with \\[redacted]."),
@@ -70,7 +97,11 @@ def report(
     no_pager: Annotated[
         bool, typer.Option("--no-pager", help="Print the review straight, even when taller than the screen.")
     ] = False,
-    fmt: FormatOption = Format.table,
+    fmt: ReportFormatOption = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", dir_okay=False, help="Write the markdown or html to this file (0600)."),
+    ] = None,
     db: DbOption = None,
     prompts: PromptsOption = None,
 ) -> None:
@@ -84,29 +115,123 @@ def report(
 
         alliance report --week last
         alliance report --month 2026-11 --format markdown > supervision.md
+
+    With --supervision, a brief to bring to supervision instead: for each session you marked
+    for it in the period (or each --client), the ratings over its last sessions, its
+    ruptures in full, your feelings and notes, intentions and whether they were carried out,
+    and your questions; Markdown unless --format html.
+
+        alliance report --supervision --last 2w --format html -o brief.html
     """
     from alliance_cli.app.review import guard_review, load_report
     from alliance_cli.app.watchlist import journal_watchlist
     from alliance_cli.core.periods import resolve_period
     from alliance_cli.core.report import Thresholds
+    from alliance_cli.errors import UsageError
     from alliance_cli.settings.config import load_config, privacy_region
     from alliance_cli.store.review import journal_prompt_set
 
     period = resolve_period(week=week, month=month, since=since, until=until, last=last)
     assert period is not None
+    if output is not None and fmt in (None, Format.table):
+        raise UsageError("--output writes a document: add --format markdown or --format html.")
+    if supervision:
+        _supervision(period, client or [], redact, fmt or Format.markdown, output, db, prompts)
+        return
+    if client is not None and len(client) > 1:
+        raise UsageError("The weekly review takes one --client; several are for --supervision.")
+    one = client[0] if client else None
+    fmt = fmt or Format.table
     config = load_config()
     thresholds = Thresholds.model_validate(config.report.thresholds())
     with _open(db, readonly=True) as journal:
         ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
-        note_unknown_client(journal, client)
+        note_unknown_client(journal, one)
         result = load_report(
-            journal, ps, period, client=client, thresholds=thresholds, notes=notes, measure=config.client_measure
+            journal, ps, period, client=one, thresholds=thresholds, notes=notes, measure=config.client_measure
         )
+        charts = None
+        if fmt == Format.html:
+            from alliance_cli.app.brief import load_chart_data
+
+            charts = load_chart_data(journal, ps, period, client=one)
         watchlist = journal_watchlist(journal)
     result, found = guard_review(result, watchlist, privacy_region(), redact=redact)
     if found is not None:
         _say(found)
-    _show(result, fmt, pager=not no_pager)
+    if charts is not None:
+        from alliance_cli.ui.html import review_html
+        from alliance_cli.ui.review import report_markdown
+
+        _write(review_html(result, charts, report_markdown(result)), output)
+    elif output is not None:
+        from alliance_cli.ui.formats import json_document
+        from alliance_cli.ui.review import report_markdown
+
+        _write(
+            report_markdown(result) if fmt == Format.markdown else json_document(result.model_dump(mode="json")) + "\n",
+            output,
+        )
+    else:
+        _show(result, fmt, pager=not no_pager)
+
+
+def _write(text: str, output: Path | None) -> None:
+    """A document to stdout, or to `output` whole, private (0600)."""
+    import sys
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from alliance_cli.errors import InputError
+    from alliance_cli.settings.files import write_private
+
+    if output.is_dir():
+        raise InputError(f"{output} is a folder; give a file name.")
+    try:
+        write_private(output, text)
+    except OSError as exc:
+        raise InputError(f"Cannot write {output} ({exc.strerror}).") from None
+    _say(f"Wrote {output}.")
+
+
+def _supervision(
+    period: "Period",
+    clients: list[str],
+    redact: bool,
+    fmt: Format,
+    output: Path | None,
+    db: Path | None,
+    prompts: Path | None,
+) -> None:
+    from alliance_cli.app.brief import guard_brief, load_brief
+    from alliance_cli.app.watchlist import journal_watchlist
+    from alliance_cli.errors import UsageError
+    from alliance_cli.settings.config import load_config, privacy_region
+    from alliance_cli.store.review import journal_prompt_set
+
+    if fmt not in (Format.markdown, Format.html):
+        raise UsageError("--supervision writes markdown (the default) or html.")
+    config = load_config()
+    with _open(db, readonly=True) as journal:
+        ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
+        brief = load_brief(journal, ps, period, clients=clients, measure=config.client_measure)
+        watchlist = journal_watchlist(journal)
+    brief, found = guard_brief(brief, watchlist, privacy_region(), redact=redact)
+    if found is not None:
+        _say(found)
+    if redact:
+        from dataclasses import replace
+
+        brief = replace(brief, redacted=True)
+    if fmt == Format.html:
+        from alliance_cli.ui.html import brief_html
+
+        _write(brief_html(brief), output)
+    else:
+        from alliance_cli.ui.brief import brief_markdown
+
+        _write(brief_markdown(brief), output)
 
 
 @app.command()

@@ -444,7 +444,7 @@ StrictOption = Annotated[
 
 class Format(StrEnum):
     """The one vocabulary of `--format/-f`, in every command: `table` for people; `json`,
-    `jsonl` and `csv` for scripts; `markdown` for a document. Each command offers the ones
+    `jsonl` and `csv` for scripts; `markdown` and `html` for a document. Each command offers the ones
     that fit (`format_option`); `ui.formats.emit` writes them; README: "Data formats"."""
 
     table = "table"
@@ -452,6 +452,7 @@ class Format(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     markdown = "markdown"
+    html = "html"
 
 
 # What earlier versions called the human format (`report` and `demo`: rich; `doctor`: text):
@@ -500,7 +501,9 @@ def _format_help(offered: tuple[Format, ...], detect: bool) -> str:
     parts = []
     if Format.table in offered:
         parts.append("table for you")
-    if Format.markdown in offered:
+    if Format.markdown in offered and Format.html in offered:
+        parts.append("markdown or html (one self-contained page) for a document")
+    elif Format.markdown in offered:
         parts.append("markdown for a document")
     if data:
         parts.append(f"{listed} for scripts")
