@@ -166,6 +166,8 @@ def m004_goals(db: Any) -> None:
             ended TEXT
         );
         CREATE UNIQUE INDEX goals_one_active ON goals((ended IS NULL)) WHERE ended IS NULL;
+        """
+    )
 
 
 # The five principles of the default prompt set: a column each in `session_summary`.
