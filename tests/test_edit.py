@@ -169,8 +169,8 @@ def test_interactive_edit_starts_from_the_saved_answers(run, db_path):
         KEEP_SESSION_FIELDS
         + BACKSPACE + "3" + ENTER + "Lost the thread." + ENTER  # empathy, then its moment
         + ENTER * 4  # the other ratings kept
-        + ENTER * 2 + DOWN * 4 + ENTER + ENTER * 6  # goals_together moved to (skip)
-        + BACKSPACE * 40 + "Rain again." + ENTER + ENTER * 2  # went_well rewritten
+        + ENTER * 2 + DOWN * 4 + ENTER + ENTER * 8  # goals_together moved to (skip)
+        + BACKSPACE * 40 + "Rain again." + ENTER + ENTER * 5  # went_well rewritten
         + SAVE
     )  # fmt: skip
     result = interactive_edit(db_path, keys)
