@@ -97,6 +97,9 @@ def subprocess_env(db_path: Path) -> dict[str, str]:
     return env
 
 
+from prompt_toolkit.input import PipeInput  # noqa: E402
+
+
 class Talk(TerminalConversation):
     """The terminal conversation on a test's pipe input: questions are answered by the keys
     sent to `pipe`; what it would say or show is kept in lists instead."""
@@ -105,6 +108,10 @@ class Talk(TerminalConversation):
         from prompt_toolkit.output import DummyOutput
 
         super().__init__(interactive=True, input=pipe, output=output or DummyOutput())
+        # The keys are all sent before the conversation starts: closing the pipe's write end
+        # makes a test that runs out of keys stop at once (EOF, as Ctrl-D) instead of waiting.
+        if isinstance(pipe, PipeInput):
+            pipe.close()
         self.said: list[str] = []
         self.shown: list[Any] = []  # sessions about to be deleted
         self.summaries: list[Any] = []  # the states shown before the question whether to save

@@ -96,7 +96,7 @@ def test_a_failing_editor_gives_nothing_and_leaves_no_file(db_path, tmp_path, mo
     editor.chmod(0o700)
     monkeypatch.setenv("EDITOR", str(editor))
     ps = load_prompt_set(bundled_prompts_path())
-    keys = START + ENTER * 6 + CLIENT_VIEW_AND_SCORE + "n\r" + ":e\r" + "\x7f\x7fTyped.\r" + ENTER * 3
+    keys = START + ENTER * 8 + CLIENT_VIEW_AND_SCORE + "n\r" + ":e\r" + "\x7f\x7fTyped.\r" + ENTER * 6
     saved, _ = converse(db_path, ps, keys)
     assert stored(db_path, saved.id).answers["went_well"] == "Typed."
     assert not editor_folder(db_path).exists()
@@ -111,7 +111,7 @@ def test_an_answer_written_in_the_editor_leaves_no_file_or_folder(db_path, tmp_p
     saved, _ = converse(
         db_path,
         load_prompt_set(bundled_prompts_path()),
-        START + ENTER * 6 + CLIENT_VIEW_AND_SCORE + "n\r:e\r" + ENTER * 3,
+        START + ENTER * 8 + CLIENT_VIEW_AND_SCORE + "n\r:e\r" + ENTER * 6,
     )
     assert stored(db_path, saved.id).answers["went_well"] == "Private."
     assert Path((tmp_path / "mark").read_text().strip()).parent == editor_folder(db_path)
@@ -139,7 +139,7 @@ def test_an_encrypted_journal_s_editor_file_lives_in_the_session_s_runtime_folde
     saved, _ = converse(
         db_path,
         load_prompt_set(bundled_prompts_path()),
-        START + ENTER * 6 + CLIENT_VIEW_AND_SCORE + "n\r:e\r" + ENTER * 3,
+        START + ENTER * 8 + CLIENT_VIEW_AND_SCORE + "n\r:e\r" + ENTER * 6,
     )
     written_to = Path((tmp_path / "mark").read_text().strip())
     assert written_to.parent == editor_folder(db_path) and runtime in written_to.parents  # in memory, not on disk
