@@ -396,12 +396,16 @@ class Interview:
         asked = questionary.select(
             question,
             choices=choices,
-            instruction=f"({', '.join(keys)} or arrows, then Enter)",
+            instruction=f"({', '.join(keys)} or arrows, then Enter; y saves, n keeps a draft)",
             use_shortcuts=True,
             use_jk_keys=False,
             **self._io,
         )
         typed_keys(asked, keys, back=False)
+        answers = KeyBindings()  # as the yes/no question it replaces: y saves, n keeps the draft
+        for key, value in (("y", "save"), ("n", "draft")):
+            answers.add(key, eager=True)(_exit_with(value))
+        _extra_keys(asked, answers)
         choice: Literal["save", "change", "draft", "discard"] = asked.unsafe_ask()
         return choice
 
@@ -518,6 +522,13 @@ def _extra_keys(question: questionary.Question, bindings: KeyBindings) -> None:
 
     app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
+
+
+def _exit_with(result: str) -> Callable[[KeyPressEvent], None]:
+    def exit_(event: KeyPressEvent) -> None:
+        event.app.exit(result=result)
+
+    return exit_
 
 
 def _back_binding(bindings: KeyBindings, **options: Any) -> None:
