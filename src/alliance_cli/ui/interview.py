@@ -148,6 +148,10 @@ class Interview:
         answers so far tell), with its section's heading when the section changes; `<` goes
         back to the question before, keeping every answer as the starting point."""
         shown: str | None = None
+        sections: dict[str, str | None] = {}  # a prompt's section: the last one opened at or before it
+        opened: str | None = None
+        for each in ps.prompts:
+            opened = sections[each.id] = section_of(each) or opened
         while True:
             applying: list[Prompt] = []
             for prompt in ps.prompts:
@@ -163,7 +167,7 @@ class Interview:
             prompt = waiting[0]
             place = applying.index(prompt)
             before = [p for p in applying[:place] if p.id in state.asked]
-            section = section_of(prompt)
+            section = sections[prompt.id]
             if section and section != shown:
                 self._heading(section)
             shown = section
