@@ -33,10 +33,12 @@ def ps():
     return load_prompt_set(bundled_prompts_path())
 
 
-def converse(db: Path, ps, keys: str, **options):
+def converse(db: Path, ps, keys: str, *, output=None, talks=None, **options):
     with create_pipe_input() as inp, open_journal(db, create=True) as journal:
         inp.send_text(keys)
-        talk = Talk(inp, DummyOutput())
+        talk = Talk(inp, output or DummyOutput())
+        if talks is not None:
+            talks.append(talk)
         request = SessionRequest(
             client=options.pop("client", None),
             day=None,
@@ -149,7 +151,7 @@ def test_next_log_can_discard_the_draft(db_path, ps):
 
 
 def test_declining_to_save_keeps_the_draft(db_path, ps):
-    saved, _ = converse(db_path, ps, START + REST[:-1] + "n")
+    saved, _ = converse(db_path, ps, START + REST[:-1] + "k\r")  # "Keep it as a draft for later"
     assert saved is None
     assert draft_answers(db_path)["answers"]["went_well"] == "We paused together."
 
@@ -219,3 +221,144 @@ def test_the_clients_score_is_asked_on_the_measure_in_use(db_path):
     saved, _ = converse(db_path, wai, keys)  # 8 is below the WAI-SR's 12 to 60: asked again
     answers = stored(db_path, saved.id).answers
     assert answers["client_score"] == 48 and "client_view" not in answers
+
+
+def test_typing_y_at_the_question_whether_the_client_could_say_what_was_hard_saves_yes(db_path, ps):
+    """Typing `y` and Enter at this arrow-key question once saved "(skip)"."""
+    practices = ENTER * 4 + "y\r" + ENTER  # followed_through … felt_safe (the fifth), culture_considered
+    saved, _ = converse(db_path, ps, START + practices + REST[len(PRACTICES) :])
+    assert stored(db_path, saved.id).answers["felt_safe"] == "yes"
+
+
+# -- the log as a form, on a small prompt set of its own (tests/data/form_prompts.yaml) --------
+
+FORM_START = "C-014\r" + ENTER + ENTER + "7\r"  # client, today, the default modality, empathy
+
+
+@pytest.fixture
+def form():
+    return load_prompt_set(Path(__file__).parent / "data" / "form_prompts.yaml")
+
+
+def form_log(db_path, form, keys, **options):
+    saved, summaries = converse(db_path, form, keys, **options)
+    return (None if saved is None or isinstance(saved, str) else stored(db_path, saved.id).answers), saved, summaries
+
+
+@pytest.mark.parametrize(
+    ("key", "picked"), [("y", "yes"), ("s", "somewhat"), ("n", "no"), ("o", "not sure"), ("k", None), ("", None)]
+)
+def test_a_choice_question_takes_the_key_shown_before_each_choice(db_path, form, key, picked):
+    answers, _, _ = form_log(db_path, form, FORM_START + key + "\r" + "\r" + "n\r" + "\r" + ENTER)
+    assert answers.get("felt_safe") == picked
+
+
+def test_a_stray_key_then_enter_never_picks_skip(db_path, form):
+    # x is no choice's key: Enter then only says which keys there are; y, Enter picks yes.
+    answers, _, _ = form_log(db_path, form, FORM_START + "x\r" + "y\r" + "\r" + "n\r" + "\r" + ENTER)
+    assert answers["felt_safe"] == "yes"
+
+
+def test_after_a_stray_key_a_second_enter_skips_on_purpose(db_path, form):
+    answers, _, _ = form_log(db_path, form, FORM_START + "x\r\r" + "\r" + "n\r" + "\r" + ENTER)
+    assert "felt_safe" not in answers
+
+
+def test_a_yes_no_question_takes_y_and_n(db_path, form):
+    answers, _, _ = form_log(db_path, form, FORM_START + "\r" + "y\r" + "n\r" + "\r" + ENTER)
+    assert answers["open_questions"] is True and answers["rupture"] is False
+
+
+def test_boxes_are_ticked_by_their_number(db_path, form):
+    answers, _, _ = form_log(db_path, form, FORM_START + "\r\r" + "y\r" + "1" + "3" + "3" + "4" + "\r" + "\r" + ENTER)
+    assert answers["markers"] == ["went quiet", "deferred"]  # 3 ticked, then unticked
+
+
+def test_going_back_changes_the_answer_before(db_path, form):
+    # At "said what was hard", < goes back to empathy, which starts from 7: 9 replaces it.
+    keys = FORM_START + "<" + "\x7f9\r" + "y\r" + "\r" + "n\r" + "\r" + ENTER
+    answers, _, _ = form_log(db_path, form, keys)
+    assert answers["empathy"] == 9 and answers["felt_safe"] == "yes"
+
+
+def test_going_back_keeps_later_answers_as_the_starting_point(db_path, form):
+    # "said what was hard: somewhat", open questions: yes; at rupture < goes back to open
+    # questions, which shows "yes": cleared, < goes back again. The choice starts from
+    # "somewhat": Enter keeps it; open questions shows "yes" again: Enter keeps it.
+    keys = FORM_START + "s\r" + "y\r" + "<" + "\x7f" * 3 + "<" + "\r" + "\r" + "n\r" + "\r" + ENTER
+    answers, _, _ = form_log(db_path, form, keys)
+    assert (answers["felt_safe"], answers["open_questions"], answers["rupture"]) == ("somewhat", True, False)
+
+
+def test_going_back_from_a_follow_up_and_changing_the_answer_drops_it(db_path, form):
+    # rupture yes opens "what it looked like"; back, rupture no: the follow-up is not asked.
+    keys = FORM_START + "\r\r" + "y\r" + "<" + "\x7f\x7f\x7fn\r" + "Steady.\r" + ENTER
+    answers, _, _ = form_log(db_path, form, keys)
+    assert answers["rupture"] is False and "markers" not in answers and answers["went_well"] == "Steady."
+
+
+def test_the_first_question_has_nothing_to_go_back_to(db_path, form):
+    keys = "C-014\r" + ENTER + ENTER + "<\x7f7\r" + "\r\r" + "n\r" + "\r" + ENTER  # < is typed text there
+    answers, _, _ = form_log(db_path, form, keys)
+    assert answers["empathy"] == 7
+
+
+def test_changing_an_answer_at_the_end_asks_it_again_and_what_follows_from_it(db_path, form):
+    # At the end: c (change an answer), type to find "Rupture", Enter; yes; what it looked like: 2; save.
+    keys = FORM_START + "\r\r" + "n\r" + "Steady.\r" + "c\r" + "Rupt\r" + "\x7f\x7fyes\r" + "2\r" + ENTER
+    answers, _, summaries = form_log(db_path, form, keys)
+    assert answers["rupture"] is True and answers["markers"] == ["changed the subject"]
+    assert answers["went_well"] == "Steady." and answers["empathy"] == 7
+    assert len(summaries) == 2  # the summary again before saving
+
+
+def test_changing_the_date_at_the_end(db_path, form):
+    keys = FORM_START + "\r\r" + "n\r" + "\r" + "c\r" + "Date\r" + "\x7f" * 10 + "2026-11-20\r" + ENTER
+    _, saved, _ = form_log(db_path, form, keys)
+    assert stored(db_path, saved.id).date == "2026-11-20"
+
+
+def test_picking_no_answer_to_change_goes_back_to_the_choice(db_path, form):
+    keys = FORM_START + "\r\r" + "n\r" + "\r" + "c\r" + "None\r" + ENTER
+    answers, _, summaries = form_log(db_path, form, keys)
+    assert answers["empathy"] == 7 and len(summaries) == 2
+
+
+def test_keeping_it_as_a_draft_at_the_end(db_path, form):
+    answers, saved, _ = form_log(db_path, form, FORM_START + "\r\r" + "n\r" + "Steady.\r" + "k\r")
+    assert saved is None
+    assert draft_answers(db_path)["answers"]["went_well"] == "Steady."
+
+
+def test_discarding_it_at_the_end_keeps_nothing(db_path, form):
+    from alliance_cli.app.log import DISCARDED
+
+    _, saved, _ = form_log(db_path, form, FORM_START + "\r\r" + "n\r" + "Steady.\r" + "d\r")
+    assert saved == DISCARDED
+    assert draft_answers(db_path) is None
+    with open_journal(db_path) as journal:
+        assert journal.list_sessions() == []
+
+
+def test_headings_and_the_count_of_questions_are_shown(db_path, form):
+    import io
+
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    screen = io.StringIO()
+    keys = FORM_START + "\r\r" + "y\r" + "1\r" + "\r" + ENTER
+    form_log(db_path, form, keys, output=PlainTextOutput(screen))
+    shown = screen.getvalue().replace("\r\n", "\n")
+    for heading in ("Ratings", "Practices", "Rupture and repair", "Reflection"):
+        assert f"\n{heading}\n" in shown
+    assert shown.count("\nPractices\n") == 1  # once, when the section starts
+    assert "1 of 5 Empathy" in shown  # five known so far: the follow-up depends on the rupture answer
+    assert "5 of 6 What did it look like?" in shown  # the rupture answered: one more
+
+
+def test_the_first_log_names_the_journal_file_once(db_path, form):
+    talks: list = []
+    form_log(db_path, form, FORM_START + "\r\r" + "n\r" + "\r" + ENTER, talks=talks)
+    form_log(db_path, form, FORM_START + "\r\r" + "n\r" + "\r" + ENTER, talks=talks)
+    assert talks[0].said == [f"Your journal is at {db_path}."]
+    assert not any("journal is at" in line for line in talks[1].said)

@@ -280,3 +280,96 @@ def test_text_written_in_the_editor_survives_kill_9_and_the_next_log_takes_it(
 
     resume_and_save_the_written_text(env, alliance_exe, db_path)
     nothing_left_behind(db_path, tmp_path)
+
+
+# -- the log as a form, on the small prompt set of tests/data/form_prompts.yaml ------------------
+
+FORM = Path(__file__).parent / "data" / "form_prompts.yaml"
+
+
+def form_env(subprocess_env):
+    return dict(
+        subprocess_env, ALLIANCE_PROMPTS=str(FORM), TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1"
+    )
+
+
+def spawn_form(alliance_exe, subprocess_env):
+    return pexpect.spawn(
+        alliance_exe[0], [*alliance_exe[1:], "log"], env=form_env(subprocess_env), encoding="utf-8", timeout=TIMEOUT,
+        dimensions=(40, 100),
+    )  # fmt: skip
+
+
+def test_the_form_shows_headings_goes_back_and_changes_an_answer_at_the_end(alliance_exe, subprocess_env, db_path):
+    child = spawn_form(alliance_exe, subprocess_env)
+    child.expect_exact("Your journal is at")
+    start(child, "C-014")
+    child.expect_exact("Ratings")
+    child.expect_exact("1 of 5")
+    answer(child, "Empathy:", "7\r")
+    child.expect_exact("Practices")
+    child.expect_exact("2 of 5")
+    answer(child, "say what was hard?", "<")  # back to empathy, which starts from 7
+    child.expect_exact("Ratings")
+    answer(child, "Empathy:", "\x7f9\r")
+    answer(child, "say what was hard?", "y\r")
+    answer(child, "open questions", "\r")
+    child.expect_exact("Rupture and repair")
+    answer(child, "strain or rupture", "n\r")
+    child.expect_exact("Reflection")
+    answer(child, "What went well?", "Steady.\r")
+    child.expect_exact("Went well")  # the summary's short label
+    answer(child, "Save this session?", "c\r")  # change an answer
+    answer(child, "Which answer do you want to change?", "Went\r")
+    answer(child, "What went well?", "\x7f" * 7 + "Calm.\r")
+    answer(child, "Save this session?", "\r")
+    child.expect_exact("Saved session 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with open_journal(db_path) as journal:
+        answers = journal.get_session(1).answers
+    assert answers == {"empathy": 9, "felt_safe": "yes", "rupture": False, "went_well": "Calm."}
+
+
+@pytest.mark.parametrize(("key", "said", "code"), [("k", "kept as a draft", 1), ("d", "Discarded", 0)])
+def test_the_end_of_the_form_keeps_a_draft_or_discards_it(alliance_exe, subprocess_env, db_path, key, said, code):
+    child = spawn_form(alliance_exe, subprocess_env)
+    start(child, "C-014")
+    answer(child, "Empathy:", "7\r")
+    answer(child, "say what was hard?", "\r")
+    answer(child, "open questions", "\r")
+    answer(child, "strain or rupture", "n\r")
+    answer(child, "What went well?", "\r")
+    answer(child, "Save this session?", key + "\r")
+    child.expect_exact(said)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == code
+    with open_journal(db_path) as journal:
+        assert journal.list_sessions() == []
+        draft = journal.latest_draft()
+    assert (draft is not None) == (key == "k")
+
+
+def test_the_session_id_is_all_that_command_substitution_captures(alliance_exe, subprocess_env, db_path):
+    """`id=$(alliance log)`: the questions, the recap and the summary are on the terminal,
+    stdout carries only the new session's id."""
+    import shlex
+
+    script = f'id=$({shlex.join(alliance_exe)} log); echo "ID=[$id]"'
+    child = pexpect.spawn(
+        "sh", ["-c", script], env=form_env(subprocess_env), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100)
+    )
+    start(child, "C-014")
+    answer(child, "Empathy:", "7\r")
+    answer(child, "say what was hard?", "\r")
+    answer(child, "open questions", "\r")
+    answer(child, "strain or rupture", "n\r")
+    answer(child, "What went well?", "\r")
+    child.expect_exact("Summary")  # shown on the terminal, not captured
+    answer(child, "Save this session?", "\r")
+    child.expect_exact("ID=[1]")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -292,6 +292,7 @@ class KeptDraft:
         extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.id = draft_id
+        self.discarded = False
         self._journal = journal
         self._command = command
         self._session_id = session_id
@@ -307,6 +308,13 @@ class KeptDraft:
     def keep(self, state: LogState) -> None:
         body = {**state.to_dict(), **self._extra}
         self.id = self._journal.save_draft(self.id, body, command=self._command, session_id=self._session_id)
+
+    def discard(self) -> None:
+        """Throw the draft away (asked at the end of a log): nothing of it is kept."""
+        if self.id is not None:
+            self._journal.delete_draft(self.id)
+        self.id = None
+        self.discarded = True
 
     def note(self, key: str, value: Any) -> None:
         """Keep `value` under `key` beside the answers from the next `keep` on."""
@@ -325,19 +333,35 @@ def converse(
     nothing_kept: str,
     draft_kept: str,
     saved: Mapping[str, Any] | None = None,
+    discard: bool = False,
 ) -> bool:
-    """Run `interview`, review privacy, show the summary, then ask `question`: whether to save.
+    """Run `interview`, review privacy, show the summary, then ask `question`: save, change an
+    answer (then the interview again, from that question), keep the draft, or, with
+    `discard`, throw the draft away (`draft.discarded`). True: save.
 
     A stop (Ctrl-C, Ctrl-D, or a signal under `signals_as_interrupts`) ends in Interrupted:
     `nothing_kept` when no answer was kept yet, else `draft_kept`.
     """
+    reviewed = dict(saved or {})
     try:
-        interview()
-        review_privacy(
-            conversation, ps, state, on_change=draft.keep, watchlist=watchlist, saved=saved, scratch=draft.scratch
-        )
-        conversation.show_summary(ps, state)
-        return conversation.confirm(question, default=True)
+        while True:
+            interview()
+            review_privacy(
+                conversation, ps, state, on_change=draft.keep, watchlist=watchlist, saved=reviewed,
+                scratch=draft.scratch,
+            )  # fmt: skip
+            reviewed.update(state.answers)  # kept, edited or redacted: not asked about again
+            conversation.show_summary(ps, state)
+            choice = conversation.ask_finish(question, discard=discard)
+            if choice == "change":
+                if conversation.ask_change(ps, state):
+                    draft.keep(state)
+                continue
+            if choice == "draft" and draft.id is None:
+                draft.keep(state)  # every answer was given up front: keep them now
+            if choice == "discard":
+                draft.discard()
+            return choice == "save"
     except (KeyboardInterrupt, EOFError):
         raise Interrupted(nothing_kept if draft.id is None else draft_kept) from None
 

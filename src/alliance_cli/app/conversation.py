@@ -113,6 +113,16 @@ class Conversation(Protocol):
 
     def confirm(self, question: str, *, default: bool) -> bool: ...
 
+    def ask_finish(self, question: str, *, discard: bool) -> Literal["save", "change", "draft", "discard"]:
+        """At the end of a log or an edit: save, change an answer, keep a draft, or (with
+        `discard`) throw it away."""
+        ...
+
+    def ask_change(self, ps: PromptSet, state: LogState) -> bool:
+        """Which answer to change: it is taken out of what `state` asked, so the interview asks
+        it again; False when none was picked."""
+        ...
+
     def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
         """What to do with the unfinished log (or, with `edit`, edit) `description` tells of."""
         ...

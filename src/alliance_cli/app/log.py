@@ -103,6 +103,8 @@ def log_command(
             state, draft_id = LogState.from_dict(draft.state), draft.id
         elif choice == "discard":
             journal.delete_draft(draft.id)
+    elif draft is None and not journal.client_codes():
+        conversation.say(f"Your journal is at {journal.path}.")  # the first log: where it all goes
     with signals_as_interrupts(conversation):
         return log_interactive(
             journal, ps, state, conversation, draft_id=draft_id, today=given.today, watchlist=watchlist
@@ -165,8 +167,9 @@ def log_interactive(
     draft_id: int | None,
     today: date | None = None,
     watchlist: Watchlist | None = None,
-) -> SavedSession | None:
-    """Run the conversation from `state`; save on confirmation. None if the user declines.
+) -> SavedSession | str | None:
+    """Run the conversation from `state`; save on confirmation. None if the user keeps it
+    as a draft, DISCARDED if they throw it away.
 
     Once the client and date are known, the conversation shows the recap of the last
     session with the client and the follow-up prompts apply; before the summary, the
@@ -176,9 +179,15 @@ def log_interactive(
     draft = KeptDraft(journal, draft_id)
     facts: frozenset[str] = frozenset()
 
+    recapped: tuple[str | None, str | None] | None = None
+
     def history(s: LogState) -> frozenset[str]:
-        nonlocal facts
-        facts = recap_and_facts(journal, ps, s, conversation)
+        """The facts for the client and date; the recap once for them (not again when an
+        answer is changed at the end, unless it is the client or the date)."""
+        nonlocal facts, recapped
+        if recapped != (s.client, s.date):
+            facts = recap_and_facts(journal, ps, s, conversation)
+            recapped = (s.client, s.date)
         return facts
 
     save = converse(
@@ -200,9 +209,10 @@ def log_interactive(
         question="Save this session?",
         nothing_kept=Stopped.LOG_BEFORE_ANSWER,
         draft_kept=Stopped.LOG_DRAFT,
+        discard=True,
     )
     if not save:
-        return None
+        return DISCARDED if draft.discarded else None
     assert state.client and state.date and state.modality
     answers = validate_answers(ps, state.answers, history=facts)
     session = new_session(ps, state.client, date.fromisoformat(state.date), state.modality, answers)

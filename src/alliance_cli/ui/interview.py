@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import questionary
+from prompt_toolkit.key_binding import KeyBindings
 from questionary import Choice
 
 from alliance_cli.core.answers import applies, coerce
@@ -31,12 +32,16 @@ from alliance_cli.errors import InputError
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
+    from prompt_toolkit.key_binding import KeyPressEvent
     from prompt_toolkit.output import Output
 
 EDITOR_WORD = ":e"
 NEW_CODE_WORD = "+"
+BACK_KEY = "<"  # typed on an empty answer (or at any choice question): back to the previous question
 SKIP = "(skip)"
 SKIP_VALUE = "\x00skip"
+BACK_VALUE = "\x00back"  # what a question returns when BACK_KEY was typed
+SESSION_FIELDS = {"client": "Client", "date": "Date", "modality": "Modality"}
 
 ASKED_CLIENT, ASKED_DATE, ASKED_MODALITY = ":client", ":date", ":modality"  # never prompt ids
 
@@ -60,6 +65,9 @@ class Interview:
 
     def __init__(self, *, input: Input | None = None, output: Output | None = None) -> None:
         self._io: dict[str, Any] = {}
+        # A session field chosen to be changed at the end of a log, with the answer it had
+        # (asked again starting from it).
+        self._reopened: dict[str, str] = {}
         if input is not None:
             self._io["input"] = input
         if output is not None:
@@ -86,15 +94,15 @@ class Interview:
         `scratch` gives the file `:e` opens in the editor.
         """
         if state.client is None:
-            state.client = self._ask_client(clients)
+            state.client = self._ask_client(clients, self._reopened.pop(ASKED_CLIENT, ""))
             on_change(state)
         if state.date is None:
-            state.date = self._ask_date(today)
+            state.date = self._ask_date(today, self._reopened.pop(ASKED_DATE, "today"))
             on_change(state)
         facts = history(state)
         if state.modality is None:
-            default = default_modality if default_modality in MODALITIES else MODALITIES[0]
-            state.modality = self._ask_modality(default)
+            default = self._reopened.pop(ASKED_MODALITY, default_modality)
+            state.modality = self._ask_modality(default if default in MODALITIES else MODALITIES[0])
             on_change(state)
         return self._ask_prompts(ps, state, facts, _Keeping(state, on_change, scratch))
 
@@ -133,22 +141,52 @@ class Interview:
 
     def _ask_prompts(self, ps: PromptSet, state: LogState, facts: frozenset[str], keeping: _Keeping) -> LogState:
         """The prompts `state` has not asked yet, in order, each starting from the answer it holds
-        (an edit's saved answer; none in a new log). A prompt whose `when:` no longer holds loses
-        its answer."""
-        for prompt in ps.prompts:
-            if prompt.id in state.asked:
-                continue
-            if not applies(prompt, state.answers, facts):
-                state.answers.pop(prompt.id, None)
-                continue
-            value = self.ask_prompt(prompt, default=state.answers.get(prompt.id), keeping=keeping)
-            if value is None:
-                state.answers.pop(prompt.id, None)
+        (an edit's saved answer, or one given before going back). A prompt whose `when:` no
+        longer holds loses its answer.
+
+        Each question shows where it stands ("7 of 18": the prompts that apply as far as the
+        answers so far tell), with its section's heading when the section changes; `<` goes
+        back to the question before, keeping every answer as the starting point."""
+        shown: str | None = None
+        sections: dict[str, str | None] = {}  # a prompt's section: the last one opened at or before it
+        opened: str | None = None
+        for each in ps.prompts:
+            opened = sections[each.id] = section_of(each) or opened
+        while True:
+            applying: list[Prompt] = []
+            for prompt in ps.prompts:
+                if applies(prompt, state.answers, facts):
+                    applying.append(prompt)
+                else:
+                    state.answers.pop(prompt.id, None)
+                    if prompt.id in state.asked:
+                        state.asked.remove(prompt.id)
+            waiting = [p for p in applying if p.id not in state.asked]
+            if not waiting:
+                return state
+            prompt = waiting[0]
+            place = applying.index(prompt)
+            before = [p for p in applying[:place] if p.id in state.asked]
+            section = sections[prompt.id]
+            if section and section != shown:
+                self._heading(section)
+            shown = section
+            value = self.ask_prompt(
+                prompt,
+                default=state.answers.get(prompt.id),
+                keeping=keeping,
+                place=(place + 1, len(applying)),
+                back=bool(before),
+            )
+            if value == BACK_VALUE:
+                state.asked.remove(before[-1].id)
             else:
-                state.answers[prompt.id] = value
-            state.asked.append(prompt.id)
+                if value is None:
+                    state.answers.pop(prompt.id, None)
+                else:
+                    state.answers[prompt.id] = value
+                state.asked.append(prompt.id)
             keeping.on_change(state)
-        return state
 
     def _ask_client(self, clients: list[str], default: str = "") -> str:
         # questionary's autocomplete takes no `instruction`, so the hint is part of the question.
@@ -195,42 +233,73 @@ class Interview:
     def _ask_modality(self, default: str) -> str:
         return str(questionary.select("Modality:", choices=list(MODALITIES), default=default, **self._io).unsafe_ask())
 
-    def ask_prompt(self, prompt: Prompt, default: Any = None, *, keeping: _Keeping) -> Any:
-        """Ask one prompt; the typed answer, or None when an optional prompt is skipped.
-        Text written in the editor goes into `keeping`'s draft before anything else."""
+    def ask_prompt(
+        self,
+        prompt: Prompt,
+        default: Any = None,
+        *,
+        keeping: _Keeping,
+        place: tuple[int, int] | None = None,
+        back: bool = False,
+    ) -> Any:
+        """Ask one prompt; the typed answer, None when an optional prompt is skipped, or
+        BACK_VALUE when `back` allows going back and `<` was typed. `place` is the question's
+        number and the count of questions, shown before it. Text written in the editor goes
+        into `keeping`'s draft before anything else."""
+        qmark = f"{place[0]} of {place[1]}" if place else "?"
         if prompt.kind == "choice":
-            choices = [Choice(c, value=c) for c in prompt.choices or []]
-            skip = Choice(SKIP, value=SKIP_VALUE)  # questionary reads value=None as "use the title"
+            titles = list(prompt.choices or [])
+            keys = shortcut_keys([*titles, SKIP] if not prompt.required else titles)
+            choices = [Choice(c, value=c, shortcut_key=k) for c, k in zip(titles, keys, strict=False)]
+            skip = Choice(SKIP, value=SKIP_VALUE, shortcut_key=keys[-1])  # value=None would mean "the title"
             if not prompt.required:
                 choices.append(skip)  # and the default, so Enter skips an optional prompt
-            answer = questionary.select(
+            question = questionary.select(
                 prompt.text,
                 choices=choices,
-                default=default if default in (prompt.choices or []) else (None if prompt.required else skip),
-                instruction=prompt.help,
+                default=default if default in titles else (None if prompt.required else skip),
+                instruction=_choice_instruction(prompt, back=back),
+                qmark=qmark,
+                use_shortcuts=True,
+                use_jk_keys=False,
                 **self._io,
-            ).unsafe_ask()
+            )
+            typed_keys(question, keys, back=back)
+            answer = question.unsafe_ask()
             return None if answer == SKIP_VALUE else answer
         if prompt.kind == "multi":
             checked = default or []
-            choices = [Choice(c, value=c, checked=c in checked) for c in prompt.choices or []]
-            answer = questionary.checkbox(
+            titles = list(prompt.choices or [])
+            keys = shortcut_keys(titles, digits_first=True, taken="aijk")
+            choices = [Choice(f"{k}) {c}", value=c, checked=c in checked) for c, k in zip(titles, keys, strict=False)]
+            question = questionary.checkbox(
                 prompt.text,
                 choices=choices,
-                instruction=prompt.help,
+                instruction=_choice_instruction(prompt, back=back),
+                qmark=qmark,
                 validate=(lambda picked: bool(picked) or "Pick at least one.") if prompt.required else (lambda _: True),
                 **self._io,
-            ).unsafe_ask()
+            )
+            ticking_keys(question, keys, back=back)
+            answer = question.unsafe_ask()
+            if answer == BACK_VALUE:
+                return answer
             return answer or None
         while True:
-            answer = questionary.text(
+            question = questionary.text(
                 prompt.text,
                 default=_as_text(default),
                 validate=lambda text: _check(prompt, text),
-                instruction=_instruction(prompt),
+                instruction=_instruction(prompt, back=back),
+                qmark=qmark,
                 multiline=False,
                 **self._io,
-            ).unsafe_ask()
+            )
+            if back:
+                back_on_empty(question)
+            answer = question.unsafe_ask()
+            if answer == BACK_VALUE:
+                return answer
             if prompt.kind != "text" or answer.strip() != EDITOR_WORD:
                 return coerce(prompt, answer)
             try:
@@ -262,12 +331,17 @@ class Interview:
             _keep_written(path, prompt.id, initial, keeping, written)
             return written
 
-    def _print(self, message: str) -> None:
+    def _print(self, message: str, style: str | None = None) -> None:
         """A line where the questions go (a test's DummyOutput, say)."""
         if "output" in self._io:
-            questionary.print(message, output=self._io["output"])
+            questionary.print(message, style=style, output=self._io["output"])
         else:
-            questionary.print(message)
+            questionary.print(message, style=style)
+
+    def _heading(self, section: str) -> None:
+        """A section's heading, set off by an empty line."""
+        self._print("")
+        self._print(section, style="bold underline")
 
     # -- before saving -----------------------------------------------------------------------
 
@@ -312,6 +386,63 @@ class Interview:
     def confirm(self, question: str, *, default: bool) -> bool:
         return bool(questionary.confirm(question, default=default, **self._io).unsafe_ask())
 
+    def ask_finish(self, question: str, *, discard: bool) -> Literal["save", "change", "draft", "discard"]:
+        """The end of a log or an edit: save it, change an answer, keep it as a draft, or
+        (with `discard`) throw it away. Enter saves."""
+        choices = [
+            Choice("Save it", value="save", shortcut_key="s"),
+            Choice("Change an answer", value="change", shortcut_key="c"),
+            Choice("Keep it as a draft for later", value="draft", shortcut_key="k"),
+        ]
+        if discard:
+            choices.append(Choice("Discard it", value="discard", shortcut_key="d"))
+        keys = [str(c.shortcut_key) for c in choices]
+        asked = questionary.select(
+            question,
+            choices=choices,
+            instruction=f"({', '.join(keys)} or arrows, then Enter; y saves, n keeps a draft)",
+            use_shortcuts=True,
+            use_jk_keys=False,
+            **self._io,
+        )
+        typed_keys(asked, keys, back=False)
+        answers = KeyBindings()  # as the yes/no question it replaces: y saves, n keeps the draft
+        for key, value in (("y", "save"), ("n", "draft")):
+            answers.add(key, eager=True)(_exit_with(value))
+        _extra_keys(asked, answers)
+        choice: Literal["save", "change", "draft", "discard"] = asked.unsafe_ask()
+        return choice
+
+    def ask_change(self, ps: PromptSet, state: LogState) -> bool:
+        """Which answer to change; that question is then asked again, starting from the answer
+        (the questions that follow from it too, if they now apply). False: none was picked."""
+        edit = ASKED_CLIENT in state.asked  # an edit asks the session's fields like its prompts
+        fields = {ASKED_CLIENT: state.client, ASKED_DATE: state.date, ASKED_MODALITY: state.modality}
+        choices = [Choice(f"{SESSION_FIELDS[key[1:]]}: {value}", value=key) for key, value in fields.items() if value]
+        for prompt in ps.prompts:
+            if prompt.id in state.asked:
+                shown = _short(state.answers[prompt.id]) if prompt.id in state.answers else SKIP
+                choices.append(Choice(f"{label_of(prompt)}: {shown}", value=prompt.id))
+        choices.append(Choice("None: back to saving", value=""))
+        key = str(
+            questionary.select(
+                "Which answer do you want to change?",
+                choices=choices,
+                instruction="(arrows, or type to find it; Enter picks)",
+                use_search_filter=True,
+                use_jk_keys=False,
+                **self._io,
+            ).unsafe_ask()
+        )
+        if not key:
+            return False
+        if key in state.asked:
+            state.asked.remove(key)
+        if not edit and key in fields:
+            self._reopened[key] = str(fields[key])
+            setattr(state, key[1:], None)
+        return True
+
     def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
         """What to do with an unfinished log: 'resume', 'new' (keep the draft for later) or
         'discard'; with `edit`, an unfinished edit: 'resume' or 'discard' (start again from the
@@ -352,6 +483,161 @@ def _validator(check: Callable[[str], object]) -> Callable[[str], bool | str]:
     return validate
 
 
+def section_of(prompt: Prompt) -> str | None:
+    """The heading of the form's section the prompt belongs to, if it names one."""
+    section: str | None = getattr(prompt, "section", None)
+    return section
+
+
+def label_of(prompt: Prompt) -> str:
+    """The prompt's short title for summaries, else its question."""
+    label: str | None = getattr(prompt, "label", None)
+    return label or prompt.text
+
+
+def _short(value: Any, width: int = 40) -> str:
+    """An answer on one line, cut to `width` characters."""
+    text = ", ".join(_as_text(v) for v in value) if isinstance(value, list) else _as_text(value)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def shortcut_keys(titles: list[str], *, digits_first: bool = False, taken: str = "") -> list[str]:
+    """A key for each choice, to pick it by typing: the first letter of one of its words that
+    is still free (y for yes, p for partly, n for no), else another of its letters, else a digit; with `digits_first`,
+    1, 2, 3 … in order. `taken`: letters the question uses for something else."""
+    used = set(taken) | {BACK_KEY}
+    keys: list[str] = []
+    for n, title in enumerate(titles, start=1):
+        initials = [w[0].lower() for w in title.replace("(", " ").split() if w[:1].isalpha()]
+        letters = [ch.lower() for ch in title if ch.isascii() and ch.isalpha()]
+        digits = [str(d) for d in (*range(1, 10), 0)]
+        candidates = [str(n)] if digits_first and n <= 9 else []
+        candidates += [*initials, *letters, *digits, *"bcefghlmnopqrstuvwxyz"]
+        key = next(k for k in candidates if k not in used)
+        used.add(key)
+        keys.append(key)
+    return keys
+
+
+def _extra_keys(question: questionary.Question, bindings: KeyBindings) -> None:
+    """Add `bindings` to a question's own (they win where both bind a key)."""
+    from prompt_toolkit.key_binding import merge_key_bindings
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
+
+
+def _exit_with(result: str) -> Callable[[KeyPressEvent], None]:
+    def exit_(event: KeyPressEvent) -> None:
+        event.app.exit(result=result)
+
+    return exit_
+
+
+def _back_binding(bindings: KeyBindings, **options: Any) -> None:
+    @bindings.add(BACK_KEY, eager=True, **options)
+    def _(event: KeyPressEvent) -> None:
+        event.app.exit(result=BACK_VALUE)
+
+
+def typed_keys(question: questionary.Question, keys: list[str], *, back: bool) -> None:
+    """A choice question: each choice's key points at it (questionary's shortcuts), `<` goes
+    back when `back`, and any other key says which keys there are, so that a stray key then
+    Enter never picks the choice the pointer happened to be on: that Enter only repeats the
+    keys, a second Enter picks."""
+    from prompt_toolkit.filters import Condition, is_done
+    from prompt_toolkit.keys import Keys
+    from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, HSplit, Window
+
+    # After a stray key: `note` shows the keys there are, `blocking` holds the next Enter back;
+    # any other key ends both (`fresh`: the key just handled set them).
+    stray = {"note": False, "blocking": False, "fresh": False}
+    bindings = KeyBindings()
+    if back:
+        _back_binding(bindings)
+
+    @bindings.add(Keys.Any)
+    def other(event: KeyPressEvent) -> None:
+        stray.update(note=True, blocking=True, fresh=True)
+
+    @bindings.add(Keys.ControlM, eager=True, filter=Condition(lambda: stray["blocking"]))
+    def not_yet(event: KeyPressEvent) -> None:
+        stray.update(blocking=False, fresh=True)  # the note stays; the next Enter picks
+
+    def after(_: object) -> None:
+        if not stray["fresh"]:
+            stray.update(note=False, blocking=False)
+        stray["fresh"] = False
+
+    _extra_keys(question, bindings)
+    app = question.application
+    app.key_processor.after_key_press += after
+    note = f"Type {_or(keys)}, or move with the arrows; then Enter."
+    root = app.layout.container
+    if isinstance(root, HSplit):
+        root.children.append(
+            ConditionalContainer(
+                Window(FormattedTextControl([("class:instruction", note)]), height=1),
+                filter=Condition(lambda: stray["note"]) & ~is_done,
+            )
+        )
+
+
+def ticking_keys(question: questionary.Question, keys: list[str], *, back: bool) -> None:
+    """A question with boxes to tick: each choice's key ticks or unticks it (as Space does on
+    the choice pointed at); `<` goes back when `back`."""
+    from questionary.prompts.common import InquirerControl
+
+    bindings = KeyBindings()
+    if back:
+        _back_binding(bindings)
+    control = next(c for c in question.application.layout.find_all_controls() if isinstance(c, InquirerControl))
+
+    def ticker(index: int) -> Callable[[KeyPressEvent], None]:
+        def tick(event: KeyPressEvent) -> None:
+            control.pointed_at = index
+            value = control.choices[index].value
+            if value in control.selected_options:
+                control.selected_options.remove(value)
+            else:
+                control.selected_options.append(value)
+
+        return tick
+
+    for index, key in enumerate(keys):
+        bindings.add(key, eager=True)(ticker(index))
+    _extra_keys(question, bindings)
+
+
+def back_on_empty(question: questionary.Question) -> None:
+    """A typed question: `<` as the first key of an empty answer goes back."""
+    from prompt_toolkit.filters import Condition
+
+    app = question.application
+    bindings = KeyBindings()
+    _back_binding(bindings, filter=Condition(lambda: not app.current_buffer.text))
+    _extra_keys(question, bindings)
+
+
+def _or(keys: list[str]) -> str:
+    return ", ".join(keys[:-1]) + f" or {keys[-1]}" if len(keys) > 1 else keys[0]
+
+
+def _choice_instruction(prompt: Prompt, *, back: bool) -> str:
+    """The hint after a choice question: its help sentence, then how to answer."""
+    if prompt.kind == "multi":
+        parts = ["keys or Space tick", "Enter when done"]
+    else:
+        parts = ["keys or arrows, then Enter"]
+        if not prompt.required:
+            parts.append("Enter alone skips")
+    if back:
+        parts.append(f"{BACK_KEY} back")
+    how = "(" + "; ".join(parts) + ")"
+    return f"{prompt.help} {how}" if prompt.help else how
+
+
 def _as_text(value: Any) -> str:
     if value is None:
         return ""
@@ -372,7 +658,7 @@ def _check(prompt: Prompt, text: str) -> bool | str:
     return True
 
 
-def _instruction(prompt: Prompt) -> str:
+def _instruction(prompt: Prompt, *, back: bool = False) -> str:
     """The hint after a question: its help sentence, then how to answer, e.g.
     `For example the client withdrew. (y/n; Enter skips)`."""
     parts: list[str] = []
@@ -392,6 +678,8 @@ def _instruction(prompt: Prompt) -> str:
         parts.append(f"{EDITOR_WORD} opens your editor")
     if not prompt.required:
         parts.append("Enter skips")
+    if back:
+        parts.append(f"{BACK_KEY} back")
     how = "(" + "; ".join(parts) + ")" if parts else ""
     return f"{prompt.help} {how}".strip() if prompt.help else how
 

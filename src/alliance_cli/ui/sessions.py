@@ -112,7 +112,7 @@ def _when(stamp: str) -> str:
 
 
 def log_summary(ps: PromptSet, state: LogState) -> Group:
-    texts = {p.id: p.text for p in ps.prompts}
+    texts = {p.id: p.label or p.text for p in ps.prompts}  # short titles, where the prompt set gives them
     ordered = {p.id: state.answers[p.id] for p in ps.prompts if p.id in state.answers}  # as asked
     head = Text.assemble(("Summary", "bold"), visible(f" · {state.client} · {state.date} · {state.modality}"))
     return Group(head, answers_table(ordered, texts))

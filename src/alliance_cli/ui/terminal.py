@@ -2,9 +2,11 @@
 
 `TerminalConversation` is what the flows in `alliance_cli.app` talk to (it has the shape of
 `alliance_cli.app.conversation.Conversation`): questions through questionary, lines on
-stderr, summaries and recaps on stdout. Importing this module is cheap: questionary and
-rich load only when something is asked or shown, so a scripted `alliance log` never loads
-them. Tests drive the questions with prompt_toolkit's pipe input given as `input`.
+stderr; questions, summaries and recaps on the terminal (stderr, or stdout when only it is
+one), so `id=$(alliance log)` asks on the screen and captures only the new session's id.
+Importing this module is cheap: questionary and rich load only when something is asked or
+shown, so a scripted `alliance log` never loads them. Tests drive the questions with
+prompt_toolkit's pipe input given as `input`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -61,12 +63,12 @@ class TerminalConversation:
     def show_recap(self, found: Continuity) -> None:
         from alliance_cli.ui.recap import recap
 
-        _stdout().print(recap(found))
+        _screen().print(recap(found))
 
     def show_summary(self, ps: PromptSet, state: LogState) -> None:
         from alliance_cli.ui.sessions import log_summary
 
-        _stdout().print(log_summary(ps, state))
+        _screen().print(log_summary(ps, state))
 
     def show_sessions(self, rows: Sequence[Mapping[str, Any]], principles: Sequence[str]) -> None:
         from rich.console import Console
@@ -127,6 +129,12 @@ class TerminalConversation:
     def confirm(self, question: str, *, default: bool) -> bool:
         return self._questions().confirm(question, default=default)
 
+    def ask_finish(self, question: str, *, discard: bool) -> Literal["save", "change", "draft", "discard"]:
+        return self._questions().ask_finish(question, discard=discard)
+
+    def ask_change(self, ps: PromptSet, state: LogState) -> bool:
+        return self._questions().ask_change(ps, state)
+
     def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
         return self._questions().ask_resume(description, edit=edit)
 
@@ -137,12 +145,25 @@ class TerminalConversation:
         if self._interview is None:
             from alliance_cli.ui.interview import Interview
 
-            self._interview = Interview(input=self._input, output=self._output)
+            output = self._output
+            if output is None:
+                from prompt_toolkit.output import create_output
+
+                output = create_output(stdout=_terminal())
+            self._interview = Interview(input=self._input, output=output)
         return self._interview
 
 
-def _stdout() -> Console:
-    """Rich on stdout, markup off: answers are shown exactly as typed."""
+def _terminal() -> TextIO:
+    """Where the person reads questions and answers: stderr, or stdout when only stdout is a
+    terminal (`alliance log 2>errors.txt`); stdout stays for data when it is not one."""
+    if not sys.stderr.isatty() and sys.stdout.isatty():
+        return sys.stdout
+    return sys.stderr
+
+
+def _screen() -> Console:
+    """Rich on the terminal, markup off: answers are shown exactly as typed."""
     from rich.console import Console
 
-    return Console(highlight=False, markup=False)
+    return Console(file=_terminal(), highlight=False, markup=False)
