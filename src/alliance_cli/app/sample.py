@@ -130,16 +130,24 @@ MY_PART = [
     "I held on to my formulation when they were telling me something else.",
     "I was tired and less patient than usual.",
 ]
-QUESTIONS = [
-    "How do I name the strain without it feeling like blame?",
-    "Am I pushing the pace because of my own worry?",
-    "How do I bring up ending when they go quiet?",
-]
-MARKED = 0.03  # the share of sessions marked for supervision
+QUESTIONS = {
+    "good": [
+        "What is helping here, and how do I keep it going without taking over?",
+        "They are doing well; is it time to talk about ending?",
+        "Am I too comfortable with this client to notice what we avoid?",
+    ],
+    "hard": [
+        "How do I name the strain without it feeling like blame?",
+        "Am I pushing the pace because of my own worry?",
+        "How do I bring up ending when they go quiet?",
+        "What do I say when they tell me the sessions are not helping?",
+    ],
+}
+MARKED = 0.03  # the share of sessions marked for supervision, the hard ones more often
 # Ruptures: about one session in five (the rate depends on how the session went), most of them
 # withdrawal, some confrontation; the markers follow the kind (the first five choices of
 # `rupture_markers` are withdrawal markers, the next four confrontation markers).
-RUPTURE_RATE = 0.2
+RUPTURE_RATE = 0.18
 KINDS = {"withdrawal": 0.6, "confrontation": 0.28, "both": 0.12}
 WITHDRAWAL_MARKERS = slice(0, 5)
 CONFRONTATION_MARKERS = slice(5, 9)
@@ -321,7 +329,7 @@ def _answer(prompt: Any, roles: Roles, rng: random.Random, mood: float, session:
     if prompt.id == roles.goal_practised:
         return _pick(rng, {c: PRACTISED.get(c, 0.1) for c in prompt.choices or []})
     if prompt.id == "for_supervision" or prompt.role == "for_supervision":
-        return rng.random() < MARKED
+        return rng.random() < MARKED * (1.5 if session.tone() == "hard" else 0.6)
     if prompt.id == "intention_note":
         return rng.choice(FOLLOW_UP_NOTES) if rng.random() < 0.3 else None
     if kind == "yesno":
@@ -334,15 +342,15 @@ def _answer(prompt: Any, roles: Roles, rng: random.Random, mood: float, session:
     if prompt.id == roles.intention:
         return rng.choice(INTENTIONS)
     if prompt.id == "repair_tried":
-        return rng.choice(REPAIRS)
-    if prompt.id == "supervision_question" or prompt.role == "supervision_question":
-        return rng.choice(QUESTIONS)
+        addressed = session.answers.get(roles.repair_strategies or "") != ["not yet addressed"]
+        return rng.choice(REPAIRS) if addressed and rng.random() < 0.6 else None
     toned = {
         "went_well": WENT_WELL,
         "do_differently": DO_DIFFERENTLY,
         "feelings": FEELINGS,
         "going_on": GOING_ON,
-    }.get(prompt.id)
+        "supervision_question": QUESTIONS,
+    }.get(prompt.id if prompt.role != "supervision_question" else "supervision_question")
     if toned is not None:
         return rng.choice(toned[session.tone()])
     return rng.choice(MOMENTS[_moment_tone(prompt, session)])
