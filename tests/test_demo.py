@@ -38,6 +38,13 @@ def test_about_one_session_in_five_has_a_rupture():
     assert 0.15 <= len(ruptures()) / len(sessions()) <= 0.25
 
 
+def test_the_rupture_rate_holds_whatever_day_the_demo_is_made():
+    """`alliance demo` ends its sample today: the caseload's weekdays shift with the day."""
+    for shift in range(1, 7):
+        made = list(demo_sessions(PS, TODAY + timedelta(days=shift)))
+        assert 0.15 <= sum(s.answers.get("rupture") is True for s in made) / len(made) <= 0.25, shift
+
+
 def test_ruptures_include_confrontations_and_some_still_open():
     kinds = {s.answers["rupture_kind"] for s in ruptures()}
     assert {"withdrawal", "confrontation"} <= kinds

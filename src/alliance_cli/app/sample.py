@@ -70,6 +70,9 @@ FEELINGS = {
         "Warm, and a little protective of them.",
         "Settled and curious; I am left with some hope for them.",
         "Moved when they spoke about their sister, and glad we got there.",
+        "Light and at ease; we laughed once, and it felt shared.",
+        "Attentive throughout; I am left looking forward to next week.",
+        "A little tired, but steady, and glad of the work we did.",
     ],
     "hard": [
         "Tense from the start; I noticed I wanted the hour to end.",
@@ -83,6 +86,8 @@ GOING_ON = {
         "They may be starting to trust that they can bring the difficult things here.",
         "We found a shared pace; they led and I followed.",
         "Perhaps naming the pressure last week made room for today.",
+        "They seemed to test a new way of speaking up, and it held.",
+        "We were both less guarded; the repair last month may have helped.",
     ],
     "hard": [
         "Perhaps they were testing whether I would stay with them when they were angry.",
@@ -135,6 +140,7 @@ QUESTIONS = {
         "What is helping here, and how do I keep it going without taking over?",
         "They are doing well; is it time to talk about ending?",
         "Am I too comfortable with this client to notice what we avoid?",
+        "How do I help them keep the change going between sessions?",
     ],
     "hard": [
         "How do I name the strain without it feeling like blame?",
@@ -144,14 +150,18 @@ QUESTIONS = {
     ],
 }
 MARKED = 0.03  # the share of sessions marked for supervision, the hard ones more often
-# Ruptures: about one session in five (the rate depends on how the session went), most of them
-# withdrawal, some confrontation; the markers follow the kind (the first five choices of
-# `rupture_markers` are withdrawal markers, the next four confrontation markers).
-RUPTURE_RATE = 0.18
+# Ruptures: about one session in five, most of them withdrawal, some confrontation. The
+# chance is RUPTURE_RATE after a session rated 7 on average, more after a harder one, and a
+# rupture makes the next sessions harder: over the demo's 800 sessions it comes to 16 to 24%
+# whatever the seed (tests/test_demo.py checks 15 to 25%). The markers follow the kind (the
+# first five choices of `rupture_markers` are withdrawal markers, the next four confrontation).
+RUPTURE_RATE = 0.185
+RUPTURE_LEAN = 0.05  # how much likelier per point the session's mean rating is below 7
 KINDS = {"withdrawal": 0.6, "confrontation": 0.28, "both": 0.12}
 WITHDRAWAL_MARKERS = slice(0, 5)
 CONFRONTATION_MARKERS = slice(5, 9)
 # A learning goal: asked whether it was practised while it is active (the demo sets one).
+GOAL_LIFT = 0.5  # how much the goal's principle is rated higher while it is practised
 PRACTISED = {"yes": 0.45, "partly": 0.25, "no": 0.12, "no opportunity": 0.18}
 
 
@@ -181,11 +191,13 @@ def generate(
     seed: int = 1,
     per_weekday: float = 9.6,
     goal_since: date | None = None,
+    goal_principle: str | None = None,
 ) -> Iterator[NewSession]:
     """Yield about `sessions` sessions ending on `end`, ~`per_weekday` a weekday, oldest first.
 
     With `goal_since`, a learning goal is active from that day on (the caller stores the goal
-    itself), and the sessions from then on say whether it was practised.
+    itself), and the sessions from then on say whether it was practised; the rating of
+    `goal_principle` then rises a little, as practice tends to do.
     """
     from alliance_cli.app.log import new_session
 
@@ -216,7 +228,8 @@ def generate(
                 if made >= sessions:
                     break
                 client.sessions += 1
-                answers = _answers(ps, roles, rng, client, goal_active=goal_active)
+                lift = {goal_principle: GOAL_LIFT} if goal_active and goal_principle else {}
+                answers = _answers(ps, roles, rng, client, goal_active=goal_active, lift=lift)
                 yield new_session(ps, client.code, day, client.modality, answers)
                 made += 1
             caseload = [c for c in caseload if c.sessions < c.length]
@@ -226,10 +239,11 @@ def generate(
 class _Session:
     """What one session's answers so far say about it: its tone, and the rupture's kind."""
 
-    def __init__(self, roles: Roles, answers: dict[str, Any]) -> None:
+    def __init__(self, roles: Roles, answers: dict[str, Any], lift: dict[str, float]) -> None:
         self.roles = roles
         self.answers = answers
         self.kind: str | None = None
+        self.lift = lift  # principle -> how much its rating rises (the learning goal's)
 
     def mean_rating(self) -> float | None:
         values = [self.answers[pid] for pid in self.roles.rating_ids if pid in self.answers]
@@ -242,7 +256,13 @@ class _Session:
 
 
 def _answers(
-    ps: PromptSet, roles: Roles, rng: random.Random, client: _Client, *, goal_active: bool = False
+    ps: PromptSet,
+    roles: Roles,
+    rng: random.Random,
+    client: _Client,
+    *,
+    goal_active: bool = False,
+    lift: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     mood = client.base + client.trend * client.sessions - client.strain + rng.gauss(0, 0.9)
     client.strain *= 0.5
@@ -257,7 +277,7 @@ def _answers(
         if holds
     )
     voice = {roles.client_view, roles.client_score} - {None}
-    session = _Session(roles, answers)
+    session = _Session(roles, answers, lift or {})
     for prompt in ps.prompts:
         if prompt.id in voice or not applies(prompt, answers, history):
             continue
@@ -301,12 +321,13 @@ def _voice(ps: PromptSet, roles: Roles, client: _Client, mood: float) -> dict[st
 def _answer(prompt: Any, roles: Roles, rng: random.Random, mood: float, session: _Session) -> Any:
     kind = prompt.kind
     if kind == "rating":
-        return max(int(prompt.min), min(int(prompt.max), round(mood + rng.gauss(0, 0.7))))
+        lifted = mood + session.lift.get(prompt.principle or "", 0.0)
+        return max(int(prompt.min), min(int(prompt.max), round(lifted + rng.gauss(0, 0.7))))
     if kind == "number":
         return round(rng.uniform(prompt.min or 0, prompt.max or 10), 1)
     if prompt.id == roles.rupture:
         mean = session.mean_rating()
-        lean = 0.0 if mean is None else 0.09 * (7.0 - mean)  # likelier after a harder session
+        lean = 0.0 if mean is None else RUPTURE_LEAN * (7.0 - mean)  # likelier after a harder session
         return rng.random() < max(0.04, min(0.6, RUPTURE_RATE + lean))
     if prompt.id in {roles.rupture_markers, roles.rupture_kind} - {None}:
         if session.kind is None:
