@@ -339,7 +339,8 @@ def _answer(prompt: Any, roles: Roles, rng: random.Random, mood: float, session:
         choices = list(prompt.choices or [])
         if rng.random() < 0.15 or len(choices) < 2:
             return choices[-1:]  # not yet addressed
-        return rng.sample(choices[:-1], k=rng.choice([1, 1, 2, 2, 3]))
+        tried = rng.sample(choices[:-1], k=rng.choice([1, 1, 2, 2, 3]))
+        return [c for c in choices if c in tried]  # in the order of the choices, as a log stores them
     if prompt.id == roles.repair_response:
         return _response(rng, prompt.choices or [], session.answers.get(roles.repair_strategies or ""))
     if prompt.id == roles.repaired:
