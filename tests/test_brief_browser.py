@@ -111,8 +111,9 @@ def test_the_printed_brief_has_every_case_and_section(rendered, paper):
     text = "\n".join(pages)
     assert md.TITLE in pages[0] and f"Case {clients[0]}" in pages[0]
     starts = [p.strip().splitlines()[0].strip() for p in pages if p.strip()]
-    assert f"Case {clients[1]}" in starts and md.CALIBRATION in starts
-    for title in (*md.CASE_SECTIONS, md.CALIBRATION):
+    # The closing part: the learning goal (the demo has one), then calibration.
+    assert f"Case {clients[1]}" in starts and md.GOAL in starts
+    for title in (*md.CASE_SECTIONS, md.GOAL, md.CALIBRATION):
         assert text.count(title) >= (len(clients) if title in md.CASE_SECTIONS else 1), title
 
 
