@@ -117,8 +117,6 @@ class Prompt(Strict):
     label: Title | None = None  # its short name in the summary, `show` and the review (the text when unset)
     section: Label | None = None  # the heading of the form section it opens; later prompts stay under it
     help: Label | None = None
-    label: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = None  # a short title
-    section: Label | None = None  # the heading of the form's section it opens or belongs to
     principle: Identifier | None = None
     role: Role | None = None  # what the recap, the review and `clients` read it as (`core.vocabulary`)
     required: bool = False
