@@ -225,7 +225,7 @@ def test_the_clients_score_is_asked_on_the_measure_in_use(db_path):
 
 def test_typing_y_at_the_question_whether_the_client_could_say_what_was_hard_saves_yes(db_path, ps):
     """Typing `y` and Enter at this arrow-key question once saved "(skip)"."""
-    practices = ENTER * 4 + "y\r" + ENTER  # followed_through … felt_safe (the fifth), culture_considered
+    practices = ENTER * 4 + "y\r" + ENTER * 3  # followed_through … felt_safe (the fifth), then three more
     saved, _ = converse(db_path, ps, START + practices + REST[len(PRACTICES) :])
     assert stored(db_path, saved.id).answers["felt_safe"] == "yes"
 

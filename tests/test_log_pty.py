@@ -41,6 +41,19 @@ def start(child, code: str) -> None:
     answer(child, "Modality:", "\r")
 
 
+# The practices of the default set, by a few words of each question; all skipped with Enter.
+PRACTICES = ["follow through", "open questions", "goals and next steps", "agreed boundaries", "say what was hard",
+             "values, beliefs", "explore their own thoughts", "what you were doing and why"]  # fmt: skip
+
+
+def answer_after_went_well(child) -> None:
+    """The reflections after "What went well?", skipped, then not for supervision, then save."""
+    for prompt in ["What did you feel", "going on between you", "What would you do differently?",
+                   "One thing to do in the next session", "bring this session to supervision"]:  # fmt: skip
+        answer(child, prompt, "\r")
+    answer(child, "Save this session?", "\r")
+
+
 def answer_ratings(child) -> None:
     for prompt, value in [("Empathy:", "7"), ("Respect:", "8"), ("Genuineness:", "6"),
                           ("Positive regard:", "8"), ("Active listening:", "5")]:  # fmt: skip
@@ -48,16 +61,13 @@ def answer_ratings(child) -> None:
 
 
 def answer_rest(child) -> None:
-    for prompt in ["follow through", "open questions", "goals and next steps", "agreed boundaries",
-                   "say what was hard", "values, beliefs"]:  # fmt: skip
+    for prompt in PRACTICES:
         answer(child, prompt, "\r")
     answer(child, "Your read of the client", "\r")  # optional, like the client's own score
     answer(child, "The client's own score", "\r")
     answer(child, "strain or rupture", "n\r")
     answer(child, "What went well?", "We stayed with the silence.\r")
-    answer(child, "What would you do differently?", "\r")
-    answer(child, "One thing to do in the next session", "\r")
-    answer(child, "Save this session?", "\r")
+    answer_after_went_well(child)
 
 
 def test_log_in_a_terminal_saves_the_session(alliance_exe, subprocess_env, db_path):
@@ -190,8 +200,7 @@ def editor_env(subprocess_env, tmp_path):
 def open_the_editor_at_went_well(child, tmp_path) -> str:
     start(child, "C-014")
     answer_ratings(child)
-    for prompt in ["follow through", "open questions", "goals and next steps", "agreed boundaries",
-                   "say what was hard", "values, beliefs"]:  # fmt: skip
+    for prompt in PRACTICES:
         answer(child, prompt, "\r")
     answer(child, "Your read of the client", "\r")
     answer(child, "The client's own score", "\r")
@@ -214,9 +223,7 @@ def resume_and_save_the_written_text(env, alliance_exe, db_path):
     child.expect_exact("What went well?")
     child.expect_exact("Half a thought,")
     child.send("\r")
-    answer(child, "What would you do differently?", "\r")
-    answer(child, "One thing to do in the next session", "\r")
-    answer(child, "Save this session?", "\r")
+    answer_after_went_well(child)
     child.expect_exact("Saved session 1")
     child.expect(pexpect.EOF)
     child.close()

@@ -56,7 +56,7 @@ def test_shipped_prompt_set_covers_the_five_principles():
     ]  # fmt: skip
     for prompt in ps.rating_prompts():
         assert (prompt.min, prompt.max, prompt.required) == (0, 10, True)
-        assert prompt.labels == {0: "not at all", 10: "fully"}
+        assert prompt.labels == {0: "not at all", 5: "in part", 10: "fully"}
         moment = ps.prompt(f"{prompt.id}_moment")
         assert moment is not None and moment.when.not_between == (4, 8)
     for principle in ps.principles:
@@ -67,7 +67,9 @@ def test_shipped_prompt_set_covers_the_five_principles():
     assert ps.prompt("rupture_kind").choices == ["withdrawal", "confrontation", "both"]
     assert ps.prompt("repaired").choices == ["yes", "partly", "no"]
     practices = {p.principle for p in ps.prompts if p.principle in {a.id for a in ps.practices}}
-    assert practices == {"rapport", "communication", "collaboration", "boundaries", "safety", "culture"}
+    assert practices == {
+        "rapport", "communication", "collaboration", "boundaries", "safety", "culture", "growth", "transparency",
+    }  # fmt: skip
 
 
 def test_a_valid_custom_set_loads(tmp_path):

@@ -4,6 +4,7 @@ set without a role leaves out what needs it, without an error."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict
 from datetime import date
@@ -76,6 +77,15 @@ def test_the_built_in_set_declares_every_role_once():
         intention_followed="intention_followed",
         client_view="client_view",
         client_score="client_score",
+        rupture_markers="rupture_markers",
+        repair_strategies="repair_strategies",
+        repair_response="repair_response",
+        my_part="my_part",
+        goal_practised="goal_practised",
+        feelings="feelings",
+        analysis="going_on",
+        for_supervision="for_supervision",
+        supervision_question="supervision_question",
     )
     assert set(ROLES) == set(get_args(Role))  # each role declared once, with what it needs
     assert {p.role for p in PS.prompts if p.role} == set(ROLES)
@@ -96,7 +106,9 @@ def test_a_set_written_before_roles_gets_them_by_id(tmp_path):
     text = bundled_prompts_path().read_text().replace("    role: ", "    # role: ")
     legacy = load_prompt_set(write_text(tmp_path, text))
     assert all(p.role is None for p in legacy.prompts)
-    assert roles_of(legacy) == roles_of(PS)
+    # Every role but `analysis`, whose prompt (going_on) is not named after it: no set written
+    # before roles had one.
+    assert roles_of(legacy) == dataclasses.replace(roles_of(PS), analysis=None)
     misfit = text.replace("  - id: intention\n    kind: text", "  - id: intention\n    kind: yesno")
     assert roles_of(load_prompt_set(write_text(tmp_path, misfit))).intention is None
 
@@ -124,28 +136,28 @@ def problems(path: Path) -> list[str]:
     [
         (
             ("    role: rupture_kind\n", "    role: rupture\n"),
-            "prompts[22].role: 'rupture' already has the role 'rupture'; give each role to one prompt",
+            "prompts[26].role: 'rupture' already has the role 'rupture'; give each role to one prompt",
         ),
         (
             ("  - id: intention\n    kind: text", "  - id: intention\n    kind: yesno"),
-            "prompts[27].role: the role 'intention' needs a text prompt, not yesno",
+            "prompts[36].role: the role 'intention' needs a text prompt, not yesno",
         ),
         (
-            ('    role: repaired\n    text: Was it repaired?\n    choices: ["yes", partly, "no"]',
-             '    role: repaired\n    text: Was it repaired?\n    choices: ["yes", mostly, "no"]'),
-            "prompts[24].role: the role 'repaired' needs the choices yes, partly, no (or some of them, yes included)",
+            ('    role: repaired\n    label: Repaired\n    text: Was it repaired?\n    choices: ["yes", partly, "no"]',
+             '    role: repaired\n    label: Repaired\n    text: Was it repaired?\n    choices: ["yes", mostly, "no"]'),
+            "prompts[30].role: the role 'repaired' needs the choices yes, partly, no (or some of them, yes included)",
         ),
         (
             ("    role: intention\n", "    role: plan\n"),
-            "prompts[27].role: input should be 'rupture', 'rupture_kind', 'repaired'",
+            "prompts[36].role: input should be 'rupture', 'rupture_kind', 'repaired'",
         ),
         (
             ("  - id: client_view\n    kind: rating", "  - id: client_view\n    kind: number"),
-            "prompts[19].role: the role 'client_view' needs a rating prompt, not number",
+            "prompts[22].role: the role 'client_view' needs a rating prompt, not number",
         ),
         (
             ("    role: client_score\n", "    role: client_score\n    min: 0\n"),
-            "prompts[20].min: the client score's range comes from the client_measure setting; leave min and max out",
+            "prompts[23].min: the client score's range comes from the client_measure setting; leave min and max out",
         ),
     ],
     ids=["twice", "wrong-kind", "wrong-choices", "unknown-role", "read-not-a-rating", "score-with-a-range"],

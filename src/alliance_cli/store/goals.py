@@ -14,6 +14,15 @@ from alliance_cli.errors import InputError
 from alliance_cli.store.journal import Journal, _guarded
 
 
+def _readable(journal: Journal) -> bool:
+    """Whether the journal has its goals table: not when it is an older journal read as it is
+    (or one a newer step has not reached)."""
+    if journal.pending:
+        return False
+    found = journal.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'goals'").fetchone()
+    return found is not None
+
+
 def _goal(row: tuple[int, str, str | None, str, str | None]) -> Goal:
     return Goal(id=row[0], text=row[1], principle=row[2], started=row[3], ended=row[4])
 
@@ -21,7 +30,7 @@ def _goal(row: tuple[int, str, str | None, str, str | None]) -> Goal:
 @_guarded
 def goals(journal: Journal) -> list[Goal]:
     """Every goal, the oldest first; none for a journal read before goals existed."""
-    if journal.pending:
+    if not _readable(journal):
         return []
     rows = journal.conn.execute("SELECT id, text, principle, started, ended FROM goals ORDER BY started, id")
     return [_goal(tuple(r)) for r in rows]
@@ -30,7 +39,7 @@ def goals(journal: Journal) -> list[Goal]:
 @_guarded
 def active_goal(journal: Journal, day: date | None = None) -> Goal | None:
     """The goal active on `day` (today's active goal when None)."""
-    if journal.pending:
+    if not _readable(journal):
         return None
     if day is None:
         row = journal.conn.execute(

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from alliance_cli.core.messages import count
+
 WIDTH = 640
 FONT = 'font-family="sans-serif" font-size="11"'
 INK = "#222"
@@ -216,7 +218,7 @@ def trajectory_chart(uid: str, title: str, points: Sequence[Point]) -> Chart:
         if p.read is not None:
             parts.append(f"your prediction {_fmt(p.read)}")
         lines.append(f"{p.day.isoformat()}: " + ", ".join(parts) + (", rupture" if p.rupture else ""))
-    text = f"{title}, {len(points)} session{'s' if len(points) != 1 else ''}, on 0 to 10: " + "; ".join(lines) + "."
+    text = f"{title}, {count(len(points), 'session')}, on 0 to 10: " + "; ".join(lines) + "."
     return Chart(_svg(uid, title, text, 190, body), text)
 
 
