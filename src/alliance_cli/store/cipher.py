@@ -77,6 +77,24 @@ def available() -> bool:
     return True
 
 
+# The files this process has an SQLite connection to, by (device, inode), with whether each is
+# encrypted. A POSIX lock belongs to the process, and closing *any* descriptor of a file drops
+# every lock the process holds on it: opening a journal SQLite has open, to read its header,
+# would let another terminal write through this one's transaction and lose a session (SQLite's
+# "How To Corrupt An SQLite Database File", 2.2). So a file open here is never opened again to
+# be looked at; a file swapped in by encrypt or decrypt is another inode, looked at afresh.
+_CONNECTED: dict[tuple[int, int], bool] = {}
+
+
+def connected(path: Path, encrypted: bool) -> None:
+    """Note that this process is about to hold a connection to the file at `path`."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    _CONNECTED[(info.st_dev, info.st_ino)] = encrypted
+
+
 def is_encrypted(path: Path) -> bool:
     """Whether the file at `path` looks like an SQLCipher journal: no SQLite header, whole
     pages, a salt that is neither zero bytes nor text, and a first page of random-looking
@@ -84,7 +102,13 @@ def is_encrypted(path: Path) -> bool:
     its first page's free space: it is no cipher. Truly random bytes pass, and then no
     passphrase opens them.)"""
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
+        known = _CONNECTED.get((info.st_dev, info.st_ino))
+        if known is not None:
+            return known
+        size = info.st_size
+        if size < 1024 or size % 512:
+            return False
         with open(path, "rb") as handle:
             page = handle.read(1024)
     except OSError:

@@ -307,7 +307,9 @@ def _empty(path: Path) -> bool:
 def _connect(path: Path) -> sqlite3.Connection:
     """A read-write connection to the journal at `path`: every connection of the store is made
     here or in `_connect_readonly`; an encrypted journal's is SQLCipher's, keyed (`cipher`)."""
-    if cipher.is_encrypted(path):
+    encrypted = cipher.is_encrypted(path)
+    cipher.connected(path, encrypted)
+    if encrypted:
         key = cipher.key_for(path)
         return cast(sqlite3.Connection, cipher.connect(path, key, timeout=BUSY_TIMEOUT_S))
     return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
@@ -319,7 +321,9 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     and nothing else can write the journal either, it is read `immutable`: without locks,
     its -wal still read."""
     uri = path.resolve().as_uri() + "?mode=ro"
-    key = cipher.key_for(path) if cipher.is_encrypted(path) else None
+    encrypted = cipher.is_encrypted(path)
+    cipher.connected(path, encrypted)
+    key = cipher.key_for(path) if encrypted else None
 
     def connect(target: str) -> sqlite3.Connection:
         if key is not None:
