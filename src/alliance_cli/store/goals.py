@@ -24,7 +24,7 @@ def goals(journal: Journal) -> list[Goal]:
     if journal.pending:
         return []
     rows = journal.conn.execute("SELECT id, text, principle, started, ended FROM goals ORDER BY started, id")
-    return [_goal(tuple(r)) for r in rows]  # type: ignore[arg-type]
+    return [_goal(tuple(r)) for r in rows]
 
 
 @_guarded
@@ -43,7 +43,7 @@ def active_goal(journal: Journal, day: date | None = None) -> Goal | None:
             "WHERE started <= ? AND (ended IS NULL OR ended >= ?) ORDER BY started DESC, id DESC LIMIT 1",
             (iso, iso),
         ).fetchone()
-    return _goal(tuple(row)) if row is not None else None  # type: ignore[arg-type]
+    return _goal(tuple(row)) if row is not None else None
 
 
 @_guarded
@@ -71,5 +71,5 @@ def end_goal(journal: Journal, ended: date) -> Goal | None:
             return None
         day = max(ended.isoformat(), row[3])
         conn.execute("UPDATE goals SET ended = ? WHERE id = ?", (day, row[0]))
-    goal = _goal(tuple(row))  # type: ignore[arg-type]
+    goal = _goal(tuple(row))
     return Goal(id=goal.id, text=goal.text, principle=goal.principle, started=goal.started, ended=day)
