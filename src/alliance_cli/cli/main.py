@@ -28,6 +28,7 @@ from alliance_cli.cli.root import StdoutFailed, _say, app, stdout_failed_line, t
 # isort: off
 from alliance_cli.cli import journal
 from alliance_cli.cli import review
+from alliance_cli.cli import goals
 from alliance_cli.cli import scores
 from alliance_cli.cli import exchange
 from alliance_cli.cli import sessions
@@ -36,7 +37,7 @@ from alliance_cli.cli import watchlist
 from alliance_cli.cli import encryption
 # isort: on
 
-COMMAND_MODULES = (journal, review, scores, exchange, sessions, upkeep, watchlist, encryption)
+COMMAND_MODULES = (journal, review, goals, scores, exchange, sessions, upkeep, watchlist, encryption)
 
 
 def run(argv: list[str]) -> int:
