@@ -18,7 +18,8 @@ from alliance_cli.cli.root import (
 
 goal_app = typer.Typer(
     cls=AllianceGroup,
-    help="A learning goal: one skill you practise for a few weeks; the log asks whether you practised it.",
+    help="A learning goal: one skill you practise for a few weeks; the log asks whether you practised it.\n\n"
+    '    alliance goal set "Reflect first" --principle empathy',
     no_args_is_help=True,
 )
 app.add_typer(goal_app, name="goal")
@@ -52,20 +53,27 @@ def goal_set(
 ) -> None:
     """Start a learning goal, active until `alliance goal done` (one at a time).
 
-        alliance goal set "Summarise before moving on" --principle active_listening
+    alliance goal set "Reflect feelings first" --principle empathy
 
     While it is active, `alliance log` asks once whether you practised it. The goal is
     checked by the privacy guard like any written answer.
     """
     from alliance_cli.app.goals import set_goal
+    from alliance_cli.app.watchlist import journal_watchlist
     from alliance_cli.settings.config import privacy_region
-    from alliance_cli.settings.watchlist import load_watchlist
 
     ps = _prompt_set(prompts)[0]
     day = _day(date)
     with _open(db, create=True, writes=True) as journal:
         result = set_goal(
-            journal, ps, text, principle, day, strict=strict, watchlist=load_watchlist(), region=privacy_region()
+            journal,
+            ps,
+            text,
+            principle,
+            day,
+            strict=strict,
+            watchlist=journal_watchlist(journal),
+            region=privacy_region(),
         )
     for line in result.warnings:
         _say(f"alliance: warning: {line} (saved anyway; --strict refuses instead)")
@@ -82,6 +90,8 @@ def goal_list(
     """List your learning goals, the oldest first; the active one has no end date.
 
     Keys for json, jsonl and csv: id, text, principle, started, ended (empty while active).
+
+    alliance goal list --format json
     """
     from dataclasses import asdict
 
