@@ -78,21 +78,39 @@ def available() -> bool:
 
 
 # The files this process has an SQLite connection to, by (device, inode), with whether each is
-# encrypted. A POSIX lock belongs to the process, and closing *any* descriptor of a file drops
-# every lock the process holds on it: opening a journal SQLite has open, to read its header,
-# would let another terminal write through this one's transaction and lose a session (SQLite's
-# "How To Corrupt An SQLite Database File", 2.2). So a file open here is never opened again to
-# be looked at; a file swapped in by encrypt or decrypt is another inode, looked at afresh.
-_CONNECTED: dict[tuple[int, int], bool] = {}
+# encrypted and how many connections hold it. A POSIX lock belongs to the process, and closing
+# *any* descriptor of a file drops every lock the process holds on it: opening a journal SQLite
+# has open, to read its header, would let another terminal write through this one's transaction
+# and lose a session (SQLite's "How To Corrupt An SQLite Database File", 2.2). So a file open
+# here is never opened again to be looked at. An entry lasts only while a connection holds the
+# file (an inode number is reused once its file is gone), so a file swapped in by encrypt or
+# decrypt is looked at afresh.
+_CONNECTED: dict[tuple[int, int], tuple[bool, int]] = {}
+FileKey = tuple[int, int]
 
 
-def connected(path: Path, encrypted: bool) -> None:
-    """Note that this process is about to hold a connection to the file at `path`."""
+def connected(path: Path, encrypted: bool) -> FileKey | None:
+    """Note that this process is about to hold a connection to the file at `path`; give the
+    key back to `released` when the connection closes."""
     try:
         info = os.stat(path)
     except OSError:
+        return None
+    key = (info.st_dev, info.st_ino)
+    _, holders = _CONNECTED.get(key, (encrypted, 0))
+    _CONNECTED[key] = (encrypted, holders + 1)
+    return key
+
+
+def released(key: FileKey | None) -> None:
+    """A connection noted by `connected` is closed."""
+    if key is None or key not in _CONNECTED:
         return
-    _CONNECTED[(info.st_dev, info.st_ino)] = encrypted
+    encrypted, holders = _CONNECTED[key]
+    if holders <= 1:
+        del _CONNECTED[key]
+    else:
+        _CONNECTED[key] = (encrypted, holders - 1)
 
 
 def is_encrypted(path: Path) -> bool:
@@ -105,7 +123,7 @@ def is_encrypted(path: Path) -> bool:
         info = os.stat(path)
         known = _CONNECTED.get((info.st_dev, info.st_ino))
         if known is not None:
-            return known
+            return known[0]
         size = info.st_size
         if size < 1024 or size % 512:
             return False

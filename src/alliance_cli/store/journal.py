@@ -307,9 +307,7 @@ def _empty(path: Path) -> bool:
 def _connect(path: Path) -> sqlite3.Connection:
     """A read-write connection to the journal at `path`: every connection of the store is made
     here or in `_connect_readonly`; an encrypted journal's is SQLCipher's, keyed (`cipher`)."""
-    encrypted = cipher.is_encrypted(path)
-    cipher.connected(path, encrypted)
-    if encrypted:
+    if cipher.is_encrypted(path):
         key = cipher.key_for(path)
         return cast(sqlite3.Connection, cipher.connect(path, key, timeout=BUSY_TIMEOUT_S))
     return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
@@ -321,9 +319,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     and nothing else can write the journal either, it is read `immutable`: without locks,
     its -wal still read."""
     uri = path.resolve().as_uri() + "?mode=ro"
-    encrypted = cipher.is_encrypted(path)
-    cipher.connected(path, encrypted)
-    key = cipher.key_for(path) if encrypted else None
+    key = cipher.key_for(path) if cipher.is_encrypted(path) else None
 
     def connect(target: str) -> sqlite3.Connection:
         if key is not None:
@@ -405,6 +401,8 @@ class Journal:
         self.damaged_text = False  # some stored text was not valid UTF-8 (read with U+FFFD)
         self.damaged_sessions: set[int] = set()  # the sessions whose answers were, where known
         self.conn.row_factory = row_type(conn)
+        # While it is open, nothing in this process opens the file again (`cipher.connected`).
+        self._held = cipher.connected(path, not isinstance(conn, sqlite3.Connection))
 
     def __enter__(self) -> Journal:
         return self
@@ -414,6 +412,7 @@ class Journal:
 
     def close(self) -> None:
         self.conn.close()
+        cipher.released(self._held)
 
     def read_tolerantly(self, sessions: Iterable[int] | None = None) -> None:
         """From now on, read stored text that is not valid UTF-8 with U+FFFD in its place;
