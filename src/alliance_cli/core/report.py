@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -182,16 +182,6 @@ class SessionMean(_Model):
 
 
 # In the order the check-in list ranks them: the first reason of a client places them.
-REASONS = (
-    "score_below_cutoff",
-    "score_fell",
-    "discordant",
-    "open_rupture",
-    "confrontation",
-    "early_below_baseline",
-    "below_baseline",
-    "falling",
-)
 FlagReason = Literal[
     "score_below_cutoff",
     "score_fell",
@@ -202,6 +192,7 @@ FlagReason = Literal[
     "below_baseline",
     "falling",
 ]
+REASONS: tuple[str, ...] = get_args(FlagReason)
 
 
 class ClientFlag(_Model):

@@ -113,24 +113,32 @@ def mean_rating(journal: Journal, prompt_id: str, start: date, end: date) -> flo
     return None if row is None or row[0] is None else float(row[0])
 
 
-@_guarded
-def weekly_means(
-    journal: Journal, rating_ids: Sequence[str], first: date, end: date, client: str | None = None
+def _mean_per_week(
+    journal: Journal, columns: str, rating_ids: Sequence[str], first: date, end: date, client: str | None
 ) -> list[dict[str, Any]]:
-    """Each rating prompt's mean per ISO week from `first` to `end`: week, prompt_id, mean."""
+    """The mean rating of `rating_ids` per ISO week from `first` to `end`, grouped by `columns`
+    (besides the week)."""
     if not rating_ids:
         return []
     return _rows(
         journal,
-        f"SELECT {WEEK_OF} AS week, a.prompt_id, AVG(a.value_num) AS mean"
+        f"SELECT {columns}, {WEEK_OF} AS week, AVG(a.value_num) AS mean"
         " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
         f" WHERE s.date BETWEEN ? AND ?{_who(client)} AND a.prompt_id IN ({_marks(rating_ids)})"
-        " GROUP BY week, a.prompt_id",
+        f" GROUP BY {columns}, week",
         first.isoformat(),
         end.isoformat(),
         *_by(client),
         *rating_ids,
     )
+
+
+@_guarded
+def weekly_means(
+    journal: Journal, rating_ids: Sequence[str], first: date, end: date, client: str | None = None
+) -> list[dict[str, Any]]:
+    """Each rating prompt's mean per ISO week from `first` to `end`: prompt_id, week, mean."""
+    return _mean_per_week(journal, "a.prompt_id", rating_ids, first, end, client)
 
 
 @_guarded
@@ -138,19 +146,7 @@ def client_weeks(
     journal: Journal, rating_ids: Sequence[str], first: date, end: date, client: str | None = None
 ) -> list[dict[str, Any]]:
     """Each client's mean rating per ISO week from `first` to `end`: client, week, mean."""
-    if not rating_ids:
-        return []
-    return _rows(
-        journal,
-        f"SELECT s.client, {WEEK_OF} AS week, AVG(a.value_num) AS mean"
-        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
-        f" WHERE s.date BETWEEN ? AND ?{_who(client)} AND a.prompt_id IN ({_marks(rating_ids)})"
-        " GROUP BY s.client, week",
-        first.isoformat(),
-        end.isoformat(),
-        *_by(client),
-        *rating_ids,
-    )
+    return _mean_per_week(journal, "s.client", rating_ids, first, end, client)
 
 
 @_guarded
