@@ -362,3 +362,13 @@ def test_the_first_log_names_the_journal_file_once(db_path, form):
     form_log(db_path, form, FORM_START + "\r\r" + "n\r" + "\r" + ENTER, talks=talks)
     assert talks[0].said == [f"Your journal is at {db_path}."]
     assert not any("journal is at" in line for line in talks[1].said)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"), [("friday", "2026-11-20"), ("3 days ago", "2026-11-18"), ("2026-11-2", "2026-11-02")]
+)
+def test_session_date_as_people_say_it(db_path, ps, typed, day):
+    # Ctrl-U clears the suggested "today" before the day is typed, as at a shell prompt
+    saved, _ = converse(db_path, ps, "C-014\r" + "\x15" + typed + "\r" + ENTER + "7\r8\r6\r8\r5\r" + REST)
+    assert saved is not None
+    assert stored(db_path, saved.id).date == day  # 2026-11-21 is a Saturday

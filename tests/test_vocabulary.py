@@ -149,7 +149,7 @@ def problems(path: Path) -> list[str]:
         ),
         (
             ("    role: intention\n", "    role: plan\n"),
-            "prompts[36].role: input should be 'rupture', 'rupture_kind', 'repaired'",
+            "prompts[36].role: 'plan' is not one of: rupture, rupture_kind, repaired",
         ),
         (
             ("  - id: client_view\n    kind: rating", "  - id: client_view\n    kind: number"),

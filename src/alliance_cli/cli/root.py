@@ -132,39 +132,44 @@ def _usage_failed(exc: Any, where: str | None = None) -> Any:
 
 
 class _Trimmed(io.TextIOBase):
-    """A text stream that passes lines on without the spaces at their end."""
+    """A text stream that passes lines on without KEEP_INDENT's invisible marks and, into a
+    pipe or a file, without the spaces at their end."""
 
-    def __init__(self, out: Any) -> None:
+    def __init__(self, out: Any, *, trim: bool) -> None:
         super().__init__()
         self.out = out
+        self.trim = trim
         self.pending = ""
+
+    def isatty(self) -> bool:  # Rich asks, to decide on colour
+        return bool(self.out.isatty())
 
     def write(self, text: str) -> int:
         *lines, self.pending = (self.pending + text).split("\n")
         for line in lines:
-            self.out.write(line.rstrip(" ") + "\n")
+            line = line.replace(KEEP_INDENT, "")
+            self.out.write((line.rstrip(" ") if self.trim else line) + "\n")
         return len(text)
 
     def flush(self) -> None:
         if self.pending:
-            self.out.write(self.pending)
+            self.out.write(self.pending.replace(KEEP_INDENT, ""))
             self.pending = ""
         self.out.flush()
 
 
 def trim_help() -> None:
-    """Help into a pipe or a file, as other output, has no trailing spaces: Rich pads each
-    line of Typer's help to the width, which only a terminal needs."""
-    if sys.stdout.isatty():
-        return
+    """Typer's help as people copy it: no invisible mark before an example (KEEP_INDENT
+    did its work in the layout) and, into a pipe or a file as other output, no trailing
+    spaces: Rich pads each line to the width, which only a terminal needs."""
     from typer import rich_utils
 
     made = rich_utils._get_rich_console
+    trim = not sys.stdout.isatty()
 
     def console(stderr: bool = False) -> Any:
         made_console: Any = made(stderr=stderr)
-        if not stderr:
-            made_console.file = _Trimmed(sys.stdout)
+        made_console.file = _Trimmed(sys.stderr if stderr else sys.stdout, trim=trim and not stderr)
         return made_console
 
     setattr(rich_utils, "_get_rich_console", console)  # noqa: B010 - Typer's console for help, trimmed

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -339,12 +340,6 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     return []
 
 
-_MESSAGES = {
-    "extra_forbidden": "unknown key (check the spelling)",
-    "missing": "is required",
-}
-
-
 def _pydantic_problems(exc: Any, data: Any) -> list[tuple[Loc, str]]:
     grouped: dict[Loc, list[dict[str, Any]]] = {}
     for err in exc.errors():
@@ -353,11 +348,69 @@ def _pydantic_problems(exc: Any, data: Any) -> list[tuple[Loc, str]]:
     for loc, errs in grouped.items():
         if len(errs) > 1:
             msg = "has a value of the wrong type"
+        elif errs[0]["type"] == "missing" and len(loc) < len(errs[0]["loc"]) and isinstance(_at(data, loc), list):
+            msg = "has too few values"  # a position in a list, like between: [1]
         else:
-            msg = _MESSAGES.get(errs[0]["type"], errs[0]["msg"])
-            msg = msg[:1].lower() + msg[1:]
+            msg = _in_own_words(errs[0])
         problems.append((loc, msg))
     return problems
+
+
+_PLAIN = {  # pydantic's error types, in alliance's words; {value} and the error's context fill in
+    "int": "{value} is not a whole number",
+    "float": "{value} is not a number",
+    "bool": "{value} is not yes or no",
+    "string_type": "should be text",
+    "list_type": "should be a list, such as [a, b]",
+    "tuple_type": "should be a list, such as [a, b]",
+    "dict_type": "should be a mapping, such as {{key: value}}",
+    "model_type": "should be a mapping, such as {{key: value}}",
+    "model_attributes_type": "should be a mapping, such as {{key: value}}",
+    "string_too_short": "should not be empty",
+    "string_too_long": "is longer than {max_length} characters",
+    "too_short": "needs at least {min_length} items",
+    "too_long": "has more than {max_length} items",
+    "greater_than_equal": "should be at least {ge}",
+    "greater_than": "should be more than {gt}",
+    "less_than_equal": "should be at most {le}",
+    "less_than": "should be less than {lt}",
+}
+
+
+def _in_own_words(err: dict[str, Any]) -> str:
+    """One of pydantic's errors about a prompt file, said in alliance's words."""
+    kind, value, ctx = str(err["type"]), err.get("input"), dict(err.get("ctx") or {})
+    shown = _shown(value)
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling)"
+    if kind == "missing":
+        return "is required"
+    if kind in ("value_error", "assertion_error") and "error" in ctx:
+        return str(ctx["error"]).rstrip(".")
+    if kind in ("literal_error", "enum"):
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"{shown} is not one of: {', '.join(allowed)}" if allowed else f"{shown} is not allowed here"
+    if isinstance(value, bool) and kind.startswith("string"):
+        word = "yes" if value else "no"
+        return f'{word} is read by YAML as a yes/no value; quote it ("{word}") to mean the word'
+    family = kind.split("_")[0] if kind.split("_")[0] in ("int", "float", "bool") else kind
+    if family in _PLAIN:
+        return _PLAIN[family].format(value=shown, **{k: v for k, v in ctx.items() if k != "value"})
+    return f"{shown} cannot be used here"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (dict, list)):
+        return "this value"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> Loc:

@@ -225,7 +225,7 @@ class Interview:
             "Session date:",
             default=default,
             validate=validate,
-            instruction="(YYYY-MM-DD, today, yesterday)",
+            instruction="(today, yesterday, friday, 3 days ago, 2026-11-02)",
             **self._io,
         ).unsafe_ask()
         return parse_session_date(answer, today=today).isoformat()
