@@ -119,7 +119,7 @@ def case_part(case: Case) -> CasePart:
     if not case.ruptures:
         out.append("No rupture recorded in these sessions.")
     for r in case.ruptures:
-        state = "still open" if r.open else "repaired"
+        state = "still open" if r.open else "repaired at a later session" if r.repaired_later else "repaired"
         out.append(f"- **{day(r.day)}** (session {r.session_id}, {state})")
         out += [f"  - {esc(d.label)}: {esc(d.value)}" for d in r.details]
     out += ["", f"### {NOTES}", ""]
