@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from alliance_cli.core.answers import validate_answers
+from alliance_cli.core.answers import EACH_MOMENT, logged_with_each_moment, validate_answers
 from alliance_cli.core.messages import count
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.settings.documents import shown_key
@@ -211,6 +211,8 @@ def check_scripted(
     """
     before = saved.answers if saved is not None else {}
     facts = history_facts(journal, ps, client, day, before_id=saved.id if saved is not None else None)
+    if saved is not None and logged_with_each_moment(ps, saved.answers):
+        facts |= {EACH_MOMENT}  # logged before one moment a log: its moments stay
     answers: dict[str, Any] = {}
     try:
         answers = validate_answers(ps, {**before, **raw}, history=facts)

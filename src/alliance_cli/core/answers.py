@@ -117,6 +117,10 @@ def _number(prompt: Prompt, raw: Any) -> int | float:
 
 
 NO_HISTORY: frozenset[str] = frozenset()
+# A fact beside the history ones: every prompt whose `when:` has `most_extreme_of` applies on
+# its own test alone, as it did before the rule asked for one moment per log. Sessions logged
+# or exported then (an edit of one that holds several moments, an import) keep them all.
+EACH_MOMENT = "each_moment"
 
 
 def applies(prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> bool:
@@ -127,7 +131,20 @@ def applies(prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] 
         return True
     if when.history is not None:
         return when.history in history
-    return when.holds(answers.get(when.prompt or ""))
+    if not when.holds(answers.get(when.prompt or "")):
+        return False
+    return EACH_MOMENT in history or when.most_extreme(answers)
+
+
+def logged_with_each_moment(ps: PromptSet, answers: Mapping[str, Any]) -> bool:
+    """Whether saved `answers` hold a moment that the one-moment rule (`most_extreme_of`) would
+    not ask today: a session logged before the rule, whose moments are all kept (`EACH_MOMENT`)."""
+    for prompt in ps.prompts:
+        when = prompt.when
+        if when is not None and when.most_extreme_of is not None and answers.get(prompt.id) is not None:
+            if not when.most_extreme(answers):
+                return True
+    return False
 
 
 def validate_answers(

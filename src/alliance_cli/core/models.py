@@ -9,6 +9,7 @@ reports every problem at once with its location.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -59,6 +60,9 @@ class When(Strict):
     one_of: list[Scalar] | None = None
     between: tuple[float, float] | None = None
     not_between: tuple[float, float] | None = None
+    # With `not_between`: ask only for the rating furthest outside the range among these
+    # prompts (ties: the first listed), so a log asks for one moment, not one per rating.
+    most_extreme_of: list[Identifier] | None = None
 
     def tests(self) -> list[str]:
         return [name for name in ("equals", "one_of", "between", "not_between") if getattr(self, name) is not None]
@@ -81,9 +85,38 @@ class When(Strict):
             return not (self.not_between[0] <= value <= self.not_between[1])
         return False
 
+    def most_extreme(self, answers: Mapping[str, object]) -> bool:
+        """With `most_extreme_of`: whether the tested prompt's answer lies furthest outside
+        the `not_between` range of all the listed prompts' answers (ties: the first listed)."""
+        if self.most_extreme_of is None or self.not_between is None:
+            return True
+        low, high = self.not_between
+
+        def beyond(value: object) -> float:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return 0.0
+            return max(low - value, value - high, 0.0)
+
+        mine = beyond(answers.get(self.prompt or ""))
+        earlier = True  # a listed prompt before the tested one wins a tie
+        for other in self.most_extreme_of:
+            if other == self.prompt:
+                earlier = False
+                continue
+            out = beyond(answers.get(other))
+            if out > mine or (earlier and out == mine):
+                return False
+        return True
+
     def describe(self) -> str:
         if self.history is not None:
             return HISTORY[self.history]
+        if self.most_extreme_of is not None and self.not_between is not None:
+            others = ", ".join(p for p in self.most_extreme_of if p != self.prompt)
+            return (
+                f"{self.prompt} is below {_num(self.not_between[0])} or above {_num(self.not_between[1])} "
+                f"and further out than {others} (ties: the first listed)"
+            )
         if self.equals is not None:
             return f"{self.prompt} is {_show(self.equals)}"
         if self.one_of is not None:

@@ -313,7 +313,7 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     loc: Loc = (*at, "when")
     tests = w.tests()
     if w.history is not None:
-        if w.prompt is not None or tests:
+        if w.prompt is not None or tests or w.most_extreme_of is not None:
             return [(loc, "'history' stands alone: give no prompt and no test beside it")]
         return []
     if w.prompt is None:
@@ -327,6 +327,8 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     target = seen[w.prompt]
     if tests[0] in ("between", "not_between") and target.kind not in ("rating", "number"):
         return [((*loc, tests[0]), f"'{tests[0]}' needs a rating or number prompt; '{target.id}' is {target.kind}")]
+    if w.most_extreme_of is not None:
+        return _check_most_extreme(w, loc, seen, ps)
     wanted = [w.equals] if w.equals is not None else (w.one_of or [])
     if target.choices:
         for value in wanted:
@@ -336,6 +338,23 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
                 ]
     if target.kind == "yesno" and any(not isinstance(v, bool) for v in wanted):
         return [((*loc, tests[0]), f"'{target.id}' is a yes/no prompt; use yes or no")]
+    return []
+
+
+def _check_most_extreme(w: Any, loc: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tuple[Loc, str]]:
+    """`most_extreme_of`: with `not_between`, listing the tested prompt and other earlier
+    rating or number prompts (all answered by the time this one is asked)."""
+    at: Loc = (*loc, "most_extreme_of")
+    if w.not_between is None:
+        return [(at, "'most_extreme_of' goes with 'not_between'")]
+    if w.prompt not in w.most_extreme_of:
+        return [(at, f"list '{w.prompt}' too, the prompt tested")]
+    for other in w.most_extreme_of:
+        if other not in seen:
+            why = "comes later; list only earlier prompts" if ps.prompt(other) is not None else "is not a prompt in this set"
+            return [(at, f"'{other}' {why}")]
+        if seen[other].kind not in ("rating", "number"):
+            return [(at, f"'{other}' is {seen[other].kind}; list rating or number prompts")]
     return []
 
 
