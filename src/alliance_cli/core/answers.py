@@ -117,10 +117,13 @@ def _number(prompt: Prompt, raw: Any) -> int | float:
 
 
 NO_HISTORY: frozenset[str] = frozenset()
-# A fact beside the history ones: every prompt whose `when:` has `most_extreme_of` applies on
-# its own test alone, as it did before the rule asked for one moment per log. Sessions logged
-# or exported then (an edit of one that holds several moments, an import) keep them all.
+# Two facts beside the history ones, for sessions logged before a rule that now shapes the log
+# (an edit of one, an import of an older export), so what they recorded stays valid as it is:
+# EACH_MOMENT: every prompt whose `when:` has `most_extreme_of` applies on its own test alone,
+# as before one moment a log; KIND_AS_RECORDED: the rupture kind is asked and kept as
+# answered, not taken from the markers (`follows`).
 EACH_MOMENT = "each_moment"
+KIND_AS_RECORDED = "kind_as_recorded"
 
 
 def applies(prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> bool:
@@ -136,15 +139,50 @@ def applies(prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] 
     return EACH_MOMENT in history or when.most_extreme(answers)
 
 
-def logged_with_each_moment(ps: PromptSet, answers: Mapping[str, Any]) -> bool:
-    """Whether saved `answers` hold a moment that the one-moment rule (`most_extreme_of`) would
-    not ask today: a session logged before the rule, whose moments are all kept (`EACH_MOMENT`)."""
+def follows(ps: PromptSet, prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> Any:
+    """The answer `prompt` takes from earlier answers instead of being asked, or None when it
+    is asked: the rupture kind, from the markers chosen (`core.ruptures.kind_from`)."""
+    if KIND_AS_RECORDED in history:
+        return None
+    source = ps.kind_source(prompt.id)
+    if source is None or not source.kinds:
+        return None
+    from alliance_cli.core.ruptures import kind_from
+
+    return kind_from(answers.get(source.id), source.kinds)
+
+
+def logged_before(ps: PromptSet, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> frozenset[str]:
+    """Which rules saved `answers` were logged before, as facts that keep them valid on an
+    edit: EACH_MOMENT when they hold a moment the one-moment rule (`most_extreme_of`) would
+    not ask, KIND_AS_RECORDED when their rupture kind is not the one their markers give."""
+    facts: set[str] = set()
     for prompt in ps.prompts:
         when = prompt.when
-        if when is not None and when.most_extreme_of is not None and answers.get(prompt.id) is not None:
-            if not when.most_extreme(answers):
-                return True
-    return False
+        saved = answers.get(prompt.id)
+        extreme = when is not None and when.most_extreme_of is not None and saved is not None
+        if (
+            extreme
+            and when is not None
+            and when.holds(answers.get(when.prompt or ""))
+            and not when.most_extreme(answers)
+        ):
+            facts.add(EACH_MOMENT)
+        if applies(prompt, answers, history | facts):
+            derived = follows(ps, prompt, answers, history)
+            if derived is not None and saved != derived:
+                facts.add(KIND_AS_RECORDED)
+    return frozenset(facts)
+
+
+def without_derived(ps: PromptSet, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> dict[str, Any]:
+    """Saved `answers` without those that follow from others (`follows`): an edit that
+    changes the markers finds the kind anew, rather than held to the old one."""
+    return {
+        pid: value
+        for pid, value in answers.items()
+        if (prompt := ps.prompt(pid)) is None or follows(ps, prompt, answers, history) is None
+    }
 
 
 def validate_answers(
@@ -173,6 +211,18 @@ def validate_answers(
         if not applies(prompt, answers, history):
             if value is not None and prompt.when is not None:
                 problems.append(f"{prompt.id}: only asked when {prompt.when.describe()}")
+            continue
+        derived = follows(ps, prompt, answers, history)
+        if derived is not None:
+            if value is not None and value != derived:
+                source = ps.kind_source(prompt.id)
+                named = source.id if source is not None else "the markers"
+                problems.append(
+                    f"{prompt.id}: the markers chosen in {named} make it {derived}, not {value}; "
+                    f"leave {prompt.id} out and it follows from them"
+                )
+                continue
+            answers[prompt.id] = derived
             continue
         if value is None:
             if complete and prompt.required and not (given and _failed(problems, prompt.id)):

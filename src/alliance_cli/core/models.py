@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from alliance_cli.core.vocabulary import Role, roles_of
 
+RuptureKind = Literal["withdrawal", "confrontation"]
+
 Kind = Literal["rating", "choice", "multi", "yesno", "text", "number"]
 KINDS: tuple[str, ...] = ("rating", "choice", "multi", "yesno", "text", "number")
 
@@ -159,6 +161,9 @@ class Prompt(Strict):
     choices: list[Label] | None = None
     positive: list[Scalar] | None = None
     neutral: list[Scalar] | None = None  # answers that count neither way for its practice ("did not come up")
+    # On the rupture markers: the kind each marker shows; the rupture kind follows from the
+    # markers chosen (`core.ruptures.kind_from`) and is asked only when none of them is mapped.
+    kinds: dict[Label, RuptureKind] | None = None
     when: When | None = None
 
     @property
@@ -195,6 +200,17 @@ class PromptSet(Strict):
         for p in self.prompts:
             by_id.setdefault(p.id, p)
         return by_id
+
+    def kind_source(self, prompt_id: str) -> Prompt | None:
+        """The markers prompt whose `kinds:` decide the answer of `prompt_id` (the prompt with
+        the role rupture_kind), or None: the prompt is asked as any other."""
+        return self._kind_sources.get(prompt_id)
+
+    @cached_property
+    def _kind_sources(self) -> dict[str, Prompt]:
+        kind = roles_of(self).rupture_kind
+        source = next((p for p in self.prompts if p.kinds), None) if kind is not None else None
+        return {kind: source} if kind is not None and source is not None else {}
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in (*self.principles, *self.practices) if a.id == area_id), None)
