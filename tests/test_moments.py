@@ -53,13 +53,26 @@ def test_the_log_asks_one_moment_after_the_five_ratings(db_path, ps):
     assert answers["went_well"] == "We paused together."  # nothing else asked in between
 
 
+def test_going_back_to_make_another_rating_the_most_extreme_drops_the_first_moment(db_path, ps):
+    # empathy 10 asks its moment; at the next question < goes back to it, cleared, < again to
+    # active listening: 0 is further out than 10, so its moment is asked and empathy's dropped.
+    keys = "C-014\r\r\r" + "10\r6\r6\r6\r6\r" + "Named the fear.\r" + "<" + "\x7f" * 15 + "<" + "\x7f0\r"
+    saved, summaries = converse(db_path, ps, keys + "Lost them.\r" + REST)
+    answers = stored(db_path, saved.id).answers
+    assert answers["active_listening"] == 0 and answers["active_listening_moment"] == "Lost them."
+    assert [m for m in MOMENTS if m in answers] == ["active_listening_moment"]
+    assert "empathy_moment" not in summaries[-1].answers  # the summary before saving shows it gone
+
+
 def test_scripted_log_accepts_exactly_the_moment_that_applies(run):
     ratings = {**FULL_ANSWERS, "empathy": "9", "respect": "1"}
     right = run("log", "-c", "C-1", *set_flags({**ratings, "respect_moment": "I pushed the homework."}))
     assert right.exit_code == 0, right.stderr
     wrong = run("log", "-c", "C-1", *set_flags({**ratings, "empathy_moment": "We laughed."}))
     assert wrong.exit_code == 1
-    assert wrong.stderr.startswith("alliance: empathy_moment: only asked when empathy is below 4 or above 8 and")
+    assert wrong.stderr.startswith(
+        "alliance: empathy_moment: only asked when empathy is below 4 or above 8, the furthest out of empathy, respect,"
+    )
     assert "We laughed" not in wrong.stderr
 
 
@@ -83,6 +96,8 @@ def test_sessions_logged_with_several_moments_keep_them(run, tmp_path):
     answers = json.loads(run("show", "1", "-f", "json", db=target).stdout)["answers"]
     assert answers["empathy_moment"] == "Lost the thread." and answers["respect_moment"] == "Her choice, fully."
     assert answers["went_well"] == "A calmer hour."
+    exported = json.loads(run("export", "--format", "json", db=target).stdout)
+    assert {r["prompt_id"] for r in exported} >= {"empathy_moment", "respect_moment"}
 
 
 @pytest.mark.parametrize(

@@ -188,3 +188,10 @@ def test_a_set_whose_markers_map_no_kind_asks_the_kind_as_before(run, tmp_path):
     result = run("log", "-c", "C-1", "-d", "2026-11-18", *flags)
     assert result.exit_code == 0, result.stderr
     assert shown(run)["k"] == "withdrawal"
+
+
+def test_prompts_show_says_when_the_kind_is_asked(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "300")
+    out = run("prompts", "show").stdout
+    line = next(line for line in out.splitlines() if line.lstrip().startswith("rupture_kind "))
+    assert "rupture is yes, and no marker chosen in rupture_markers tells it (it follows from them)" in line

@@ -114,10 +114,9 @@ class When(Strict):
         if self.history is not None:
             return HISTORY[self.history]
         if self.most_extreme_of is not None and self.not_between is not None:
-            others = ", ".join(p for p in self.most_extreme_of if p != self.prompt)
             return (
-                f"{self.prompt} is below {_num(self.not_between[0])} or above {_num(self.not_between[1])} "
-                f"and further out than {others} (ties: the first listed)"
+                f"{self.prompt} is below {_num(self.not_between[0])} or above {_num(self.not_between[1])}, "
+                f"the furthest out of {', '.join(self.most_extreme_of)} (ties: the first listed)"
             )
         if self.equals is not None:
             return f"{self.prompt} is {_show(self.equals)}"
