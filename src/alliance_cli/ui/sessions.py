@@ -142,9 +142,9 @@ def prompt_set_view(ps: PromptSet, source: str) -> Group:
             kind += f" {p.min:g}–{p.max:g}"
         question = p.text + (f"\n[{' / '.join(p.choices)}]" if p.choices else "")
         asked = p.when.describe() if p.when else "always"
-        source = ps.kind_source(p.id)
-        if source is not None:
-            asked += f", and no marker chosen in {source.id} tells it (it follows from them)"
+        markers = ps.kind_source(p.id)
+        if markers is not None:
+            asked += f", and no marker chosen in {markers.id} tells it (it follows from them)"
         table.add_row(p.id, kind, visible(question), visible(asked))
     parts.append(table)
     parts.append(Text("* required", style="dim"))
