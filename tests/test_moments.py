@@ -122,3 +122,23 @@ def test_prompts_check_explains_a_wrong_most_extreme_of(run, tmp_path, when, pro
     result = run("prompts", "check", str(path))
     assert result.exit_code == 1
     assert problem in result.stderr
+
+
+def test_an_interactive_edit_of_a_session_with_several_moments_asks_and_keeps_them(run, db_path, tmp_path):
+    from test_edit import KEEP_PRACTICES_AND_RUPTURE, KEEP_REFLECTIONS, KEEP_SESSION_FIELDS, SAVE, interactive_edit
+
+    source = tmp_path / "source" / "journal.db"
+    first = {**FULL_ANSWERS, "empathy": "2", "respect": "10", "empathy_moment": "Lost the thread."}
+    assert run("log", "-c", "C-1", "-d", "2026-11-02", *set_flags(first), db=source).exit_code == 0
+    records = json.loads(run("export", "--format", "json", db=source).stdout)
+    moment = next(r for r in records if r["prompt_id"] == "empathy_moment")
+    records.append({**moment, "prompt_id": "respect_moment", "principle": "respect", "value": "Her choice, fully."})
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(records), encoding="utf-8")
+    assert run("import", str(old)).exit_code == 0
+
+    # Enter keeps every answer: the five ratings, then both moments, each from its saved text.
+    keys = KEEP_SESSION_FIELDS + "\r" * 5 + "\r" * 2 + KEEP_PRACTICES_AND_RUPTURE + KEEP_REFLECTIONS + SAVE
+    interactive_edit(db_path, keys)
+    answers = json.loads(run("show", "1", "-f", "json").stdout)["answers"]
+    assert answers["empathy_moment"] == "Lost the thread." and answers["respect_moment"] == "Her choice, fully."
