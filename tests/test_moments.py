@@ -73,7 +73,8 @@ def test_scripted_log_accepts_exactly_the_moment_that_applies(run):
     assert wrong.stderr.startswith(
         "alliance: empathy_moment: only asked when empathy is below 4 or above 8, the furthest out of empathy, respect,"
     )
-    assert "We laughed" not in wrong.stderr
+    assert wrong.stderr.rstrip().endswith("(ties: the first listed): here that is respect_moment")
+    assert len(wrong.stderr.splitlines()) == 1 and "We laughed" not in wrong.stderr
 
 
 def test_sessions_logged_with_several_moments_keep_them(run, tmp_path):

@@ -210,7 +210,9 @@ def validate_answers(
                 continue
         if not applies(prompt, answers, history):
             if value is not None and prompt.when is not None:
-                problems.append(f"{prompt.id}: only asked when {prompt.when.describe()}")
+                instead = _asked_instead(ps, prompt, answers, history)
+                here = f": here that is {instead}" if instead else ""
+                problems.append(f"{prompt.id}: only asked when {prompt.when.describe()}{here}")
             continue
         derived = follows(ps, prompt, answers, history)
         if derived is not None:
@@ -232,6 +234,25 @@ def validate_answers(
     if problems:
         raise AnswerError(problems[0], problems)
     return answers
+
+
+def _asked_instead(ps: PromptSet, prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str]) -> str | None:
+    """For a moment refused by the one-moment rule (`most_extreme_of`), the moment the answers
+    ask instead, if any (the ratings it compares come earlier, so `answers` holds them)."""
+    group = prompt.when.most_extreme_of if prompt.when is not None else None
+    if not group:
+        return None
+    return next(
+        (
+            p.id
+            for p in ps.prompts
+            if p.id != prompt.id
+            and p.when is not None
+            and p.when.most_extreme_of == group
+            and applies(p, answers, history)
+        ),
+        None,
+    )
 
 
 def _failed(problems: list[str], pid: str) -> bool:
