@@ -159,7 +159,7 @@ def test_prompts_show_lists_ids_in_order(run):
     result = run("prompts", "show")
     assert result.exit_code == 0
     out = result.stdout[result.stdout.index("Prompts, in the order they are asked") :]
-    assert out.index("empathy_moment") < out.index("positive_regard") < out.index("rupture_kind")
+    assert out.index("positive_regard") < out.index("empathy_moment") < out.index("rupture_kind")
     assert "rupture is yes" in out
 
 

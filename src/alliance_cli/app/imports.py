@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
-from alliance_cli.core.answers import validate_answers
+from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, validate_answers
 from alliance_cli.core.inputs import MAX_ID, check_client_code, parse_modality, parse_session_date
 from alliance_cli.core.messages import MAX_LISTED, Hint, ProblemList, Stopped, count, ordinal, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
@@ -379,7 +379,12 @@ class _Checker:
         # Follow-up prompts (`when: {history: ...}`) were asked, or not, by the journal the
         # file came from, from sessions this journal may not have: take them as recorded.
         self.follow_ups = {p.id for p in ps.prompts if p.when is not None and p.when.history is not None}
-        self.history = frozenset(p.when.history for p in ps.prompts if p.when is not None and p.when.history)
+        # Moments and the rupture kind too: a journal logged before one moment a log holds several,
+        # and a kind as it was answered (`core.answers`); both are taken as recorded.
+        self.history = frozenset(p.when.history for p in ps.prompts if p.when is not None and p.when.history) | {
+            EACH_MOMENT,
+            KIND_AS_RECORDED,
+        }
         self.shape = shape
         self.check_keys = check_keys
         self.required = LONG_REQUIRED if shape == "long" else REQUIRED_SESSION

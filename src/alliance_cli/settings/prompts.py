@@ -256,8 +256,42 @@ def check_prompt_set(ps: PromptSet) -> list[tuple[Loc, str]]:
             problems.extend(_check_role(p, at, played))
         if p.when is not None:
             problems.extend(_check_when(p, at, seen, ps))
+        if p.kinds is not None:
+            problems.extend(_check_kinds(p, at, ps, first=not any(q.kinds is not None for q in seen.values())))
         seen.setdefault(p.id, p)
     return problems
+
+
+def _check_kinds(p: Any, at: Loc, ps: PromptSet, *, first: bool) -> list[tuple[Loc, str]]:
+    """`kinds:` maps choices of this prompt (the rupture markers) to kinds of rupture that are
+    choices of the later prompt with the role rupture_kind ("both" too when both are mapped);
+    in a set where no prompt has that role the map is unused."""
+    from alliance_cli.core.ruptures import BOTH
+    from alliance_cli.core.vocabulary import roles_of
+
+    loc: Loc = (*at, "kinds")
+    if not first:
+        return [(loc, "give 'kinds' on one prompt only (the rupture markers)")]
+    if p.kind not in ("choice", "multi"):
+        return [(loc, f"'kinds' needs a choice or multi prompt, not {p.kind}")]
+    for choice in p.kinds:
+        if choice not in (p.choices or []):
+            return [((*loc, choice), f"'{choice}' is not one of the choices of '{p.id}'")]
+    kind_id = roles_of(ps).rupture_kind
+    if kind_id is None:
+        return []  # no prompt records the kind: the map is left unused, as a role nobody plays
+    ids = [q.id for q in ps.prompts]
+    if ids.index(kind_id) < ids.index(p.id):
+        return [(loc, f"'{kind_id}', the rupture kind this map gives, must come after '{p.id}'")]
+    target = ps.prompt(kind_id)
+    assert target is not None
+    wanted = sorted(set(p.kinds.values()), key=list(p.kinds.values()).index)
+    if len(wanted) > 1 and p.kind == "multi":
+        wanted.append(BOTH)
+    for kind in wanted:
+        if kind not in (target.choices or []):
+            return [(loc, f"'{kind}' is not one of the choices of '{kind_id}', the kind it gives")]
+    return []
 
 
 def _check_kind(p: Any, at: Loc) -> list[tuple[Loc, str]]:
@@ -314,7 +348,7 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     loc: Loc = (*at, "when")
     tests = w.tests()
     if w.history is not None:
-        if w.prompt is not None or tests:
+        if w.prompt is not None or tests or w.most_extreme_of is not None:
             return [(loc, "'history' stands alone: give no prompt and no test beside it")]
         return []
     if w.prompt is None:
@@ -328,6 +362,8 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     target = seen[w.prompt]
     if tests[0] in ("between", "not_between") and target.kind not in ("rating", "number"):
         return [((*loc, tests[0]), f"'{tests[0]}' needs a rating or number prompt; '{target.id}' is {target.kind}")]
+    if w.most_extreme_of is not None:
+        return _check_most_extreme(w, loc, seen, ps)
     wanted = [w.equals] if w.equals is not None else (w.one_of or [])
     if target.choices:
         for value in wanted:
@@ -337,6 +373,27 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
                 ]
     if target.kind == "yesno" and any(not isinstance(v, bool) for v in wanted):
         return [((*loc, tests[0]), f"'{target.id}' is a yes/no prompt; use yes or no")]
+    return []
+
+
+def _check_most_extreme(w: Any, loc: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tuple[Loc, str]]:
+    """`most_extreme_of`: with `not_between`, listing the tested prompt and other earlier
+    rating or number prompts (all answered by the time this one is asked)."""
+    at: Loc = (*loc, "most_extreme_of")
+    if w.not_between is None:
+        return [(at, "'most_extreme_of' goes with 'not_between'")]
+    if w.prompt not in w.most_extreme_of:
+        return [(at, f"list '{w.prompt}' too, the prompt tested")]
+    for other in w.most_extreme_of:
+        if other not in seen:
+            why = (
+                "comes later; list only earlier prompts"
+                if ps.prompt(other) is not None
+                else "is not a prompt in this set"
+            )
+            return [(at, f"'{other}' {why}")]
+        if seen[other].kind not in ("rating", "number"):
+            return [(at, f"'{other}' is {seen[other].kind}; list rating or number prompts")]
     return []
 
 

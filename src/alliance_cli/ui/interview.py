@@ -24,7 +24,7 @@ import questionary
 from prompt_toolkit.key_binding import KeyBindings
 from questionary import Choice
 
-from alliance_cli.core.answers import applies, coerce
+from alliance_cli.core.answers import applies, coerce, follows
 from alliance_cli.core.draft import LogState
 from alliance_cli.core.inputs import MODALITIES, check_client_code, new_client_code, parse_session_date
 from alliance_cli.core.models import Prompt, PromptSet
@@ -146,7 +146,8 @@ class Interview:
 
         Each question shows where it stands ("7 of 18": the prompts that apply as far as the
         answers so far tell), with its section's heading when the section changes; `<` goes
-        back to the question before, keeping every answer as the starting point."""
+        back to the question before, keeping every answer as the starting point. An answer that
+        follows from earlier ones (`core.answers.follows`) is set, not asked."""
         shown: str | None = None
         sections: dict[str, str | None] = {}  # a prompt's section: the last one opened at or before it
         opened: str | None = None
@@ -155,12 +156,18 @@ class Interview:
         while True:
             applying: list[Prompt] = []
             for prompt in ps.prompts:
+                derived = None
                 if applies(prompt, state.answers, facts):
-                    applying.append(prompt)
-                else:
+                    derived = follows(ps, prompt, state.answers, facts)  # the kind, from the markers
+                    if derived is None:
+                        applying.append(prompt)
+                        continue
+                if derived is None:
                     state.answers.pop(prompt.id, None)
-                    if prompt.id in state.asked:
-                        state.asked.remove(prompt.id)
+                else:
+                    state.answers[prompt.id] = derived
+                if prompt.id in state.asked:
+                    state.asked.remove(prompt.id)
             waiting = [p for p in applying if p.id not in state.asked]
             if not waiting:
                 return state

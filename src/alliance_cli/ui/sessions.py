@@ -141,7 +141,11 @@ def prompt_set_view(ps: PromptSet, source: str) -> Group:
         if p.kind == "rating" or (p.kind == "number" and p.min is not None and p.max is not None):
             kind += f" {p.min:g}–{p.max:g}"
         question = p.text + (f"\n[{' / '.join(p.choices)}]" if p.choices else "")
-        table.add_row(p.id, kind, visible(question), visible(p.when.describe()) if p.when else "always")
+        asked = p.when.describe() if p.when else "always"
+        markers = ps.kind_source(p.id)
+        if markers is not None:
+            asked += f", and no marker chosen in {markers.id} tells it (it follows from them)"
+        table.add_row(p.id, kind, visible(question), visible(asked))
     parts.append(table)
     parts.append(Text("* required", style="dim"))
     return Group(*parts)
