@@ -159,7 +159,7 @@ KIND = "  - {id: k, kind: choice, role: rupture_kind, text: Kind?, choices: CHOI
         ("{quiet: withdrawal, loud: confrontation}", "[withdrawal, confrontation, both]", False,
          "prompts[2].kinds.loud: 'loud' is not one of the choices of 'm'"),
         ("{quiet: withdrawal, complaint: anger}", "[withdrawal, confrontation, both]", False,
-         "prompts[2].kinds.complaint: input should be 'withdrawal' or 'confrontation'"),
+         "prompts[2].kinds.complaint: 'anger' is not one of: withdrawal, confrontation"),
         ("{quiet: withdrawal, complaint: confrontation}", "[withdrawal, confrontation]", False,
          "prompts[2].kinds: 'both' is not one of the choices of 'k', the kind it gives"),
         ("{quiet: withdrawal}", "[withdrawal, confrontation, both]", True,
