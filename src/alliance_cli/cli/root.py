@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from alliance_cli.cli import coercion
+
 # pydantic plugins (observability hooks found through installed packages' entry points) see
 # every value validated, and answers are clinical text: alliance runs without them. It also
 # spares every command the scan of installed packages that looks for them.
@@ -268,6 +270,7 @@ def _no_column(self: Any, ctx: Any) -> str | None:
 
 setattr(TyperOption, "display_type_rich", _metavar_column)  # noqa: B010 - Typer's own method, replaced
 setattr(TyperArgument, "display_type_rich", _no_column)  # noqa: B010
+coercion.install()  # plain options coerced without pydantic (`cli.coercion`)
 
 
 app = typer.Typer(
