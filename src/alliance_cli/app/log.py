@@ -221,13 +221,13 @@ def log_interactive(
 
 def recap_and_facts(journal: Journal, ps: PromptSet, state: LogState, conversation: Conversation) -> frozenset[str]:
     """Once the interactive log knows client and date: show the recap, return the facts."""
-    from alliance_cli.core.vocabulary import roles_of
     from alliance_cli.settings.config import client_measure
+    from alliance_cli.settings.prompts import prompt_roles
     from alliance_cli.store.continuity import continuity
 
     if not state.client or not state.date:
         return frozenset()
-    found = continuity(journal, state.client, date.fromisoformat(state.date), roles=roles_of(ps))
+    found = continuity(journal, state.client, date.fromisoformat(state.date), roles=prompt_roles(ps))
     found.measure = client_measure()
     if found.last is not None:
         conversation.show_recap(found)
@@ -248,7 +248,8 @@ def _prefilled(ps: PromptSet, given: Given, facts: frozenset[str] = frozenset())
     """The conversation's start: what the flags and the file gave (checked), the rest to ask."""
     from alliance_cli.core.draft import LogState
 
-    answers = validate_answers(ps, given.answers, complete=False, history=facts)
+    # Nothing given, nothing to check: the prompt set is not needed before the first question.
+    answers = validate_answers(ps, given.answers, complete=False, history=facts) if given.answers else {}
     return LogState(
         client=check_client_code(given.client) if given.client else None,
         date=parse_session_date(given.day, today=given.today, echo=given.echo).isoformat() if given.day else None,

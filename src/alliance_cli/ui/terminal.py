@@ -61,9 +61,9 @@ class TerminalConversation:
         return True
 
     def show_recap(self, found: Continuity) -> None:
-        from alliance_cli.ui.recap import recap
+        from alliance_cli.ui.recap import show_recap
 
-        _screen().print(recap(found))
+        show_recap(found, _terminal())
 
     def show_summary(self, ps: PromptSet, state: LogState) -> None:
         from alliance_cli.ui.sessions import log_summary
