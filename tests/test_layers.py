@@ -69,7 +69,8 @@ def test_short_commands_load_only_what_they_use(alliance_exe, subprocess_env, ru
     version = loaded_modules(alliance_exe, subprocess_env, "--version")
     assert not {m for m in version if m.split(".")[0] in HEAVY}, "--version loads a heavy module"
     listed = loaded_modules(alliance_exe, subprocess_env, "list", "--format", "json")
-    # (Typer's own adapters bring pydantic in for every command but --version and --help.)
+    # (Typer's own adapters bring pydantic in for an option given that is not a plain string,
+    # flag, list of strings or path, such as --format: `cli.coercion`.)
     assert not {m.split(".")[0] for m in listed} & {"questionary", "prompt_toolkit", "yaml", "sqlite_utils", "rich"}
     report = loaded_modules(alliance_exe, subprocess_env, "report", "--format", "json")
     tops = {m.split(".")[0] for m in report}

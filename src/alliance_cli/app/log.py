@@ -82,7 +82,9 @@ def log_command(
             return DISCARDED  # `alliance log --discard-draft` from a script: that was all
     elif request.discard_draft and asks_nothing:
         raise InputError("There is no unfinished log to discard.")
-    facts = _known_facts(journal, ps, given)
+    # What earlier sessions tell (`history:` prompts) checks the answers given up front; with
+    # none given, the recap finds it once the client and the date are known.
+    facts = _known_facts(journal, ps, given) if given.scripted else frozenset()
     if not interactive or (given.scripted and _complete(ps, given.answers, facts)):
         if draft is not None:
             conversation.say(
@@ -103,7 +105,7 @@ def log_command(
             state, draft_id = LogState.from_dict(draft.state), draft.id
         elif choice == "discard":
             journal.delete_draft(draft.id)
-    elif draft is None and not journal.client_codes():
+    elif draft is None and not journal.has_sessions():
         conversation.say(f"Your journal is at {journal.path}.")  # the first log: where it all goes
     with signals_as_interrupts(conversation):
         return log_interactive(
@@ -198,7 +200,8 @@ def log_interactive(
         interview=lambda: conversation.ask_log(
             ps,
             state,
-            clients=journal.client_codes(),
+            # The codes complete the client question, asked only while the client is unknown.
+            clients=journal.client_codes() if state.client is None else [],
             default_modality=default_modality(journal),
             today=day,
             on_change=draft.keep,

@@ -195,7 +195,7 @@ class DeferredPromptSet:
         return roles_of_snapshot(self._data)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):  # copy, pickle and the like ask for these: not the set's
+        if name.startswith("_"):  # its own (before __init__, as copy makes it) or Python's: not the set's
             raise AttributeError(name)
         return getattr(self.built(), name)
 
