@@ -7,9 +7,9 @@ an interrupt into `Interrupted`, whose message says how to resume.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from alliance_cli.app.answering import (
     Given,
@@ -200,8 +200,7 @@ def log_interactive(
         interview=lambda: conversation.ask_log(
             ps,
             state,
-            # The codes complete the client question, asked only while the client is unknown.
-            clients=journal.client_codes() if state.client is None else [],
+            clients=ClientCodes(journal),
             default_modality=default_modality(journal),
             today=day,
             on_change=draft.keep,
@@ -220,6 +219,38 @@ def log_interactive(
     answers = validate_answers(ps, state.answers, history=facts)
     session = new_session(ps, state.client, date.fromisoformat(state.date), state.modality, answers)
     return journal.save_session(session, draft_id=draft.id)
+
+
+class ClientCodes(Sequence[str]):
+    """The journal's client codes for the client question, read when first used: whether
+    there are any (the question's hint) is one index seek; the list itself is read for the
+    first completion, or for a new random code, not to draw the question (at 40 years the
+    list takes about 12 ms)."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+        self._codes: list[str] | None = None
+
+    def _read(self) -> list[str]:
+        if self._codes is None:
+            self._codes = self._journal.client_codes()
+        return self._codes
+
+    def __bool__(self) -> bool:
+        return bool(self._codes) if self._codes is not None else self._journal.has_sessions()
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._read()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
 
 
 def recap_and_facts(journal: Journal, ps: PromptSet, state: LogState, conversation: Conversation) -> frozenset[str]:

@@ -46,6 +46,13 @@ def _descriptor(plain: _Plain) -> coercion.TypeDescriptor:
 
 def _shape(descriptor: coercion.TypeDescriptor) -> str | None:
     """Which plain kind an option is, or None when Typer's adapter must do it all."""
+    try:
+        return _plain_shape(descriptor)
+    except AttributeError:  # a Typer whose descriptors changed: its own adapter
+        return None
+
+
+def _plain_shape(descriptor: coercion.TypeDescriptor) -> str | None:
     info, annotation = descriptor.parameter_info, descriptor.annotation
     if info.parser is not None or getattr(info, "click_type", None) is not None or descriptor.is_file:
         return None
@@ -71,5 +78,7 @@ def _runtime_param(self: Any) -> coercion.RuntimeParam:
 
 
 def install() -> None:
-    """Typer's parameters build their coercion through `_runtime_param` from now on."""
-    setattr(_TyperParameter, "get_runtime_param", _runtime_param)  # noqa: B010 - Typer's own method, replaced
+    """Typer's parameters build their coercion through `_runtime_param` from now on (with a
+    Typer that builds it otherwise, nothing is replaced)."""
+    if callable(getattr(_TyperParameter, "get_runtime_param", None)):
+        setattr(_TyperParameter, "get_runtime_param", _runtime_param)  # noqa: B010 - Typer's own method, replaced

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from alliance_cli.cli import coercion
-
 # pydantic plugins (observability hooks found through installed packages' entry points) see
 # every value validated, and answers are clinical text: alliance runs without them. It also
 # spares every command the scan of installed packages that looks for them.
@@ -270,7 +268,18 @@ def _no_column(self: Any, ctx: Any) -> str | None:
 
 setattr(TyperOption, "display_type_rich", _metavar_column)  # noqa: B010 - Typer's own method, replaced
 setattr(TyperArgument, "display_type_rich", _no_column)  # noqa: B010
-coercion.install()  # plain options coerced without pydantic (`cli.coercion`)
+
+
+def _plain_options_without_pydantic() -> None:
+    """`cli.coercion` in place; with a Typer whose internals it needs moved, Typer's own."""
+    try:
+        from alliance_cli.cli import coercion
+    except (ImportError, AttributeError):
+        return
+    coercion.install()
+
+
+_plain_options_without_pydantic()
 
 
 app = typer.Typer(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -83,7 +83,7 @@ class Interview:
         ps: PromptSet,
         state: LogState,
         *,
-        clients: list[str],
+        clients: Sequence[str],
         default_modality: str | None,
         today: date,
         on_change: Callable[[LogState], None],
@@ -119,7 +119,7 @@ class Interview:
         ps: PromptSet,
         state: LogState,
         *,
-        clients: list[str],
+        clients: Sequence[str],
         today: date,
         on_change: Callable[[LogState], None],
         history: Callable[[LogState], frozenset[str]],
@@ -194,7 +194,7 @@ class Interview:
                 state.asked.append(prompt.id)
             keeping.on_change(state)
 
-    def _ask_client(self, clients: list[str], default: str = "") -> str:
+    def _ask_client(self, clients: Sequence[str], default: str = "") -> str:
         # questionary's autocomplete takes no `instruction`, so the hint is part of the question.
         hint = (
             f"(Tab completes; {NEW_CODE_WORD} makes a new random code)"
@@ -215,7 +215,13 @@ class Interview:
         question = f"Client code {hint}:"
         validate = _validator(check)
         if clients:
-            asked = questionary.autocomplete(question, choices=clients, default=default, validate=validate, **self._io)
+            from questionary.prompts.autocomplete import WordCompleter
+
+            # The codes are read for the first completion (a key typed), not to draw the question.
+            codes = WordCompleter(lambda: list(clients), ignore_case=True, match_middle=True)
+            asked = questionary.autocomplete(
+                question, choices=[], completer=codes, default=default, validate=validate, **self._io
+            )
         else:
             asked = questionary.text(question, default=default, validate=validate, **self._io)
         code = str(self._asked(asked))
