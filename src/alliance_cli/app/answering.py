@@ -242,10 +242,10 @@ def history_facts(
     that saved session."""
     if client is None or day is None:
         return frozenset()
-    from alliance_cli.core.vocabulary import roles_of
+    from alliance_cli.settings.prompts import prompt_roles
     from alliance_cli.store.continuity import continuity
 
-    return continuity(journal, client, day, before_id=before_id, roles=roles_of(ps)).facts
+    return continuity(journal, client, day, before_id=before_id, roles=prompt_roles(ps)).facts
 
 
 def guard_scripted(

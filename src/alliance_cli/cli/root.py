@@ -275,6 +275,18 @@ setattr(TyperOption, "display_type_rich", _metavar_column)  # noqa: B010 - Typer
 setattr(TyperArgument, "display_type_rich", _no_column)  # noqa: B010
 
 
+def _plain_options_without_pydantic() -> None:
+    """`cli.coercion` in place; with a Typer whose internals it needs moved, Typer's own."""
+    try:
+        from alliance_cli.cli import coercion
+    except (ImportError, AttributeError):
+        return
+    coercion.install()
+
+
+_plain_options_without_pydantic()
+
+
 app = typer.Typer(
     cls=AllianceGroup,
     name="alliance",
@@ -569,13 +581,14 @@ def _warn_if_shared(journal: Path) -> None:
         _say(f"alliance: warning: {shared_folder(folder)}")
 
 
-def _prompt_set(path: Path | None) -> tuple["PromptSet", Path]:
-    """The prompt set to use, its client-score prompt on the measure of `client_measure`."""
+def _prompt_set(path: Path | None, *, deferred: bool = False) -> tuple["PromptSet", Path]:
+    """The prompt set to use, its client-score prompt on the measure of `client_measure`
+    (`deferred`: its models built when first used, see `settings.prompts.load_prompt_set`)."""
     from alliance_cli.settings.config import client_measure, resolve_prompts_path
     from alliance_cli.settings.prompts import load_prompt_set
 
     where = resolve_prompts_path(path)
-    return load_prompt_set(where, client_measure()), where
+    return load_prompt_set(where, client_measure(), deferred=deferred), where
 
 
 def _version(value: bool) -> None:

@@ -19,13 +19,14 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from alliance_cli.errors import PromptSetError
 
 if TYPE_CHECKING:
     from alliance_cli.core.measures import Measure
     from alliance_cli.core.models import PromptSet
+    from alliance_cli.core.vocabulary import Roles
 
 Loc = tuple[str | int, ...]
 
@@ -33,11 +34,13 @@ Loc = tuple[str | int, ...]
 MAX_PROMPTS_FILE = 1 << 20  # 1 MB: the built-in set is 10 KB
 
 
-def load_prompt_set(path: Path, measure: Measure | None = None) -> PromptSet:
+def load_prompt_set(path: Path, measure: Measure | None = None, *, deferred: bool = False) -> PromptSet:
     """Read and validate the prompt set at `path`; raise PromptSetError listing every problem.
 
     Its client-score prompt takes the range of `measure` (`core.measures`; the SRS when
-    none is given: commands pass the `client_measure` setting)."""
+    none is given: commands pass the `client_measure` setting). `deferred`: a set found in
+    the cache comes back as a `DeferredPromptSet`, its models built on first use (the
+    first question of `alliance log` does not wait for them); any other is validated now."""
     from alliance_cli.settings.documents import TooLarge, read_capped, size_words
 
     try:
@@ -55,6 +58,10 @@ def load_prompt_set(path: Path, measure: Measure | None = None) -> PromptSet:
 
     key = _cache_key(text)
     cache = _cache_file(path)
+    if deferred:
+        data = _cached_data(cache, key)
+        if data is not None:
+            return cast("PromptSet", DeferredPromptSet(data, measure or DEFAULT, text, str(path)))
     ps = _cached(cache, key)
     if ps is None:
         ps = parse_prompt_set(text, str(path))
@@ -93,6 +100,17 @@ def _cache_file(path: Path) -> Path:
 def _cached(cache: Path, key: str) -> PromptSet | None:
     """The set kept under `key`, rebuilt without validation; None when there is none, it is
     stale or damaged, or the file is not private to this user (then it is validated anew)."""
+    data = _cached_data(cache, key)
+    if data is None:
+        return None
+    try:
+        return _construct(data)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _cached_data(cache: Path, key: str) -> dict[str, Any] | None:
+    """The JSON dump of the set kept under `key` (see `_cached`), or None."""
     import os
     import stat
 
@@ -110,11 +128,86 @@ def _cached(cache: Path, key: str) -> PromptSet | None:
             kept = json.loads(stream.read())
         if not isinstance(kept, dict) or kept.get("key") != key:
             return None
-        return _construct(kept["set"])
+        data = kept["set"]
+        if not isinstance(data, dict) or not isinstance(data.get("prompts"), list):
+            return None
+        return data
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     finally:
         os.close(fd)
+
+
+class DeferredPromptSet:
+    """A prompt set validated before, read from the cache, standing in for its `PromptSet`:
+    the models (pydantic's, about 90 ms to load and build) are built on the first attribute
+    asked of it, and every attribute is then the built set's. Until then, `roles()` answers
+    from the cached dump, which is all the recap before a log's first question needs. A dump
+    that cannot be rebuilt (a damaged cache) is validated from the file's text instead."""
+
+    def __init__(self, data: dict[str, Any], measure: Measure, text: str, source: str) -> None:
+        import threading
+
+        self._data = data
+        self._measure = measure
+        self._text = text
+        self._source = source
+        self._built: PromptSet | None = None
+        self._building = threading.Lock()
+        self._started = False
+
+    def built(self) -> PromptSet:
+        with self._building:  # built once, by whichever thread asks first; the other waits
+            if self._built is None:
+                from alliance_cli.core.measures import with_measure
+
+                try:
+                    ps = _construct(self._data)
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    ps = parse_prompt_set(self._text, self._source)
+                self._built = with_measure(ps, self._measure)
+            return self._built
+
+    def build_in_background(self) -> None:
+        """Start building the models in a thread (once), while the person reads a question:
+        the questions after it find them ready. A build that fails there is tried again,
+        and said, by the first use."""
+        if self._started or self._built is not None:
+            return
+        import threading
+
+        self._started = True
+
+        def build() -> None:
+            try:
+                self.built()
+            except Exception:  # noqa: BLE001, S110 - the first use builds it again and says why
+                pass
+
+        threading.Thread(target=build, name="alliance-prompt-set", daemon=True).start()
+
+    def roles(self) -> Roles:
+        if self._built is not None:
+            from alliance_cli.core.vocabulary import roles_of
+
+            return roles_of(self._built)
+        from alliance_cli.core.vocabulary import roles_of_snapshot
+
+        return roles_of_snapshot(self._data)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # its own (before __init__, as copy makes it) or Python's: not the set's
+            raise AttributeError(name)
+        return getattr(self.built(), name)
+
+
+def prompt_roles(ps: PromptSet) -> Roles:
+    """The roles in `ps` (`core.vocabulary.roles_of`), a deferred set's without building it."""
+    if isinstance(ps, DeferredPromptSet):
+        return ps.roles()
+    from alliance_cli.core.vocabulary import roles_of
+
+    return roles_of(ps)
 
 
 def _keep(cache: Path, key: str, ps: PromptSet) -> None:

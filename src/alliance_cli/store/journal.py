@@ -700,6 +700,11 @@ class Journal:
         ]
 
     @_guarded
+    def has_sessions(self) -> bool:
+        """Whether any session is saved: one index seek, however long the journal."""
+        return bool(self.conn.execute("SELECT EXISTS (SELECT 1 FROM sessions)").fetchone()[0])
+
+    @_guarded
     def count_sessions(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
 
