@@ -16,8 +16,11 @@ the mean of your self-ratings and the client's previous score.
   sessions where you read them highest and lowest against their score; and per client seen
   in the period, their sessions of the 12 weeks and their own mean gap.
 
-Figures are rounded to two decimals, and the rules decide on those rounded figures, as the
-rest of the review does (`core.report`). A score outside the measure's range (the measure
+Figures are kept to two decimals (the JSON's data, for your own analysis); the review shows
+them with one (`shown`), and a rule that reads a figure (a mean gap under 0.5 is close; your
+ratings averaged 8 or more) reads it as shown, so that what the reader sees and what was
+decided agree, as in the rest of the review (`core.report`). The rank correlation is shown
+with two, as correlations are reported. A score outside the measure's range (the measure
 was changed since) is left out and counted.
 """
 
@@ -92,7 +95,7 @@ class Calibration(_Model):
     scores: int
     pairs: int
     mean_gap: float | None
-    direction: Literal["client_higher", "read_higher", "close"] | None  # the mean gap, read on the rounded figure
+    direction: Literal["client_higher", "read_higher", "close"] | None  # the mean gap, read as shown (`shown`)
     rank_correlation: float | None  # Spearman, from `min_pairs` pairs on
     min_pairs: int
     read_highest: ScoredSession | None  # your read furthest above their score (from 2 pairs)
@@ -117,6 +120,15 @@ def measure_info(measure: Measure) -> MeasureInfo:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
+
+
+def shown(value: float) -> float:
+    """A figure as the review prints it, to one decimal; the rules decide on this."""
+    return round(value, 1)
+
+
+def _discordant(below: bool, self_mean: float | None, discordant_self: float) -> bool:
+    return below and self_mean is not None and shown(self_mean) >= discordant_self
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,7 @@ def score_alerts(
                 previous=previous,
                 below_cutoff=below,
                 fell=fell,
-                discordant=below and self_mean is not None and self_mean >= discordant_self,
+                discordant=_discordant(below, self_mean, discordant_self),
                 self_mean=self_mean,
             )
         )
@@ -203,14 +215,15 @@ def build_calibration(
                 view_10=view_10,
                 score_10=score_10,
                 gap=_round(score_10 - view_10) if score_10 is not None and view_10 is not None else None,
-                discordant=below and self_mean is not None and self_mean >= discordant_self,
+                discordant=_discordant(below, self_mean, discordant_self),
             )
         )
     pairs = [s for s in sessions if s.gap is not None]
     mean_gap = _round(sum(s.gap or 0.0 for s in pairs) / len(pairs)) if pairs else None
     direction: Literal["client_higher", "read_higher", "close"] | None = None
     if mean_gap is not None:
-        direction = "client_higher" if mean_gap >= CLOSE else "read_higher" if mean_gap <= -CLOSE else "close"
+        gap = shown(mean_gap)
+        direction = "client_higher" if gap >= CLOSE else "read_higher" if gap <= -CLOSE else "close"
     rho = None
     if len(pairs) >= MIN_PAIRS:
         rho = _round(spearman([s.view_10 or 0.0 for s in pairs], [s.score_10 or 0.0 for s in pairs]))

@@ -177,7 +177,7 @@ def score_alert_text(alert: ScoreAlert, measure: MeasureInfo) -> str:
         details.append(f"down from {alert.previous:g}")
     text = f"their {measure.name} {alert.score:g} on {alert.date}, {' and '.join(details)}"
     if alert.discordant and alert.self_mean is not None:
-        text += f"; discordant: your own ratings averaged {alert.self_mean:.2f}"
+        text += f"; discordant: your own ratings averaged {alert.self_mean:.1f}"
     return text
 
 
@@ -316,11 +316,12 @@ def note_rating(n: Any) -> str:
 
 
 def signed(value: float | None) -> str:
+    """A gap to one decimal, signed (+0.4, −1.2; 0.0 when it shows as none)."""
     if value is None:
         return "–"
-    if value == 0:
-        return "0.00"
-    return f"{'+' if value > 0 else '−'}{abs(value):.2f}"
+    if round(value, 1) == 0:
+        return "0.0"
+    return f"{'+' if value > 0 else '−'}{abs(value):.1f}"
 
 
 def calibration_start(c: Calibration) -> str:
@@ -342,7 +343,7 @@ def calibration_intro(c: Calibration) -> str:
 def _read(s: ScoredSession, c: Calibration) -> str:
     return (
         f"{s.client} on {s.date}: your read {s.view:g}, their {c.measure.name} {s.score:g} "
-        f"({s.score_10:.2f} of 10; gap {signed(s.gap)})"
+        f"({s.score_10:.1f} of 10; gap {signed(s.gap)})"
     )
 
 
@@ -374,10 +375,10 @@ def calibration_reading(c: Calibration) -> list[str]:
         lead = "Clients often rate the alliance higher than their clinicians do"
         gap = abs(c.mean_gap or 0.0)
         if c.direction == "client_higher":
-            lines.append(f"{lead}; here too, their scores ran {gap:.2f} points above your reads on average.")
+            lines.append(f"{lead}; here too, their scores ran {gap:.1f} points above your reads on average.")
         elif c.direction == "read_higher":
             lines.append(
-                f"{lead}; here it went the other way: your reads ran {gap:.2f} points above their scores on average."
+                f"{lead}; here it went the other way: your reads ran {gap:.1f} points above their scores on average."
             )
         else:
             lines.append(f"{lead}; here your reads and their scores were close on average ({signed(c.mean_gap)}).")
