@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.table import Table
 from rich.text import Text
 
 from alliance_cli.core.text import visible
@@ -14,6 +12,8 @@ from alliance_cli.ui.columns import Cell, columns_text
 from alliance_cli.ui.sparkline import sparkline
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from alliance_cli.core.records import ClientSummary
 
 SPARK_SESSIONS = 12  # the sparkline shows a client's most recent sessions
@@ -52,6 +52,9 @@ def highlighted(snippet: str, marks: tuple[str, str], style: str = "bold reverse
 
 
 def search_table(rows: Sequence[Mapping[str, Any]], marks: tuple[str, str]) -> Table:
+    from rich import box  # here: `clients` lays its table out itself and never needs Rich's Table
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("ID", justify="right", style="bold")
     table.add_column("Date", no_wrap=True)
