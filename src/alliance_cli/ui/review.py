@@ -564,14 +564,17 @@ def _markdown(report: Report) -> str:
 
 
 GAP = 2  # spaces between columns
+_REWRAPPED = set("\t\n\r\x0b\x0c")  # what textwrap turns into spaces
 
 
 def _fit(line: str, width: int) -> list[str]:
     """One line of a cell wrapped to `width` terminal cells: at spaces where it can, and a word
     longer than the column folded, so nothing runs into the next column."""
-    import textwrap
-
     from rich.cells import cell_len
+
+    if cell_len(line) <= width and line.strip() and line == line.rstrip() and not _REWRAPPED & set(line):
+        return [line]  # what textwrap would give, without it: most cells fit
+    import textwrap
 
     out = []
     for piece in textwrap.wrap(line, width, break_long_words=True, break_on_hyphens=False) or [""]:
@@ -653,6 +656,8 @@ def _table(
         for k in range(max(len(w) for w in wrapped)):
             line([(w[k] if k < len(w) else "", row[i][1]) for i, w in enumerate(wrapped)])
     out.rstrip()
+    # Every line fits (the usual case): Rich need not look for places to wrap them again.
+    out.no_wrap = sum(sizes) + GAP * (n - 1) <= width
     return out
 
 
