@@ -48,14 +48,15 @@ def journal_prompt_set(journal: Journal) -> PromptSet | None:
     """The prompt set the latest session was logged with (validated when it was stored).
 
     The report names principles, tips and practices by it: the set the sessions were
-    actually answered with, read from JSON, which spares the report the YAML parser.
+    actually answered with, read from JSON, which spares the report the YAML parser, and
+    rebuilt as it was validated then (`core.prompt_dump`), which spares it the validators.
     """
     snapshot = latest_snapshot(journal)
     if snapshot is None:
         return None
-    from alliance_cli.core.models import PromptSet
+    from alliance_cli.core.prompt_dump import prompt_set_from_dump
 
-    return PromptSet.model_validate_json(snapshot)
+    return prompt_set_from_dump(json.loads(snapshot))
 
 
 @_guarded
