@@ -274,7 +274,13 @@ def fetch_report_rows(
     if roles.client_score is not None or roles.client_view is not None:
         rows.scores_since = first_week
         rows.client_scores = client_score_rows(
-            journal, roles, min(period.start, first_week), period.start, period.end, client=client
+            journal,
+            roles,
+            min(period.start, first_week),
+            period.start,
+            period.end,
+            client=client,
+            self_means={r["id"]: r["mean"] for r in rows.session_means} if rows.session_means else None,
         )
     if text_ids is not None:
         rows.notes = (
@@ -439,14 +445,23 @@ def _goal(
 
 @_guarded
 def client_score_rows(
-    journal: Journal, roles: Roles, since: date, start: date, end: date, *, client: str | None = None
+    journal: Journal,
+    roles: Roles,
+    since: date,
+    start: date,
+    end: date,
+    *,
+    client: str | None = None,
+    self_means: dict[int, float] | None = None,
 ) -> list[dict[str, Any]]:
     """Sessions from `since` to `end` with your read (`client_view`) or the client's score
     (`client_score`), oldest first: session_id, date, client, view, score, self_mean (the mean
     of the session's ratings, beside a score) and, for a score from `start` on, previous: the client's score
-    before it, however long ago (walking back through `sessions_client_date`)."""
+    before it, however long ago (walking back through `sessions_client_date`). `self_means`:
+    every rated session's mean from `since` on, already worked out (the review's), so that
+    SQLite need not average them again."""
     who = " AND s.client = ?" if client is not None else ""
-    rating_ids = roles.rating_ids
+    rating_ids = roles.rating_ids if self_means is None else []
     mean = (
         f"(SELECT AVG(r.value_num) FROM answers r WHERE r.session_id = s.id AND r.prompt_id IN ({_marks(rating_ids)}))"
         if rating_ids
@@ -476,4 +491,9 @@ def client_score_rows(
         end.isoformat(),
         *([client] if client is not None else []),
     ]
-    return [dict(r) for r in journal.conn.execute(sql, params)]
+    found = [dict(r) for r in journal.conn.execute(sql, params)]
+    if self_means is not None:
+        for r in found:
+            if r["score"] is not None:
+                r["self_mean"] = self_means.get(r["session_id"])
+    return found
