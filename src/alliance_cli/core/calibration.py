@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -175,6 +175,30 @@ def score_alerts(
     return out
 
 
+class _Scored(NamedTuple):
+    """A `ScoredSession` before it is shown: its fields, as a tuple."""
+
+    session_id: int
+    date: date
+    client: str
+    view: float | None
+    score: float | None
+    view_10: float | None
+    score_10: float | None
+    gap: float | None
+    discordant: bool
+
+
+def _shown(s: _Scored) -> ScoredSession:
+    """A session the calibration shows, as its model: built without validation
+    (`model_construct`) from values already of the fields' types."""
+    return ScoredSession.model_construct(**s._asdict())
+
+
+def _by_gap(s: _Scored) -> tuple[float, date, int]:
+    return (s.gap or 0.0, s.date, s.session_id)
+
+
 def build_calibration(
     rows: Sequence[dict[str, Any]],
     measure: Measure,
@@ -189,7 +213,7 @@ def build_calibration(
     clients listed one by one are those with a read or score from `start` (the period's
     first day; by default `since`) on."""
     scale = scale or Scale()
-    sessions: list[ScoredSession] = []
+    sessions: list[_Scored] = []
     left_out = 0
     for r in rows:
         day = _day(r["date"])
@@ -205,11 +229,11 @@ def build_calibration(
         score_10 = _round(measure.on_ten(score)) if score is not None else None
         self_mean = _round(r.get("self_mean"))
         below = score is not None and measure.cutoff is not None and score < measure.cutoff
-        # Built without validation (`model_construct`: a tenth of the time, for hundreds of
-        # sessions in 12 weeks) from values already of the field's type, as validating them
-        # would have made them (a read or score stored as a whole number becomes a float).
+        # Plain tuples for the hundreds of sessions of 12 weeks, of the types validation would
+        # have made (a read or score stored as a whole number becomes a float); the few the
+        # calibration shows become models (`_shown`).
         sessions.append(
-            ScoredSession.model_construct(
+            _Scored(
                 session_id=int(r["session_id"]),
                 date=day,
                 client=str(r["client"]),
@@ -230,7 +254,7 @@ def build_calibration(
     rho = None
     if len(pairs) >= MIN_PAIRS:
         rho = _round(spearman([s.view_10 or 0.0 for s in pairs], [s.score_10 or 0.0 for s in pairs]))
-    by_client: dict[str, list[ScoredSession]] = {}
+    by_client: dict[str, list[_Scored]] = {}
     for s in sessions:
         by_client.setdefault(s.client, []).append(s)
     clients = []
@@ -243,7 +267,7 @@ def build_calibration(
                 client=client,
                 pairs=len(paired),
                 mean_gap=_round(sum(paired) / len(paired)) if paired else None,
-                sessions=mine[-SESSIONS_SHOWN:],
+                sessions=[_shown(s) for s in mine[-SESSIONS_SHOWN:]],
             )
         )
     return Calibration(
@@ -257,10 +281,10 @@ def build_calibration(
         direction=direction,
         rank_correlation=rho,
         min_pairs=MIN_PAIRS,
-        read_highest=min(pairs, key=lambda s: (s.gap or 0.0, s.date, s.session_id)) if len(pairs) >= 2 else None,
-        read_lowest=max(pairs, key=lambda s: (s.gap or 0.0, s.date, s.session_id)) if len(pairs) >= 2 else None,
+        read_highest=_shown(min(pairs, key=_by_gap)) if len(pairs) >= 2 else None,
+        read_lowest=_shown(max(pairs, key=_by_gap)) if len(pairs) >= 2 else None,
         clients=clients,
-        discordant=[s for s in sessions if s.discordant],
+        discordant=[_shown(s) for s in sessions if s.discordant],
         left_out=left_out,
         discordant_self=discordant_self,
     )
