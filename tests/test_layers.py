@@ -78,6 +78,24 @@ def test_short_commands_load_only_what_they_use(alliance_exe, subprocess_env, ru
     assert not tops & {"questionary", "prompt_toolkit", "yaml", "sqlite_utils"}
 
 
+def test_the_review_lays_out_its_own_tables(alliance_exe, subprocess_env, run):
+    """Rich's Table costs its import and measures every cell: the weekly review lays its
+    tables out itself, and reads no more of the store than it needs."""
+    run("log", "-c", "C-1", *set_flags(FULL_ANSWERS))
+    review = loaded_modules(alliance_exe, subprocess_env, "report", "--no-pager")
+    assert "rich.console" in review and "rich.table" not in review
+    assert "alliance_cli.store.sessions" not in review  # only `--client` checks the code exists
+
+
+def test_clients_alone_runs_its_table_without_the_help_machinery(alliance_exe, subprocess_env, run):
+    """`alliance clients` is a group that runs a command of its own: unlike a bare `alliance
+    goal`, it prints no help, so it loads neither Typer's help renderer nor Rich's Table."""
+    run("log", "-c", "C-1", *set_flags(FULL_ANSWERS))
+    clients = loaded_modules(alliance_exe, subprocess_env, "clients")
+    assert "alliance_cli.ui.clients" in clients
+    assert not {"typer.rich_utils", "rich.table", "rich.markdown"} & clients
+
+
 def test_main_runs_the_command_and_ends_with_its_code(monkeypatch, run, capsys, db_path):
     """`main` itself, in-process: the exit code reaches os._exit, and every command is back after."""
     from alliance_cli.cli import main as entry
