@@ -5,7 +5,7 @@ that (each session's snapshot in the journal, `store.review.journal_prompt_set`)
 `model_dump(mode="json", exclude_none=True)`. Rebuilding the models from that dump with
 `model_construct` gives what validation built (rating labels keyed by number again, ranges
 as pairs) without building the validators first: 1 ms instead of 6 to 10 for the review.
-(`settings.prompts` rebuilds its cache the same way.)
+(`settings.prompts` rebuilds its cache with it too.)
 """
 
 from __future__ import annotations

@@ -222,26 +222,10 @@ def _keep(cache: Path, key: str, ps: PromptSet) -> None:
 
 
 def _construct(data: dict[str, Any]) -> PromptSet:
-    """The models of a set validated before, from its JSON dump, as validation built them:
-    rating labels keyed by number again, ranges as pairs."""
-    from alliance_cli.core.models import Area, Prompt, PromptSet, When
+    """The models of a set validated before, from its JSON dump (`core.prompt_dump`)."""
+    from alliance_cli.core.prompt_dump import prompt_set_from_dump
 
-    prompts = []
-    for raw in data["prompts"]:
-        fields = dict(raw)
-        if "labels" in fields:
-            fields["labels"] = {int(k): v for k, v in fields["labels"].items()}
-        if "when" in fields:
-            when = dict(fields["when"])
-            for name in ("between", "not_between"):
-                if name in when:
-                    when[name] = tuple(when[name])
-            fields["when"] = When.model_construct(**when)
-        prompts.append(Prompt.model_construct(**fields))
-    top = {k: v for k, v in data.items() if k not in ("prompts", "principles", "practices")}
-    for group in ("principles", "practices"):
-        top[group] = [Area.model_construct(**a) for a in data.get(group, [])]
-    return PromptSet.model_construct(None, **top, prompts=prompts)
+    return prompt_set_from_dump(data)
 
 
 def parse_prompt_set(text: str, source: str) -> PromptSet:
