@@ -36,3 +36,25 @@ def test_other_kinds_of_option_are_still_checked_by_typer(run):
     refused = run("list", "--format", "yaml")
     assert refused.exit_code == 2 and "--format" in refused.stderr
     assert run("list", "--limit", "x").exit_code == 2
+
+
+def test_formats_and_whole_numbers_arrive_as_typed_without_pydantic(run, subprocess_env):
+    """`list`, `clients` and `search` take `--format` and `--limit` without loading pydantic
+    (about 90 modules); the values still arrive, and bad ones are still refused in one line."""
+    import subprocess
+    import sys
+
+    for day in ("2026-11-02", "2026-11-03", "2026-11-04"):
+        assert run("log", "-c", "C-1", "-d", day, *set_flags(FULL_ANSWERS)).exit_code == 0
+    rows = json.loads(run("list", "--limit", "2", "--format", "json").stdout)
+    assert [r["date"] for r in rows] == ["2026-11-04", "2026-11-03"]
+    assert run("clients", "-f", "csv").stdout.startswith("client,")
+    probe = (
+        "import sys\nfrom alliance_cli.cli.main import run\n"
+        "code = run(['list', '--limit', '1', '-f', 'csv'])\n"
+        "print(code, 'pydantic' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=subprocess_env, capture_output=True, text=True)
+    assert done.stdout.count("\n") == 2 and done.stderr.split()[-2:] == ["0", "False"], done.stderr
+    refused = run("list", "--limit", "two")
+    assert refused.exit_code == 2 and "--limit" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1

@@ -3,16 +3,19 @@
 Typer turns every option's value into its type through a pydantic `TypeAdapter`, built the
 first time the option is processed, given or not: every command paid for importing
 pydantic and building an adapter per option (about 35 ms before the first question of
-`alliance log`, which needs none of it). Here an option of a plain type (a string, a flag, a
-list of strings, a path) is coerced as the adapter would coerce it, by the same code Typer's
-path adapter calls; an option not given costs nothing; any other type, or a value of an
-unexpected kind, goes to Typer's own adapter as before. `install()` puts it in place once,
-from `cli.root`.
+`alliance log`, which needs none of it, and all of pydantic for `list`, `clients` and
+`search`). Here an option of a plain type (a string, a flag, a list of strings, a path, a
+whole number without bounds, a choice of words, `--format` once its own parser has read
+it) is coerced as the adapter would coerce it, by the same code Typer's path adapter calls;
+an option not given costs nothing; any other type, or a value of an unexpected kind, goes
+to Typer's own adapter as before. `install()` puts it in place once, from `cli.root`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,8 @@ from typer.core import _TyperParameter
 
 @dataclass(frozen=True)
 class _Plain(coercion.RuntimeParam):
-    """A str, bool, list[str] or Path option: values of that kind coerced here, others by Typer."""
+    """A str, bool, int, list[str], Path or str-valued Enum option: values of that kind
+    coerced here, others by Typer."""
 
     shape: str = "str"
     _typer: list[coercion.RuntimeParam] = field(default_factory=list, compare=False)
@@ -31,6 +35,16 @@ class _Plain(coercion.RuntimeParam):
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         if (self.shape == "str" and isinstance(value, str)) or (self.shape == "bool" and isinstance(value, bool)):
             return value
+        if self.shape == "int" and (type(value) is int or isinstance(value, str) and _WHOLE.fullmatch(value)):
+            return int(value)
+        if self.shape == "parsed":
+            made = _parsed(self.parameter_info.parser, value)
+            if isinstance(made, self.annotation):
+                return made
+        if self.shape == "enum" and isinstance(value, str):
+            members = {m.value: m for m in self.annotation}  # Choice has checked it, case folded too
+            if value in members:
+                return members[value]
         if self.shape == "list" and isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
             return list(value)
         if self.shape == "path" and isinstance(value, str | Path) and str(value):
@@ -38,6 +52,18 @@ class _Plain(coercion.RuntimeParam):
         if not self._typer:  # anything else: Typer's adapter, built now
             self._typer.append(coercion.build_runtime_param(_descriptor(self)))
         return self._typer[0]._coerce_value(value, param=param, ctx=ctx)
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def _parsed(parser: Any, value: Any) -> Any:
+    """What the option's own parser makes of `value`; None when it refuses it (Typer then
+    asks it again, and says why as it always has)."""
+    try:
+        return parser(value)
+    except Exception:  # noqa: BLE001 - refused: Typer's own path reports it
+        return None
 
 
 def _descriptor(plain: _Plain) -> coercion.TypeDescriptor:
@@ -54,10 +80,21 @@ def _shape(descriptor: coercion.TypeDescriptor) -> str | None:
 
 def _plain_shape(descriptor: coercion.TypeDescriptor) -> str | None:
     info, annotation = descriptor.parameter_info, descriptor.annotation
-    if info.parser is not None or getattr(info, "click_type", None) is not None or descriptor.is_file:
+    if getattr(info, "click_type", None) is not None or descriptor.is_file:
         return None
+    words = (
+        isinstance(annotation, type)
+        and issubclass(annotation, Enum)
+        and all(isinstance(m.value, str) for m in annotation)
+    )
+    if info.parser is not None:  # `--format`: its own parser has made the value already
+        return "parsed" if words else None
     if annotation is str or annotation is bool:
         return annotation.__name__
+    if annotation is int and info.min is None and info.max is None and not info.clamp:  # else Typer's bounds
+        return "int"
+    if words:
+        return "enum"
     if annotation == list[str]:
         return "list"
     if annotation is Path and routes_to_path(annotation, info) and getattr(info, "path_type", None) is None:
