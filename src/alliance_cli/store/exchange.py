@@ -421,7 +421,10 @@ def import_sessions(
             conn.execute(f"DROP TABLE IF EXISTS {_STAGED}")
             conn.execute(f"CREATE TABLE {_STAGED} (session_id, prompt_id, kind, value_num, value_text)")
             set_ids: dict[str, int] = {}
+            staged: list[tuple[Any, ...]] = []  # written in batches: memory stays flat
             for item in incoming:
+                if len(staged) >= _BATCH:
+                    _stage(conn, staged)
                 s = item.session
                 if s.prompt_set_digest not in set_ids:
                     set_ids[s.prompt_set_digest] = journal._prompt_set_id(s)
@@ -432,16 +435,17 @@ def import_sessions(
                         "SELECT id, client, date, modality FROM sessions WHERE uuid = ?", (s.uuid,)
                     ).fetchone()
                 if row is None:
-                    _insert(conn, item, set_id, keep_id=empty)
+                    _insert(conn, item, set_id, staged, keep_id=empty)
                     outcome.added += 1
                     outcome.answers_added += sum(1 for v in s.answers.values() if v is not None)
                 elif _same(conn, row, s):
                     outcome.unchanged += 1
                 elif replace:
-                    _replace(conn, row["id"], s, set_id)
+                    _replace(conn, row["id"], s, set_id, staged)
                     outcome.replaced += 1
                 else:
                     outcome.conflicts.append(Conflict(row["id"], str(s.uuid), row["date"], row["client"]))
+            _stage(conn, staged)
             conn.execute(
                 "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) "
                 f"SELECT session_id, prompt_id, kind, value_num, value_text FROM {_STAGED} ORDER BY rowid"
@@ -454,7 +458,17 @@ def import_sessions(
     return outcome
 
 
-def _insert(conn: Any, item: IncomingSession, set_id: int, *, keep_id: bool) -> None:
+_BATCH = 5000
+
+
+def _stage(conn: Any, staged: list[tuple[Any, ...]]) -> None:
+    conn.executemany(
+        f"INSERT INTO {_STAGED} (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", staged
+    )
+    staged.clear()
+
+
+def _insert(conn: Any, item: IncomingSession, set_id: int, staged: list[tuple[Any, ...]], *, keep_id: bool) -> None:
     s = item.session
     row = [item.id_hint if keep_id else None, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at, set_id]
     row[5] = row[5] or now_iso()
@@ -468,17 +482,13 @@ def _insert(conn: Any, item: IncomingSession, set_id: int, *, keep_id: bool) -> 
             raise
         row[0] = None  # the file holds the same id twice: this one gets a new id
         cur = conn.execute(sql, row)
-    _insert_answers(conn, int(cur.lastrowid or 0), s)
+    _insert_answers(int(cur.lastrowid or 0), s, staged)
 
 
-def _insert_answers(conn: Any, session_id: int, s: NewSession) -> None:
-    conn.executemany(
-        f"INSERT INTO {_STAGED} (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
-        [
-            (session_id, pid, s.kinds[pid], *to_columns(s.kinds[pid], v))
-            for pid, v in s.answers.items()
-            if v is not None
-        ],
+def _insert_answers(session_id: int, s: NewSession, staged: list[tuple[Any, ...]]) -> None:
+    kinds = s.kinds
+    staged.extend(
+        (session_id, pid, kinds[pid], *to_columns(kinds[pid], v)) for pid, v in s.answers.items() if v is not None
     )
 
 
@@ -494,10 +504,10 @@ def _same(conn: Any, row: Any, s: NewSession) -> bool:
     return stored == {pid: v for pid, v in s.answers.items() if v is not None}
 
 
-def _replace(conn: Any, session_id: int, s: NewSession, set_id: int) -> None:
+def _replace(conn: Any, session_id: int, s: NewSession, set_id: int, staged: list[tuple[Any, ...]]) -> None:
     conn.execute(
         "UPDATE sessions SET client = ?, date = ?, modality = ?, edited_at = ?, prompt_set_id = ? WHERE id = ?",
         (s.client, s.date.isoformat(), s.modality, now_iso(), set_id, session_id),
     )
     conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
-    _insert_answers(conn, session_id, s)
+    _insert_answers(session_id, s, staged)
