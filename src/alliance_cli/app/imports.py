@@ -375,7 +375,7 @@ class _Checker:
         self.unescape = unescape
         self.today = today
         self.snapshot, self.digest = prompt_set_snapshot(ps)
-        self.kinds = {p.id: p.kind for p in ps.prompts}
+        self.kinds: dict[str, str] = {p.id: p.kind for p in ps.prompts}
         self.logged_at = now_iso()
         self.problems = ProblemList(name)
         self.seen: dict[str, str] = {}  # uuid -> where it first appeared

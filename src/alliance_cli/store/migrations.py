@@ -382,7 +382,7 @@ def apply(conn: Any) -> None:
 
     from sqlite_utils import Database, Migrations
 
-    class Linear(Database):  # type: ignore[misc]
+    class Linear(Database):
         """sqlite_utils splits a script inside a transaction by trying every prefix, one more
         character at a time (quadratic: some 0.3 s of a new journal's start); a statement can
         only end at a ';', so only there is it tried. The same statements, in the same order."""
