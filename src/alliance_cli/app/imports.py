@@ -389,7 +389,7 @@ class _Checker:
         self.required = LONG_REQUIRED if shape == "long" else REQUIRED_SESSION
         self.allowed = frozenset(LONG_COLUMNS if shape == "long" else (*SESSION_COLUMNS, *self.kinds))
         self.typed = _remembering_coerce()
-        self.valid = _quick_validation(ps, self.typed, self.history)
+        self.valid = _quick_validation(ps, self.history)
         # What a client code, date or modality cell was read as, by its text: a file repeats a
         # few hundred of each thousands of times (only what was accepted; a refusal is checked anew).
         self.read: dict[tuple[str, str], Any] = {}
@@ -541,32 +541,63 @@ def _remembering_coerce() -> Callable[[Prompt, Any], Any]:
     return typed
 
 
-def _quick_validation(
-    ps: PromptSet, typed: Callable[[Prompt, Any], Any], history: frozenset[str]
-) -> Callable[[Mapping[str, Any]], dict[str, Any] | None]:
+def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mapping[str, Any]], dict[str, Any] | None]:
     """`validate_answers` for the answers it accepts, in one plain loop over the prompt set
     prepared once: the same typed answers, in the same order; None as soon as anything is
     wrong (an unknown id, a value that does not type, a follow-up answered that was not
-    asked, a required answer missing), and `validate_answers` then lists the problems."""
+    asked, a required answer missing), and `validate_answers` then lists the problems.
+
+    Whether a follow-up is asked (`answers.applies`) depends on one earlier answer only: it
+    is worked out once per prompt and value (a list, several choices, every time). A text
+    cell is typed once per prompt too (as `_remembering_coerce` does), up to `_REMEMBERED`."""
     from alliance_cli.core.answers import applies
 
-    plan = [(p.id, p, p.when is not None, p.required) for p in ps.prompts]
+    plan = []
+    for p in ps.prompts:
+        when = p.when
+        follows = None if when is None or when.history is not None else (when.prompt or "")
+        asked = True if when is None or follows is not None else when.history in history
+        remembered: dict[str, Any] | None = None if p.kind in ("text", "multi") else {}
+        plan.append((p.id, p, remembered, follows, asked, p.required))
     known = frozenset(p.id for p in ps.prompts)
     missing = object()
+    decided: dict[tuple[str, type, Any], bool] = {}
 
     def valid(raw: Mapping[str, Any]) -> dict[str, Any] | None:
         if not known.issuperset(raw):
             return None
         answers: dict[str, Any] = {}
-        for pid, prompt, conditional, required in plan:
+        for pid, prompt, remembered, follows, asked, required in plan:
             given = raw.get(pid, missing)
             value = None
             if given is not missing:
-                try:
-                    value = typed(prompt, given)
-                except ValueError:
-                    return None
-            if conditional and not applies(prompt, answers, history):
+                if remembered is not None and given.__class__ is str:
+                    value = remembered.get(given, missing)
+                    if value is missing:
+                        try:
+                            value = coerce(prompt, given)
+                        except ValueError:
+                            return None
+                        if len(remembered) < _REMEMBERED:
+                            remembered[given] = value
+                else:
+                    try:
+                        value = coerce(prompt, given)
+                    except ValueError:
+                        return None
+            if follows is not None:
+                earlier = answers.get(follows)
+                if earlier.__class__ is list:
+                    asked = applies(prompt, answers, history)
+                else:
+                    key = (pid, earlier.__class__, earlier)
+                    known_answer = decided.get(key)
+                    if known_answer is None:
+                        known_answer = applies(prompt, answers, history)
+                        if len(decided) < _REMEMBERED:
+                            decided[key] = known_answer
+                    asked = known_answer
+            if not asked:
                 if value is not None:
                     return None
                 continue
