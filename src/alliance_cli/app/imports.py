@@ -213,6 +213,9 @@ def _jsonl_records(text: IO[str], name: str) -> Iterator[Record]:
         yield Record("line", number, value)
 
 
+_JSON_SPACE = re.compile(r"[ \t\r\n]*").match
+
+
 def _too_large() -> str:
     return f"longer than {MAX_ITEM >> 20} million characters, which no session is."
 
@@ -244,8 +247,7 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
     def skip_space() -> str:
         nonlocal pos
         while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n":
-                pos += 1
+            pos = _JSON_SPACE(buf, pos).end()  # type: ignore[union-attr]  # it matches an empty run too
             if pos < len(buf) or not more():
                 return buf[pos : pos + 1]
 
@@ -388,6 +390,7 @@ class _Checker:
         self.check_keys = check_keys
         self.required = LONG_REQUIRED if shape == "long" else REQUIRED_SESSION
         self.allowed = frozenset(LONG_COLUMNS if shape == "long" else (*SESSION_COLUMNS, *self.kinds))
+        self.required_keys = frozenset(self.required)
         self.typed = _remembering_coerce()
         self.valid = _quick_validation(ps, self.history)
         # What a client code, date or modality cell was read as, by its text: a file repeats a
@@ -400,6 +403,8 @@ class _Checker:
         if values.__class__ is dict:
             if not self.check_keys:
                 return True  # CSV: the header was checked once
+            if self.allowed.issuperset(values) and self.required_keys.issubset(values):
+                return True
             missing = [k for k in self.required if k not in values]
             unknown = [k for k in values if k not in self.allowed]
             for key in missing:
@@ -557,7 +562,7 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
         when = p.when
         follows = None if when is None or when.history is not None else (when.prompt or "")
         asked = True if when is None or follows is not None else when.history in history
-        remembered: dict[str, Any] | None = None if p.kind in ("text", "multi") else {}
+        remembered: dict[Any, Any] | None = None if p.kind in ("text", "multi") else {}
         plan.append((p.id, p, remembered, follows, asked, p.required))
     known = frozenset(p.id for p in ps.prompts)
     missing = object()
@@ -571,15 +576,17 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
             given = raw.get(pid, missing)
             value = None
             if given is not missing:
-                if remembered is not None and given.__class__ is str:
-                    value = remembered.get(given, missing)
+                cls = given.__class__
+                if remembered is not None and (cls is str or cls is int or cls is bool):
+                    key = given if cls is str else (cls, given)  # JSON: 1 and true are not the same answer
+                    value = remembered.get(key, missing)
                     if value is missing:
                         try:
                             value = coerce(prompt, given)
                         except ValueError:
                             return None
                         if len(remembered) < _REMEMBERED:
-                            remembered[given] = value
+                            remembered[key] = value
                 else:
                     try:
                         value = coerce(prompt, given)
@@ -625,12 +632,37 @@ def _long_sessions(records: Iterator[Record], checker: _Checker) -> Iterator[Inc
             continue
         key = record.values.get("uuid")
         if group and key != current:
-            yield _long_session(group, checker)
+            yield _long_group(group, checker)
             group = []
         current = key
         group.append(record)
     if group:
-        yield _long_session(group, checker)
+        yield _long_group(group, checker)
+
+
+_PROMPT_ID, _VALUE = itemgetter("prompt_id"), itemgetter("value")
+
+
+def _long_group(group: list[Record], checker: _Checker) -> IncomingSession | None:
+    """`_long_session` for items (JSON) as `alliance export` writes them, from whole columns
+    at once: the same session fields in each, each prompt once, every id known; any other
+    group goes through `_long_session`, which finds and names every problem."""
+    items = [record.values for record in group]
+    first = items[0]
+    try:
+        session_of = itemgetter(*(name for name in _LONG_SESSION_FIELDS if name in first))
+        pids = list(map(_PROMPT_ID, items))
+        if (
+            len(set(map(session_of, items))) == 1
+            and len(set(pids)) == len(pids)
+            and checker.prompt_ids.issuperset(pids)
+        ):
+            raw = dict(zip(pids, map(_VALUE, items), strict=True))
+            rows = _RowsOf(pids, [record.number for record in group], group[0].unit)
+            return checker.session(group[0].where, first, raw, rows)
+    except (KeyError, TypeError):  # a field missing from a later item, a value that is a list
+        pass
+    return _long_session(group, checker)
 
 
 _LONG_SESSION_FIELDS = ("session_id", "date", "client", "modality")
@@ -691,7 +723,7 @@ def _long_csv_sessions(
         if len(set(map(session_of, group))) == 1 and len(set(pids)) == len(pids) and known.issuperset(pids):
             where = f"row {numbers[0]}"
             raw = dict(zip(pids, map(value_of, group), strict=True))
-            rows = _RowsOf(pids, numbers)
+            rows = _RowsOf(pids, numbers, "row")
             return checker.session(where, dict(zip(header, group[0], strict=True)), raw, rows)
         records = [Record("row", n, dict(zip(header, r, strict=True))) for n, r in zip(numbers, group, strict=True)]
         return _long_session(records, checker)
@@ -713,14 +745,14 @@ def _long_csv_sessions(
 
 
 class _RowsOf(Mapping[str, str]):
-    """Where each prompt's answer is (`row N`), worked out only for a problem to name."""
+    """Where each prompt's answer is (`row N`, `item N`), worked out only for a problem to name."""
 
-    def __init__(self, pids: list[str], numbers: list[int]) -> None:
-        self.pids, self.numbers = pids, numbers
+    def __init__(self, pids: list[str], numbers: list[int], unit: str) -> None:
+        self.pids, self.numbers, self.unit = pids, numbers, unit
 
     def __getitem__(self, pid: str) -> str:
         try:
-            return f"row {self.numbers[self.pids.index(pid)]}"
+            return f"{self.unit} {self.numbers[self.pids.index(pid)]}"
         except ValueError:
             raise KeyError(pid) from None
 
