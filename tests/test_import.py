@@ -375,3 +375,35 @@ def test_a_journal_that_cannot_be_opened_is_refused_in_one_line(source, tmp_path
     assert line.startswith(f"alliance: {not_a_journal} is encrypted (or is not an alliance journal")
     assert line.endswith("Left untouched.")
     assert not_a_journal.read_bytes() == before
+
+
+def test_the_bulk_search_index_holds_what_the_per_answer_trigger_would(source, tmp_path):
+    """Import indexes written answers in two statements when the journal's trigger is the known
+    one; a journal whose trigger differs (here only by a comment) gets the trigger's own work.
+    Both end with the same index rows, and search finds the same answers in both."""
+    from alliance_cli.store.journal import open_journal
+
+    _, file = source
+    bulk, per_answer = tmp_path / "bulk.db", tmp_path / "per-answer.db"
+    for db in (bulk, per_answer):
+        with open_journal(db, create=True):
+            pass
+    with sqlite3.connect(per_answer) as conn:
+        (trigger,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'answers_search_insert'").fetchone()
+        conn.execute("DROP TRIGGER answers_search_insert")
+        conn.execute(trigger.replace("BEGIN", "BEGIN -- one answer at a time\n", 1))
+    for db in (bulk, per_answer):
+        assert run_bytes("import", str(file), db=db)[0] == 0
+
+    def index(db):
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute("SELECT id, session_id, prompt_id, body FROM search_map ORDER BY id").fetchall()
+            found = conn.execute("SELECT rowid FROM search_text WHERE search_text MATCH 'named' ORDER BY rowid")
+            conn.execute("INSERT INTO search_text (search_text, rank) VALUES ('integrity-check', 1)")
+            return rows, found.fetchall()
+
+    assert index(bulk) == index(per_answer)
+    assert index(bulk)[0] and index(bulk)[1]
+    with sqlite3.connect(bulk) as conn:  # the trigger is back for the next `log`
+        found = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'answers_search_insert'")
+        assert found.fetchone() == (1,)
