@@ -357,3 +357,17 @@ def test_an_empty_period_in_html_says_so_without_charts(run, db_path, ps):
     result = run("report", "--week", "2026-W47", "--format", "html")
     assert result.exit_code == 0, result.stderr
     assert check_html(result.stdout) == [] and "No sessions" in result.stdout
+
+
+def test_a_rupture_repaired_at_a_later_session_says_so(run, db_path, ps):
+    """Its own session answered "Repaired: no"; the heading must not contradict that with a
+    bare "repaired"."""
+    rupture = {"rupture": True, "rupture_kind": "withdrawal", "repaired": "no", "for_supervision": True}
+    add(
+        db_path,
+        ps,
+        ("C-014", "2026-11-16", ratings(5, **rupture)),
+        ("C-014", "2026-11-18", ratings(7, rupture_revisited="yes")),
+    )
+    out = run("report", "--supervision", "--week", "2026-W47").stdout
+    assert "(session 1, repaired at a later session)" in out and "Repaired: no" in out

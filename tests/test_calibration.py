@@ -10,10 +10,10 @@ from io import StringIO
 import pytest
 from rich.console import Console
 
-from alliance_cli.core.calibration import ranks, spearman
+from alliance_cli.core.calibration import build_calibration, ranks, score_alerts, spearman
 from alliance_cli.core.measures import SRS, parse_measure
 from alliance_cli.core.report import Report, Thresholds
-from alliance_cli.ui.review import report_markdown, report_view
+from alliance_cli.ui.review import calibration_reading, report_markdown, report_view, score_alert_text
 from test_report import add, ratings, review
 
 
@@ -60,7 +60,7 @@ def test_a_score_below_the_cutoff_or_a_fall_puts_the_client_first(db_path):
     markdown = report_markdown(report)
     assert "their SRS 33 on 2026-11-16, below 36" in markdown
     assert "their SRS 37 on 2026-11-17, down from 38" in markdown
-    assert "their SRS 35 on 2026-11-19, below 36; discordant: your own ratings averaged 9.00" in markdown
+    assert "their SRS 35 on 2026-11-19, below 36; discordant: your own ratings averaged 9.0" in markdown
     assert "below 36 of 40 (the PCOMS convention) or 1 point or more below the client's previous score" in markdown
     assert "(OpenFIT's rule)" in markdown
 
@@ -103,6 +103,39 @@ def test_the_discordance_threshold_is_a_threshold_of_the_review(db_path):
     assert "discordant" in flag.reasons
 
 
+def one_pair(score: float, view: float = 7, self_mean: float | None = None) -> list[dict]:
+    return [
+        {"session_id": 1, "date": "2026-11-18", "client": "C-1", "view": view, "score": score,
+         "self_mean": self_mean, "previous": None}
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("self_mean", "shown", "discordant"), [(7.96, "8.0", True), (7.94, "7.9", False)])
+def test_discordance_is_decided_on_the_mean_as_the_review_shows_it(self_mean, shown, discordant):
+    (alert,) = score_alerts(one_pair(30, self_mean=self_mean), SRS, date(2026, 11, 16), 8.0)["C-1"]
+    assert alert.discordant is discordant
+    calibration = build_calibration(
+        one_pair(30, self_mean=self_mean), SRS, since=date(2026, 8, 31), until=date(2026, 11, 22)
+    )
+    assert bool(calibration.discordant) is discordant
+    if discordant:
+        assert score_alert_text(alert, calibration.measure).endswith(f"your own ratings averaged {shown}")
+
+
+@pytest.mark.parametrize(
+    ("score", "kept", "direction", "reading"),
+    [
+        (29.84, 0.46, "client_higher", "their scores ran 0.5 points above your reads"),  # 7.46 − 7
+        (29.76, 0.44, "close", "were close on average (+0.4)"),
+        (26.16, -0.46, "read_higher", "your reads ran 0.5 points above their scores"),
+    ],
+)
+def test_the_mean_gap_reads_as_it_is_shown_to_one_decimal(score, kept, direction, reading):
+    c = build_calibration(one_pair(score), SRS, since=date(2026, 8, 31), until=date(2026, 11, 22))
+    assert (c.mean_gap, c.direction) == (kept, direction)  # the JSON keeps two decimals
+    assert reading in " ".join(calibration_reading(c))
+
+
 # -- the rank correlation and the mean gap -----------------------------------------------------
 
 
@@ -118,7 +151,8 @@ def test_ranks_share_ties_and_spearman_matches_the_hand_computed_value():
 
 # Eight sessions in the 12 weeks up to 2026-11-22, your read and their SRS score. On 0 to 10
 # their scores are 9.0, 7.5, 8.5, 8.0, 9.5, 7.0, 9.25, 9.5 and the gaps (theirs − yours)
-# 1.0, 0.5, −0.5, 2.0, 1.5, 2.0, 2.25, 0.5: mean 9.25 / 8 = 1.15625, shown 1.16.
+# 1.0, 0.5, −0.5, 2.0, 1.5, 2.0, 2.25, 0.5: mean 9.25 / 8 = 1.15625, kept as 1.16 (the JSON)
+# and shown as +1.2.
 # Ranks of the reads: 5.5, 3.5, 7.5, 2, 5.5, 1, 3.5, 7.5; of the scores: 5, 2, 4, 3, 7.5, 1,
 # 6, 7.5. From the mean rank 4.5: sum dx*dy = 28, sum dx^2 = 40.5, sum dy^2 = 41.5, so
 # rho = 28 / sqrt(40.5 * 41.5) = 0.683, shown 0.68.
@@ -193,8 +227,8 @@ def test_eight_pairs_show_the_table_the_extremes_and_a_two_way_reading(db_path):
     journal_with_pairs(db_path, 8)
     markdown, rich, data = rendered(review(db_path))
     for text in (markdown, rich):
-        assert "Over these 12 weeks: 8 pairs of your read and their score, mean gap +1.16." in text
-        assert "here too, their scores ran 1.16 points above your reads on average." in text
+        assert "Over these 12 weeks: 8 pairs of your read and their score, mean gap +1.2." in text
+        assert "here too, their scores ran 1.2 points above your reads on average." in text
         assert "rose and fell together closely (rank correlation 0.68;" in text
         assert "You read them highest against their score: C-1 on 2026-10-05: your read 9, their SRS 34" in text
         assert "You read them lowest against their score: C-1 on 2026-11-16: your read 7, their SRS 37" in text
@@ -211,7 +245,7 @@ def test_the_reading_works_the_other_way_too(db_path):
     add(db_path, *[("C-1", f"2026-11-{d:02d}", scored(8, view=9, score=30)) for d in (2, 9, 16)])
     markdown, _, data = rendered(review(db_path))
     assert data["calibration"]["direction"] == "read_higher"
-    assert "here it went the other way: your reads ran 1.50 points above their scores on average." in markdown
+    assert "here it went the other way: your reads ran 1.5 points above their scores on average." in markdown
     assert (
         "Discordant sessions (their score under 36 while your own ratings averaged 8 or more): "
         "C-1 on 2026-11-02, C-1 on 2026-11-09, C-1 on 2026-11-16." in markdown

@@ -111,3 +111,17 @@ def test_sessions_at_one_point_share_a_larger_circle():
     circles = parsed(chart).findall(f"{NS}circle")
     assert sorted(float(c.get("r", "0")) for c in circles) == [3.0, 6.0]
     assert "6 sessions" in chart.text and "a larger circle: more sessions" in chart.svg
+
+
+def test_rupture_marks_sit_on_their_own_line_between_legend_and_plot():
+    """An "R" never overlaps the legend's words or a point rated 10 (about 11 px per line of
+    text, 4 px for a marker)."""
+    points = [charts.Point(WEEKS[0], 10.0, 10.0, 10.0, rupture=True), charts.Point(WEEKS[1], 9.8, None, None)]
+    svg = parsed(charts.trajectory_chart("r", "C-2", points))
+    texts = list(svg.iter(f"{NS}text"))
+    legend = max(float(t.get("y", 0)) for t in texts if (t.text or "") in {"your ratings (mean)", "R: rupture"})
+    [mark] = [float(t.get("y", 0)) for t in texts if t.text == "R"]
+    circles = [(float(c.get("cy", 0)), float(c.get("r", 0))) for c in svg.iter(f"{NS}circle")]
+    tops = [cy - r for cy, r in circles if cy > legend]  # the plotted points, not the legend's own
+    assert mark - 11 >= legend + 3  # the R's top clears the legend's baseline and descenders
+    assert mark <= min(tops) - 2  # and its baseline sits above the highest point

@@ -60,8 +60,9 @@ def test_ruptures_include_confrontations_and_some_still_open():
 
 
 def test_markers_agree_with_the_kind_of_rupture():
-    choices = PS.prompt("rupture_markers").choices
-    withdrawal, confrontation = set(choices[:5]), set(choices[5:9])
+    kinds = PS.prompt("rupture_markers").kinds
+    withdrawal = {c for c, k in kinds.items() if k == "withdrawal"}
+    confrontation = {c for c, k in kinds.items() if k == "confrontation"}
     for session in ruptures():
         markers, kind = set(session.answers["rupture_markers"]), session.answers["rupture_kind"]
         assert markers, session
@@ -93,6 +94,20 @@ def test_the_demo_has_a_learning_goal_asked_only_while_it_is_active(tmp_path):
     assert {s.date >= started for s in sessions() if "goal_practised" in s.answers} == {True}
     assert len(answered) == sum(s.date >= started for s in sessions())
     assert "no opportunity" in {s.answers["goal_practised"] for s in answered}
+
+
+def test_a_session_has_at_most_one_moment_note_for_its_most_extreme_rating():
+    with_note = 0
+    for s in sessions():
+        moments = [r for r in RATINGS if f"{r}_moment" in s.answers]
+        assert len(moments) <= 1, s
+        out = {r: max(4 - s.answers[r], s.answers[r] - 8, 0) for r in RATINGS}
+        if moments:
+            with_note += 1
+            (rating,) = moments
+            assert out[rating] > 0 and out[rating] == max(out.values())
+            assert all(out[r] < out[rating] for r in RATINGS[: RATINGS.index(rating)])  # ties: the first
+    assert 0 < with_note < len(sessions()) / 2
 
 
 def test_a_moment_note_reads_like_its_rating():

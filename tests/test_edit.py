@@ -167,8 +167,9 @@ def test_interactive_edit_starts_from_the_saved_answers(run, db_path):
     logged(run, RICH)
     keys = (
         KEEP_SESSION_FIELDS
-        + BACKSPACE + "3" + ENTER + "Lost the thread." + ENTER  # empathy, then its moment
+        + BACKSPACE + "3" + ENTER  # empathy
         + ENTER * 4  # the other ratings kept
+        + "Lost the thread." + ENTER  # the moment behind the one rating at an end
         + ENTER * 2 + DOWN * 4 + ENTER + ENTER * 8  # goals_together moved to (skip)
         + BACKSPACE * 40 + "Rain again." + ENTER + ENTER * 5  # went_well rewritten
         + SAVE
@@ -203,7 +204,7 @@ def test_interrupted_edit_keeps_a_draft_and_the_session_unchanged(run, db_path):
     assert shown(run) == before
     assert drafts(db_path) == [("edit", 1)]
     # Resuming carries on at respect, the question that was interrupted.
-    keys = BACKSPACE + "2" + ENTER + "Rushed." + ENTER + ENTER * 3 + KEEP_PRACTICES_AND_RUPTURE + KEEP_REFLECTIONS
+    keys = BACKSPACE + "2" + ENTER + ENTER * 3 + "Rushed." + ENTER + KEEP_PRACTICES_AND_RUPTURE + KEEP_REFLECTIONS
     result = interactive_edit(db_path, keys + SAVE, resume=True)
     assert result is not None and result.changed
     answers = shown(run)["answers"]

@@ -518,3 +518,23 @@ def test_an_encrypted_journal_s_editor_text_stays_off_its_disk_however_the_log_e
     with open_journal(db_path) as journal:
         assert WRITTEN in {d.state["answers"].get("went_well") for d in journal.drafts()}  # in the encrypted draft
     assert WRITTEN.encode() not in every_byte(db_path)
+
+
+def test_a_journal_let_go_without_closing_leaves_no_stale_note(db_path):
+    """What this process notes about a file it holds open (`cipher.connected`) goes with the
+    journal that noted it, closed or simply dropped: its inode number is free again once the
+    connection is gone, and a new file there (a decrypted journal) must be looked at afresh.
+    A note left behind made a plain journal look encrypted: "opens with none of the
+    passphrases" in the kill -9 test above, once in a loaded run."""
+    import gc
+
+    import sqlcipher3
+
+    from alliance_cli.store.journal import Journal
+
+    seed(db_path, 1)
+    held = Journal(sqlcipher3.dbapi2.connect(str(db_path)), db_path)  # a cipher connection: noted as encrypted
+    assert cipher.is_encrypted(db_path)  # what the note says while the journal is held
+    del held
+    gc.collect()
+    assert not cipher.is_encrypted(db_path)  # the file itself: plain

@@ -47,11 +47,11 @@ def test_long_csv_header_is_pinned_and_rows_follow_date_then_prompt_order(journa
     first_session = [r for r in body if r[1] == body[0][1]]
     assert [r[6] for r in first_session] == [
         "empathy",
-        "empathy_moment",
         "respect",
         "genuineness",
         "positive_regard",
         "active_listening",
+        "empathy_moment",  # the moment comes after the five ratings, as the log asks it
         "rupture",
     ]
     assert first_session[0][:6] == [first_session[0][0], first_session[0][1], "2026-11-02", "C-1", "1", "in person"]

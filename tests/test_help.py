@@ -115,10 +115,13 @@ def test_bare_alliance_prints_the_help_and_succeeds(alliance_exe, subprocess_env
 
 
 @pytest.mark.parametrize("argv", [(), ("--help",), ("log", "-h"), ("clients", "--help"), ("config",)])
-def test_piped_help_has_no_trailing_spaces(alliance_exe, subprocess_env, argv):
+def test_piped_help_has_no_trailing_spaces_or_invisible_marks(alliance_exe, subprocess_env, argv):
     result = cli(alliance_exe, subprocess_env, *argv)
     assert result.returncode == 0 and "Usage: alliance" in result.stdout
     assert [line for line in result.stdout.splitlines() if line != line.rstrip()] == []
+    # an example copied from the help runs as typed: nothing invisible before `alliance`
+    assert KEEP_INDENT not in result.stdout
+    assert re.search(r"^ {4,}alliance ", result.stdout, re.M), "no example, indented"
 
 
 def test_global_options_work_before_and_after_the_command(alliance_exe, subprocess_env, tmp_path):

@@ -69,12 +69,31 @@ def test_short_commands_load_only_what_they_use(alliance_exe, subprocess_env, ru
     version = loaded_modules(alliance_exe, subprocess_env, "--version")
     assert not {m for m in version if m.split(".")[0] in HEAVY}, "--version loads a heavy module"
     listed = loaded_modules(alliance_exe, subprocess_env, "list", "--format", "json")
-    # (Typer's own adapters bring pydantic in for every command but --version and --help.)
+    # (Typer's own adapters bring pydantic in for an option given that is not a plain string,
+    # flag, list of strings or path, such as --format: `cli.coercion`.)
     assert not {m.split(".")[0] for m in listed} & {"questionary", "prompt_toolkit", "yaml", "sqlite_utils", "rich"}
     report = loaded_modules(alliance_exe, subprocess_env, "report", "--format", "json")
     tops = {m.split(".")[0] for m in report}
     assert "pydantic" in tops  # the review's model
     assert not tops & {"questionary", "prompt_toolkit", "yaml", "sqlite_utils"}
+
+
+def test_the_review_lays_out_its_own_tables(alliance_exe, subprocess_env, run):
+    """Rich's Table costs its import and measures every cell: the weekly review lays its
+    tables out itself, and reads no more of the store than it needs."""
+    run("log", "-c", "C-1", *set_flags(FULL_ANSWERS))
+    review = loaded_modules(alliance_exe, subprocess_env, "report", "--no-pager")
+    assert "rich.console" in review and "rich.table" not in review
+    assert "alliance_cli.store.sessions" not in review  # only `--client` checks the code exists
+
+
+def test_clients_alone_runs_its_table_without_the_help_machinery(alliance_exe, subprocess_env, run):
+    """`alliance clients` is a group that runs a command of its own: unlike a bare `alliance
+    goal`, it prints no help, so it loads neither Typer's help renderer nor Rich's Table."""
+    run("log", "-c", "C-1", *set_flags(FULL_ANSWERS))
+    clients = loaded_modules(alliance_exe, subprocess_env, "clients")
+    assert "alliance_cli.ui.clients" in clients
+    assert not {"typer.rich_utils", "rich.table", "rich.markdown"} & clients
 
 
 def test_main_runs_the_command_and_ends_with_its_code(monkeypatch, run, capsys, db_path):
@@ -97,8 +116,16 @@ def test_main_runs_the_command_and_ends_with_its_code(monkeypatch, run, capsys, 
     assert len(entry.app.registered_commands) > 10
 
 
+# What the question waits for, without what is done once it is on screen: with HOLD set,
+# the thread building the prompt set's models meanwhile is not started (else it could win
+# the race with the signal).
 MODULES_AT_SIGNAL = (
-    "import json, os, signal, sys\n"
+    "import json, os, signal, sys, threading\n"
+    "start = threading.Thread.start\n"
+    "def held(self):\n"
+    "    if not (os.environ.get('HOLD') and self.name == 'alliance-prompt-set'):\n"
+    "        start(self)\n"
+    "threading.Thread.start = held\n"
     "def dump(signum, frame):\n"
     "    out = os.environ['MODULES_OUT']\n"
     "    with open(out + '.part', 'w') as f:\n"
@@ -117,7 +144,7 @@ def modules_at_first_question(env: dict[str, str], tmp_path: Path, question: str
 
     out = tmp_path / "modules.json"
     out.unlink(missing_ok=True)  # a dump from an earlier run must not count
-    env = dict(env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", MODULES_OUT=str(out))
+    env = dict(env, TERM="xterm", COLUMNS="100", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", MODULES_OUT=str(out), HOLD="1")
     child = pexpect.spawn(
         sys.executable, ["-c", MODULES_AT_SIGNAL, *args], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
     )
@@ -134,32 +161,63 @@ def modules_at_first_question(env: dict[str, str], tmp_path: Path, question: str
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
-def test_the_first_question_of_log_loads_what_it_loads_today(subprocess_env, run, tmp_path, private_home):
-    """Pinned as it is (issue 17): the first question of an interactive log waits for
-    questionary and prompt_toolkit (the question itself) and pydantic (Typer's adapters, the
-    prompt set's models); a known client's recap adds rich. The prompt set comes from the
-    cache the scripted log below left (`settings.prompts`), so no YAML; only the first log
-    after the prompts file changes reads and validates it. A change here is a change to what
-    every clinician waits for: make it on purpose, and update the sets."""
+def test_the_first_question_of_log_loads_only_the_question(subprocess_env, run, tmp_path, private_home):
+    """Pinned (issue 17): the first question of an interactive log waits for questionary and
+    prompt_toolkit (the question itself) and nothing else heavy. Not pydantic: Typer's plain
+    options are coerced without its adapters (`cli.coercion`), and the prompt set comes from
+    the cache the scripted log below left, its models built once the question is on screen
+    (`settings.prompts.DeferredPromptSet`). Not Rich: a known client's recap is written as
+    plain styled lines. Not YAML: only the first log after the prompts file changes reads and
+    validates it. A change here is a change to what every clinician waits for: make it on
+    purpose, and update the sets."""
     today = date.today().isoformat()
     assert run("log", "-c", "C-1", "--date", today, *set_flags(FULL_ANSWERS)).exit_code == 0
 
     new = modules_at_first_question(subprocess_env, tmp_path, "Client code", "log")
-    assert {m.split(".")[0] for m in new} & set(HEAVY) == {"questionary", "prompt_toolkit", "pydantic"}
+    assert {m.split(".")[0] for m in new} & set(HEAVY) == {"questionary", "prompt_toolkit"}
     assert "alliance_cli.ui.recap" not in new and "alliance_cli.store.continuity" not in new
 
     known = modules_at_first_question(subprocess_env, tmp_path, "Modality:", "log", "-c", "C-1", "--date", today)
-    assert {m.split(".")[0] for m in known} & set(HEAVY) == {"questionary", "prompt_toolkit", "pydantic", "rich"}
+    assert {m.split(".")[0] for m in known} & set(HEAVY) == {"questionary", "prompt_toolkit"}
     assert {"alliance_cli.ui.recap", "alliance_cli.store.continuity"} <= known
-    # Neither loads what only other commands need.
+    # Neither loads what only other commands need, nor the prompt set's models.
     for loaded in (new, known):
         assert not {m for m in loaded if m.startswith(("alliance_cli.store.exchange", "alliance_cli.app.export"))}
+        assert "alliance_cli.core.models" not in loaded
 
     for kept in (private_home / ".cache" / "alliance").glob("prompts-*.json"):
         kept.unlink()  # as after an edit of the prompts file: validated from the YAML again, once
     cold = modules_at_first_question(subprocess_env, tmp_path, "Client code", "log")
-    assert "yaml" in cold
+    assert {"yaml", "pydantic", "alliance_cli.core.models"} <= cold
     assert "yaml" not in modules_at_first_question(subprocess_env, tmp_path, "Client code", "log")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
+def test_the_prompt_set_is_built_while_the_first_question_waits(subprocess_env, run, tmp_path):
+    """The models the questions after the first need are built while the first one waits for
+    its answer (a background thread), so no later question waits for them either."""
+    import pexpect
+
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0  # the cache, kept
+    out = tmp_path / "modules.json"
+    env = dict(subprocess_env, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", MODULES_OUT=str(out))
+    child = pexpect.spawn(
+        sys.executable, ["-c", MODULES_AT_SIGNAL, "log"], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
+    )
+    loaded: set[str] = set()
+    try:
+        child.expect_exact("Client code")
+        deadline = time.monotonic() + 30
+        built = {"alliance_cli.core.models", "pydantic"}  # a module is listed as its import starts: wait for both
+        while not built <= loaded and time.monotonic() < deadline:
+            child.kill(signal.SIGUSR1)  # asked again until the build is seen (or the time is up)
+            time.sleep(0.1)
+            if out.exists():
+                loaded = set(json.loads(out.read_text()))
+    finally:
+        child.kill(signal.SIGKILL)
+        child.close(force=True)
+    assert {"alliance_cli.core.models", "pydantic"} <= loaded
 
 
 def test_help_lists_the_everyday_commands_first(run):

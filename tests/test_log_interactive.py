@@ -78,7 +78,7 @@ def test_full_conversation_saves_the_session(db_path, ps):
 
 
 def test_extreme_rating_asks_for_the_moment_behind_it(db_path, ps):
-    keys = "C-014\r\r\r" + "10\r" + "When I named the fear.\r" + "8\r6\r8\r5\r" + REST
+    keys = "C-014\r\r\r" + "10\r8\r6\r8\r5\r" + "When I named the fear.\r" + REST  # the moment after the five
     saved, _ = converse(db_path, ps, keys)
     answers = stored(db_path, saved.id).answers
     assert answers["empathy"] == 10
@@ -157,8 +157,8 @@ def test_declining_to_save_keeps_the_draft(db_path, ps):
 
 
 def test_flags_prefill_the_conversation(db_path, ps):
-    # date, modality, then the moment behind the extreme rating (skipped), then the rest
-    keys = ENTER + ENTER + ENTER + "8\r6\r8\r5\r" + REST
+    # date, modality, the other four ratings, the moment behind the extreme rating (skipped), the rest
+    keys = ENTER + ENTER + "8\r6\r8\r5\r" + ENTER + REST
     saved, _ = converse(db_path, ps, keys, client="C-5", sets=["empathy=9"])
     answers = stored(db_path, saved.id).answers
     assert answers["empathy"] == 9 and "empathy_moment" not in answers
@@ -362,3 +362,13 @@ def test_the_first_log_names_the_journal_file_once(db_path, form):
     form_log(db_path, form, FORM_START + "\r\r" + "n\r" + "\r" + ENTER, talks=talks)
     assert talks[0].said == [f"Your journal is at {db_path}."]
     assert not any("journal is at" in line for line in talks[1].said)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"), [("friday", "2026-11-20"), ("3 days ago", "2026-11-18"), ("2026-11-2", "2026-11-02")]
+)
+def test_session_date_as_people_say_it(db_path, ps, typed, day):
+    # Ctrl-U clears the suggested "today" before the day is typed, as at a shell prompt
+    saved, _ = converse(db_path, ps, "C-014\r" + "\x15" + typed + "\r" + ENTER + "7\r8\r6\r8\r5\r" + REST)
+    assert saved is not None
+    assert stored(db_path, saved.id).date == day  # 2026-11-21 is a Saturday

@@ -154,7 +154,7 @@ def test_sigterm_during_an_edit_keeps_its_draft(alliance_exe, subprocess_env, db
     )  # fmt: skip
     start(child, "")  # Enter keeps the saved client, date and modality
     answer(child, "Empathy:", "\x7f3\r")
-    child.expect_exact("stands behind your empathy rating")  # a rating at the end asks for its moment
+    child.expect_exact("Respect:")  # the moment behind a rating at the end comes after all five
     child.kill(signal.SIGTERM)
     child.expect_exact("alliance edit 1 --resume")
     child.expect(pexpect.EOF)

@@ -63,6 +63,52 @@ def test_the_cached_set_is_the_validated_set(private_home):
         assert [p.model_dump() for p in second.prompts] == [p.model_dump() for p in first.prompts]
 
 
+def test_a_deferred_set_is_the_cached_set_built_on_first_use(private_home):
+    """`alliance log` reads a cached set deferred: its roles come from the dump without
+    building the models, and whatever is asked of it is the set an eager load gives, with
+    the measure's range on the client-score prompt."""
+    from alliance_cli.core.measures import parse_measure
+    from alliance_cli.core.vocabulary import roles_of
+    from alliance_cli.settings.prompts import DeferredPromptSet, prompt_roles
+
+    path = bundled_prompts_path()
+    measure = parse_measure("Mine 0 to 20, cutoff 15")
+    eager = load_prompt_set(path, measure)  # validated and cached
+    deferred = load_prompt_set(path, measure, deferred=True)
+    assert isinstance(deferred, DeferredPromptSet)
+    assert prompt_roles(deferred) == roles_of(eager)
+    assert deferred._built is None  # the roles did not build it
+    assert deferred.version == eager.version  # the first attribute builds it
+    assert [p.model_dump() for p in deferred.prompts] == [p.model_dump() for p in eager.prompts]
+    score = deferred.prompt(roles_of(eager).client_score or "")
+    assert score is not None and (score.min, score.max) == (0, 20)
+    assert prompt_roles(deferred) == roles_of(eager)
+
+
+def test_a_set_not_cached_yet_is_validated_at_once_even_deferred(private_home):
+    """Deferring never hides a mistake in the prompts file: a set not in the cache is
+    validated when it is read, and a broken one refused before any question."""
+    from alliance_cli.errors import PromptSetError
+
+    path = private_home / "small.yaml"
+    path.write_text(SMALL.replace("max: 7", "max: -1"))
+    with pytest.raises(PromptSetError):
+        load_prompt_set(path, deferred=True)
+    path.write_text(SMALL)
+    assert type(load_prompt_set(path, deferred=True)).__name__ == "PromptSet"  # validated now, then cached
+    assert type(load_prompt_set(path, deferred=True)).__name__ == "DeferredPromptSet"
+
+
+def test_a_deferred_set_whose_cache_cannot_be_rebuilt_is_validated_from_the_file(private_home):
+    from alliance_cli.core.measures import DEFAULT
+    from alliance_cli.settings.prompts import DeferredPromptSet
+
+    path = private_home / "small.yaml"
+    path.write_text(SMALL)
+    broken = DeferredPromptSet({"prompts": [{"id": "empathy", "when": 3}]}, DEFAULT, SMALL, str(path))
+    assert [p.id for p in broken.prompts] == ["empathy", "rupture", "repaired", "note"]
+
+
 def test_an_edit_of_the_same_size_at_once_is_seen(run, private_home):
     """The cache is keyed by the file's bytes: an edit keeping the size, made within the
     same clock tick, still changes what the log accepts."""

@@ -80,7 +80,7 @@ def test_a_valid_custom_set_loads(tmp_path):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("kind: yesno", "kind: yes-no"), ":16: prompts[1].kind: input should be 'rating', 'choice', 'multi',"),
+        (("kind: yesno", "kind: yes-no"), ":16: prompts[1].kind: 'yes-no' is not one of: rating, choice, multi,"),
         (("    text: A rupture?", "    txt: A rupture?"), ":17: prompts[1].txt: unknown key (check the spelling)"),
         (("  - id: rupture\n", "  - id: empathy\n"), ":15: prompts[1].id: duplicate prompt id 'empathy'"),
         (
@@ -88,18 +88,42 @@ def test_a_valid_custom_set_loads(tmp_path):
             ":22: prompts[2].when.prompt: 'ruptur' is not a prompt",
         ),
         (("    min: 0", "    min: 11"), ":13: prompts[0].min: min (11) is greater than max (10)"),
-        (("version: 3", "version: three"), ":1: version: input should be a valid integer"),
+        (("version: 3", "version: three"), ":1: version: 'three' is not a whole number"),
         (
             ('choices: ["yes", partly, "no"]', "choices: [yes, partly, no]"),
-            ":21: prompts[2].choices[0]: input should be",
+            ":21: prompts[2].choices[0]: yes is read by YAML as a yes/no value; quote it",
+        ),
+        (
+            ("when: {prompt: rupture, equals: yes}", "when: rupture"),
+            ":22: prompts[2].when: should be a mapping, such as",
+        ),
+        (
+            ("when: {prompt: rupture, equals: yes}", "when: {history: tuesday}"),
+            ":22: prompts[2].when.history: 'tuesday' is not one of",
+        ),
+        (
+            ("prompt: rupture, equals: yes", "prompt: empathy, between: [3]"),
+            ":22: prompts[2].when.between: has too few",
         ),
     ],
-    ids=["bad-kind", "unknown-key", "duplicate-id", "when-unknown", "min-over-max", "version", "unquoted-yes"],
+    ids=[
+        "bad-kind",
+        "unknown-key",
+        "duplicate-id",
+        "when-unknown",
+        "min-over-max",
+        "version",
+        "unquoted-yes",
+        "when-not-a-mapping",
+        "when-unknown-history",
+        "between-one-value",
+    ],  # fmt: skip
 )
 def test_broken_prompt_set_names_file_line_and_field(tmp_path, change, expected):
     path = write(tmp_path, GOOD.replace(*change))
     lines = problems(path)
     assert any(line.startswith(str(path) + expected) for line in lines), lines
+    assert not [line for line in lines if "input should" in line.lower() or "value error" in line.lower()], lines
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -135,7 +159,7 @@ def test_prompts_show_lists_ids_in_order(run):
     result = run("prompts", "show")
     assert result.exit_code == 0
     out = result.stdout[result.stdout.index("Prompts, in the order they are asked") :]
-    assert out.index("empathy_moment") < out.index("positive_regard") < out.index("rupture_kind")
+    assert out.index("positive_regard") < out.index("empathy_moment") < out.index("rupture_kind")
     assert "rupture is yes" in out
 
 

@@ -169,3 +169,52 @@ def test_a_limited_search_is_the_newest_of_the_full_one(db_path, monkeypatch, fe
             for limit in (1, 5, 12, every.total, every.total + 1):
                 cut = search_answers(journal, words, limit=limit, **filters)
                 assert cut.rows == every.rows[:limit] and cut.total == every.total
+
+
+def rich_table_of(rows, marks, width: int) -> str:
+    """The search table as Rich's Table drew it before alliance laid it out itself."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from alliance_cli.core.text import visible
+    from alliance_cli.ui.clients import highlighted
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("ID", justify="right", style="bold")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Client", no_wrap=True)
+    table.add_column("Prompt", ratio=1, overflow="fold")
+    table.add_column("Found", ratio=2, overflow="fold")
+    for row in rows:
+        table.add_row(
+            str(row["id"]), visible(row["date"]), visible(row["client"]), visible(row["prompt"]),
+            highlighted(row["snippet"], marks),
+        )  # fmt: skip
+    console = Console(file=io.StringIO(), width=width, highlight=False, markup=False, emoji=False)
+    console.print(table)
+    return console.file.getvalue()
+
+
+@pytest.mark.parametrize("width", [30, 40, 60, 80, 120, 200])
+def test_the_results_table_looks_as_rich_drew_it_and_fits_the_width(run, db_path, width):
+    from rich.console import Console
+
+    from alliance_cli.store.sessions import HIGHLIGHT, search_answers
+    from alliance_cli.ui.clients import search_table
+
+    log(run, "C-1", "2026-11-02", went_well="She spoke about her sister for the first time.")
+    log(run, "C-0777-LONG-CODE", "2026-11-05", do_differently="I rushed the ending; she withdrew from her sister. " * 6)
+    log(run, "C-2", "2026-11-09", went_well="Supercalifragilisticexpialidocious-sister-moment, then quiet.")
+    with open_journal(db_path) as journal:
+        rows = search_answers(journal, "sister").rows
+    assert len(rows) == 3
+    console = Console(file=io.StringIO(), width=width, highlight=False, markup=False)
+    console.print(search_table(rows, HIGHLIGHT))
+    drawn = console.file.getvalue()
+    assert drawn == rich_table_of(rows, HIGHLIGHT, width)
+    assert max(len(line) for line in drawn.splitlines()) <= width
+    if width >= 80:  # wide enough for whole words: every answer reads in full down its column
+        start = drawn.splitlines()[1].index("Found")
+        found_text = " ".join(line[start:].strip() for line in drawn.splitlines()[3:] if line[start:].strip())
+        assert "She spoke about her sister for the first time." in found_text

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 
 from conftest import FULL_ANSWERS, set_flags
 
@@ -62,3 +68,41 @@ def test_an_excel_export_imports_back(run, tmp_path):
     assert imported.exit_code == 0, imported.stderr
     shown = run("export", "-f", "jsonl", "--prompt", "went_well", db=other).stdout
     assert WORLDLY in shown
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui): the export was not opened in it",
+)
+def test_libreoffice_calc_opens_the_excel_export_as_typed(run, tmp_path):
+    """LibreOffice Calc itself reads the file (told only that it is UTF-8, as its import
+    dialog preselects for a file with a byte-order mark; headless, it cannot detect it) and
+    saves what it read: the first column is named without a stray mark, every character of
+    the text survives, and the formula-like answer stays text instead of being run."""
+    logged(run)
+    out = tmp_path / "journal.csv"
+    assert run("export", "--excel", "-o", str(out)).exit_code == 0
+    read = libreoffice_reads(out, tmp_path)
+    assert read[0][0] == "session_id"
+    values = {row[read[0].index("prompt_id")]: row[read[0].index("value")] for row in read[1:]}
+    assert values["went_well"] == WORLDLY
+    assert values["do_differently"] == "'=1+1 was her joke"  # shown with its mark, never computed
+    # the same cell without alliance's escaping is run as a formula: the check can fail
+    raw = tmp_path / "raw.csv"
+    raw.write_bytes(b"\xef\xbb\xbfa,b\r\nx,=1+1\r\n")
+    assert libreoffice_reads(raw, tmp_path)[1] == ["x", "2"]
+
+
+def libreoffice_reads(path: Path, work: Path) -> list[list[str]]:
+    """The rows LibreOffice Calc reads from a CSV file, as it saves them again (UTF-8)."""
+    done = work / "calc"
+    env = {**os.environ, "HOME": str(work / "lo-home"), "LC_ALL": "C"}
+    subprocess.run(
+        [SOFFICE or "soffice", "--headless", "--infilter=CSV:44,34,76,1", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(done), str(path)],
+        check=True, capture_output=True, timeout=180, env=env,
+    )  # fmt: skip
+    return list(csv.reader(io.StringIO((done / path.name).read_text("utf-8"), newline="")))

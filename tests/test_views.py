@@ -106,6 +106,8 @@ def test_views_follow_roles_when_a_prompt_set_renames_its_prompts(run, db_path, 
         when = prompt.get("when") or {}
         if when.get("prompt") in renamed:
             when["prompt"] = renamed[when["prompt"]]
+        if "most_extreme_of" in when:  # the moment questions name the five ratings
+            when["most_extreme_of"] = [renamed.get(p, p) for p in when["most_extreme_of"]]
     own = tmp_path / "own.yaml"
     own.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert "warmth" in own.read_text(encoding="utf-8")

@@ -56,6 +56,8 @@ def write_set(path: Path, *, rename: bool = True, drop_roles: tuple[str, ...] = 
             prompt["id"] = renamed_id(prompt["id"])
             if "prompt" in prompt.get("when", {}):
                 prompt["when"]["prompt"] = renamed_id(prompt["when"]["prompt"])
+            if "most_extreme_of" in prompt.get("when", {}):
+                prompt["when"]["most_extreme_of"] = [renamed_id(p) for p in prompt["when"]["most_extreme_of"]]
         if prompt.get("role") in drop_roles:
             del prompt["role"]
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
@@ -149,7 +151,7 @@ def problems(path: Path) -> list[str]:
         ),
         (
             ("    role: intention\n", "    role: plan\n"),
-            "prompts[36].role: input should be 'rupture', 'rupture_kind', 'repaired'",
+            "prompts[36].role: 'plan' is not one of: rupture, rupture_kind, repaired",
         ),
         (
             ("  - id: client_view\n    kind: rating", "  - id: client_view\n    kind: number"),

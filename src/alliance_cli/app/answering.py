@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from alliance_cli.core.answers import validate_answers
+from alliance_cli.core.answers import logged_before, validate_answers, without_derived
 from alliance_cli.core.messages import count
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.settings.documents import shown_key
@@ -211,9 +211,12 @@ def check_scripted(
     """
     before = saved.answers if saved is not None else {}
     facts = history_facts(journal, ps, client, day, before_id=saved.id if saved is not None else None)
+    if saved is not None:
+        facts |= logged_before(ps, saved.answers, facts)  # its several moments, its kind as recorded stay
     answers: dict[str, Any] = {}
     try:
-        answers = validate_answers(ps, {**before, **raw}, history=facts)
+        # A saved kind taken from the markers is taken anew from the markers as edited.
+        answers = validate_answers(ps, {**without_derived(ps, before, facts), **raw}, history=facts)
     except AnswerError as exc:
         problems.extend(exc.lines())
         stale = [
@@ -239,10 +242,10 @@ def history_facts(
     that saved session."""
     if client is None or day is None:
         return frozenset()
-    from alliance_cli.core.vocabulary import roles_of
+    from alliance_cli.settings.prompts import prompt_roles
     from alliance_cli.store.continuity import continuity
 
-    return continuity(journal, client, day, before_id=before_id, roles=roles_of(ps)).facts
+    return continuity(journal, client, day, before_id=before_id, roles=prompt_roles(ps)).facts
 
 
 def guard_scripted(

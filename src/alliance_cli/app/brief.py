@@ -156,6 +156,7 @@ def _case(
                 day=date.fromisoformat(s["date"]),
                 details=details,
                 open=is_open(got(sid, roles.repaired), later),
+                repaired_later=later and not repairs(got(sid, roles.repaired)),
             )
         )
     written = []

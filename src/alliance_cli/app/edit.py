@@ -28,7 +28,7 @@ from alliance_cli.app.answering import (
 )
 from alliance_cli.app.conversation import Conversation, interruptible, signals_as_interrupts
 from alliance_cli.app.editing import kept_editor_text
-from alliance_cli.core.answers import validate_answers
+from alliance_cli.core.answers import logged_before, validate_answers
 from alliance_cli.core.inputs import check_client_code, parse_modality, parse_session_date
 from alliance_cli.core.messages import Hint, Stopped, no_session
 from alliance_cli.errors import InputError, NotFoundError
@@ -243,7 +243,8 @@ def edit_interactive(
         """What the sessions before this one say (an intention set, a rupture still open), so
         the follow-up answers it holds stay valid; for the client and date after the edit."""
         day = date.fromisoformat(s.date) if s.date else None
-        return history_facts(journal, ps, s.client, day, before_id=session.id)
+        facts = history_facts(journal, ps, s.client, day, before_id=session.id)
+        return facts | logged_before(ps, session.answers, facts)  # its several moments, its kind as recorded stay
 
     save = converse(
         conversation,

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
-from alliance_cli.core.answers import coerce, validate_answers
+from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, coerce, validate_answers
 from alliance_cli.core.inputs import MAX_ID, check_client_code, parse_modality, parse_session_date
 from alliance_cli.core.messages import MAX_LISTED, Hint, ProblemList, Stopped, count, ordinal, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
@@ -385,7 +385,12 @@ class _Checker:
         # Follow-up prompts (`when: {history: ...}`) were asked, or not, by the journal the
         # file came from, from sessions this journal may not have: take them as recorded.
         self.follow_ups = {p.id for p in ps.prompts if p.when is not None and p.when.history is not None}
-        self.history = frozenset(p.when.history for p in ps.prompts if p.when is not None and p.when.history)
+        # Moments and the rupture kind too: a journal logged before one moment a log holds several,
+        # and a kind as it was answered (`core.answers`); both are taken as recorded.
+        self.history = frozenset(p.when.history for p in ps.prompts if p.when is not None and p.when.history) | {
+            EACH_MOMENT,
+            KIND_AS_RECORDED,
+        }
         self.shape = shape
         self.check_keys = check_keys
         self.required = LONG_REQUIRED if shape == "long" else REQUIRED_SESSION
@@ -553,9 +558,16 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
     asked, a required answer missing), and `validate_answers` then lists the problems.
 
     Whether a follow-up is asked (`answers.applies`) depends on one earlier answer only: it
-    is worked out once per prompt and value (a list, several choices, every time). A text
-    cell is typed once per prompt too (as `_remembering_coerce` does), up to `_REMEMBERED`."""
+    is worked out once per prompt and value (a list, several choices, every time), which
+    holds when `EACH_MOMENT` is a fact (as it is for an import; else it is worked out every
+    time). A cell is typed once per prompt and value too, up to `_REMEMBERED`. Without
+    `KIND_AS_RECORDED` an answer may follow from others (`answers.follows`): then every
+    session goes to `validate_answers`."""
     from alliance_cli.core.answers import applies
+
+    if KIND_AS_RECORDED not in history:
+        return lambda raw: None
+    one_answer = EACH_MOMENT in history  # whether a follow-up depends on one earlier answer alone
 
     plan = []
     for p in ps.prompts:
@@ -594,7 +606,7 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
                         return None
             if follows is not None:
                 earlier = answers.get(follows)
-                if earlier.__class__ is list:
+                if earlier.__class__ is list or not one_answer:
                     asked = applies(prompt, answers, history)
                 else:
                     key = (pid, earlier.__class__, earlier)

@@ -7,9 +7,9 @@ an interrupt into `Interrupted`, whose message says how to resume.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from alliance_cli.app.answering import (
     Given,
@@ -82,7 +82,9 @@ def log_command(
             return DISCARDED  # `alliance log --discard-draft` from a script: that was all
     elif request.discard_draft and asks_nothing:
         raise InputError("There is no unfinished log to discard.")
-    facts = _known_facts(journal, ps, given)
+    # What earlier sessions tell (`history:` prompts) checks the answers given up front; with
+    # none given, the recap finds it once the client and the date are known.
+    facts = _known_facts(journal, ps, given) if given.scripted else frozenset()
     if not interactive or (given.scripted and _complete(ps, given.answers, facts)):
         if draft is not None:
             conversation.say(
@@ -103,7 +105,7 @@ def log_command(
             state, draft_id = LogState.from_dict(draft.state), draft.id
         elif choice == "discard":
             journal.delete_draft(draft.id)
-    elif draft is None and not journal.client_codes():
+    elif draft is None and not journal.has_sessions():
         conversation.say(f"Your journal is at {journal.path}.")  # the first log: where it all goes
     with signals_as_interrupts(conversation):
         return log_interactive(
@@ -198,7 +200,7 @@ def log_interactive(
         interview=lambda: conversation.ask_log(
             ps,
             state,
-            clients=journal.client_codes(),
+            clients=ClientCodes(journal),
             default_modality=default_modality(journal),
             today=day,
             on_change=draft.keep,
@@ -219,15 +221,47 @@ def log_interactive(
     return journal.save_session(session, draft_id=draft.id)
 
 
+class ClientCodes(Sequence[str]):
+    """The journal's client codes for the client question, read when first used: whether
+    there are any (the question's hint) is one index seek; the list itself is read for the
+    first completion, or for a new random code, not to draw the question (at 40 years the
+    list takes about 12 ms)."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+        self._codes: list[str] | None = None
+
+    def _read(self) -> list[str]:
+        if self._codes is None:
+            self._codes = self._journal.client_codes()
+        return self._codes
+
+    def __bool__(self) -> bool:
+        return bool(self._codes) if self._codes is not None else self._journal.has_sessions()
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._read()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+
 def recap_and_facts(journal: Journal, ps: PromptSet, state: LogState, conversation: Conversation) -> frozenset[str]:
     """Once the interactive log knows client and date: show the recap, return the facts."""
-    from alliance_cli.core.vocabulary import roles_of
     from alliance_cli.settings.config import client_measure
+    from alliance_cli.settings.prompts import prompt_roles
     from alliance_cli.store.continuity import continuity
 
     if not state.client or not state.date:
         return frozenset()
-    found = continuity(journal, state.client, date.fromisoformat(state.date), roles=roles_of(ps))
+    found = continuity(journal, state.client, date.fromisoformat(state.date), roles=prompt_roles(ps))
     found.measure = client_measure()
     if found.last is not None:
         conversation.show_recap(found)
@@ -248,7 +282,8 @@ def _prefilled(ps: PromptSet, given: Given, facts: frozenset[str] = frozenset())
     """The conversation's start: what the flags and the file gave (checked), the rest to ask."""
     from alliance_cli.core.draft import LogState
 
-    answers = validate_answers(ps, given.answers, complete=False, history=facts)
+    # Nothing given, nothing to check: the prompt set is not needed before the first question.
+    answers = validate_answers(ps, given.answers, complete=False, history=facts) if given.answers else {}
     return LogState(
         client=check_client_code(given.client) if given.client else None,
         date=parse_session_date(given.day, today=given.today, echo=given.echo).isoformat() if given.day else None,

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from alliance_cli.core.answers import applies
+from alliance_cli.core.answers import applies, follows
 from alliance_cli.core.inputs import MODALITIES
 from alliance_cli.core.ruptures import is_open, repairs
 from alliance_cli.core.vocabulary import Roles, roles_of
@@ -153,8 +153,8 @@ MARKED = 0.03  # the share of sessions marked for supervision, the hard ones mor
 # Ruptures: about one session in five, most of them withdrawal, some confrontation. The
 # chance is RUPTURE_RATE after a session rated 7 on average, more after a harder one, and a
 # rupture makes the next sessions harder: over the demo's 800 sessions it comes to 16 to 24%
-# whatever the seed (tests/test_demo.py checks 15 to 25%). The markers follow the kind (the
-# first five choices of `rupture_markers` are withdrawal markers, the next four confrontation).
+# whatever the seed (tests/test_demo.py checks 15 to 25%). The markers are drawn for the kind
+# (by the markers prompt's `kinds:`), and the kind follows from them, as in a log.
 RUPTURE_RATE = 0.185
 RUPTURE_LEAN = 0.05  # how much likelier per point the session's mean rating is below 7
 KINDS = {"withdrawal": 0.6, "confrontation": 0.28, "both": 0.12}
@@ -281,7 +281,9 @@ def _answers(
     for prompt in ps.prompts:
         if prompt.id in voice or not applies(prompt, answers, history):
             continue
-        value = _answer(prompt, roles, rng, mood, session)
+        value = follows(ps, prompt, answers, history)  # the kind, from the markers, as a log takes it
+        if value is None:
+            value = _answer(prompt, roles, rng, mood, session)
         if value is not None:
             answers[prompt.id] = value
     if voice:
@@ -334,7 +336,7 @@ def _answer(prompt: Any, roles: Roles, rng: random.Random, mood: float, session:
             session.kind = _pick(rng, KINDS)
         if prompt.id == roles.rupture_kind:
             return session.kind if session.kind in (prompt.choices or []) else None
-        return _markers(rng, prompt.choices or [], session.kind)
+        return _markers(rng, prompt.choices or [], session.kind, prompt.kinds)
     if prompt.id == roles.repair_strategies:
         choices = list(prompt.choices or [])
         if rng.random() < 0.15 or len(choices) < 2:
@@ -390,9 +392,14 @@ def _pick(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _markers(rng: random.Random, choices: list[str], kind: str) -> list[str]:
-    """One or two markers of the kind's own (withdrawal: the first five, confrontation: the next four)."""
-    withdrawal, confrontation = choices[WITHDRAWAL_MARKERS], choices[CONFRONTATION_MARKERS]
+def _markers(rng: random.Random, choices: list[str], kind: str, kinds: dict[str, str] | None = None) -> list[str]:
+    """One or two markers of the kind's own: by the prompt's `kinds:` map, or in a set without
+    one, withdrawal the first five, confrontation the next four."""
+    if kinds:
+        withdrawal = [c for c in choices if kinds.get(c) == "withdrawal"]
+        confrontation = [c for c in choices if kinds.get(c) == "confrontation"]
+    else:
+        withdrawal, confrontation = choices[WITHDRAWAL_MARKERS], choices[CONFRONTATION_MARKERS]
     if not withdrawal or not confrontation:
         return rng.sample(choices, k=1) if choices else []
     if kind == "both":

@@ -25,7 +25,8 @@ goal_app = typer.Typer(
 app.add_typer(goal_app, name="goal")
 
 GoalDateOption = Annotated[
-    Optional[str], typer.Option("--date", "-d", help="The day: YYYY-MM-DD, today, yesterday (default: today).")
+    Optional[str],
+    typer.Option("--date", "-d", help="The day: 2026-11-02, today, yesterday, friday, 3 days ago (default: today)."),
 ]
 
 

@@ -76,7 +76,9 @@ def log(
         client=client, day=date, modality=modality, sets=tuple(set_ or ()), answers_file=answers, resume=resume,
         discard_draft=discard_draft, strict=strict,
     )  # fmt: skip
-    ps, _ = _prompt_set(prompts)
+    # A set validated before is read now (a damaged prompts file is said before any question)
+    # and its models built when the questions reach it: the first question does not wait.
+    ps, _ = _prompt_set(prompts, deferred=True)
     with _open(db, create=True, writes=True) as journal:
         saved = log_command(journal, ps, request, TerminalConversation())
     if saved == DISCARDED:

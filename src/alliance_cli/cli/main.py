@@ -40,12 +40,24 @@ from alliance_cli.cli import encryption
 COMMAND_MODULES = (journal, review, goals, scores, exchange, sessions, upkeep, watchlist, encryption)
 
 
+def _runs_bare(group: Any) -> bool:
+    """Whether a sub-app runs its own callback when named without a subcommand."""
+    typer_app = getattr(group, "typer_instance", None)
+    return typer_app is not None and typer_app.info.invoke_without_command is True
+
+
 def run(argv: list[str]) -> int:
     """Run one command line as `alliance` would and return its exit code, output flushed:
     everything `main` does but end the process."""
     argv = colour_flag_first(argv)
     name = _command_in(argv)
-    bare_group = name is not None and argv[-1] == name and any(g.name == name for g in app.registered_groups)
+    # A group named alone prints its help, unless it runs a command of its own (`clients`):
+    # that one must not pay for Typer's help machinery (Rich's Markdown, its tables: 50 ms).
+    bare_group = (
+        name is not None
+        and argv[-1] == name
+        and any(g.name == name and not _runs_bare(g) for g in app.registered_groups)
+    )
     if not argv or "-h" in argv or "--help" in argv or bare_group:  # help is printed
         trim_help()
     with only_the_command_run(argv):

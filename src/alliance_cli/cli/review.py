@@ -54,9 +54,11 @@ ClientsOption = Annotated[
 
 def note_unknown_client(journal: "Journal", client: str | None) -> None:
     """One calm line on stderr when --client names a code no session has (a typo, most likely)."""
-    from alliance_cli.store.sessions import has_client
+    if client is None:
+        return
+    from alliance_cli.store.sessions import has_client  # only then: the report needs nothing else of it
 
-    if client is not None and not has_client(journal, client):
+    if not has_client(journal, client):
         _say(f"No session in this journal has the client code {client}; {Hint.CLIENT_CODES}")
 
 

@@ -132,39 +132,44 @@ def _usage_failed(exc: Any, where: str | None = None) -> Any:
 
 
 class _Trimmed(io.TextIOBase):
-    """A text stream that passes lines on without the spaces at their end."""
+    """A text stream that passes lines on without KEEP_INDENT's invisible marks and, into a
+    pipe or a file, without the spaces at their end."""
 
-    def __init__(self, out: Any) -> None:
+    def __init__(self, out: Any, *, trim: bool) -> None:
         super().__init__()
         self.out = out
+        self.trim = trim
         self.pending = ""
+
+    def isatty(self) -> bool:  # Rich asks, to decide on colour
+        return bool(self.out.isatty())
 
     def write(self, text: str) -> int:
         *lines, self.pending = (self.pending + text).split("\n")
         for line in lines:
-            self.out.write(line.rstrip(" ") + "\n")
+            line = line.replace(KEEP_INDENT, "")
+            self.out.write((line.rstrip(" ") if self.trim else line) + "\n")
         return len(text)
 
     def flush(self) -> None:
         if self.pending:
-            self.out.write(self.pending)
+            self.out.write(self.pending.replace(KEEP_INDENT, ""))
             self.pending = ""
         self.out.flush()
 
 
 def trim_help() -> None:
-    """Help into a pipe or a file, as other output, has no trailing spaces: Rich pads each
-    line of Typer's help to the width, which only a terminal needs."""
-    if sys.stdout.isatty():
-        return
+    """Typer's help as people copy it: no invisible mark before an example (KEEP_INDENT
+    did its work in the layout) and, into a pipe or a file as other output, no trailing
+    spaces: Rich pads each line to the width, which only a terminal needs."""
     from typer import rich_utils
 
     made = rich_utils._get_rich_console
+    trim = not sys.stdout.isatty()
 
     def console(stderr: bool = False) -> Any:
         made_console: Any = made(stderr=stderr)
-        if not stderr:
-            made_console.file = _Trimmed(sys.stdout)
+        made_console.file = _Trimmed(sys.stderr if stderr else sys.stdout, trim=trim and not stderr)
         return made_console
 
     setattr(rich_utils, "_get_rich_console", console)  # noqa: B010 - Typer's console for help, trimmed
@@ -268,6 +273,18 @@ def _no_column(self: Any, ctx: Any) -> str | None:
 
 setattr(TyperOption, "display_type_rich", _metavar_column)  # noqa: B010 - Typer's own method, replaced
 setattr(TyperArgument, "display_type_rich", _no_column)  # noqa: B010
+
+
+def _plain_options_without_pydantic() -> None:
+    """`cli.coercion` in place; with a Typer whose internals it needs moved, Typer's own."""
+    try:
+        from alliance_cli.cli import coercion
+    except (ImportError, AttributeError):
+        return
+    coercion.install()
+
+
+_plain_options_without_pydantic()
 
 
 app = typer.Typer(
@@ -564,13 +581,14 @@ def _warn_if_shared(journal: Path) -> None:
         _say(f"alliance: warning: {shared_folder(folder)}")
 
 
-def _prompt_set(path: Path | None) -> tuple["PromptSet", Path]:
-    """The prompt set to use, its client-score prompt on the measure of `client_measure`."""
+def _prompt_set(path: Path | None, *, deferred: bool = False) -> tuple["PromptSet", Path]:
+    """The prompt set to use, its client-score prompt on the measure of `client_measure`
+    (`deferred`: its models built when first used, see `settings.prompts.load_prompt_set`)."""
     from alliance_cli.settings.config import client_measure, resolve_prompts_path
     from alliance_cli.settings.prompts import load_prompt_set
 
     where = resolve_prompts_path(path)
-    return load_prompt_set(where, client_measure()), where
+    return load_prompt_set(where, client_measure(), deferred=deferred), where
 
 
 def _version(value: bool) -> None:

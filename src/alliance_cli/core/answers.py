@@ -117,6 +117,13 @@ def _number(prompt: Prompt, raw: Any) -> int | float:
 
 
 NO_HISTORY: frozenset[str] = frozenset()
+# Two facts beside the history ones, for sessions logged before a rule that now shapes the log
+# (an edit of one, an import of an older export), so what they recorded stays valid as it is:
+# EACH_MOMENT: every prompt whose `when:` has `most_extreme_of` applies on its own test alone,
+# as before one moment a log; KIND_AS_RECORDED: the rupture kind is asked and kept as
+# answered, not taken from the markers (`follows`).
+EACH_MOMENT = "each_moment"
+KIND_AS_RECORDED = "kind_as_recorded"
 
 
 def applies(prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> bool:
@@ -127,7 +134,55 @@ def applies(prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] 
         return True
     if when.history is not None:
         return when.history in history
-    return when.holds(answers.get(when.prompt or ""))
+    if not when.holds(answers.get(when.prompt or "")):
+        return False
+    return EACH_MOMENT in history or when.most_extreme(answers)
+
+
+def follows(ps: PromptSet, prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> Any:
+    """The answer `prompt` takes from earlier answers instead of being asked, or None when it
+    is asked: the rupture kind, from the markers chosen (`core.ruptures.kind_from`)."""
+    if KIND_AS_RECORDED in history:
+        return None
+    source = ps.kind_source(prompt.id)
+    if source is None or not source.kinds:
+        return None
+    from alliance_cli.core.ruptures import kind_from
+
+    return kind_from(answers.get(source.id), source.kinds)
+
+
+def logged_before(ps: PromptSet, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> frozenset[str]:
+    """Which rules saved `answers` were logged before, as facts that keep them valid on an
+    edit: EACH_MOMENT when they hold a moment the one-moment rule (`most_extreme_of`) would
+    not ask, KIND_AS_RECORDED when their rupture kind is not the one their markers give."""
+    facts: set[str] = set()
+    for prompt in ps.prompts:
+        when = prompt.when
+        saved = answers.get(prompt.id)
+        extreme = when is not None and when.most_extreme_of is not None and saved is not None
+        if (
+            extreme
+            and when is not None
+            and when.holds(answers.get(when.prompt or ""))
+            and not when.most_extreme(answers)
+        ):
+            facts.add(EACH_MOMENT)
+        if applies(prompt, answers, history | facts):
+            derived = follows(ps, prompt, answers, history)
+            if derived is not None and saved != derived:
+                facts.add(KIND_AS_RECORDED)
+    return frozenset(facts)
+
+
+def without_derived(ps: PromptSet, answers: Mapping[str, Any], history: frozenset[str] = NO_HISTORY) -> dict[str, Any]:
+    """Saved `answers` without those that follow from others (`follows`): an edit that
+    changes the markers finds the kind anew, rather than held to the old one."""
+    return {
+        pid: value
+        for pid, value in answers.items()
+        if (prompt := ps.prompt(pid)) is None or follows(ps, prompt, answers, history) is None
+    }
 
 
 def validate_answers(
@@ -162,7 +217,21 @@ def validate_answers(
                 continue
         if not applies(prompt, answers, history):
             if value is not None and prompt.when is not None:
-                problems.append(f"{prompt.id}: only asked when {prompt.when.describe()}")
+                instead = _asked_instead(ps, prompt, answers, history)
+                here = f": here that is {instead}" if instead else ""
+                problems.append(f"{prompt.id}: only asked when {prompt.when.describe()}{here}")
+            continue
+        derived = follows(ps, prompt, answers, history)
+        if derived is not None:
+            if value is not None and value != derived:
+                source = ps.kind_source(prompt.id)
+                named = source.id if source is not None else "the markers"
+                problems.append(
+                    f"{prompt.id}: the markers chosen in {named} make it {derived}, not {value}; "
+                    f"leave {prompt.id} out and it follows from them"
+                )
+                continue
+            answers[prompt.id] = derived
             continue
         if value is None:
             if complete and prompt.required and not (given and _failed(problems, prompt.id)):
@@ -172,6 +241,25 @@ def validate_answers(
     if problems:
         raise AnswerError(problems[0], problems)
     return answers
+
+
+def _asked_instead(ps: PromptSet, prompt: Prompt, answers: Mapping[str, Any], history: frozenset[str]) -> str | None:
+    """For a moment refused by the one-moment rule (`most_extreme_of`), the moment the answers
+    ask instead, if any (the ratings it compares come earlier, so `answers` holds them)."""
+    group = prompt.when.most_extreme_of if prompt.when is not None else None
+    if not group:
+        return None
+    return next(
+        (
+            p.id
+            for p in ps.prompts
+            if p.id != prompt.id
+            and p.when is not None
+            and p.when.most_extreme_of == group
+            and applies(p, answers, history)
+        ),
+        None,
+    )
 
 
 def _failed(problems: list[str], pid: str) -> bool:

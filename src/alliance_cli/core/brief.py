@@ -79,6 +79,7 @@ class RuptureNote:
     day: date
     details: list[Detail]
     open: bool
+    repaired_later: bool = False  # not in its own session, at a later one with the client
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,11 @@ the mean of your self-ratings and the client's previous score.
   sessions where you read them highest and lowest against their score; and per client seen
   in the period, their sessions of the 12 weeks and their own mean gap.
 
-Figures are rounded to two decimals, and the rules decide on those rounded figures, as the
-rest of the review does (`core.report`). A score outside the measure's range (the measure
+Figures are kept to two decimals (the JSON's data, for your own analysis); the review shows
+them with one (`shown`), and a rule that reads a figure (a mean gap under 0.5 is close; your
+ratings averaged 8 or more) reads it as shown, so that what the reader sees and what was
+decided agree, as in the rest of the review (`core.report`). The rank correlation is shown
+with two, as correlations are reported. A score outside the measure's range (the measure
 was changed since) is left out and counted.
 """
 
@@ -26,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -92,7 +95,7 @@ class Calibration(_Model):
     scores: int
     pairs: int
     mean_gap: float | None
-    direction: Literal["client_higher", "read_higher", "close"] | None  # the mean gap, read on the rounded figure
+    direction: Literal["client_higher", "read_higher", "close"] | None  # the mean gap, read as shown (`shown`)
     rank_correlation: float | None  # Spearman, from `min_pairs` pairs on
     min_pairs: int
     read_highest: ScoredSession | None  # your read furthest above their score (from 2 pairs)
@@ -117,6 +120,15 @@ def measure_info(measure: Measure) -> MeasureInfo:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
+
+
+def shown(value: float) -> float:
+    """A figure as the review prints it, to one decimal; the rules decide on this."""
+    return round(value, 1)
+
+
+def _discordant(below: bool, self_mean: float | None, discordant_self: float) -> bool:
+    return below and self_mean is not None and shown(self_mean) >= discordant_self
 
 
 @dataclass(frozen=True)
@@ -156,11 +168,35 @@ def score_alerts(
                 previous=previous,
                 below_cutoff=below,
                 fell=fell,
-                discordant=below and self_mean is not None and self_mean >= discordant_self,
+                discordant=_discordant(below, self_mean, discordant_self),
                 self_mean=self_mean,
             )
         )
     return out
+
+
+class _Scored(NamedTuple):
+    """A `ScoredSession` before it is shown: its fields, as a tuple."""
+
+    session_id: int
+    date: date
+    client: str
+    view: float | None
+    score: float | None
+    view_10: float | None
+    score_10: float | None
+    gap: float | None
+    discordant: bool
+
+
+def _shown(s: _Scored) -> ScoredSession:
+    """A session the calibration shows, as its model: built without validation
+    (`model_construct`) from values already of the fields' types."""
+    return ScoredSession.model_construct(**s._asdict())
+
+
+def _by_gap(s: _Scored) -> tuple[float, date, int]:
+    return (s.gap or 0.0, s.date, s.session_id)
 
 
 def build_calibration(
@@ -177,7 +213,7 @@ def build_calibration(
     clients listed one by one are those with a read or score from `start` (the period's
     first day; by default `since`) on."""
     scale = scale or Scale()
-    sessions: list[ScoredSession] = []
+    sessions: list[_Scored] = []
     left_out = 0
     for r in rows:
         day = _day(r["date"])
@@ -193,28 +229,32 @@ def build_calibration(
         score_10 = _round(measure.on_ten(score)) if score is not None else None
         self_mean = _round(r.get("self_mean"))
         below = score is not None and measure.cutoff is not None and score < measure.cutoff
+        # Plain tuples for the hundreds of sessions of 12 weeks, of the types validation would
+        # have made (a read or score stored as a whole number becomes a float); the few the
+        # calibration shows become models (`_shown`).
         sessions.append(
-            ScoredSession(
-                session_id=r["session_id"],
+            _Scored(
+                session_id=int(r["session_id"]),
                 date=day,
-                client=r["client"],
-                view=view,
-                score=score,
+                client=str(r["client"]),
+                view=None if view is None else float(view),
+                score=None if score is None else float(score),
                 view_10=view_10,
                 score_10=score_10,
                 gap=_round(score_10 - view_10) if score_10 is not None and view_10 is not None else None,
-                discordant=below and self_mean is not None and self_mean >= discordant_self,
+                discordant=_discordant(below, self_mean, discordant_self),
             )
         )
     pairs = [s for s in sessions if s.gap is not None]
     mean_gap = _round(sum(s.gap or 0.0 for s in pairs) / len(pairs)) if pairs else None
     direction: Literal["client_higher", "read_higher", "close"] | None = None
     if mean_gap is not None:
-        direction = "client_higher" if mean_gap >= CLOSE else "read_higher" if mean_gap <= -CLOSE else "close"
+        gap = shown(mean_gap)
+        direction = "client_higher" if gap >= CLOSE else "read_higher" if gap <= -CLOSE else "close"
     rho = None
     if len(pairs) >= MIN_PAIRS:
         rho = _round(spearman([s.view_10 or 0.0 for s in pairs], [s.score_10 or 0.0 for s in pairs]))
-    by_client: dict[str, list[ScoredSession]] = {}
+    by_client: dict[str, list[_Scored]] = {}
     for s in sessions:
         by_client.setdefault(s.client, []).append(s)
     clients = []
@@ -227,7 +267,7 @@ def build_calibration(
                 client=client,
                 pairs=len(paired),
                 mean_gap=_round(sum(paired) / len(paired)) if paired else None,
-                sessions=mine[-SESSIONS_SHOWN:],
+                sessions=[_shown(s) for s in mine[-SESSIONS_SHOWN:]],
             )
         )
     return Calibration(
@@ -241,10 +281,10 @@ def build_calibration(
         direction=direction,
         rank_correlation=rho,
         min_pairs=MIN_PAIRS,
-        read_highest=min(pairs, key=lambda s: (s.gap or 0.0, s.date, s.session_id)) if len(pairs) >= 2 else None,
-        read_lowest=max(pairs, key=lambda s: (s.gap or 0.0, s.date, s.session_id)) if len(pairs) >= 2 else None,
+        read_highest=_shown(min(pairs, key=_by_gap)) if len(pairs) >= 2 else None,
+        read_lowest=_shown(max(pairs, key=_by_gap)) if len(pairs) >= 2 else None,
         clients=clients,
-        discordant=[s for s in sessions if s.discordant],
+        discordant=[_shown(s) for s in sessions if s.discordant],
         left_out=left_out,
         discordant_self=discordant_self,
     )

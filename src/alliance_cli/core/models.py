@@ -9,12 +9,15 @@ reports every problem at once with its location.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from alliance_cli.core.vocabulary import Role, roles_of
+
+RuptureKind = Literal["withdrawal", "confrontation"]
 
 Kind = Literal["rating", "choice", "multi", "yesno", "text", "number"]
 KINDS: tuple[str, ...] = ("rating", "choice", "multi", "yesno", "text", "number")
@@ -59,6 +62,9 @@ class When(Strict):
     one_of: list[Scalar] | None = None
     between: tuple[float, float] | None = None
     not_between: tuple[float, float] | None = None
+    # With `not_between`: ask only for the rating furthest outside the range among these
+    # prompts (ties: the first listed), so a log asks for one moment, not one per rating.
+    most_extreme_of: list[Identifier] | None = None
 
     def tests(self) -> list[str]:
         return [name for name in ("equals", "one_of", "between", "not_between") if getattr(self, name) is not None]
@@ -81,9 +87,37 @@ class When(Strict):
             return not (self.not_between[0] <= value <= self.not_between[1])
         return False
 
+    def most_extreme(self, answers: Mapping[str, object]) -> bool:
+        """With `most_extreme_of`: whether the tested prompt's answer lies furthest outside
+        the `not_between` range of all the listed prompts' answers (ties: the first listed)."""
+        if self.most_extreme_of is None or self.not_between is None:
+            return True
+        low, high = self.not_between
+
+        def beyond(value: object) -> float:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return 0.0
+            return max(low - value, value - high, 0.0)
+
+        mine = beyond(answers.get(self.prompt or ""))
+        earlier = True  # a listed prompt before the tested one wins a tie
+        for other in self.most_extreme_of:
+            if other == self.prompt:
+                earlier = False
+                continue
+            out = beyond(answers.get(other))
+            if out > mine or (earlier and out == mine):
+                return False
+        return True
+
     def describe(self) -> str:
         if self.history is not None:
             return HISTORY[self.history]
+        if self.most_extreme_of is not None and self.not_between is not None:
+            return (
+                f"{self.prompt} is below {_num(self.not_between[0])} or above {_num(self.not_between[1])}, "
+                f"the furthest out of {', '.join(self.most_extreme_of)} (ties: the first listed)"
+            )
         if self.equals is not None:
             return f"{self.prompt} is {_show(self.equals)}"
         if self.one_of is not None:
@@ -126,6 +160,9 @@ class Prompt(Strict):
     choices: list[Label] | None = None
     positive: list[Scalar] | None = None
     neutral: list[Scalar] | None = None  # answers that count neither way for its practice ("did not come up")
+    # On the rupture markers: the kind each marker shows; the rupture kind follows from the
+    # markers chosen (`core.ruptures.kind_from`) and is asked only when none of them is mapped.
+    kinds: dict[Label, RuptureKind] | None = None
     when: When | None = None
 
     @property
@@ -162,6 +199,17 @@ class PromptSet(Strict):
         for p in self.prompts:
             by_id.setdefault(p.id, p)
         return by_id
+
+    def kind_source(self, prompt_id: str) -> Prompt | None:
+        """The markers prompt whose `kinds:` decide the answer of `prompt_id` (the prompt with
+        the role rupture_kind), or None: the prompt is asked as any other."""
+        return self._kind_sources.get(prompt_id)
+
+    @cached_property
+    def _kind_sources(self) -> dict[str, Prompt]:
+        kind = roles_of(self).rupture_kind
+        source = next((p for p in self.prompts if p.kinds), None) if kind is not None else None
+        return {kind: source} if kind is not None and source is not None else {}
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in (*self.principles, *self.practices) if a.id == area_id), None)

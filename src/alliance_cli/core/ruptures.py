@@ -16,11 +16,34 @@ session. Sessions are ordered by date, then by id (the order they were saved in)
 
 `store.continuity` writes the same rule as SQL, with `REPAIRED` as its parameter, so the
 queries can filter with it; `is_open` decides on the rows they return.
+
+A rupture's *kind* follows from the markers noticed (`kind_from`): the markers prompt maps
+each of its choices to withdrawal or confrontation (`kinds:` in the prompt set; "none
+noticed" maps to neither). Markers of one kind make the rupture that kind, markers of both
+make it both; with no mapped marker chosen the kind is asked. The log stores the kind it
+found as the answer to the rupture-kind prompt, so everything that reads the kind (the
+recap, the review, its check-in list) reads it as before. A session logged before this
+rule keeps the kind it recorded (`core.answers.KIND_AS_RECORDED`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 REPAIRED = "yes"  # the answer to `repaired` or `rupture_revisited` that closes a rupture
+BOTH = "both"  # the kind of a rupture with markers of withdrawal and of confrontation
+
+
+def kind_from(markers: object, kinds: Mapping[str, str]) -> str | None:
+    """The kind the chosen `markers` show by the map `kinds` (marker -> withdrawal or
+    confrontation): that kind when every mapped marker chosen shows it, `BOTH` when they
+    show both, None when none is mapped (no marker, or only "none noticed")."""
+    if not isinstance(markers, list):
+        return None
+    found = {kinds[m] for m in markers if isinstance(m, str) and m in kinds}
+    if not found:
+        return None
+    return found.pop() if len(found) == 1 else BOTH
 
 
 def repairs(answer: object) -> bool:

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from alliance_cli.errors import PromptSetError
 
 if TYPE_CHECKING:
     from alliance_cli.core.measures import Measure
     from alliance_cli.core.models import PromptSet
+    from alliance_cli.core.vocabulary import Roles
 
 Loc = tuple[str | int, ...]
 
@@ -32,11 +34,13 @@ Loc = tuple[str | int, ...]
 MAX_PROMPTS_FILE = 1 << 20  # 1 MB: the built-in set is 10 KB
 
 
-def load_prompt_set(path: Path, measure: Measure | None = None) -> PromptSet:
+def load_prompt_set(path: Path, measure: Measure | None = None, *, deferred: bool = False) -> PromptSet:
     """Read and validate the prompt set at `path`; raise PromptSetError listing every problem.
 
     Its client-score prompt takes the range of `measure` (`core.measures`; the SRS when
-    none is given: commands pass the `client_measure` setting)."""
+    none is given: commands pass the `client_measure` setting). `deferred`: a set found in
+    the cache comes back as a `DeferredPromptSet`, its models built on first use (the
+    first question of `alliance log` does not wait for them); any other is validated now."""
     from alliance_cli.settings.documents import TooLarge, read_capped, size_words
 
     try:
@@ -54,6 +58,10 @@ def load_prompt_set(path: Path, measure: Measure | None = None) -> PromptSet:
 
     key = _cache_key(text)
     cache = _cache_file(path)
+    if deferred:
+        data = _cached_data(cache, key)
+        if data is not None:
+            return cast("PromptSet", DeferredPromptSet(data, measure or DEFAULT, text, str(path)))
     ps = _cached(cache, key)
     if ps is None:
         ps = parse_prompt_set(text, str(path))
@@ -92,6 +100,17 @@ def _cache_file(path: Path) -> Path:
 def _cached(cache: Path, key: str) -> PromptSet | None:
     """The set kept under `key`, rebuilt without validation; None when there is none, it is
     stale or damaged, or the file is not private to this user (then it is validated anew)."""
+    data = _cached_data(cache, key)
+    if data is None:
+        return None
+    try:
+        return _construct(data)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _cached_data(cache: Path, key: str) -> dict[str, Any] | None:
+    """The JSON dump of the set kept under `key` (see `_cached`), or None."""
     import os
     import stat
 
@@ -109,11 +128,86 @@ def _cached(cache: Path, key: str) -> PromptSet | None:
             kept = json.loads(stream.read())
         if not isinstance(kept, dict) or kept.get("key") != key:
             return None
-        return _construct(kept["set"])
+        data = kept["set"]
+        if not isinstance(data, dict) or not isinstance(data.get("prompts"), list):
+            return None
+        return data
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     finally:
         os.close(fd)
+
+
+class DeferredPromptSet:
+    """A prompt set validated before, read from the cache, standing in for its `PromptSet`:
+    the models (pydantic's, about 90 ms to load and build) are built on the first attribute
+    asked of it, and every attribute is then the built set's. Until then, `roles()` answers
+    from the cached dump, which is all the recap before a log's first question needs. A dump
+    that cannot be rebuilt (a damaged cache) is validated from the file's text instead."""
+
+    def __init__(self, data: dict[str, Any], measure: Measure, text: str, source: str) -> None:
+        import threading
+
+        self._data = data
+        self._measure = measure
+        self._text = text
+        self._source = source
+        self._built: PromptSet | None = None
+        self._building = threading.Lock()
+        self._started = False
+
+    def built(self) -> PromptSet:
+        with self._building:  # built once, by whichever thread asks first; the other waits
+            if self._built is None:
+                from alliance_cli.core.measures import with_measure
+
+                try:
+                    ps = _construct(self._data)
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    ps = parse_prompt_set(self._text, self._source)
+                self._built = with_measure(ps, self._measure)
+            return self._built
+
+    def build_in_background(self) -> None:
+        """Start building the models in a thread (once), while the person reads a question:
+        the questions after it find them ready. A build that fails there is tried again,
+        and said, by the first use."""
+        if self._started or self._built is not None:
+            return
+        import threading
+
+        self._started = True
+
+        def build() -> None:
+            try:
+                self.built()
+            except Exception:  # noqa: BLE001, S110 - the first use builds it again and says why
+                pass
+
+        threading.Thread(target=build, name="alliance-prompt-set", daemon=True).start()
+
+    def roles(self) -> Roles:
+        if self._built is not None:
+            from alliance_cli.core.vocabulary import roles_of
+
+            return roles_of(self._built)
+        from alliance_cli.core.vocabulary import roles_of_snapshot
+
+        return roles_of_snapshot(self._data)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # its own (before __init__, as copy makes it) or Python's: not the set's
+            raise AttributeError(name)
+        return getattr(self.built(), name)
+
+
+def prompt_roles(ps: PromptSet) -> Roles:
+    """The roles in `ps` (`core.vocabulary.roles_of`), a deferred set's without building it."""
+    if isinstance(ps, DeferredPromptSet):
+        return ps.roles()
+    from alliance_cli.core.vocabulary import roles_of
+
+    return roles_of(ps)
 
 
 def _keep(cache: Path, key: str, ps: PromptSet) -> None:
@@ -128,26 +222,10 @@ def _keep(cache: Path, key: str, ps: PromptSet) -> None:
 
 
 def _construct(data: dict[str, Any]) -> PromptSet:
-    """The models of a set validated before, from its JSON dump, as validation built them:
-    rating labels keyed by number again, ranges as pairs."""
-    from alliance_cli.core.models import Area, Prompt, PromptSet, When
+    """The models of a set validated before, from its JSON dump (`core.prompt_dump`)."""
+    from alliance_cli.core.prompt_dump import prompt_set_from_dump
 
-    prompts = []
-    for raw in data["prompts"]:
-        fields = dict(raw)
-        if "labels" in fields:
-            fields["labels"] = {int(k): v for k, v in fields["labels"].items()}
-        if "when" in fields:
-            when = dict(fields["when"])
-            for name in ("between", "not_between"):
-                if name in when:
-                    when[name] = tuple(when[name])
-            fields["when"] = When.model_construct(**when)
-        prompts.append(Prompt.model_construct(**fields))
-    top = {k: v for k, v in data.items() if k not in ("prompts", "principles", "practices")}
-    for group in ("principles", "practices"):
-        top[group] = [Area.model_construct(**a) for a in data.get(group, [])]
-    return PromptSet.model_construct(None, **top, prompts=prompts)
+    return prompt_set_from_dump(data)
 
 
 def parse_prompt_set(text: str, source: str) -> PromptSet:
@@ -255,8 +333,42 @@ def check_prompt_set(ps: PromptSet) -> list[tuple[Loc, str]]:
             problems.extend(_check_role(p, at, played))
         if p.when is not None:
             problems.extend(_check_when(p, at, seen, ps))
+        if p.kinds is not None:
+            problems.extend(_check_kinds(p, at, ps, first=not any(q.kinds is not None for q in seen.values())))
         seen.setdefault(p.id, p)
     return problems
+
+
+def _check_kinds(p: Any, at: Loc, ps: PromptSet, *, first: bool) -> list[tuple[Loc, str]]:
+    """`kinds:` maps choices of this prompt (the rupture markers) to kinds of rupture that are
+    choices of the later prompt with the role rupture_kind ("both" too when both are mapped);
+    in a set where no prompt has that role the map is unused."""
+    from alliance_cli.core.ruptures import BOTH
+    from alliance_cli.core.vocabulary import roles_of
+
+    loc: Loc = (*at, "kinds")
+    if not first:
+        return [(loc, "give 'kinds' on one prompt only (the rupture markers)")]
+    if p.kind not in ("choice", "multi"):
+        return [(loc, f"'kinds' needs a choice or multi prompt, not {p.kind}")]
+    for choice in p.kinds:
+        if choice not in (p.choices or []):
+            return [((*loc, choice), f"'{choice}' is not one of the choices of '{p.id}'")]
+    kind_id = roles_of(ps).rupture_kind
+    if kind_id is None:
+        return []  # no prompt records the kind: the map is left unused, as a role nobody plays
+    ids = [q.id for q in ps.prompts]
+    if ids.index(kind_id) < ids.index(p.id):
+        return [(loc, f"'{kind_id}', the rupture kind this map gives, must come after '{p.id}'")]
+    target = ps.prompt(kind_id)
+    assert target is not None
+    wanted = sorted(set(p.kinds.values()), key=list(p.kinds.values()).index)
+    if len(wanted) > 1 and p.kind == "multi":
+        wanted.append(BOTH)
+    for kind in wanted:
+        if kind not in (target.choices or []):
+            return [(loc, f"'{kind}' is not one of the choices of '{kind_id}', the kind it gives")]
+    return []
 
 
 def _check_kind(p: Any, at: Loc) -> list[tuple[Loc, str]]:
@@ -313,7 +425,7 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     loc: Loc = (*at, "when")
     tests = w.tests()
     if w.history is not None:
-        if w.prompt is not None or tests:
+        if w.prompt is not None or tests or w.most_extreme_of is not None:
             return [(loc, "'history' stands alone: give no prompt and no test beside it")]
         return []
     if w.prompt is None:
@@ -327,6 +439,8 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     target = seen[w.prompt]
     if tests[0] in ("between", "not_between") and target.kind not in ("rating", "number"):
         return [((*loc, tests[0]), f"'{tests[0]}' needs a rating or number prompt; '{target.id}' is {target.kind}")]
+    if w.most_extreme_of is not None:
+        return _check_most_extreme(w, loc, seen, ps)
     wanted = [w.equals] if w.equals is not None else (w.one_of or [])
     if target.choices:
         for value in wanted:
@@ -339,10 +453,25 @@ def _check_when(p: Any, at: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tu
     return []
 
 
-_MESSAGES = {
-    "extra_forbidden": "unknown key (check the spelling)",
-    "missing": "is required",
-}
+def _check_most_extreme(w: Any, loc: Loc, seen: dict[str, Any], ps: PromptSet) -> list[tuple[Loc, str]]:
+    """`most_extreme_of`: with `not_between`, listing the tested prompt and other earlier
+    rating or number prompts (all answered by the time this one is asked)."""
+    at: Loc = (*loc, "most_extreme_of")
+    if w.not_between is None:
+        return [(at, "'most_extreme_of' goes with 'not_between'")]
+    if w.prompt not in w.most_extreme_of:
+        return [(at, f"list '{w.prompt}' too, the prompt tested")]
+    for other in w.most_extreme_of:
+        if other not in seen:
+            why = (
+                "comes later; list only earlier prompts"
+                if ps.prompt(other) is not None
+                else "is not a prompt in this set"
+            )
+            return [(at, f"'{other}' {why}")]
+        if seen[other].kind not in ("rating", "number"):
+            return [(at, f"'{other}' is {seen[other].kind}; list rating or number prompts")]
+    return []
 
 
 def _pydantic_problems(exc: Any, data: Any) -> list[tuple[Loc, str]]:
@@ -353,11 +482,69 @@ def _pydantic_problems(exc: Any, data: Any) -> list[tuple[Loc, str]]:
     for loc, errs in grouped.items():
         if len(errs) > 1:
             msg = "has a value of the wrong type"
+        elif errs[0]["type"] == "missing" and len(loc) < len(errs[0]["loc"]) and isinstance(_at(data, loc), list):
+            msg = "has too few values"  # a position in a list, like between: [1]
         else:
-            msg = _MESSAGES.get(errs[0]["type"], errs[0]["msg"])
-            msg = msg[:1].lower() + msg[1:]
+            msg = _in_own_words(errs[0])
         problems.append((loc, msg))
     return problems
+
+
+_PLAIN = {  # pydantic's error types, in alliance's words; {value} and the error's context fill in
+    "int": "{value} is not a whole number",
+    "float": "{value} is not a number",
+    "bool": "{value} is not yes or no",
+    "string_type": "should be text",
+    "list_type": "should be a list, such as [a, b]",
+    "tuple_type": "should be a list, such as [a, b]",
+    "dict_type": "should be a mapping, such as {{key: value}}",
+    "model_type": "should be a mapping, such as {{key: value}}",
+    "model_attributes_type": "should be a mapping, such as {{key: value}}",
+    "string_too_short": "should not be empty",
+    "string_too_long": "is longer than {max_length} characters",
+    "too_short": "needs at least {min_length} items",
+    "too_long": "has more than {max_length} items",
+    "greater_than_equal": "should be at least {ge}",
+    "greater_than": "should be more than {gt}",
+    "less_than_equal": "should be at most {le}",
+    "less_than": "should be less than {lt}",
+}
+
+
+def _in_own_words(err: dict[str, Any]) -> str:
+    """One of pydantic's errors about a prompt file, said in alliance's words."""
+    kind, value, ctx = str(err["type"]), err.get("input"), dict(err.get("ctx") or {})
+    shown = _shown(value)
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling)"
+    if kind == "missing":
+        return "is required"
+    if kind in ("value_error", "assertion_error") and "error" in ctx:
+        return str(ctx["error"]).rstrip(".")
+    if kind in ("literal_error", "enum"):
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"{shown} is not one of: {', '.join(allowed)}" if allowed else f"{shown} is not allowed here"
+    if isinstance(value, bool) and kind.startswith("string"):
+        word = "yes" if value else "no"
+        return f'{word} is read by YAML as a yes/no value; quote it ("{word}") to mean the word'
+    family = kind.split("_")[0] if kind.split("_")[0] in ("int", "float", "bool") else kind
+    if family in _PLAIN:
+        return _PLAIN[family].format(value=shown, **{k: v for k, v in ctx.items() if k != "value"})
+    return f"{shown} cannot be used here"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (dict, list)):
+        return "this value"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> Loc:

@@ -26,6 +26,7 @@ import os
 import sqlite3
 import time
 import uuid as uuidlib
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -401,8 +402,11 @@ class Journal:
         self.damaged_text = False  # some stored text was not valid UTF-8 (read with U+FFFD)
         self.damaged_sessions: set[int] = set()  # the sessions whose answers were, where known
         self.conn.row_factory = row_type(conn)
-        # While it is open, nothing in this process opens the file again (`cipher.connected`).
-        self._held = cipher.connected(path, not isinstance(conn, sqlite3.Connection))
+        # While it is open, nothing in this process opens the file again (`cipher.connected`);
+        # a journal dropped without `close` gives its note back as it goes (its connection
+        # closes with it, and the file's inode number may then be reused).
+        held = cipher.connected(path, not isinstance(conn, sqlite3.Connection))
+        self._release = weakref.finalize(self, cipher.released, held)
 
     def __enter__(self) -> Journal:
         return self
@@ -412,7 +416,7 @@ class Journal:
 
     def close(self) -> None:
         self.conn.close()
-        cipher.released(self._held)
+        self._release()  # once: a second close, or the finalizer after it, does nothing
 
     def read_tolerantly(self, sessions: Iterable[int] | None = None) -> None:
         """From now on, read stored text that is not valid UTF-8 with U+FFFD in its place;
@@ -694,6 +698,11 @@ class Journal:
             Draft(r["id"], r["command"], r["session_id"], json.loads(r["state"]), r["created_at"], r["updated_at"])
             for r in self.conn.execute("SELECT * FROM drafts ORDER BY id")
         ]
+
+    @_guarded
+    def has_sessions(self) -> bool:
+        """Whether any session is saved: one index seek, however long the journal."""
+        return bool(self.conn.execute("SELECT EXISTS (SELECT 1 FROM sessions)").fetchone()[0])
 
     @_guarded
     def count_sessions(self) -> int:

@@ -48,14 +48,15 @@ def journal_prompt_set(journal: Journal) -> PromptSet | None:
     """The prompt set the latest session was logged with (validated when it was stored).
 
     The report names principles, tips and practices by it: the set the sessions were
-    actually answered with, read from JSON, which spares the report the YAML parser.
+    actually answered with, read from JSON, which spares the report the YAML parser, and
+    rebuilt as it was validated then (`core.prompt_dump`), which spares it the validators.
     """
     snapshot = latest_snapshot(journal)
     if snapshot is None:
         return None
-    from alliance_cli.core.models import PromptSet
+    from alliance_cli.core.prompt_dump import prompt_set_from_dump
 
-    return PromptSet.model_validate_json(snapshot)
+    return prompt_set_from_dump(json.loads(snapshot))
 
 
 @_guarded
@@ -111,28 +112,31 @@ def fetch_report_rows(
 
     rating_ids = roles.rating_ids
     ratings = _marks(rating_ids)
-    rows.means = query(
-        "SELECT a.prompt_id, s.date >= ? AS current, AVG(a.value_num) AS mean, COUNT(a.value_num) AS n"
-        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
-        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({ratings})"
-        " GROUP BY a.prompt_id, current",
-        start,
-        pstart,
-        end,
-        *by,
-        *rating_ids,
-    )
-    # date(d, 'weekday 0', '-6 days'): the Monday of d's ISO week (Sunday stays in its week).
-    rows.client_means = query(
-        "SELECT s.client, AVG(a.value_num) AS mean, COUNT(DISTINCT s.id) AS sessions"
-        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
-        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({ratings})"
-        " GROUP BY s.client",
-        start,
-        end,
-        *by,
-        *rating_ids,
-    )
+    # Every rating from the 12 weeks (or the baseline's or the focus's weeks, if longer): the
+    # period's and the one before's means come from them when both lie inside, as they do for
+    # a week or a month; a longer period asks SQLite for its own.
+    if not _ratings_by_session(conn.execute, rows, ids, who, by, rating_ids):
+        rows.means = query(
+            "SELECT a.prompt_id, s.date >= ? AS current, AVG(a.value_num) AS mean, COUNT(a.value_num) AS n"
+            " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
+            f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({ratings})"
+            " GROUP BY a.prompt_id, current",
+            start,
+            pstart,
+            end,
+            *by,
+            *rating_ids,
+        )
+        rows.client_means = query(
+            "SELECT s.client, AVG(a.value_num) AS mean, COUNT(DISTINCT s.id) AS sessions"
+            " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
+            f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({ratings})"
+            " GROUP BY s.client",
+            start,
+            end,
+            *by,
+            *rating_ids,
+        )
     lookback = min(period.start, iso_week_start(period.start) - timedelta(weeks=open_rupture_weeks))
     repaired_later, later_params = repaired_later_sql(roles, through(period.end))
     rupture_sql = (
@@ -177,26 +181,32 @@ def fetch_report_rows(
     # Whose last sessions, and how many so far, the check-ins need: the period's clients, and
     # those with a rupture still open (who may not have been seen in it).
     also = json.dumps(sorted({r["client"] for r in rows.ruptures} | set(rows.older_open_by_client)))
-    rows.client_recent = query(
+    # Their last sessions by `sessions_client_date`; each one's mean from the ratings already
+    # read above when it is among them, else (older than those weeks) asked for here.
+    last = conn.execute(
         "WITH seen AS (SELECT DISTINCT s.client FROM sessions s"
-        f"   WHERE s.date BETWEEN ? AND ?{who} UNION SELECT value FROM json_each(?)),"
-        " recent AS (SELECT s.id, s.client, s.date,"
-        "   ROW_NUMBER() OVER (PARTITION BY s.client ORDER BY s.date DESC, s.id DESC) AS rn"
-        "   FROM seen JOIN sessions s ON s.client = seen.client WHERE s.date BETWEEN ? AND ?)"
-        " SELECT r.client, r.id, r.date, AVG(a.value_num) AS mean"
-        " FROM recent r CROSS JOIN answers a ON a.session_id = r.id"
-        f" WHERE r.rn <= ? AND a.prompt_id IN ({ratings})"
-        " GROUP BY r.id ORDER BY r.client, r.date, r.id",
-        start,
-        end,
-        *by,
-        also,
-        (period.end - timedelta(weeks=RECENT_WEEKS)).isoformat(),
-        end,
-        RECENT_SESSIONS,
-        *rating_ids,
-    )
-    _ratings_by_session(conn.execute, rows, ids, who, by, rating_ids)
+        f"   WHERE s.date BETWEEN ? AND ?{who} UNION SELECT value FROM json_each(?))"
+        " SELECT r.client, r.id, r.date FROM seen CROSS JOIN sessions r ON r.id IN"
+        "  (SELECT p.id FROM sessions p WHERE p.client = seen.client AND p.date BETWEEN ? AND ?"
+        "   ORDER BY p.date DESC, p.id DESC LIMIT ?)"
+        " ORDER BY r.client, r.date, r.id",
+        (start, end, *by, also, (period.end - timedelta(weeks=RECENT_WEEKS)).isoformat(), end, RECENT_SESSIONS),
+    ).fetchall()
+    known = {r["id"]: r["mean"] for r in rows.session_means}
+    unknown = [r[1] for r in last if r[1] not in known]
+    if unknown:
+        known.update(
+            conn.execute(
+                f"SELECT a.session_id, AVG(a.value_num) FROM answers a WHERE a.prompt_id IN ({ratings})"
+                " AND a.session_id IN (SELECT value FROM json_each(?)) GROUP BY a.session_id",
+                (*rating_ids, json.dumps(unknown)),
+            ).fetchall()
+        )
+    rows.client_recent = [
+        {"client": client, "id": session_id, "date": day, "mean": known[session_id]}
+        for client, session_id, day in last
+        if session_id in known
+    ]
     # How many sessions each client of the period has had, up to its end (early sessions).
     rows.client_counts = {
         r["client"]: r["n"]
@@ -264,7 +274,13 @@ def fetch_report_rows(
     if roles.client_score is not None or roles.client_view is not None:
         rows.scores_since = first_week
         rows.client_scores = client_score_rows(
-            journal, roles, min(period.start, first_week), period.start, period.end, client=client
+            journal,
+            roles,
+            min(period.start, first_week),
+            period.start,
+            period.end,
+            client=client,
+            self_means={r["id"]: r["mean"] for r in rows.session_means} if rows.session_means else None,
         )
     if text_ids is not None:
         rows.notes = (
@@ -296,10 +312,13 @@ def fetch_report_rows(
 
 def _ratings_by_session(
     rows_of: Any, rows: ReportRows, ids: ReviewIds, who: str, by: list[str], rating_ids: list[str]
-) -> None:
+) -> bool:
     """Every rating from the earliest of the 12 weeks, the baseline's weeks and the focus's
     weeks to the period's end, in one pass: the weekly means of each principle, each
-    session's mean (the baseline, the usual range) and the ratings the focus compares."""
+    session's mean (the baseline, the usual range) and the ratings the focus compares; and,
+    when the period before starts inside those weeks, the means of the period and of the one
+    before, and each client's mean in the period (`rows.means`, `rows.client_means`). True
+    when it filled those; else the caller asks SQLite for them."""
     period = rows.period
     last_week = iso_week_start(period.end)
     rows.baseline_start = last_week - timedelta(weeks=ids.baseline_weeks - 1)
@@ -307,36 +326,72 @@ def _ratings_by_session(
     first_week = rows.week_starts[0]
     since = min(rows.baseline_start, first_week, rows.focus_start)
     if not rating_ids:  # a prompt set without ratings: no baseline, no focus
-        return
-    # One row a session, its ratings side by side (a pivot), so Python walks sessions, not answers.
-    pivot = ", ".join("MAX(CASE WHEN a.prompt_id = ? THEN a.value_num END)" for _ in rating_ids)
+        return False
+    # One row a session, its ratings side by side, each found by the answers' primary key from
+    # the sessions of those weeks (`sessions_date`): a GROUP BY over a join would have SQLite
+    # walk every session of the journal in id order instead.
     found = rows_of(
-        f"SELECT s.id, s.client, s.date, AVG(a.value_num), {pivot}"
-        " FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
-        f" WHERE s.date BETWEEN ? AND ?{who} AND a.prompt_id IN ({_marks(rating_ids)}) AND a.value_num IS NOT NULL"
-        " GROUP BY s.id",
-        (*rating_ids, since.isoformat(), period.end.isoformat(), *by, *rating_ids),
+        "SELECT s.id, s.client, s.date, "
+        + ", ".join(
+            "(SELECT a.value_num FROM answers a WHERE a.session_id = s.id AND a.prompt_id = ?)" for _ in rating_ids
+        )
+        + f" FROM sessions s WHERE s.date BETWEEN ? AND ?{who} ORDER BY s.id",
+        (*rating_ids, since.isoformat(), period.end.isoformat(), *by),
     )
+    # A session's mean adds its ratings in the order SQLite's AVG does (the answers' key, by
+    # prompt id), so that it is the same number to the last bit.
+    order = sorted(range(len(rating_ids)), key=rating_ids.__getitem__)
+    derive = rows.previous.start >= since
+    start, pstart = period.start.isoformat(), rows.previous.start.isoformat()
+    sums: dict[tuple[str, bool], list[float]] = {}  # (prompt id, in the period): [sum, count]
+    clients: dict[str, list[float]] = {}  # client: [sum, count, sessions], in the period
     totals: dict[tuple[str, str], list[float]] = {}  # (week, prompt id): [sum, count]
     first, focus = first_week.isoformat(), rows.focus_start.isoformat()
     weeks: dict[str, str] = {}  # a date's ISO week, worked out once per date
-    for session_id, client, day, mean, *values in found:
+    for session_id, client, day, *values in found:
+        rated = [values[i] for i in order if values[i] is not None]
+        if not rated:
+            continue
+        total = sum(rated)
         week = weeks.get(day)
         if week is None:
             week = weeks[day] = iso_week_start(date.fromisoformat(day)).isoformat()
+        mean = total / len(rated)
         rows.session_means.append({"id": session_id, "client": client, "date": day, "week": week, "mean": mean})
+        if derive and day >= pstart:
+            current = day >= start
+            for prompt_id, value in zip(rating_ids, values, strict=True):
+                if value is not None:
+                    kept = sums.setdefault((prompt_id, current), [0, 0])
+                    kept[0] += value
+                    kept[1] += 1
+            if current:
+                mine = clients.setdefault(client, [0, 0, 0])
+                mine[0] += total
+                mine[1] += len(rated)
+                mine[2] += 1
         if day >= first:
             for prompt_id, value in zip(rating_ids, values, strict=True):
                 if value is not None:
-                    total = totals.setdefault((week, prompt_id), [0.0, 0])
-                    total[0] += value
-                    total[1] += 1
+                    kept = totals.setdefault((week, prompt_id), [0, 0])
+                    kept[0] += value
+                    kept[1] += 1
         if day >= focus:
-            rated = {p: v for p, v in zip(rating_ids, values, strict=True) if v is not None}
-            rows.focus_sessions.append({"session_id": session_id, "date": day, "week": week, "ratings": rated})
+            rated_by = {p: v for p, v in zip(rating_ids, values, strict=True) if v is not None}
+            rows.focus_sessions.append({"session_id": session_id, "date": day, "week": week, "ratings": rated_by})
     rows.weekly = [
         {"week": week, "prompt_id": pid, "mean": total / n, "n": n} for (week, pid), (total, n) in totals.items()
     ]
+    if derive:
+        rows.means = [
+            {"prompt_id": pid, "current": int(current), "mean": total / n, "n": n}
+            for (pid, current), (total, n) in sums.items()
+        ]
+        rows.client_means = [
+            {"client": client, "mean": total / n, "sessions": seen}
+            for client, (total, n, seen) in sorted(clients.items())
+        ]
+    return derive
 
 
 def _goal(
@@ -390,14 +445,23 @@ def _goal(
 
 @_guarded
 def client_score_rows(
-    journal: Journal, roles: Roles, since: date, start: date, end: date, *, client: str | None = None
+    journal: Journal,
+    roles: Roles,
+    since: date,
+    start: date,
+    end: date,
+    *,
+    client: str | None = None,
+    self_means: dict[int, float] | None = None,
 ) -> list[dict[str, Any]]:
     """Sessions from `since` to `end` with your read (`client_view`) or the client's score
     (`client_score`), oldest first: session_id, date, client, view, score, self_mean (the mean
     of the session's ratings, beside a score) and, for a score from `start` on, previous: the client's score
-    before it, however long ago (walking back through `sessions_client_date`)."""
+    before it, however long ago (walking back through `sessions_client_date`). `self_means`:
+    every rated session's mean from `since` on, already worked out (the review's), so that
+    SQLite need not average them again."""
     who = " AND s.client = ?" if client is not None else ""
-    rating_ids = roles.rating_ids
+    rating_ids = roles.rating_ids if self_means is None else []
     mean = (
         f"(SELECT AVG(r.value_num) FROM answers r WHERE r.session_id = s.id AND r.prompt_id IN ({_marks(rating_ids)}))"
         if rating_ids
@@ -427,4 +491,9 @@ def client_score_rows(
         end.isoformat(),
         *([client] if client is not None else []),
     ]
-    return [dict(r) for r in journal.conn.execute(sql, params)]
+    found = [dict(r) for r in journal.conn.execute(sql, params)]
+    if self_means is not None:
+        for r in found:
+            if r["score"] is not None:
+                r["self_mean"] = self_means.get(r["session_id"])
+    return found

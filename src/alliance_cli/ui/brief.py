@@ -14,6 +14,7 @@ from alliance_cli.core.brief import Brief, Case, GoalProgress, TimelinePoint
 from alliance_cli.core.calibration import Calibration
 from alliance_cli.core.messages import count
 from alliance_cli.core.text import visible
+from alliance_cli.ui.review import signed
 
 TITLE = "Supervision brief"
 QUESTIONS = "What you want help with"
@@ -119,7 +120,7 @@ def case_part(case: Case) -> CasePart:
     if not case.ruptures:
         out.append("No rupture recorded in these sessions.")
     for r in case.ruptures:
-        state = "still open" if r.open else "repaired"
+        state = "still open" if r.open else "repaired at a later session" if r.repaired_later else "repaired"
         out.append(f"- **{day(r.day)}** (session {r.session_id}, {state})")
         out += [f"  - {esc(d.label)}: {esc(d.value)}" for d in r.details]
     out += ["", f"### {NOTES}", ""]
@@ -169,11 +170,11 @@ def calibration_markdown(c: Calibration) -> str:
     )
     if c.mean_gap is not None:
         if c.direction == "close":
-            text += f" On average they were close (a gap of {c.mean_gap:+.2f})."
+            text += f" On average they were close (a gap of {signed(c.mean_gap)})."
         elif c.direction == "client_higher":
-            text += f" On average the clients rated sessions {c.mean_gap:.2f} higher than you predicted."
+            text += f" On average the clients rated sessions {c.mean_gap:.1f} higher than you predicted."
         else:
-            text += f" On average the clients rated sessions {-c.mean_gap:.2f} lower than you predicted."
+            text += f" On average the clients rated sessions {-c.mean_gap:.1f} lower than you predicted."
     if c.rank_correlation is not None:
         text += f" Rank correlation (Spearman): {c.rank_correlation:.2f}."
     out.append(text)

@@ -188,7 +188,9 @@ SERIES = (
 def trajectory_chart(uid: str, title: str, points: Sequence[Point]) -> Chart:
     """A case's sessions: your ratings' mean, the client's score and your prediction of it
     (each on 0 to 10, each with its own marker and dash), ruptures marked "R"."""
-    frame = _Frame(len(points), 0, 10, top=40, height=120, left=44, right=24)
+    # the legend on its own line (baseline 32), the rupture marks on theirs (baseline 50),
+    # then the plot: an "R" never touches the legend's words or a point rated 10
+    frame = _Frame(len(points), 0, 10, top=58, height=120, left=44, right=24)
     present = [s for s in SERIES if any(getattr(p, s[0]) is not None for p in points)]
     body = [_text(frame.left, 14, title)]
     x = frame.left
@@ -209,7 +211,7 @@ def trajectory_chart(uid: str, title: str, points: Sequence[Point]) -> Chart:
         body += [_marker(shape, *c) for c in coords if c is not None]
     for i, p in enumerate(points):
         if p.rupture:
-            body.append(_text(frame.x(i), frame.top - 2, "R", "middle", ' font-weight="bold"'))
+            body.append(_text(frame.x(i), frame.top - 8, "R", "middle", ' font-weight="bold"'))
     lines = []
     for p in points:
         parts = [f"your ratings {_fmt(p.self_mean)}"]
@@ -219,7 +221,7 @@ def trajectory_chart(uid: str, title: str, points: Sequence[Point]) -> Chart:
             parts.append(f"your prediction {_fmt(p.read)}")
         lines.append(f"{p.day.isoformat()}: " + ", ".join(parts) + (", rupture" if p.rupture else ""))
     text = f"{title}, {count(len(points), 'session')}, on 0 to 10: " + "; ".join(lines) + "."
-    return Chart(_svg(uid, title, text, 190, body), text)
+    return Chart(_svg(uid, title, text, 208, body), text)
 
 
 def heat_grid(

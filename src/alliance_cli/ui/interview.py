@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -24,16 +24,17 @@ import questionary
 from prompt_toolkit.key_binding import KeyBindings
 from questionary import Choice
 
-from alliance_cli.core.answers import applies, coerce
+from alliance_cli.core.answers import applies, coerce, follows
 from alliance_cli.core.draft import LogState
 from alliance_cli.core.inputs import MODALITIES, check_client_code, new_client_code, parse_session_date
-from alliance_cli.core.models import Prompt, PromptSet
 from alliance_cli.errors import InputError
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.key_binding import KeyPressEvent
     from prompt_toolkit.output import Output
+
+    from alliance_cli.core.models import Prompt, PromptSet
 
 EDITOR_WORD = ":e"
 NEW_CODE_WORD = "+"
@@ -68,6 +69,8 @@ class Interview:
         # A session field chosen to be changed at the end of a log, with the answer it had
         # (asked again starting from it).
         self._reopened: dict[str, str] = {}
+        # What to do while the next question waits for its answer (`_asked`), once.
+        self._meanwhile: Callable[[], None] | None = None
         if input is not None:
             self._io["input"] = input
         if output is not None:
@@ -80,7 +83,7 @@ class Interview:
         ps: PromptSet,
         state: LogState,
         *,
-        clients: list[str],
+        clients: Sequence[str],
         default_modality: str | None,
         today: date,
         on_change: Callable[[LogState], None],
@@ -93,6 +96,9 @@ class Interview:
         session and returns the facts about earlier sessions that `when: {history: ...}` tests.
         `scratch` gives the file `:e` opens in the editor.
         """
+        # A prompt set read from the cache (`settings.prompts.DeferredPromptSet`) builds its
+        # models while the first question waits for the person; the prompts find them ready.
+        self._meanwhile = getattr(ps, "build_in_background", None)
         if state.client is None:
             state.client = self._ask_client(clients, self._reopened.pop(ASKED_CLIENT, ""))
             on_change(state)
@@ -113,7 +119,7 @@ class Interview:
         ps: PromptSet,
         state: LogState,
         *,
-        clients: list[str],
+        clients: Sequence[str],
         today: date,
         on_change: Callable[[LogState], None],
         history: Callable[[LogState], frozenset[str]],
@@ -146,7 +152,8 @@ class Interview:
 
         Each question shows where it stands ("7 of 18": the prompts that apply as far as the
         answers so far tell), with its section's heading when the section changes; `<` goes
-        back to the question before, keeping every answer as the starting point."""
+        back to the question before, keeping every answer as the starting point. An answer that
+        follows from earlier ones (`core.answers.follows`) is set, not asked."""
         shown: str | None = None
         sections: dict[str, str | None] = {}  # a prompt's section: the last one opened at or before it
         opened: str | None = None
@@ -155,12 +162,18 @@ class Interview:
         while True:
             applying: list[Prompt] = []
             for prompt in ps.prompts:
+                derived = None
                 if applies(prompt, state.answers, facts):
-                    applying.append(prompt)
-                else:
+                    derived = follows(ps, prompt, state.answers, facts)  # the kind, from the markers
+                    if derived is None:
+                        applying.append(prompt)
+                        continue
+                if derived is None:
                     state.answers.pop(prompt.id, None)
-                    if prompt.id in state.asked:
-                        state.asked.remove(prompt.id)
+                else:
+                    state.answers[prompt.id] = derived
+                if prompt.id in state.asked:
+                    state.asked.remove(prompt.id)
             waiting = [p for p in applying if p.id not in state.asked]
             if not waiting:
                 return state
@@ -188,7 +201,7 @@ class Interview:
                 state.asked.append(prompt.id)
             keeping.on_change(state)
 
-    def _ask_client(self, clients: list[str], default: str = "") -> str:
+    def _ask_client(self, clients: Sequence[str], default: str = "") -> str:
         # questionary's autocomplete takes no `instruction`, so the hint is part of the question.
         hint = (
             f"(Tab completes; {NEW_CODE_WORD} makes a new random code)"
@@ -209,10 +222,16 @@ class Interview:
         question = f"Client code {hint}:"
         validate = _validator(check)
         if clients:
-            asked = questionary.autocomplete(question, choices=clients, default=default, validate=validate, **self._io)
+            from questionary.prompts.autocomplete import WordCompleter
+
+            # The codes are read for the first completion (a key typed), not to draw the question.
+            codes = WordCompleter(lambda: list(clients), ignore_case=True, match_middle=True)
+            asked = questionary.autocomplete(
+                question, choices=[], completer=codes, default=default, validate=validate, **self._io
+            )
         else:
             asked = questionary.text(question, default=default, validate=validate, **self._io)
-        code = str(asked.unsafe_ask())
+        code = str(self._asked(asked))
         if code.strip() == NEW_CODE_WORD:
             code = new_client_code(set(clients))
             self._print(f"New client code: {code}")
@@ -221,17 +240,26 @@ class Interview:
 
     def _ask_date(self, today: date, default: str = "today") -> str:
         validate = _validator(lambda text: parse_session_date(text, today=today))
-        answer = questionary.text(
-            "Session date:",
-            default=default,
-            validate=validate,
-            instruction="(YYYY-MM-DD, today, yesterday)",
-            **self._io,
-        ).unsafe_ask()
+        answer = self._asked(
+            questionary.text(
+                "Session date:",
+                default=default,
+                validate=validate,
+                instruction="(today, yesterday, friday, 3 days ago, 2026-11-02)",
+                **self._io,
+            )
+        )
         return parse_session_date(answer, today=today).isoformat()
 
     def _ask_modality(self, default: str) -> str:
-        return str(questionary.select("Modality:", choices=list(MODALITIES), default=default, **self._io).unsafe_ask())
+        return str(self._asked(questionary.select("Modality:", choices=list(MODALITIES), default=default, **self._io)))
+
+    def _asked(self, question: questionary.Question) -> Any:
+        """`question.unsafe_ask()`; what was left to do meanwhile starts once it is on screen."""
+        meanwhile, self._meanwhile = self._meanwhile, None
+        if meanwhile is not None:
+            question.application.pre_run_callables.append(lambda: _soon(meanwhile))
+        return question.unsafe_ask()
 
     def ask_prompt(
         self,
@@ -717,3 +745,10 @@ def _keep_written(path: Path, prompt_id: str, initial: str, keeping: _Keeping, w
             keeping.state.asked.remove(prompt_id)
         keeping.on_change(keeping.state)
     path.unlink(missing_ok=True)
+
+
+def _soon(work: Callable[[], None]) -> None:
+    """`work` on the question's event loop once the question is drawn (the draw comes first)."""
+    import asyncio
+
+    asyncio.get_running_loop().call_soon(work)

@@ -1,58 +1,136 @@
-"""The recap `alliance log` shows before a session with a client seen before."""
+"""The recap `alliance log` shows before a session with a client seen before.
+
+It stands just before the log's first question, so the usual recap (a few lines that fit
+the terminal) is written as plain lines, styled with the terminal's own codes as Rich would
+style them, without loading Rich; a recap with a line too wide for the terminal, or a tab,
+is laid out by Rich (`recap`), which wraps and expands them.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from rich.console import Group
-from rich.text import Text
+import os
+from typing import TYPE_CHECKING, TextIO
 
 from alliance_cli.core.answers import format_value
 from alliance_cli.core.messages import count
 from alliance_cli.core.text import visible
-from alliance_cli.ui.sessions import rating_header
+from alliance_cli.ui.headers import rating_header
 
 if TYPE_CHECKING:
+    from rich.console import Group
+
     from alliance_cli.core.continuity import Continuity
 
 REPAIRED_WORDS = {"no": "not repaired", "partly": "partly repaired", None: "repair not recorded"}
 
+Line = list[tuple[str, str]]  # a line of the recap: its pieces, each with its style ("" for none)
 
-def recap(found: Continuity) -> Group:
+# The terminal's codes for the recap's styles (Select Graphic Rendition), as Rich writes them.
+SGR = {"bold": "1", "italic": "3", "dim": "2"}
+
+
+def recap_lines(found: Continuity) -> list[Line]:
     """Last time with the client: date, session number, each principle's rating, what is still open."""
     last = found.last
     assert last is not None
-    lines = [
-        Text.assemble(
+    lines: list[Line] = [
+        [
             ("Last time with ", "bold"),
             (visible(found.client), "bold"),
-            f": session {last.session_number} on {last.date} ({last.modality})",
-        )
+            (f": session {last.session_number} on {last.date} ({last.modality})", ""),
+        ]
     ]
     if last.ratings:  # a prompt set without ratings has none to show
         ratings = (
             f"{rating_header(principle)} {'–' if value is None else format_value(value)}"
             for principle, value in last.ratings.items()
         )
-        lines.append(Text("  " + " · ".join(ratings)))
+        lines.append([("  " + " · ".join(ratings), "")])
     if last.intention:
-        lines.append(Text.assemble("  Your intention: ", (visible(last.intention), "italic")))
+        lines.append([("  Your intention: ", ""), (visible(last.intention), "italic")])
     for rupture in found.open_ruptures[-1:]:
         detail = f", {visible(rupture.kind)}" if rupture.kind else ""
         earlier = len(found.open_ruptures) - 1
         more = f", and {count(earlier, 'earlier one')}" if earlier else ""
         lines.append(
-            Text(
-                f"  Still open: rupture in session {rupture.session_number} ({rupture.date}{detail}), "
-                f"{visible(str(REPAIRED_WORDS.get(rupture.repaired, rupture.repaired)))}{more}."
-            )
+            [
+                (
+                    f"  Still open: rupture in session {rupture.session_number} ({rupture.date}{detail}), "
+                    f"{visible(str(REPAIRED_WORDS.get(rupture.repaired, rupture.repaired)))}{more}.",
+                    "",
+                )
+            ]
         )
     if not last.intention and not found.open_ruptures:
-        lines.append(Text("  Nothing left open.", style="dim"))
+        lines.append([("  Nothing left open.", "dim")])
     voice = client_voice(found)
     if voice:
-        lines.append(Text(voice, style="dim"))
-    return Group(*lines)
+        lines.append([(voice, "dim")])
+    return lines
+
+
+def recap(found: Continuity) -> Group:
+    """The recap as Rich renderables."""
+    from rich.console import Group
+    from rich.text import Text
+
+    return Group(*(Text.assemble(*((text, style) for text, style in line)) for line in recap_lines(found)))
+
+
+def show_recap(found: Continuity, file: TextIO) -> None:
+    """Write the recap on `file` (the terminal): plain lines when each fits its width, else Rich."""
+    lines = recap_lines(found)
+    width = _width()
+    texts = ["".join(text for text, _ in line) for line in lines]
+    if any("\t" in text or "\n" in text or _cells(text) > width for text in texts):
+        from rich.console import Console
+
+        Console(file=file, highlight=False, markup=False).print(recap(found))
+        return
+    styled = _styled(file)
+    out = []
+    for line in lines:
+        out.append(
+            "".join(f"\x1b[{SGR[style]}m{text}\x1b[0m" if style and styled else text for text, style in line) + "\n"
+        )
+    file.write("".join(out))
+    file.flush()
+
+
+def _cells(text: str) -> int:
+    """Columns `text` takes on the terminal (more than any terminal has when unknown)."""
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth
+
+    cells: int = wcswidth(text)
+    return cells if cells >= 0 else 1 << 30
+
+
+def _width() -> int:
+    """The terminal's width, found as Rich finds it: COLUMNS, else the first standard stream
+    that is a terminal, else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for fd in (0, 1, 2):
+        try:
+            return os.get_terminal_size(fd).columns or 80
+        except OSError:
+            continue
+    return 80
+
+
+def _styled(file: TextIO) -> bool:
+    """Whether Rich would style text on `file`: a terminal (or FORCE_COLOR), not a dumb one."""
+    if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return file.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 def client_voice(found: Continuity) -> str:

@@ -177,7 +177,7 @@ def score_alert_text(alert: ScoreAlert, measure: MeasureInfo) -> str:
         details.append(f"down from {alert.previous:g}")
     text = f"their {measure.name} {alert.score:g} on {alert.date}, {' and '.join(details)}"
     if alert.discordant and alert.self_mean is not None:
-        text += f"; discordant: your own ratings averaged {alert.self_mean:.2f}"
+        text += f"; discordant: your own ratings averaged {alert.self_mean:.1f}"
     return text
 
 
@@ -316,11 +316,12 @@ def note_rating(n: Any) -> str:
 
 
 def signed(value: float | None) -> str:
+    """A gap to one decimal, signed (+0.4, −1.2; 0.0 when it shows as none)."""
     if value is None:
         return "–"
-    if value == 0:
-        return "0.00"
-    return f"{'+' if value > 0 else '−'}{abs(value):.2f}"
+    if round(value, 1) == 0:
+        return "0.0"
+    return f"{'+' if value > 0 else '−'}{abs(value):.1f}"
 
 
 def calibration_start(c: Calibration) -> str:
@@ -342,7 +343,7 @@ def calibration_intro(c: Calibration) -> str:
 def _read(s: ScoredSession, c: Calibration) -> str:
     return (
         f"{s.client} on {s.date}: your read {s.view:g}, their {c.measure.name} {s.score:g} "
-        f"({s.score_10:.2f} of 10; gap {signed(s.gap)})"
+        f"({s.score_10:.1f} of 10; gap {signed(s.gap)})"
     )
 
 
@@ -374,10 +375,10 @@ def calibration_reading(c: Calibration) -> list[str]:
         lead = "Clients often rate the alliance higher than their clinicians do"
         gap = abs(c.mean_gap or 0.0)
         if c.direction == "client_higher":
-            lines.append(f"{lead}; here too, their scores ran {gap:.2f} points above your reads on average.")
+            lines.append(f"{lead}; here too, their scores ran {gap:.1f} points above your reads on average.")
         elif c.direction == "read_higher":
             lines.append(
-                f"{lead}; here it went the other way: your reads ran {gap:.2f} points above their scores on average."
+                f"{lead}; here it went the other way: your reads ran {gap:.1f} points above their scores on average."
             )
         else:
             lines.append(f"{lead}; here your reads and their scores were close on average ({signed(c.mean_gap)}).")
@@ -563,14 +564,17 @@ def _markdown(report: Report) -> str:
 
 
 GAP = 2  # spaces between columns
+_REWRAPPED = set("\t\n\r\x0b\x0c")  # what textwrap turns into spaces
 
 
 def _fit(line: str, width: int) -> list[str]:
     """One line of a cell wrapped to `width` terminal cells: at spaces where it can, and a word
     longer than the column folded, so nothing runs into the next column."""
-    import textwrap
-
     from rich.cells import cell_len
+
+    if cell_len(line) <= width and line.strip() and line == line.rstrip() and not _REWRAPPED & set(line):
+        return [line]  # what textwrap would give, without it: most cells fit
+    import textwrap
 
     out = []
     for piece in textwrap.wrap(line, width, break_long_words=True, break_on_hyphens=False) or [""]:
@@ -652,6 +656,8 @@ def _table(
         for k in range(max(len(w) for w in wrapped)):
             line([(w[k] if k < len(w) else "", row[i][1]) for i, w in enumerate(wrapped)])
     out.rstrip()
+    # Every line fits (the usual case): Rich need not look for places to wrap them again.
+    out.no_wrap = sum(sizes) + GAP * (n - 1) <= width
     return out
 
 

@@ -16,29 +16,12 @@ from rich.text import Text
 from alliance_cli.core.answers import format_value
 from alliance_cli.core.text import visible
 from alliance_cli.ui.columns import Cell, columns_text
+from alliance_cli.ui.headers import CLIENT_HEADERS, rating_header
 
 if TYPE_CHECKING:
     from alliance_cli.core.draft import LogState
     from alliance_cli.core.models import PromptSet
     from alliance_cli.core.records import StoredSession
-
-# Short column headers for the principles of the built-in prompt set; any other principle
-# is headed by its id. Which principles there are comes from the prompt set (`core.vocabulary`).
-SHORT_HEADERS = {
-    "empathy": "Emp",
-    "respect": "Resp",
-    "genuineness": "Gen",
-    "positive_regard": "UPR",
-    "active_listening": "Listen",
-}
-
-
-# Your read of the client and their own score, when `list` shows them (`Roles.client_columns`).
-CLIENT_HEADERS = {"client_view": "Read", "client_score": "Score"}
-
-
-def rating_header(principle: str) -> str:
-    return SHORT_HEADERS.get(principle, principle)
 
 
 def sessions_table(
@@ -141,7 +124,11 @@ def prompt_set_view(ps: PromptSet, source: str) -> Group:
         if p.kind == "rating" or (p.kind == "number" and p.min is not None and p.max is not None):
             kind += f" {p.min:g}–{p.max:g}"
         question = p.text + (f"\n[{' / '.join(p.choices)}]" if p.choices else "")
-        table.add_row(p.id, kind, visible(question), visible(p.when.describe()) if p.when else "always")
+        asked = p.when.describe() if p.when else "always"
+        markers = ps.kind_source(p.id)
+        if markers is not None:
+            asked += f", and no marker chosen in {markers.id} tells it (it follows from them)"
+        table.add_row(p.id, kind, visible(question), visible(asked))
     parts.append(table)
     parts.append(Text("* required", style="dim"))
     return Group(*parts)

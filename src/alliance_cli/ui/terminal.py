@@ -61,9 +61,9 @@ class TerminalConversation:
         return True
 
     def show_recap(self, found: Continuity) -> None:
-        from alliance_cli.ui.recap import recap
+        from alliance_cli.ui.recap import show_recap
 
-        _screen().print(recap(found))
+        show_recap(found, _terminal())
 
     def show_summary(self, ps: PromptSet, state: LogState) -> None:
         from alliance_cli.ui.sessions import log_summary
@@ -85,7 +85,7 @@ class TerminalConversation:
         ps: PromptSet,
         state: LogState,
         *,
-        clients: list[str],
+        clients: Sequence[str],
         default_modality: str | None,
         today: date,
         on_change: Callable[[LogState], None],
@@ -102,7 +102,7 @@ class TerminalConversation:
         ps: PromptSet,
         state: LogState,
         *,
-        clients: list[str],
+        clients: Sequence[str],
         today: date,
         on_change: Callable[[LogState], None],
         history: Callable[[LogState], frozenset[str]],

@@ -1,0 +1,84 @@
+"""Typer's coercion of option values, without pydantic for the plain ones.
+
+Typer turns every option's value into its type through a pydantic `TypeAdapter`, built the
+first time the option is processed, given or not: every command paid for importing
+pydantic and building an adapter per option (about 35 ms before the first question of
+`alliance log`, which needs none of it). Here an option of a plain type (a string, a flag, a
+list of strings, a path) is coerced as the adapter would coerce it, by the same code Typer's
+path adapter calls; an option not given costs nothing; any other type, or a value of an
+unexpected kind, goes to Typer's own adapter as before. `install()` puts it in place once,
+from `cli.root`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from typer import _coercion as coercion
+from typer._param_types import coerce_cli_path, routes_to_path
+from typer.core import _TyperParameter
+
+
+@dataclass(frozen=True)
+class _Plain(coercion.RuntimeParam):
+    """A str, bool, list[str] or Path option: values of that kind coerced here, others by Typer."""
+
+    shape: str = "str"
+    _typer: list[coercion.RuntimeParam] = field(default_factory=list, compare=False)
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        if (self.shape == "str" and isinstance(value, str)) or (self.shape == "bool" and isinstance(value, bool)):
+            return value
+        if self.shape == "list" and isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return list(value)
+        if self.shape == "path" and isinstance(value, str | Path) and str(value):
+            return coerce_cli_path(Path(value), self.parameter_info, path_type=Path, param=param, ctx=ctx)
+        if not self._typer:  # anything else: Typer's adapter, built now
+            self._typer.append(coercion.build_runtime_param(_descriptor(self)))
+        return self._typer[0]._coerce_value(value, param=param, ctx=ctx)
+
+
+def _descriptor(plain: _Plain) -> coercion.TypeDescriptor:
+    return coercion.resolve_type_descriptor(plain.annotation, plain.parameter_info)
+
+
+def _shape(descriptor: coercion.TypeDescriptor) -> str | None:
+    """Which plain kind an option is, or None when Typer's adapter must do it all."""
+    try:
+        return _plain_shape(descriptor)
+    except AttributeError:  # a Typer whose descriptors changed: its own adapter
+        return None
+
+
+def _plain_shape(descriptor: coercion.TypeDescriptor) -> str | None:
+    info, annotation = descriptor.parameter_info, descriptor.annotation
+    if info.parser is not None or getattr(info, "click_type", None) is not None or descriptor.is_file:
+        return None
+    if annotation is str or annotation is bool:
+        return annotation.__name__
+    if annotation == list[str]:
+        return "list"
+    if annotation is Path and routes_to_path(annotation, info) and getattr(info, "path_type", None) is None:
+        return "path"
+    return None
+
+
+def _runtime_param(self: Any) -> coercion.RuntimeParam:
+    if self._runtime_param is None:
+        descriptor = self.type_descriptor
+        shape = _shape(descriptor)
+        if shape is None:
+            self._runtime_param = coercion.build_runtime_param(descriptor)
+        else:
+            self._runtime_param = _Plain(descriptor.parameter_info, descriptor.annotation, shape)
+    result: coercion.RuntimeParam = self._runtime_param
+    return result
+
+
+def install() -> None:
+    """Typer's parameters build their coercion through `_runtime_param` from now on (with a
+    Typer that builds it otherwise, nothing is replaced)."""
+    if callable(getattr(_TyperParameter, "get_runtime_param", None)):
+        setattr(_TyperParameter, "get_runtime_param", _runtime_param)  # noqa: B010 - Typer's own method, replaced
