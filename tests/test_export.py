@@ -313,3 +313,49 @@ def test_export_redact_replaces_what_was_found(run):
         assert "Her email is [redacted], call [redacted]" in result.stdout
         assert "ann@example.com" not in result.stdout and "555-123" not in result.stdout
         assert "replaced what could identify a client with [redacted] in 1 answer (session 1)" in result.stderr
+
+
+def _python_rows(db, fmt: str, *, escape: bool) -> str:
+    """The export as the Python writer writes it, row by row: what SQLite's lines must equal."""
+    from alliance_cli.store.exchange import ExportPrompt, ExportQuery, export_prompts, long_rows
+    from alliance_cli.store.journal import open_journal
+    from alliance_cli.ui.formats import write_rows
+    from exchange_support import tricky
+
+    out = io.StringIO(newline="")
+    with open_journal(db, readonly=True) as journal:
+        prompts = export_prompts(journal, [ExportPrompt(p.id, p.principle) for p in tricky().prompts])
+        with long_rows(journal, ExportQuery(), prompts, typed=fmt != "csv") as found:
+            write_rows(found, LONG_COLUMNS_FOR_TEST, fmt, out, escape=(9,) if escape else ())
+    return out.getvalue()
+
+
+LONG_COLUMNS_FOR_TEST = tuple(LONG_HEADER.split(","))
+
+
+@pytest.mark.parametrize(("fmt", "flags"), [("csv", ()), ("csv", ("--raw",)), ("json", ()), ("jsonl", ())])
+def test_the_lines_sqlite_makes_are_the_bytes_the_python_writer_writes(payload_journal, fmt, flags):
+    """The long export's rows come out of SQLite as finished lines (quoting, escaping, JSON);
+    for every kind of value, odd stored ones too, they equal the csv and json modules' output."""
+    import sqlite3
+
+    db, prompts = payload_journal
+    conn = sqlite3.connect(db)
+    odd = [
+        ("note", "text", None, 'comma, "quote"\r\nand lines'),
+        ("note", "text", None, "\t=tab and ünïcødé"),
+        ("minutes", "number", 1 / 3, None),
+        ("minutes", "number", 1e20, None),
+        ("empathy", "rating", None, None),
+        ("mood", "choice", None, ""),
+        ("done", "yesno", None, None),
+        ("tags", "multi", None, '["", "-x"]'),
+    ]
+    for i, (pid, kind, num, text) in enumerate(odd):
+        with conn:
+            conn.execute("DELETE FROM answers WHERE session_id = ? AND prompt_id = ?", (i + 1, pid))
+            conn.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", (i + 1, pid, kind, num, text))
+    conn.close()
+    code, out, err = run_bytes("export", "--format", fmt, "--prompts", str(prompts), *flags, db=db)
+    assert code == 0, err
+    assert out.decode() == _python_rows(db, fmt, escape=fmt == "csv" and not flags)

@@ -375,3 +375,78 @@ def test_a_journal_that_cannot_be_opened_is_refused_in_one_line(source, tmp_path
     assert line.startswith(f"alliance: {not_a_journal} is encrypted (or is not an alliance journal")
     assert line.endswith("Left untouched.")
     assert not_a_journal.read_bytes() == before
+
+
+def test_the_bulk_search_index_holds_what_the_per_answer_trigger_would(source, tmp_path):
+    """Import indexes written answers in two statements when the journal's trigger is the known
+    one; a journal whose trigger differs (here only by a comment) gets the trigger's own work.
+    Both end with the same index rows, and search finds the same answers in both."""
+    from alliance_cli.store.journal import open_journal
+
+    _, file = source
+    bulk, per_answer = tmp_path / "bulk.db", tmp_path / "per-answer.db"
+    for db in (bulk, per_answer):
+        with open_journal(db, create=True):
+            pass
+    with sqlite3.connect(per_answer) as conn:
+        (trigger,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'answers_search_insert'").fetchone()
+        conn.execute("DROP TRIGGER answers_search_insert")
+        conn.execute(trigger.replace("BEGIN", "BEGIN -- one answer at a time\n", 1))
+    for db in (bulk, per_answer):
+        assert run_bytes("import", str(file), db=db)[0] == 0
+
+    def index(db):
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute("SELECT id, session_id, prompt_id, body FROM search_map ORDER BY id").fetchall()
+            found = conn.execute("SELECT rowid FROM search_text WHERE search_text MATCH 'named' ORDER BY rowid")
+            conn.execute("INSERT INTO search_text (search_text, rank) VALUES ('integrity-check', 1)")
+            return rows, found.fetchall()
+
+    assert index(bulk) == index(per_answer)
+    assert index(bulk)[0] and index(bulk)[1]
+    with sqlite3.connect(bulk) as conn:  # the trigger is back for the next `log`
+        found = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'answers_search_insert'")
+        assert found.fetchone() == (1,)
+
+
+@pytest.mark.parametrize("facts", ["import", "none"])
+def test_the_quick_validation_agrees_with_validate_answers(facts):
+    """Import validates a session in one plain loop and hands anything wrong to
+    `validate_answers`: on thousands of answer sets, right and wrong, in the shipped prompt set,
+    it gives the same answers in the same order, or nothing where `validate_answers` refuses."""
+    import random
+
+    from alliance_cli.app.imports import _quick_validation
+    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, validate_answers
+    from alliance_cli.errors import AnswerError
+
+    ps = bundled()
+    history = frozenset({EACH_MOMENT, KIND_AS_RECORDED}) if facts == "import" else frozenset()
+    quick = _quick_validation(ps, history)
+    rng = random.Random(17)
+    choices = {"rating": ["0", "3", "5", "8", "10", "11", "x", ""], "yesno": ["yes", "no", "maybe", ""]}
+    agreed = accepted = 0
+    valid = {"rating": [str(n) for n in range(11)], "yesno": ["yes", "no"]}
+    for case in range(3000):
+        raw = {}
+        wrong = case % 2  # half the sets may hold anything; the other half only what fits
+        for p in ps.prompts:
+            if rng.random() < (0.25 if wrong else 0.0 if p.required else 0.5):
+                continue
+            if wrong:
+                pool = choices.get(p.kind) or [*(p.choices or []), "not a choice", "", "A reflection."]
+            else:
+                pool = valid.get(p.kind) or p.choices or ["A reflection."]
+            raw[p.id] = rng.choice(pool)
+        try:
+            expected = validate_answers(ps, raw, history=history)
+        except AnswerError:
+            expected = None
+        got = quick(raw)
+        if got is not None:
+            accepted += 1
+            assert list(got.items()) == list((expected or {}).items())
+        agreed += got == expected or got is None
+    assert agreed == 3000
+    if facts == "import":
+        assert accepted > 0  # the quick loop does the work for an import

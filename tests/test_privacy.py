@@ -180,3 +180,20 @@ def test_client_code_is_fresh_random_and_accepted_by_log(run):
     assert len(codes) == 5
     for code in codes:
         assert check_client_code(code) == code
+
+
+def test_the_quick_pre_check_never_rules_out_a_text_the_full_check_would_look_at():
+    """`may_hold` lets export skip most texts at once; it may say yes too often, never no wrongly."""
+    from alliance_cli.core.privacy import _ANY_HINT, may_hold
+
+    texts = [r["text"] for r in _benchmark().load()]
+    texts += [
+        "We stayed with the silence.",
+        "ninety", "NINETY-one", "a Hundred", "centenarian", "HTTP://x", "WWW.", "name [DOT] com", "a.Co",
+        "\u212a.com",  # the Kelvin sign lower-cases to an ASCII k
+        "٣ sessions", "\uff10", "x\u00a0dot\u00a0y", "", "@", "7", "end. Then",
+    ]  # fmt: skip
+    for text in texts:
+        if _ANY_HINT.search(text.lower()):
+            assert may_hold(text), text
+    assert not may_hold("We stayed with the silence. It helped.")

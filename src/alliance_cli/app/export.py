@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 from alliance_cli.core.messages import count
 from alliance_cli.errors import InputError
 from alliance_cli.settings.files import PrivateFile
-from alliance_cli.ui.formats import RISKY_START, escape_cell, write_rows
+from alliance_cli.ui.formats import RISKY_START, csv_field, escape_cell, json_text, write_lines, write_rows
 
 if TYPE_CHECKING:
     from alliance_cli.core.models import PromptSet
@@ -66,6 +66,16 @@ class PrivacyCheck:
             if value.__class__ is str and value[:1] in risky:
                 row = (*row[:value_at], escape_cell(value), *row[value_at + 1 :])
             yield row
+
+    def check_texts(self, texts: Iterable[tuple[int, str, str]]) -> None:
+        """Count the written answers, given as (session id, prompt id, text), that may identify a
+        client: the long shape's check when nothing is redacted, in a pass of its own."""
+        from alliance_cli.core.privacy import find_identifiers
+
+        watchlist, region, flag = self.watchlist, self.region, self.flagged.setdefault
+        for session_id, prompt_id, text in texts:
+            if find_identifiers(text, watchlist, region):
+                flag(session_id, set()).add(prompt_id)
 
     def wide_rows(
         self, rows: Iterable[Sequence[Any]], columns: Sequence[str], text_ids: set[str]
@@ -118,7 +128,7 @@ def export_journal(
     privacy: PrivacyCheck | None = None,
 ) -> int:
     """Write the journal's answers (long) or sessions (wide) to `out`; return the rows written."""
-    from alliance_cli.store.exchange import ExportPrompt, export_prompts, long_rows, wide_rows
+    from alliance_cli.store.exchange import ExportPrompt, export_prompts, long_lines, long_rows, wide_rows
 
     prompts = export_prompts(journal, [ExportPrompt(p.id, p.principle) for p in ps.prompts])
     if query.prompt_ids:
@@ -131,6 +141,15 @@ def export_journal(
             )
         prompts = [p for p in prompts if p.id in set(query.prompt_ids)]
     typed = fmt != "csv"  # JSON has types for yes/no and lists; CSV has text
+    if shape == "long" and not (privacy is not None and privacy.redact):
+        # The common case: SQLite writes each row's line (escaped and quoted as `write_rows`
+        # would), the privacy check reads the written answers in a pass of its own, and
+        # Python only hands the lines on.
+        texts = privacy.check_texts if privacy is not None else None
+        escaped = fmt == "csv" and not raw
+        encode = json_text if typed else _csv_encoder(escaped)
+        with long_lines(journal, query, prompts, encode, fmt=fmt, escaped=escaped, texts=texts) as lines:
+            return write_lines(lines, LONG_COLUMNS, fmt, out)
     if shape == "long":
         stream = long_rows(journal, query, prompts, typed=typed)
         columns: tuple[str, ...] = LONG_COLUMNS
@@ -148,6 +167,13 @@ def export_journal(
         elif privacy is not None:
             rows = privacy.wide_rows(rows, columns, {p.id for p in ps.prompts if p.kind == "text"})
         return write_rows(rows, columns, fmt, out, escape=escape)
+
+
+def _csv_encoder(escaped: bool) -> Callable[[Any], str]:
+    """A value as the CSV field `write_rows` writes for it (made spreadsheet-safe if `escaped`)."""
+    if not escaped:
+        return csv_field
+    return lambda value: csv_field(escape_cell(value) if value.__class__ is str else value)
 
 
 @contextmanager

@@ -33,19 +33,19 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
-from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, validate_answers
+from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, coerce, validate_answers
 from alliance_cli.core.inputs import MAX_ID, check_client_code, parse_modality, parse_session_date
 from alliance_cli.core.messages import MAX_LISTED, Hint, ProblemList, Stopped, count, ordinal, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
 
 if TYPE_CHECKING:
-    from alliance_cli.core.models import PromptSet
+    from alliance_cli.core.models import Prompt, PromptSet
     from alliance_cli.core.records import NewSession
     from alliance_cli.store.exchange import ImportOutcome, IncomingSession
 
@@ -112,7 +112,7 @@ def _bounded_lines(text: IO[str]) -> Iterator[str]:
         yield line
 
 
-def _csv_records(text: IO[str], name: str) -> tuple[list[str], Iterator[Record]]:
+def _csv_records(text: IO[str], name: str) -> tuple[list[str], Iterator[list[str]]]:
     reader = csv.reader(_bounded_lines(text), strict=True)
     try:
         header = next(reader, None)
@@ -122,24 +122,28 @@ def _csv_records(text: IO[str], name: str) -> tuple[list[str], Iterator[Record]]
         raise ImportFileError(f"{name}, row 1: {_too_large()}") from None
     if not header:
         raise ImportFileError(f"{name}: the file is empty; expected a header row such as `alliance export` writes.")
-    header = [h.strip() for h in header]
+    return [h.strip() for h in header], _csv_rows(reader, name)
 
+
+def _csv_rows(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:
+    """The rows after the header (row 2 on), a read error named by its row."""
+    number = 1
+    try:
+        for number, row in enumerate(reader, 2):  # noqa: B007 - `number` names the row of a read error
+            yield row
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"{name}, row {number + 1}: {_unreadable(exc, 'CSV')}") from None
+    except _LongLine:
+        raise ImportFileError(f"{name}, row {number + 1}: {_too_large()}") from None
+
+
+def _csv_as_records(header: list[str], rows: Iterator[list[str]]) -> Iterator[Record]:
     width = len(header)
-
-    def records() -> Iterator[Record]:
-        number = 1
-        try:
-            for number, row in enumerate(reader, 2):  # noqa: B007 - `number` names the row of a read error
-                if len(row) == width:
-                    yield Record("row", number, dict(zip(header, row, strict=True)))
-                elif row:  # (an empty one is a blank line)
-                    yield Record("row", number, _Ragged(len(row), width))
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise ImportFileError(f"{name}, row {number + 1}: {_unreadable(exc, 'CSV')}") from None
-        except _LongLine:
-            raise ImportFileError(f"{name}, row {number + 1}: {_too_large()}") from None
-
-    return header, records()
+    for number, row in enumerate(rows, 2):
+        if len(row) == width:
+            yield Record("row", number, dict(zip(header, row, strict=True)))
+        elif row:  # (an empty one is a blank line)
+            yield Record("row", number, _Ragged(len(row), width))
 
 
 @dataclass
@@ -209,6 +213,9 @@ def _jsonl_records(text: IO[str], name: str) -> Iterator[Record]:
         yield Record("line", number, value)
 
 
+_JSON_SPACE = re.compile(r"[ \t\r\n]*").match
+
+
 def _too_large() -> str:
     return f"longer than {MAX_ITEM >> 20} million characters, which no session is."
 
@@ -240,8 +247,7 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
     def skip_space() -> str:
         nonlocal pos
         while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n":
-                pos += 1
+            pos = _JSON_SPACE(buf, pos).end()  # type: ignore[union-attr]  # it matches an empty run too
             if pos < len(buf) or not more():
                 return buf[pos : pos + 1]
 
@@ -371,7 +377,7 @@ class _Checker:
         self.unescape = unescape
         self.today = today
         self.snapshot, self.digest = prompt_set_snapshot(ps)
-        self.kinds = {p.id: p.kind for p in ps.prompts}
+        self.kinds: dict[str, str] = {p.id: p.kind for p in ps.prompts}
         self.logged_at = now_iso()
         self.problems = ProblemList(name)
         self.seen: dict[str, str] = {}  # uuid -> where it first appeared
@@ -389,6 +395,12 @@ class _Checker:
         self.check_keys = check_keys
         self.required = LONG_REQUIRED if shape == "long" else REQUIRED_SESSION
         self.allowed = frozenset(LONG_COLUMNS if shape == "long" else (*SESSION_COLUMNS, *self.kinds))
+        self.required_keys = frozenset(self.required)
+        self.typed = _remembering_coerce()
+        self.valid = _quick_validation(ps, self.history)
+        # What a client code, date or modality cell was read as, by its text: a file repeats a
+        # few hundred of each thousands of times (only what was accepted; a refusal is checked anew).
+        self.read: dict[tuple[str, str], Any] = {}
 
     def well_formed(self, record: Record) -> bool:
         """A CSV row with as many cells as the header; a JSON item that is an object with the right keys."""
@@ -396,6 +408,8 @@ class _Checker:
         if values.__class__ is dict:
             if not self.check_keys:
                 return True  # CSV: the header was checked once
+            if self.allowed.issuperset(values) and self.required_keys.issubset(values):
+                return True
             missing = [k for k in self.required if k not in values]
             unknown = [k for k in values if k not in self.allowed]
             for key in missing:
@@ -425,17 +439,17 @@ class _Checker:
         session_uuid, repeated = self._uuid(where, fields.get("uuid"))
         if repeated:
             return None  # checked where it first appeared; its answers would only repeat problems
-        client = self._field(where, "client", lambda: check_client_code(_str(fields.get("client"))))
+        client = self._field(where, "client", fields.get("client"), check_client_code)
         # What a cell holds is never repeated in a message: it may be answer text in the wrong column.
-        day = self._field(
-            where, "date", lambda: parse_session_date(_str(fields.get("date")), today=self.today, echo=False)
-        )
-        modality = self._field(where, "modality", lambda: parse_modality(_str(fields.get("modality")), echo=False))
+        day = self._field(where, "date", fields.get("date"), self._date)
+        modality = self._field(where, "modality", fields.get("modality"), self._modality)
         id_hint = self._id_hint(where, fields.get("session_id"))
-        if self.unescape:
+        if self.unescape and any(map(_quoted, raw.values())):
             raw = {pid: unescape_cell(v) if isinstance(v, str) else v for pid, v in raw.items()}
         try:
-            answers = validate_answers(self.ps, raw, history=self.history)
+            answers = self.valid(raw)
+            if answers is None:  # something is wrong: `validate_answers` says what, as `alliance log` would
+                answers = validate_answers(self.ps, raw, history=self.history, typed=self.typed)
         except AnswerError as exc:
             answers = {}
             for line in exc.lines():
@@ -450,7 +464,7 @@ class _Checker:
             date=day,
             modality=modality,
             answers=answers,
-            kinds=dict(self.kinds),
+            kinds=self.kinds,  # one mapping for every session of the file, never changed
             prompt_set_version=self.ps.version,
             prompt_set_snapshot=self.snapshot,
             prompt_set_digest=self.digest,
@@ -459,12 +473,26 @@ class _Checker:
         )
         return IncomingSession(new, id_hint)
 
-    def _field(self, where: str, name: str, parse: Callable[[], Any]) -> Any:
+    def _field(self, where: str, name: str, cell: Any, parse: Callable[[str], Any]) -> Any:
+        text = _str(cell)
+        known = self.read.get((name, text), _UNREAD)
+        if known is not _UNREAD:
+            return known
         try:
-            return parse()
+            value = parse(text)
         except InputError as exc:
             self.problems.add(where, name, exc.message)
             return None
+        if len(self.read) < _REMEMBERED:
+            self.read[name, text] = value
+        return value
+
+    def _date(self, text: str) -> date:
+        return parse_session_date(text, today=self.today, echo=False)
+
+    @staticmethod
+    def _modality(text: str) -> str:
+        return parse_modality(text, echo=False)
 
     def _uuid(self, where: str, raw: Any) -> tuple[str | None, bool]:
         """The uuid in its usual form, and whether the file had it already."""
@@ -498,6 +526,110 @@ class _Checker:
         return None
 
 
+_UNREAD = object()
+_REMEMBERED = 50_000  # cells or answers remembered at most: memory stays flat whatever the file's size
+_quoted = methodcaller("startswith", "'")  # a CSV cell that `unescape_cell` may change (all cells are text)
+
+
+def _remembering_coerce() -> Callable[[Prompt, Any], Any]:
+    """`answers.coerce`, remembering what each text typed as for the kinds whose answers a file
+    repeats (ratings, numbers, yes/no, one choice): the same value, or the same ValueError, as
+    `coerce` gives. Free text and several choices (a list) are typed every time."""
+    remembered: dict[tuple[str, str], Any] = {}
+
+    def typed(prompt: Prompt, raw: Any) -> Any:
+        if raw.__class__ is not str or prompt.kind in ("text", "multi"):
+            return coerce(prompt, raw)
+        key = (prompt.id, raw)
+        value = remembered.get(key, _UNREAD)
+        if value is _UNREAD:
+            value = coerce(prompt, raw)  # a ValueError is not remembered: it is raised anew
+            if len(remembered) < _REMEMBERED:
+                remembered[key] = value
+        return value
+
+    return typed
+
+
+def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mapping[str, Any]], dict[str, Any] | None]:
+    """`validate_answers` for the answers it accepts, in one plain loop over the prompt set
+    prepared once: the same typed answers, in the same order; None as soon as anything is
+    wrong (an unknown id, a value that does not type, a follow-up answered that was not
+    asked, a required answer missing), and `validate_answers` then lists the problems.
+
+    Whether a follow-up is asked (`answers.applies`) depends on one earlier answer only: it
+    is worked out once per prompt and value (a list, several choices, every time), which
+    holds when `EACH_MOMENT` is a fact (as it is for an import; else it is worked out every
+    time). A cell is typed once per prompt and value too, up to `_REMEMBERED`. Without
+    `KIND_AS_RECORDED` an answer may follow from others (`answers.follows`): then every
+    session goes to `validate_answers`."""
+    from alliance_cli.core.answers import applies
+
+    if KIND_AS_RECORDED not in history:
+        return lambda raw: None
+    one_answer = EACH_MOMENT in history  # whether a follow-up depends on one earlier answer alone
+
+    plan = []
+    for p in ps.prompts:
+        when = p.when
+        follows = None if when is None or when.history is not None else (when.prompt or "")
+        asked = True if when is None or follows is not None else when.history in history
+        remembered: dict[Any, Any] | None = None if p.kind in ("text", "multi") else {}
+        plan.append((p.id, p, remembered, follows, asked, p.required))
+    known = frozenset(p.id for p in ps.prompts)
+    missing = object()
+    decided: dict[tuple[str, type, Any], bool] = {}
+
+    def valid(raw: Mapping[str, Any]) -> dict[str, Any] | None:
+        if not known.issuperset(raw):
+            return None
+        answers: dict[str, Any] = {}
+        for pid, prompt, remembered, follows, asked, required in plan:
+            given = raw.get(pid, missing)
+            value = None
+            if given is not missing:
+                cls = given.__class__
+                if remembered is not None and (cls is str or cls is int or cls is bool):
+                    key = given if cls is str else (cls, given)  # JSON: 1 and true are not the same answer
+                    value = remembered.get(key, missing)
+                    if value is missing:
+                        try:
+                            value = coerce(prompt, given)
+                        except ValueError:
+                            return None
+                        if len(remembered) < _REMEMBERED:
+                            remembered[key] = value
+                else:
+                    try:
+                        value = coerce(prompt, given)
+                    except ValueError:
+                        return None
+            if follows is not None:
+                earlier = answers.get(follows)
+                if earlier.__class__ is list or not one_answer:
+                    asked = applies(prompt, answers, history)
+                else:
+                    key = (pid, earlier.__class__, earlier)
+                    known_answer = decided.get(key)
+                    if known_answer is None:
+                        known_answer = applies(prompt, answers, history)
+                        if len(decided) < _REMEMBERED:
+                            decided[key] = known_answer
+                    asked = known_answer
+            if not asked:
+                if value is not None:
+                    return None
+                continue
+            if value is None:
+                if required:
+                    return None
+                continue
+            answers[pid] = value
+        return answers
+
+    return valid
+
+
 def _str(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
@@ -512,12 +644,37 @@ def _long_sessions(records: Iterator[Record], checker: _Checker) -> Iterator[Inc
             continue
         key = record.values.get("uuid")
         if group and key != current:
-            yield _long_session(group, checker)
+            yield _long_group(group, checker)
             group = []
         current = key
         group.append(record)
     if group:
-        yield _long_session(group, checker)
+        yield _long_group(group, checker)
+
+
+_PROMPT_ID, _VALUE = itemgetter("prompt_id"), itemgetter("value")
+
+
+def _long_group(group: list[Record], checker: _Checker) -> IncomingSession | None:
+    """`_long_session` for items (JSON) as `alliance export` writes them, from whole columns
+    at once: the same session fields in each, each prompt once, every id known; any other
+    group goes through `_long_session`, which finds and names every problem."""
+    items = [record.values for record in group]
+    first = items[0]
+    try:
+        session_of = itemgetter(*(name for name in _LONG_SESSION_FIELDS if name in first))
+        pids = list(map(_PROMPT_ID, items))
+        if (
+            len(set(map(session_of, items))) == 1
+            and len(set(pids)) == len(pids)
+            and checker.prompt_ids.issuperset(pids)
+        ):
+            raw = dict(zip(pids, map(_VALUE, items), strict=True))
+            rows = _RowsOf(pids, [record.number for record in group], group[0].unit)
+            return checker.session(group[0].where, first, raw, rows)
+    except (KeyError, TypeError):  # a field missing from a later item, a value that is a list
+        pass
+    return _long_session(group, checker)
 
 
 _LONG_SESSION_FIELDS = ("session_id", "date", "client", "modality")
@@ -555,6 +712,67 @@ def _long_session(group: list[Record], checker: _Checker) -> IncomingSession | N
             ok = False
     session = checker.session(group[0].where, first, raw, rows)
     return session if ok else None
+
+
+def _long_csv_sessions(
+    header: list[str], rows: Iterator[list[str]], checker: _Checker
+) -> Iterator[IncomingSession | None]:
+    """`_long_sessions` for a CSV file, on its rows as lists: a session whose rows are as
+    `alliance export` writes them (the same session columns, each prompt once, every id known)
+    is put together from whole columns at once; any other goes through `_long_session`, so
+    every problem is found and named as it would be there."""
+    width = len(header)
+    at = {name: i for i, name in enumerate(header)}
+    uuid_of, pid_of, value_of = itemgetter(at["uuid"]), itemgetter(at["prompt_id"]), itemgetter(at["value"])
+    session_of = itemgetter(*(at[name] for name in _LONG_SESSION_FIELDS if name in at))
+    known = checker.prompt_ids
+    group: list[list[str]] = []
+    numbers: list[int] = []
+    current: Any = None
+
+    def session() -> IncomingSession | None:
+        pids = list(map(pid_of, group))
+        if len(set(map(session_of, group))) == 1 and len(set(pids)) == len(pids) and known.issuperset(pids):
+            where = f"row {numbers[0]}"
+            raw = dict(zip(pids, map(value_of, group), strict=True))
+            rows = _RowsOf(pids, numbers, "row")
+            return checker.session(where, dict(zip(header, group[0], strict=True)), raw, rows)
+        records = [Record("row", n, dict(zip(header, r, strict=True))) for n, r in zip(numbers, group, strict=True)]
+        return _long_session(records, checker)
+
+    for number, row in enumerate(rows, 2):
+        if len(row) != width:
+            if row:  # (an empty one is a blank line)
+                checker.well_formed(Record("row", number, _Ragged(len(row), width)))
+            continue
+        key = uuid_of(row)
+        if group and key != current:
+            yield session()
+            group, numbers = [], []
+        current = key
+        group.append(row)
+        numbers.append(number)
+    if group:
+        yield session()
+
+
+class _RowsOf(Mapping[str, str]):
+    """Where each prompt's answer is (`row N`, `item N`), worked out only for a problem to name."""
+
+    def __init__(self, pids: list[str], numbers: list[int], unit: str) -> None:
+        self.pids, self.numbers, self.unit = pids, numbers, unit
+
+    def __getitem__(self, pid: str) -> str:
+        try:
+            return f"{self.unit} {self.numbers[self.pids.index(pid)]}"
+        except ValueError:
+            raise KeyError(pid) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.pids)
+
+    def __len__(self) -> int:
+        return len(self.pids)
 
 
 def _fields(fields: itemgetter[Any], values: dict[str, Any]) -> Any:
@@ -643,8 +861,9 @@ def _read_sessions(
     today: date | None,
 ) -> Iterator[IncomingSession]:
     if fmt == "csv":
-        columns, records = _csv_records(text, name)
+        columns, rows = _csv_records(text, name)
         shape = check_columns(columns, ps, name)
+        records = _csv_as_records(columns, rows)
     else:
         items = _json_records(text, name) if fmt == "json" else _jsonl_records(text, name)
         first = next(items, None)
@@ -655,7 +874,12 @@ def _read_sessions(
         shape = check_columns(list(first.values), ps, f"{name}, {first.where}", "key")
         records = chain([first], items)
     checker = _Checker(ps, shape, name=name, check_keys=fmt != "csv", unescape=fmt == "csv" and not raw, today=today)
-    grouped = _long_sessions(records, checker) if shape == "long" else _wide_sessions(records, checker)
+    if fmt == "csv" and shape == "long":
+        grouped = _long_csv_sessions(columns, rows, checker)
+    elif shape == "long":
+        grouped = _long_sessions(records, checker)
+    else:
+        grouped = _wide_sessions(records, checker)
     for seen, session in enumerate(grouped, 1):
         if on_progress is not None and seen % PROGRESS_EVERY == 0:
             on_progress(position())
@@ -693,11 +917,18 @@ class ImportPrivacy:
     def watch(self, incoming: Iterator[IncomingSession | None]) -> Iterator[IncomingSession | None]:
         from alliance_cli.core.privacy import find_identifiers
 
+        kinds: Any = None
+        written: frozenset[str] = frozenset()  # the prompts of kind text in `kinds`
         for item in incoming:
             if item is not None:
                 flagged = 0
-                for pid, value in item.session.answers.items():
-                    if item.session.kinds.get(pid) == "text" and isinstance(value, str):
+                if item.session.kinds is not kinds:  # the sessions of one file share their prompt set's
+                    kinds = item.session.kinds
+                    written = frozenset(pid for pid, kind in kinds.items() if kind == "text")
+                answers = item.session.answers
+                for pid in written & answers.keys():
+                    value = answers[pid]
+                    if isinstance(value, str):
                         found = find_identifiers(value, self.watchlist, self.region)
                         if found:
                             flagged += 1

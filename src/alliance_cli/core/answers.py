@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from alliance_cli.core.inputs import is_text
@@ -186,13 +186,20 @@ def without_derived(ps: PromptSet, answers: Mapping[str, Any], history: frozense
 
 
 def validate_answers(
-    ps: PromptSet, raw: Mapping[str, Any], *, complete: bool = True, history: frozenset[str] = NO_HISTORY
+    ps: PromptSet,
+    raw: Mapping[str, Any],
+    *,
+    complete: bool = True,
+    history: frozenset[str] = NO_HISTORY,
+    typed: Callable[[Prompt, Any], Any] | None = None,
 ) -> dict[str, Any]:
     """Typed answers in prompt-set order; AnswerError lists every problem, one per line.
 
     With `complete=False` a missing required answer is not a problem (the interactive log
-    asks for it next).
+    asks for it next). `typed` stands in for `coerce` (import passes one that remembers the
+    values it has typed: a file repeats the same few ratings and choices many times).
     """
+    typed = typed or coerce
     problems: list[str] = []
     unknown = [pid for pid in raw if ps.prompt(pid) is None]
     for pid in unknown:
@@ -204,7 +211,7 @@ def validate_answers(
         value = None
         if given:
             try:
-                value = coerce(prompt, raw[prompt.id])
+                value = typed(prompt, raw[prompt.id])
             except ValueError as exc:
                 problems.append(f"{prompt.id}: {exc}")
                 continue

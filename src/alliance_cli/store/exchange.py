@@ -20,10 +20,11 @@ same (ids decide the order of same-day sessions and their numbers).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from alliance_cli.core.answers import from_columns, to_columns
@@ -92,13 +93,17 @@ def _reading(journal: Journal, query: ExportQuery, prompts: Sequence[ExportPromp
     conn = journal.conn
     try:
         conn.execute("BEGIN")
-        conn.execute(f"CREATE TABLE {_PROMPTS} (ord INTEGER PRIMARY KEY, prompt_id TEXT NOT NULL, principle TEXT)")
-        conn.executemany(
-            f"INSERT INTO {_PROMPTS} VALUES (?, ?, ?)", [(i, p.id, p.principle) for i, p in enumerate(prompts)]
-        )
-        conn.execute(f"CREATE TABLE {_NUMBERS} (id INTEGER PRIMARY KEY, session_number INTEGER NOT NULL)")
         conn.execute(
-            f"INSERT INTO {_NUMBERS} SELECT id, ROW_NUMBER() OVER (PARTITION BY client ORDER BY date, id) FROM sessions"
+            f"CREATE TABLE {_PROMPTS} (ord INTEGER PRIMARY KEY, prompt_id TEXT NOT NULL, principle TEXT, head TEXT)"
+        )
+        conn.executemany(
+            f"INSERT INTO {_PROMPTS} (ord, prompt_id, principle) VALUES (?, ?, ?)",
+            [(i, p.id, p.principle) for i, p in enumerate(prompts)],
+        )
+        conn.execute(f"CREATE TABLE {_NUMBERS} (id INTEGER PRIMARY KEY, session_number INTEGER NOT NULL, head TEXT)")
+        conn.execute(
+            f"INSERT INTO {_NUMBERS} (id, session_number) "
+            "SELECT id, ROW_NUMBER() OVER (PARTITION BY client ORDER BY date, id) FROM sessions"
             + (" WHERE client = ?" if query.client is not None else ""),
             [query.client] if query.client is not None else [],
         )
@@ -138,6 +143,30 @@ _TEXT_VALUE = (
     "(SELECT value AS c FROM json_each(a.value_text) ORDER BY key)) "
     "ELSE coalesce(a.value_num, a.value_text) END"
 )
+# Spreadsheet safety in SQL, as `ui.formats.escape_cell` has it (tests/test_export.py holds the
+# two to the same answers): a text whose first character, its leading apostrophes left out, is
+# = + - @ tab CR LF or NUL gets one more apostrophe in front. The first byte is compared as a
+# blob, since SQLite's text functions stop at a NUL; each of these characters is one byte.
+_RISKY_BYTES = "x'3d', x'2b', x'2d', x'40', x'09', x'0d', x'0a', x'00'"
+
+
+def _risky(text: str) -> str:
+    """SQL: whether the text expression `text` would be escaped."""
+    return f"CAST(substr(CAST(ltrim({text}, '''') AS BLOB), 1, 1) AS BLOB) IN ({_RISKY_BYTES})"
+
+
+_FIRST_CHOICE_RISKY = _risky("CAST(json_extract(a.value_text, '$[0]') AS TEXT)")
+_ESCAPED_TEXT = f"CASE WHEN {_risky('a.value_text')} THEN '''' || a.value_text ELSE a.value_text END"
+# `_TEXT_VALUE` made spreadsheet-safe: numbers and yes/no are never touched; several choices
+# are escaped when their first one would be (what the joined text starts with).
+_ESCAPED_VALUE = (
+    "CASE a.kind WHEN 'yesno' THEN CASE WHEN a.value_num THEN 'yes' ELSE 'no' END "
+    f"WHEN 'multi' THEN CASE WHEN {_FIRST_CHOICE_RISKY} "
+    "THEN '''' ELSE '' END || (SELECT group_concat(c, ';') FROM "
+    "(SELECT value AS c FROM json_each(a.value_text) ORDER BY key)) "
+    f"WHEN 'text' THEN {_ESCAPED_TEXT} "
+    f"ELSE coalesce(a.value_num, {_ESCAPED_TEXT}) END"
+)
 # As the typed answer (JSON): the stored column, turned into true/false or a list by `_typed`.
 _STORED_VALUE = "coalesce(a.value_num, a.value_text)"
 _NOT_AS_STORED = frozenset({"yesno", "multi"})  # stored as 0/1 and as a JSON array
@@ -163,24 +192,143 @@ def _answers_sql(query: ExportQuery, columns: str) -> tuple[str, list[Any]]:
     return sql, params
 
 
+Texts = Callable[[Iterable[tuple[int, str, str]]], None]
+
+
 @contextmanager
 def long_rows(
-    journal: Journal, query: ExportQuery, prompts: Sequence[ExportPrompt], *, typed: bool = False
+    journal: Journal,
+    query: ExportQuery,
+    prompts: Sequence[ExportPrompt],
+    *,
+    typed: bool = False,
+    escaped: bool = False,
+    texts: Texts | None = None,
 ) -> Iterator[Iterator[tuple[Any, ...]]]:
     """The rows, one per answer, to iterate inside the `with`: session_id, uuid, date, client,
     session_number, modality, prompt_id, principle, kind, value. The value is CSV text
-    (`_TEXT_VALUE`), or with `typed` the answer as `alliance show` has it (JSON).
+    (`_TEXT_VALUE`; with `escaped` made spreadsheet-safe), or with `typed` the answer as
+    `alliance show` has it (JSON).
 
+    `texts`, given, is handed the written answers among those rows first, as (session id,
+    prompt id, text), in the same read transaction: the privacy check reads them in a pass
+    of their own, so that no Python code runs between SQLite and the writer for the rows.
     A context manager giving the bare cursor (not a generator) keeps the CSV hot loop in C.
     """
+    value = _STORED_VALUE if typed else _ESCAPED_VALUE if escaped else _TEXT_VALUE
     sql, params = _answers_sql(
         query,
-        "s.id, s.uuid, s.date, s.client, n.session_number, s.modality, a.prompt_id, p.principle, a.kind, "
-        + (_STORED_VALUE if typed else _TEXT_VALUE),
+        "s.id, s.uuid, s.date, s.client, n.session_number, s.modality, a.prompt_id, p.principle, a.kind, " + value,
     )
     with _reading(journal, query, prompts) as conn:
+        if texts is not None:
+            texts(_text_answers(conn, query))
         rows = conn.execute(sql, params)
         yield _typed_long(rows) if typed else rows
+
+
+# -- the long shape as the text of the file, made by SQLite ----------------------------------
+#
+# Each row comes out of SQLite as the line the file holds, so Python only writes strings: the
+# session's part is made once per session (in `exchange_numbers.head`), the prompt's once per
+# prompt (`exchange_prompts.head`), and the answer's part per row, for the usual values (text,
+# whole numbers, yes/no) in SQL. Anything else (a fraction, several choices, a value of an odd
+# type) goes through the caller's `encode`, the Python encoder the other path writes with, so
+# both write the same bytes (tests/test_export.py compares them).
+
+
+def _csv_quoted(text: str, inner: str = "") -> str:
+    """SQL: the text expression `text` as a CSV field (RFC 4180, quoted as Python's csv module
+    quotes: only when it holds a comma, a double quote, CR or LF); `inner`, given, is what is
+    written (the text escaped for a spreadsheet), `text` only decides the quoting."""
+    inner = inner or text
+    special = " OR ".join(f"instr({text}, {c})" for c in ("','", "'\"'", "char(13)", "char(10)"))
+    return f"CASE WHEN {special} THEN '\"' || replace({inner}, '\"', '\"\"') || '\"' ELSE {inner} END"
+
+
+_CSV_SESSION_HEAD = (
+    "s.id || ',' || {uuid} || ',' || {date} || ',' || {client} || ',' || n.session_number || ',' || {modality} || ','"
+).format(**{c: _csv_quoted(f"s.{c}") for c in ("uuid", "date", "client", "modality")})
+_CSV_PROMPT_HEAD = f"{_csv_quoted('prompt_id')} || ',' || coalesce({_csv_quoted('principle')}, '') || ','"
+_JSON_SESSION_HEAD = (
+    """'{"session_id": ' || s.id || ', "uuid": ' || json_quote(s.uuid) || ', "date": ' || json_quote(s.date) """
+    """|| ', "client": ' || json_quote(s.client) || ', "session_number": ' || n.session_number """
+    """|| ', "modality": ' || json_quote(s.modality) || ', '"""
+)
+_JSON_PROMPT_HEAD = """'"prompt_id": ' || json_quote(prompt_id) || ', "principle": ' || json_quote(principle) || ', '"""
+_ENCODE = "alliance_encode"  # the caller's encoder, for the values SQL leaves to it
+
+
+def _csv_answer(escaped: bool) -> str:
+    text = f"CASE WHEN {_risky('a.value_text')} THEN '''' || a.value_text ELSE a.value_text END" if escaped else ""
+    return (
+        f"{_csv_quoted('a.kind')} || ',' || "
+        "CASE a.kind WHEN 'yesno' THEN CASE WHEN a.value_num THEN 'yes' ELSE 'no' END "
+        f"WHEN 'multi' THEN {_ENCODE}((SELECT group_concat(c, ';') FROM "
+        "(SELECT value AS c FROM json_each(a.value_text) ORDER BY key))) "
+        "ELSE CASE WHEN a.value_num IS NULL AND typeof(a.value_text) = 'text' "
+        f"THEN {_csv_quoted('a.value_text', text)} "
+        "WHEN typeof(a.value_num) = 'integer' THEN a.value_num "
+        f"ELSE {_ENCODE}(coalesce(a.value_num, a.value_text)) END END || char(13, 10)"
+    )
+
+
+_JSON_ANSWER = (
+    """'"kind": ' || json_quote(a.kind) || ', "value": ' || """
+    "CASE WHEN a.kind = 'yesno' AND typeof(a.value_num) = 'integer' "
+    "THEN CASE WHEN a.value_num THEN 'true' ELSE 'false' END "
+    f"WHEN a.kind IN ('yesno', 'multi') THEN {_ENCODE}(coalesce(a.value_num, a.value_text), a.kind) "
+    "WHEN a.value_num IS NULL AND typeof(a.value_text) = 'text' THEN json_quote(a.value_text) "
+    "WHEN typeof(a.value_num) = 'integer' THEN a.value_num "
+    f"ELSE {_ENCODE}(coalesce(a.value_num, a.value_text), a.kind) END || '}}'"
+)
+
+
+@contextmanager
+def long_lines(
+    journal: Journal,
+    query: ExportQuery,
+    prompts: Sequence[ExportPrompt],
+    encode: Callable[[Any], str],
+    *,
+    fmt: str = "csv",
+    escaped: bool = False,
+    texts: Texts | None = None,
+) -> Iterator[Iterator[str]]:
+    """The long shape's rows as the lines of the file, to iterate inside the `with`: a CSV line
+    ending in CRLF (`escaped`: the value made spreadsheet-safe), or a JSON object without a
+    line end (`fmt` json or jsonl). `encode(value)` writes a value SQL leaves to Python: a CSV
+    field, or (JSON) the typed answer. `texts` as for `long_rows`."""
+    typed = fmt != "csv"
+
+    def encoded(value: Any, kind: str | None = None) -> str:
+        return encode(_typed(kind, value) if kind in _NOT_AS_STORED else value)
+
+    if typed:
+        session_head, prompt_head, answer = _JSON_SESSION_HEAD, _JSON_PROMPT_HEAD, _JSON_ANSWER
+    else:
+        session_head, prompt_head, answer = _CSV_SESSION_HEAD, _CSV_PROMPT_HEAD, _csv_answer(escaped)
+    sql, params = _answers_sql(query, f"n.head || p.head || {answer}")
+    with _reading(journal, query, prompts) as conn:
+        conn.create_function(_ENCODE, -1, encoded)
+        conn.execute(f"UPDATE {_PROMPTS} SET head = {prompt_head}")
+        conn.execute(f"UPDATE {_NUMBERS} AS n SET head = {session_head} FROM sessions s WHERE s.id = n.id")
+        if texts is not None:
+            texts(_text_answers(conn, query))
+        yield map(itemgetter(0), conn.execute(sql, params))
+
+
+def _text_answers(conn: Any, query: ExportQuery) -> Iterator[tuple[int, str, str]]:
+    """(session id, prompt id, text) of the written answers an export holds, in no set order:
+    one scan of the answers table, the filters applied by SQLite."""
+    where, _, params = _where(query)
+    sessions = f" AND a.session_id IN (SELECT s.id FROM sessions s {where})" if where else ""
+    rows: Iterator[tuple[int, str, str]] = conn.execute(
+        "SELECT a.session_id, a.prompt_id, a.value_text FROM answers a WHERE a.kind = 'text' "
+        f"AND a.value_text IS NOT NULL AND a.prompt_id IN (SELECT prompt_id FROM {_PROMPTS})" + sessions,
+        params,
+    )
+    return rows
 
 
 def _typed_long(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
@@ -273,7 +421,10 @@ def import_sessions(
             conn.execute(f"DROP TABLE IF EXISTS {_STAGED}")
             conn.execute(f"CREATE TABLE {_STAGED} (session_id, prompt_id, kind, value_num, value_text)")
             set_ids: dict[str, int] = {}
+            staged: list[tuple[Any, ...]] = []  # written in batches: memory stays flat
             for item in incoming:
+                if len(staged) >= _BATCH:
+                    _stage(conn, staged)
                 s = item.session
                 if s.prompt_set_digest not in set_ids:
                     set_ids[s.prompt_set_digest] = journal._prompt_set_id(s)
@@ -284,20 +435,18 @@ def import_sessions(
                         "SELECT id, client, date, modality FROM sessions WHERE uuid = ?", (s.uuid,)
                     ).fetchone()
                 if row is None:
-                    _insert(conn, item, set_id, keep_id=empty)
+                    _insert(conn, item, set_id, staged, keep_id=empty)
                     outcome.added += 1
                     outcome.answers_added += sum(1 for v in s.answers.values() if v is not None)
                 elif _same(conn, row, s):
                     outcome.unchanged += 1
                 elif replace:
-                    _replace(conn, row["id"], s, set_id)
+                    _replace(conn, row["id"], s, set_id, staged)
                     outcome.replaced += 1
                 else:
                     outcome.conflicts.append(Conflict(row["id"], str(s.uuid), row["date"], row["client"]))
-            conn.execute(
-                "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) "
-                f"SELECT session_id, prompt_id, kind, value_num, value_text FROM {_STAGED} ORDER BY rowid"
-            )
+            _stage(conn, staged)
+            _add_staged(conn)
             conn.execute(f"DROP TABLE {_STAGED}")
             if dry_run:
                 raise _DryRun
@@ -306,7 +455,56 @@ def import_sessions(
     return outcome
 
 
-def _insert(conn: Any, item: IncomingSession, set_id: int, *, keep_id: bool) -> None:
+_BATCH = 5000
+# The search index's insert trigger as this code knows it (store/migrations.py); written
+# answers are indexed in two statements instead when the journal has exactly this one.
+_INDEX_TRIGGER = "answers_search_insert"
+_INDEX_TRIGGER_SQL = (
+    "CREATE TRIGGER answers_search_insert AFTER INSERT ON answers "
+    "WHEN new.kind = 'text' AND new.value_text IS NOT NULL "
+    "BEGIN "
+    "INSERT INTO search_map (session_id, prompt_id, body) VALUES (new.session_id, new.prompt_id, new.value_text); "
+    "INSERT INTO search_text (rowid, body) "
+    "SELECT id, body FROM search_map WHERE session_id = new.session_id AND prompt_id = new.prompt_id; "
+    "END"
+)
+
+
+def _add_staged(conn: Any) -> None:
+    """The staged answers into `answers`, in the order they came, with one INSERT ... SELECT.
+
+    The search index trigger, run once per written answer, costs about as much again as the
+    insert; when it is the one `_INDEX_TRIGGER_SQL` spells out, it is dropped for this one
+    statement and the index gets the same rows (the same ids, the same order) from two bulk
+    statements, then it is put back, all inside the import's transaction: a refused or
+    interrupted import rolls all of it back. Any other trigger fires as usual."""
+    found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,))
+    trigger = (found.fetchone() or [None])[0]
+    bulk = trigger is not None and " ".join(trigger.split()) == _INDEX_TRIGGER_SQL
+    if bulk:
+        conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
+    conn.execute(
+        "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) "
+        f"SELECT session_id, prompt_id, kind, value_num, value_text FROM {_STAGED} ORDER BY rowid"
+    )
+    if bulk:
+        first = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
+        conn.execute(
+            "INSERT INTO search_map (session_id, prompt_id, body) SELECT session_id, prompt_id, value_text "
+            f"FROM {_STAGED} WHERE kind = 'text' AND value_text IS NOT NULL ORDER BY rowid"
+        )
+        conn.execute("INSERT INTO search_text (rowid, body) SELECT id, body FROM search_map WHERE id > ?", (first,))
+        conn.execute(trigger)
+
+
+def _stage(conn: Any, staged: list[tuple[Any, ...]]) -> None:
+    conn.executemany(
+        f"INSERT INTO {_STAGED} (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", staged
+    )
+    staged.clear()
+
+
+def _insert(conn: Any, item: IncomingSession, set_id: int, staged: list[tuple[Any, ...]], *, keep_id: bool) -> None:
     s = item.session
     row = [item.id_hint if keep_id else None, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at, set_id]
     row[5] = row[5] or now_iso()
@@ -320,17 +518,13 @@ def _insert(conn: Any, item: IncomingSession, set_id: int, *, keep_id: bool) -> 
             raise
         row[0] = None  # the file holds the same id twice: this one gets a new id
         cur = conn.execute(sql, row)
-    _insert_answers(conn, int(cur.lastrowid or 0), s)
+    _insert_answers(int(cur.lastrowid or 0), s, staged)
 
 
-def _insert_answers(conn: Any, session_id: int, s: NewSession) -> None:
-    conn.executemany(
-        f"INSERT INTO {_STAGED} (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
-        [
-            (session_id, pid, s.kinds[pid], *to_columns(s.kinds[pid], v))
-            for pid, v in s.answers.items()
-            if v is not None
-        ],
+def _insert_answers(session_id: int, s: NewSession, staged: list[tuple[Any, ...]]) -> None:
+    kinds = s.kinds
+    staged.extend(
+        (session_id, pid, kinds[pid], *to_columns(kinds[pid], v)) for pid, v in s.answers.items() if v is not None
     )
 
 
@@ -346,10 +540,10 @@ def _same(conn: Any, row: Any, s: NewSession) -> bool:
     return stored == {pid: v for pid, v in s.answers.items() if v is not None}
 
 
-def _replace(conn: Any, session_id: int, s: NewSession, set_id: int) -> None:
+def _replace(conn: Any, session_id: int, s: NewSession, set_id: int, staged: list[tuple[Any, ...]]) -> None:
     conn.execute(
         "UPDATE sessions SET client = ?, date = ?, modality = ?, edited_at = ?, prompt_set_id = ? WHERE id = ?",
         (s.client, s.date.isoformat(), s.modality, now_iso(), set_id, session_id),
     )
     conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
-    _insert_answers(conn, session_id, s)
+    _insert_answers(session_id, s, staged)

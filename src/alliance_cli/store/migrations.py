@@ -378,9 +378,30 @@ NAMES: tuple[str, ...] = tuple(step.__name__ for step in STEPS)
 
 def apply(conn: Any) -> None:
     """Apply pending steps on an open sqlite3 connection that already holds the write lock."""
+    import sqlite3
+
     from sqlite_utils import Database, Migrations
+
+    class Linear(Database):
+        """sqlite_utils splits a script inside a transaction by trying every prefix, one more
+        character at a time (quadratic: some 0.3 s of a new journal's start); a statement can
+        only end at a ';', so only there is it tried. The same statements, in the same order."""
+
+        def executescript(self, sql: str) -> sqlite3.Cursor:
+            if not self.conn.in_transaction:
+                return super().executescript(sql)
+            cursor = self.conn.cursor()
+            pending = ""
+            for piece in sql.split(";"):
+                pending += piece + ";"
+                if sqlite3.complete_statement(pending.strip()):
+                    cursor.execute(pending.strip())
+                    pending = ""
+            if pending[:-1].strip():  # what follows the last ';' (the split added one)
+                cursor.execute(pending[:-1].strip())
+            return cursor
 
     migrations = Migrations(MIGRATION_SET)
     for step in STEPS:
         migrations(name=step.__name__)(step)
-    migrations.apply(Database(conn, execute_plugins=False))
+    migrations.apply(Linear(conn, execute_plugins=False))

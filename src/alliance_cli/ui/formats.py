@@ -36,6 +36,7 @@ Nothing here imports Rich at the top, so `list --format json` never loads it.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 import sys
@@ -139,6 +140,44 @@ def write_rows(
     else:  # pragma: no cover - the CLI's choices prevent it
         raise ValueError(fmt)
     return count
+
+
+def csv_field(value: Any) -> str:
+    """One value as csv.writer writes it as a field of a row (quoted only when it must be)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow((value, None))  # a lone empty field would be ""
+    return buffer.getvalue()[:-1]
+
+
+def json_text(value: Any) -> str:
+    """One value as JSON, as every JSON line alliance writes has it."""
+    return _json_line(value)
+
+
+def write_lines(lines: Iterable[str], columns: Sequence[str], fmt: str, out: IO[str]) -> int:
+    """Stream rows already encoded (`export`: made by SQLite, see `store.exchange.long_lines`):
+    CSV lines with their CRLF, after the header; JSON objects, as the items of one array
+    (`json`, one a line) or one a line (`jsonl`). The same bytes `write_rows` writes for the
+    same rows. Returns the count."""
+    taken = itertools.count()
+    counted = map(itemgetter(0), zip(lines, taken, strict=False))  # counted as in `write_rows`
+    if fmt == "csv":
+        csv.writer(out, lineterminator="\r\n").writerow(columns)
+        out.writelines(counted)
+    elif fmt == "json":
+        first = next(counted, None)
+        if first is None:
+            out.write("[]\n")
+            return 0
+        out.write("[\n")
+        out.write(first)
+        out.writelines(map(",\n".__add__, counted))
+        out.write("\n]\n")
+    elif fmt == "jsonl":
+        out.writelines(map(str.__add__, counted, itertools.repeat("\n")))
+    else:  # pragma: no cover - the CLI's choices prevent it
+        raise ValueError(fmt)
+    return next(taken)
 
 
 def _escaped_cell(rows: Iterable[Sequence[Any]], i: int) -> Iterator[Sequence[Any]]:
