@@ -39,7 +39,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -95,8 +94,8 @@ class Watchlist:
         legacy_salt: str | None = None,
         legacy: Iterable[str] = (),
     ) -> None:
-        self.key = key or secrets.token_bytes(_KEY_BYTES)
-        self.salt = salt or secrets.token_hex(16)
+        self.key = key or os.urandom(_KEY_BYTES)  # what secrets.token_bytes returns
+        self.salt = salt or os.urandom(16).hex()
         self.hashes: set[str] = set(hashes)
         self.legacy_salt = legacy_salt
         self.legacy: set[str] = set(legacy)
@@ -320,7 +319,7 @@ def change_watchlist(entries: Iterable[str], *, remove: bool = False, path: Path
     if watchlist is None or not watchlist.hashes:  # a new list, or one of the old form only
         _given(entries)
         try:
-            key = _make_key(secrets.token_bytes(_KEY_BYTES))  # made before any word is hashed with it
+            key = _make_key(os.urandom(_KEY_BYTES))  # made before any word is hashed with it
         except OSError as exc:
             raise InputError(f"Cannot write the watch-list's key {key_path()} ({exc.strerror}).") from None
         if watchlist is None:
