@@ -371,6 +371,7 @@ class _Checker:
         self, ps: PromptSet, shape: str, *, name: str, check_keys: bool, unescape: bool, today: date | None = None
     ) -> None:
         from alliance_cli.settings.prompts import prompt_set_snapshot
+        from alliance_cli.store.exchange import SeenUuids
         from alliance_cli.store.journal import now_iso
 
         self.ps = ps
@@ -380,7 +381,7 @@ class _Checker:
         self.kinds: dict[str, str] = {p.id: p.kind for p in ps.prompts}
         self.logged_at = now_iso()
         self.problems = ProblemList(name)
-        self.seen: dict[str, str] = {}  # uuid -> where it first appeared
+        self.seen = SeenUuids()  # uuid -> where it first appeared, kept out of Python's memory
         self.prompt_ids = frozenset(self.kinds)
         # Follow-up prompts (`when: {history: ...}`) were asked, or not, by the journal the
         # file came from, from sessions this journal may not have: take them as recorded.
@@ -503,14 +504,16 @@ class _Checker:
             what = "missing" if not text else "not a session uuid such as `alliance export` writes"
             self.problems.add(where, "uuid", f"{what}; it is how a session is recognised when it comes back.")
             return None, False
-        first = self.seen.get(value)
+        first = self.seen.first(value, where)
         if first is not None:
             self.problems.add(
                 where, "uuid", f"this session is already in the file at {first} (a session's rows must be together)."
             )
             return None, True
-        self.seen[value] = where
         return value, False
+
+    def close(self) -> None:
+        self.seen.close()
 
     def _id_hint(self, where: str, raw: Any) -> int | None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -880,11 +883,14 @@ def _read_sessions(
         grouped = _long_sessions(records, checker)
     else:
         grouped = _wide_sessions(records, checker)
-    for seen, session in enumerate(grouped, 1):
-        if on_progress is not None and seen % PROGRESS_EVERY == 0:
-            on_progress(position())
-        if session is not None and not checker.problems:
-            yield session
+    try:
+        for seen, session in enumerate(grouped, 1):
+            if on_progress is not None and seen % PROGRESS_EVERY == 0:
+                on_progress(position())
+            if session is not None and not checker.problems:
+                yield session
+    finally:
+        checker.close()
     if checker.problems:
         lines = checker.problems.summary(
             f"Nothing was imported from {name}: fix the rows above and run the import again."

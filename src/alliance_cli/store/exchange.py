@@ -20,6 +20,7 @@ same (ids decide the order of same-day sessions and their numbers).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -371,6 +372,36 @@ def wide_rows(
 
 
 # -- import ----------------------------------------------------------------------------
+
+
+class SeenUuids:
+    """The session uuids of a file read so far, each with where it first appeared (`row 12`),
+    so that a uuid given twice is refused with both places named, whatever the file's size.
+
+    They are kept by SQLite in a private temporary database of their own (an empty file
+    name: on disk, removed as soon as it is opened, past a cache of at most 2 MB) rather than
+    in a Python set, so an import's memory stays flat however many sessions a file holds.
+    It holds uuids and row numbers, never an answer, and it is not the journal: a refused
+    import has nothing to undo in it (the journal's first session is read before the
+    journal is opened, so its own transaction cannot hold this)."""
+
+    def __init__(self) -> None:
+        self.conn = sqlite3.connect("", isolation_level=None)
+        self.conn.execute("PRAGMA cache_size = -2048")
+        self.conn.execute("PRAGMA journal_mode = OFF")  # a scratch table: nothing to roll back
+        self.conn.execute("CREATE TABLE seen (uuid TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
+        self.conn.execute("BEGIN")
+        self._add = "INSERT INTO seen (uuid, at) VALUES (?, ?) ON CONFLICT DO NOTHING"
+
+    def first(self, uuid: str, where: str) -> str | None:
+        """None the first time `uuid` is given (kept with `where`), else where it was first."""
+        if self.conn.execute(self._add, (uuid, where)).rowcount == 1:
+            return None
+        row = self.conn.execute("SELECT at FROM seen WHERE uuid = ?", (uuid,)).fetchone()
+        return str(row[0])
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 @dataclass
