@@ -41,7 +41,6 @@ from alliance_cli.store.journal import (
 
 _PROMPTS = "temp.exchange_prompts"
 _NUMBERS = "temp.exchange_numbers"
-_STAGED = "temp.exchange_answers"
 
 
 @dataclass(frozen=True)
@@ -446,16 +445,9 @@ def import_sessions(
             # Into an empty journal every session is new (the caller refuses a uuid twice in
             # one file), so there is nothing to look up, and the sessions keep their ids.
             empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM sessions)").fetchone()[0] == 1
-            # Answers wait in a bare temp table and go into `answers` with one INSERT ... SELECT
-            # at the end: the triggers on `answers` (the search index) still see every row,
-            # at a fraction of the cost of firing them from half a million separate inserts.
-            conn.execute(f"DROP TABLE IF EXISTS {_STAGED}")
-            conn.execute(f"CREATE TABLE {_STAGED} (session_id, prompt_id, kind, value_num, value_text)")
+            answers = _Answers(conn)  # written in batches: memory stays flat
             set_ids: dict[str, int] = {}
-            staged: list[tuple[Any, ...]] = []  # written in batches: memory stays flat
             for item in incoming:
-                if len(staged) >= _BATCH:
-                    _stage(conn, staged)
                 s = item.session
                 if s.prompt_set_digest not in set_ids:
                     set_ids[s.prompt_set_digest] = journal._prompt_set_id(s)
@@ -466,19 +458,16 @@ def import_sessions(
                         "SELECT id, client, date, modality FROM sessions WHERE uuid = ?", (s.uuid,)
                     ).fetchone()
                 if row is None:
-                    _insert(conn, item, set_id, staged, keep_id=empty)
+                    outcome.answers_added += _insert(conn, item, set_id, answers, keep_id=empty)
                     outcome.added += 1
-                    outcome.answers_added += sum(1 for v in s.answers.values() if v is not None)
                 elif _same(conn, row, s):
                     outcome.unchanged += 1
                 elif replace:
-                    _replace(conn, row["id"], s, set_id, staged)
+                    _replace(conn, row["id"], s, set_id, answers)
                     outcome.replaced += 1
                 else:
                     outcome.conflicts.append(Conflict(row["id"], str(s.uuid), row["date"], row["client"]))
-            _stage(conn, staged)
-            _add_staged(conn)
-            conn.execute(f"DROP TABLE {_STAGED}")
+            answers.close()
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -501,41 +490,63 @@ _INDEX_TRIGGER_SQL = (
 )
 
 
-def _add_staged(conn: Any) -> None:
-    """The staged answers into `answers`, in the order they came, with one INSERT ... SELECT.
+class _Answers:
+    """The answers of an import, written straight into `answers` by `executemany` in batches.
 
-    The search index trigger, run once per written answer, costs about as much again as the
-    insert; when it is the one `_INDEX_TRIGGER_SQL` spells out, it is dropped for this one
-    statement and the index gets the same rows (the same ids, the same order) from two bulk
-    statements, then it is put back, all inside the import's transaction: a refused or
-    interrupted import rolls all of it back. Any other trigger fires as usual."""
-    found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,))
-    trigger = (found.fetchone() or [None])[0]
-    bulk = trigger is not None and " ".join(trigger.split()) == _INDEX_TRIGGER_SQL
-    if bulk:
-        conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
-    conn.execute(
-        "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) "
-        f"SELECT session_id, prompt_id, kind, value_num, value_text FROM {_STAGED} ORDER BY rowid"
-    )
-    if bulk:
-        first = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
-        conn.execute(
-            "INSERT INTO search_map (session_id, prompt_id, body) SELECT session_id, prompt_id, value_text "
-            f"FROM {_STAGED} WHERE kind = 'text' AND value_text IS NOT NULL ORDER BY rowid"
+    The search index's trigger, run once per written answer, costs about as much again as
+    the insert; when it is the one `_INDEX_TRIGGER_SQL` spells out, it is dropped for the
+    import and each batch's written answers go into the index in two bulk statements (the
+    same rows, ids and order as the trigger gives), then it is put back: all inside the
+    import's transaction, so a refused or interrupted import rolls all of it back. Any other
+    trigger fires as usual."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,))
+        trigger = (found.fetchone() or [None])[0]
+        self.trigger: str | None = None
+        if trigger is not None and " ".join(trigger.split()) == _INDEX_TRIGGER_SQL:
+            self.trigger = trigger
+            conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, session_id: int, s: NewSession) -> int:
+        """Queue one session's answers; how many."""
+        kinds = s.kinds
+        before = len(self.rows)
+        self.rows.extend(
+            (session_id, pid, kinds[pid], *to_columns(kinds[pid], v)) for pid, v in s.answers.items() if v is not None
         )
-        conn.execute("INSERT INTO search_text (rowid, body) SELECT id, body FROM search_map WHERE id > ?", (first,))
-        conn.execute(trigger)
+        added = len(self.rows) - before
+        if len(self.rows) >= _BATCH:
+            self.flush()
+        return added
+
+    def flush(self) -> None:
+        conn, rows = self.conn, self.rows
+        if not rows:
+            return
+        conn.executemany(
+            "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", rows
+        )
+        if self.trigger is not None:
+            # search_map's ids are its rowid: the new rows get ids above the largest one now.
+            first = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
+            conn.executemany(
+                "INSERT INTO search_map (session_id, prompt_id, body) VALUES (?, ?, ?)",
+                [(r[0], r[1], r[4]) for r in rows if r[2] == "text" and r[4] is not None],
+            )
+            conn.execute("INSERT INTO search_text (rowid, body) SELECT id, body FROM search_map WHERE id > ?", (first,))
+        rows.clear()
+
+    def close(self) -> None:
+        self.flush()
+        if self.trigger is not None:
+            self.conn.execute(self.trigger)
 
 
-def _stage(conn: Any, staged: list[tuple[Any, ...]]) -> None:
-    conn.executemany(
-        f"INSERT INTO {_STAGED} (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", staged
-    )
-    staged.clear()
-
-
-def _insert(conn: Any, item: IncomingSession, set_id: int, staged: list[tuple[Any, ...]], *, keep_id: bool) -> None:
+def _insert(conn: Any, item: IncomingSession, set_id: int, answers: _Answers, *, keep_id: bool) -> int:
+    """Add the session and its answers; how many answers."""
     s = item.session
     row = [item.id_hint if keep_id else None, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at, set_id]
     row[5] = row[5] or now_iso()
@@ -549,14 +560,7 @@ def _insert(conn: Any, item: IncomingSession, set_id: int, staged: list[tuple[An
             raise
         row[0] = None  # the file holds the same id twice: this one gets a new id
         cur = conn.execute(sql, row)
-    _insert_answers(int(cur.lastrowid or 0), s, staged)
-
-
-def _insert_answers(session_id: int, s: NewSession, staged: list[tuple[Any, ...]]) -> None:
-    kinds = s.kinds
-    staged.extend(
-        (session_id, pid, kinds[pid], *to_columns(kinds[pid], v)) for pid, v in s.answers.items() if v is not None
-    )
+    return answers.add(int(cur.lastrowid or 0), s)
 
 
 def _same(conn: Any, row: Any, s: NewSession) -> bool:
@@ -571,10 +575,10 @@ def _same(conn: Any, row: Any, s: NewSession) -> bool:
     return stored == {pid: v for pid, v in s.answers.items() if v is not None}
 
 
-def _replace(conn: Any, session_id: int, s: NewSession, set_id: int, staged: list[tuple[Any, ...]]) -> None:
+def _replace(conn: Any, session_id: int, s: NewSession, set_id: int, answers: _Answers) -> None:
     conn.execute(
         "UPDATE sessions SET client = ?, date = ?, modality = ?, edited_at = ?, prompt_set_id = ? WHERE id = ?",
         (s.client, s.date.isoformat(), s.modality, now_iso(), set_id, session_id),
     )
     conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
-    _insert_answers(session_id, s, staged)
+    answers.add(session_id, s)
