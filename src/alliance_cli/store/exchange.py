@@ -445,7 +445,7 @@ def import_sessions(
             # Into an empty journal every session is new (the caller refuses a uuid twice in
             # one file), so there is nothing to look up, and the sessions keep their ids.
             empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM sessions)").fetchone()[0] == 1
-            answers = _Answers(conn)  # written in batches: memory stays flat
+            answers = _Answers(conn, empty=empty)  # written in batches: memory stays flat
             set_ids: dict[str, int] = {}
             for item in incoming:
                 s = item.session
@@ -498,10 +498,23 @@ class _Answers:
     import and each batch's written answers go into the index in two bulk statements (the
     same rows, ids and order as the trigger gives), then it is put back: all inside the
     import's transaction, so a refused or interrupted import rolls all of it back. Any other
-    trigger fires as usual."""
+    trigger fires as usual.
 
-    def __init__(self, conn: Any) -> None:
+    Into an empty journal, every answer it will hold comes from the file: its indexes that
+    only speed up reading (not a unique one) are dropped first and made again at the end, in
+    one sort, which costs less than keeping them up to date row by row."""
+
+    def __init__(self, conn: Any, *, empty: bool = False) -> None:
         self.conn = conn
+        self.indexes: list[str] = []
+        if empty:
+            found = conn.execute(
+                "SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('answers') i ON i.name = m.name "
+                "WHERE m.type = 'index' AND m.sql IS NOT NULL AND i.[unique] = 0"
+            ).fetchall()
+            for name, sql in found:
+                conn.execute(f'DROP INDEX "{name}"')
+                self.indexes.append(sql)
         found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,))
         trigger = (found.fetchone() or [None])[0]
         self.trigger: str | None = None
@@ -543,6 +556,8 @@ class _Answers:
         self.flush()
         if self.trigger is not None:
             self.conn.execute(self.trigger)
+        for sql in self.indexes:
+            self.conn.execute(sql)
 
 
 def _insert(conn: Any, item: IncomingSession, set_id: int, answers: _Answers, *, keep_id: bool) -> int:
