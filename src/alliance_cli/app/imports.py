@@ -214,6 +214,7 @@ def _jsonl_records(text: IO[str], name: str) -> Iterator[Record]:
 
 
 _JSON_SPACE = re.compile(r"[ \t\r\n]*").match
+_NEXT_ITEM = re.compile(r"[ \t\r\n]*,[ \t\r\n]*").match
 
 
 def _too_large() -> str:
@@ -225,7 +226,7 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
 
     An item that does not fit in what was read is tried again with twice as much (so a large
     item is decoded in linear time, not once per chunk), up to MAX_ITEM characters."""
-    decode = _DECODER.raw_decode
+    scan = _DECODER.scan_once  # raw_decode without its Python wrapper, the same errors below
     buf, pos, lines_before, eof = "", 0, 0, False
 
     def more() -> bool:
@@ -269,7 +270,10 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
         number += 1
         while True:
             try:
-                value, end = decode(buf, pos)
+                try:
+                    value, end = scan(buf, pos)
+                except StopIteration as stop:  # as `raw_decode` has it
+                    raise json.JSONDecodeError("Expecting value", buf, stop.value) from None
             except json.JSONDecodeError as exc:
                 if len(buf) - pos > MAX_ITEM:
                     raise error(pos, f"item {number}: {_too_large()}") from None
@@ -287,6 +291,10 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
             break
         pos = end
         yield Record("item", number, value)
+        following = _NEXT_ITEM(buf, pos)
+        if following is not None and following.end() < len(buf):  # `,` and the next item's start, read
+            pos = following.end()
+            continue
         separator = skip_space()
         if separator == ",":
             pos += 1
