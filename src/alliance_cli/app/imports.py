@@ -226,7 +226,7 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
 
     An item that does not fit in what was read is tried again with twice as much (so a large
     item is decoded in linear time, not once per chunk), up to MAX_ITEM characters."""
-    scan = _DECODER.scan_once  # raw_decode without its Python wrapper, the same errors below
+    scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]  # raw_decode without its wrapper
     buf, pos, lines_before, eof = "", 0, 0, False
 
     def more() -> bool:
