@@ -29,6 +29,7 @@ from operator import itemgetter
 from typing import Any
 
 from alliance_cli.core.answers import from_columns, to_columns
+from alliance_cli.errors import JournalError
 from alliance_cli.store import cipher
 from alliance_cli.store.journal import (
     Journal,
@@ -394,9 +395,15 @@ class SeenUuids:
 
     def first(self, uuid: str, where: str) -> str | None:
         """None the first time `uuid` is given (kept with `where`), else where it was first."""
-        if self.conn.execute(self._add, (uuid, where)).rowcount == 1:
-            return None
-        row = self.conn.execute("SELECT at FROM seen WHERE uuid = ?", (uuid,)).fetchone()
+        try:
+            if self.conn.execute(self._add, (uuid, where)).rowcount == 1:
+                return None
+            row = self.conn.execute("SELECT at FROM seen WHERE uuid = ?", (uuid,)).fetchone()
+        except sqlite3.Error as exc:  # the temporary folder is full or cannot be written
+            raise JournalError(
+                f"Cannot keep the file's session ids in a temporary file ({exc}); free some space in the "
+                "temporary folder, or set TMPDIR to a folder with room, and run the import again. Nothing was imported."
+            ) from None
         return str(row[0])
 
     def close(self) -> None:
