@@ -20,6 +20,7 @@ same (ids decide the order of same-day sessions and their numbers).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -483,6 +484,7 @@ def import_sessions(
 
 
 _BATCH = 5000
+_ON_INSERT = re.compile(r"\bINSERT\s+ON\b", re.IGNORECASE).search
 # The search index's insert trigger as this code knows it (store/migrations.py); written
 # answers are indexed in two statements instead when the journal has exactly this one.
 _INDEX_TRIGGER = "answers_search_insert"
@@ -528,6 +530,11 @@ class _Answers:
         if trigger is not None and " ".join(trigger.split()) == _INDEX_TRIGGER_SQL:
             self.trigger = trigger
             conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
+        # Whether no trigger is left to fire on an insert into `answers`.
+        self.only_trigger = self.trigger is not None and not any(
+            _ON_INSERT(sql or "")
+            for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'answers'")
+        )
         self.rows: list[tuple[Any, ...]] = []
 
     def add(self, session_id: int, s: NewSession) -> int:
@@ -546,8 +553,23 @@ class _Answers:
         conn, rows = self.conn, self.rows
         if not rows:
             return
+        if self.only_trigger:
+            # Without a trigger that sees the order of the rows, numbers and texts go in by
+            # statements of their own (the table is ordered by its key): a NULL is not bound,
+            # which costs Python's sqlite3 a look for an adapter each time.
+            conn.executemany(
+                "INSERT INTO answers (session_id, prompt_id, kind, value_num) VALUES (?, ?, ?, ?)",
+                [r[:4] for r in rows if r[4] is None],
+            )
+            conn.executemany(
+                "INSERT INTO answers (session_id, prompt_id, kind, value_text) VALUES (?, ?, ?, ?)",
+                [(r[0], r[1], r[2], r[4]) for r in rows if r[3] is None and r[4] is not None],
+            )
+            rest = [r for r in rows if r[3] is not None and r[4] is not None]
+        else:
+            rest = rows
         conn.executemany(
-            "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", rows
+            "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", rest
         )
         if self.trigger is not None:
             # search_map's ids are its rowid: the new rows get ids above the largest one now.
