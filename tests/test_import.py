@@ -409,6 +409,25 @@ def test_the_bulk_search_index_holds_what_the_per_answer_trigger_would(source, t
         assert found.fetchone() == (1,)
 
 
+def test_many_conflicts_are_counted_and_the_first_ones_named(tmp_path, db_path):
+    """More sessions differ than a message lists: each is counted, the first ones named, the rest summed up."""
+    from alliance_cli.core.messages import MAX_LISTED
+
+    many = MAX_LISTED + 5
+    source = tmp_path / "many.db"
+    fill(source, bundled(), [(f"C-{i}", date(2026, 1, 1 + i % 28), "video", BASIC) for i in range(many)])
+    file = tmp_path / "many.csv"
+    assert run_bytes("export", "-o", str(file), db=source)[0] == 0
+    assert run_bytes("import", str(file), db=db_path)[0] == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE sessions SET modality = 'phone'")
+    code, _, err = run_bytes("import", str(file), db=db_path)
+    assert code == 0
+    assert f"{many} sessions in the file differ from the journal's and were left as they are:" in err
+    assert err.count(" · C-") == MAX_LISTED
+    assert "… and 5 more." in err
+
+
 def test_a_journal_an_import_starts_has_every_index_and_trigger_a_new_journal_has(source, tmp_path):
     """Into an empty journal, import drops the answers' lookup index and the search trigger
     while it writes, and makes them again: the journal ends with the same schema as one

@@ -1078,8 +1078,8 @@ def summary_lines(outcome: ImportOutcome, source: str) -> list[str]:
     if outcome.replaced:
         n = outcome.replaced
         lines.append(f"{'Would replace' if would else 'Replaced'} {count(n, 'session')} with the file's version.")
-    if outcome.conflicts:
-        n = len(outcome.conflicts)
+    if outcome.conflicting:
+        n = outcome.conflicting
         left = "would be" if would else ("was" if n == 1 else "were")
         if n == 1:
             lines.append(f"1 session in the file differs from the journal's and {left} left as it is:")

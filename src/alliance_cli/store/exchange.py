@@ -30,6 +30,7 @@ from operator import itemgetter
 from typing import Any
 
 from alliance_cli.core.answers import from_columns, to_columns
+from alliance_cli.core.messages import MAX_LISTED
 from alliance_cli.errors import JournalError
 from alliance_cli.store import cipher
 from alliance_cli.store.journal import (
@@ -433,7 +434,8 @@ class ImportOutcome:
     answers_added: int = 0
     unchanged: int = 0
     replaced: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)  # the first MAX_LISTED, to name
+    conflicting: int = 0  # how many sessions in all: a file of any size keeps only the few it names
     dry_run: bool = False
     notices: list[str] = field(default_factory=list)  # what opening the journal did (`Journal.notices`)
 
@@ -474,7 +476,9 @@ def import_sessions(
                     _replace(conn, row["id"], s, set_id, answers)
                     outcome.replaced += 1
                 else:
-                    outcome.conflicts.append(Conflict(row["id"], str(s.uuid), row["date"], row["client"]))
+                    outcome.conflicting += 1
+                    if len(outcome.conflicts) < MAX_LISTED:
+                        outcome.conflicts.append(Conflict(row["id"], str(s.uuid), row["date"], row["client"]))
             answers.close()
             if dry_run:
                 raise _DryRun
