@@ -926,7 +926,7 @@ class ImportPrivacy:
         self.region = region
         self.answers = 0
         self.sessions = 0
-        self.findings: list[Any] = []
+        self.found: dict[str, int] = {}  # how many findings of each kind: never a list as long as the file
 
     def watch(self, incoming: Iterator[IncomingSession | None]) -> Iterator[IncomingSession | None]:
         from alliance_cli.core.privacy import find_identifiers
@@ -946,20 +946,21 @@ class ImportPrivacy:
                         found = find_identifiers(value, self.watchlist, self.region)
                         if found:
                             flagged += 1
-                            self.findings.extend(found)
+                            for finding in found:
+                                self.found[finding.kind] = self.found.get(finding.kind, 0) + 1
                 self.answers += flagged
                 self.sessions += bool(flagged)
             yield item
 
     def summary(self) -> str | None:
         """One line for stderr, or None when nothing was found."""
-        from alliance_cli.core.privacy import describe
+        from alliance_cli.core.privacy import describe_counts
 
         if not self.answers:
             return None
         return (
             f"Privacy check: {count(self.answers, 'written answer')} in {count(self.sessions, 'session')} of the "
-            f"file may hold {describe(self.findings)}; `alliance export --redact` replaces such details "
+            f"file may hold {describe_counts(self.found)}; `alliance export --redact` replaces such details "
             "with [redacted] in a file you share."
         )
 
