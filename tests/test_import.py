@@ -409,6 +409,53 @@ def test_the_bulk_search_index_holds_what_the_per_answer_trigger_would(source, t
         assert found.fetchone() == (1,)
 
 
+def test_many_conflicts_are_counted_and_the_first_ones_named(tmp_path, db_path):
+    """More sessions differ than a message lists: each is counted, the first ones named, the rest summed up."""
+    from alliance_cli.core.messages import MAX_LISTED
+
+    many = MAX_LISTED + 5
+    source = tmp_path / "many.db"
+    fill(source, bundled(), [(f"C-{i}", date(2026, 1, 1 + i % 28), "video", BASIC) for i in range(many)])
+    file = tmp_path / "many.csv"
+    assert run_bytes("export", "-o", str(file), db=source)[0] == 0
+    assert run_bytes("import", str(file), db=db_path)[0] == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE sessions SET modality = 'phone'")
+    code, _, err = run_bytes("import", str(file), db=db_path)
+    assert code == 0
+    assert f"{many} sessions in the file differ from the journal's and were left as they are:" in err
+    assert err.count(" · C-") == MAX_LISTED
+    assert "… and 5 more." in err
+
+
+def test_a_journal_an_import_starts_has_every_index_and_trigger_a_new_journal_has(source, tmp_path):
+    """Into an empty journal, import drops the answers' lookup index and the search trigger
+    while it writes, and makes them again: the journal ends with the same schema as one
+    `alliance` starts itself, intact; a refused import into it leaves it as it was."""
+    from alliance_cli.store.journal import open_journal
+
+    _, file = source
+    fresh, imported = tmp_path / "fresh.db", tmp_path / "imported.db"
+    with open_journal(fresh, create=True):
+        pass
+    with open_journal(imported, create=True):
+        pass
+
+    def schema(db):
+        with sqlite3.connect(db) as conn:
+            found = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')")
+            return sorted(found.fetchall(), key=str), conn.execute("PRAGMA integrity_check").fetchone()
+
+    before = schema(imported)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(file.read_text().replace("2026-11-02", "2026-02-30"))
+    assert run_bytes("import", str(bad), db=imported)[0] != 0
+    assert schema(imported) == before
+    assert run_bytes("import", str(file), db=imported)[0] == 0
+    assert schema(imported) == schema(fresh) == before
+    assert schema(imported)[1] == ("ok",)
+
+
 @pytest.mark.parametrize("facts", ["import", "none"])
 def test_the_quick_validation_agrees_with_validate_answers(facts):
     """Import validates a session in one plain loop and hands anything wrong to

@@ -214,6 +214,7 @@ def _jsonl_records(text: IO[str], name: str) -> Iterator[Record]:
 
 
 _JSON_SPACE = re.compile(r"[ \t\r\n]*").match
+_NEXT_ITEM = re.compile(r"[ \t\r\n]*,[ \t\r\n]*").match
 
 
 def _too_large() -> str:
@@ -225,7 +226,7 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
 
     An item that does not fit in what was read is tried again with twice as much (so a large
     item is decoded in linear time, not once per chunk), up to MAX_ITEM characters."""
-    decode = _DECODER.raw_decode
+    scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]  # raw_decode without its wrapper
     buf, pos, lines_before, eof = "", 0, 0, False
 
     def more() -> bool:
@@ -269,7 +270,10 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
         number += 1
         while True:
             try:
-                value, end = decode(buf, pos)
+                try:
+                    value, end = scan(buf, pos)
+                except StopIteration as stop:  # as `raw_decode` has it
+                    raise json.JSONDecodeError("Expecting value", buf, stop.value) from None
             except json.JSONDecodeError as exc:
                 if len(buf) - pos > MAX_ITEM:
                     raise error(pos, f"item {number}: {_too_large()}") from None
@@ -287,6 +291,10 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
             break
         pos = end
         yield Record("item", number, value)
+        following = _NEXT_ITEM(buf, pos)
+        if following is not None and following.end() < len(buf):  # `,` and the next item's start, read
+            pos = following.end()
+            continue
         separator = skip_space()
         if separator == ",":
             pos += 1
@@ -371,6 +379,7 @@ class _Checker:
         self, ps: PromptSet, shape: str, *, name: str, check_keys: bool, unescape: bool, today: date | None = None
     ) -> None:
         from alliance_cli.settings.prompts import prompt_set_snapshot
+        from alliance_cli.store.exchange import SeenUuids
         from alliance_cli.store.journal import now_iso
 
         self.ps = ps
@@ -380,7 +389,7 @@ class _Checker:
         self.kinds: dict[str, str] = {p.id: p.kind for p in ps.prompts}
         self.logged_at = now_iso()
         self.problems = ProblemList(name)
-        self.seen: dict[str, str] = {}  # uuid -> where it first appeared
+        self.seen = SeenUuids()  # uuid -> where it first appeared, kept out of Python's memory
         self.prompt_ids = frozenset(self.kinds)
         # Follow-up prompts (`when: {history: ...}`) were asked, or not, by the journal the
         # file came from, from sessions this journal may not have: take them as recorded.
@@ -503,14 +512,16 @@ class _Checker:
             what = "missing" if not text else "not a session uuid such as `alliance export` writes"
             self.problems.add(where, "uuid", f"{what}; it is how a session is recognised when it comes back.")
             return None, False
-        first = self.seen.get(value)
+        first = self.seen.first(value, where)
         if first is not None:
             self.problems.add(
                 where, "uuid", f"this session is already in the file at {first} (a session's rows must be together)."
             )
             return None, True
-        self.seen[value] = where
         return value, False
+
+    def close(self) -> None:
+        self.seen.close()
 
     def _id_hint(self, where: str, raw: Any) -> int | None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -880,11 +891,14 @@ def _read_sessions(
         grouped = _long_sessions(records, checker)
     else:
         grouped = _wide_sessions(records, checker)
-    for seen, session in enumerate(grouped, 1):
-        if on_progress is not None and seen % PROGRESS_EVERY == 0:
-            on_progress(position())
-        if session is not None and not checker.problems:
-            yield session
+    try:
+        for seen, session in enumerate(grouped, 1):
+            if on_progress is not None and seen % PROGRESS_EVERY == 0:
+                on_progress(position())
+            if session is not None and not checker.problems:
+                yield session
+    finally:
+        checker.close()
     if checker.problems:
         lines = checker.problems.summary(
             f"Nothing was imported from {name}: fix the rows above and run the import again."
@@ -912,7 +926,7 @@ class ImportPrivacy:
         self.region = region
         self.answers = 0
         self.sessions = 0
-        self.findings: list[Any] = []
+        self.found: dict[str, int] = {}  # how many findings of each kind: never a list as long as the file
 
     def watch(self, incoming: Iterator[IncomingSession | None]) -> Iterator[IncomingSession | None]:
         from alliance_cli.core.privacy import find_identifiers
@@ -932,20 +946,21 @@ class ImportPrivacy:
                         found = find_identifiers(value, self.watchlist, self.region)
                         if found:
                             flagged += 1
-                            self.findings.extend(found)
+                            for finding in found:
+                                self.found[finding.kind] = self.found.get(finding.kind, 0) + 1
                 self.answers += flagged
                 self.sessions += bool(flagged)
             yield item
 
     def summary(self) -> str | None:
         """One line for stderr, or None when nothing was found."""
-        from alliance_cli.core.privacy import describe
+        from alliance_cli.core.privacy import describe_counts
 
         if not self.answers:
             return None
         return (
             f"Privacy check: {count(self.answers, 'written answer')} in {count(self.sessions, 'session')} of the "
-            f"file may hold {describe(self.findings)}; `alliance export --redact` replaces such details "
+            f"file may hold {describe_counts(self.found)}; `alliance export --redact` replaces such details "
             "with [redacted] in a file you share."
         )
 
@@ -1064,8 +1079,8 @@ def summary_lines(outcome: ImportOutcome, source: str) -> list[str]:
     if outcome.replaced:
         n = outcome.replaced
         lines.append(f"{'Would replace' if would else 'Replaced'} {count(n, 'session')} with the file's version.")
-    if outcome.conflicts:
-        n = len(outcome.conflicts)
+    if outcome.conflicting:
+        n = outcome.conflicting
         left = "would be" if would else ("was" if n == 1 else "were")
         if n == 1:
             lines.append(f"1 session in the file differs from the journal's and {left} left as it is:")

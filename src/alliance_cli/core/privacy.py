@@ -844,6 +844,11 @@ def describe(findings: list[Finding]) -> str:
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.kind] = counts.get(f.kind, 0) + 1
+    return describe_counts(counts)
+
+
+def describe_counts(counts: Mapping[str, int]) -> str:
+    """`describe` from how many findings of each kind (in the order first found)."""
     parts = []
     for kind, n in counts.items():
         label = KINDS[kind]

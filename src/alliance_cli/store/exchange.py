@@ -20,6 +20,8 @@ same (ids decide the order of same-day sessions and their numbers).
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +30,8 @@ from operator import itemgetter
 from typing import Any
 
 from alliance_cli.core.answers import from_columns, to_columns
+from alliance_cli.core.messages import MAX_LISTED
+from alliance_cli.errors import JournalError
 from alliance_cli.store import cipher
 from alliance_cli.store.journal import (
     Journal,
@@ -40,7 +44,6 @@ from alliance_cli.store.journal import (
 
 _PROMPTS = "temp.exchange_prompts"
 _NUMBERS = "temp.exchange_numbers"
-_STAGED = "temp.exchange_answers"
 
 
 @dataclass(frozen=True)
@@ -373,6 +376,42 @@ def wide_rows(
 # -- import ----------------------------------------------------------------------------
 
 
+class SeenUuids:
+    """The session uuids of a file read so far, each with where it first appeared (`row 12`),
+    so that a uuid given twice is refused with both places named, whatever the file's size.
+
+    They are kept by SQLite in a private temporary database of their own (an empty file
+    name: on disk, removed as soon as it is opened, past a cache of at most 2 MB) rather than
+    in a Python set, so an import's memory stays flat however many sessions a file holds.
+    It holds uuids and row numbers, never an answer, and it is not the journal: a refused
+    import has nothing to undo in it (the journal's first session is read before the
+    journal is opened, so its own transaction cannot hold this)."""
+
+    def __init__(self) -> None:
+        self.conn = sqlite3.connect("", isolation_level=None)
+        self.conn.execute("PRAGMA cache_size = -2048")
+        self.conn.execute("PRAGMA journal_mode = OFF")  # a scratch table: nothing to roll back
+        self.conn.execute("CREATE TABLE seen (uuid TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
+        self.conn.execute("BEGIN")
+        self._add = "INSERT INTO seen (uuid, at) VALUES (?, ?) ON CONFLICT DO NOTHING"
+
+    def first(self, uuid: str, where: str) -> str | None:
+        """None the first time `uuid` is given (kept with `where`), else where it was first."""
+        try:
+            if self.conn.execute(self._add, (uuid, where)).rowcount == 1:
+                return None
+            row = self.conn.execute("SELECT at FROM seen WHERE uuid = ?", (uuid,)).fetchone()
+        except sqlite3.Error as exc:  # the temporary folder is full or cannot be written
+            raise JournalError(
+                f"Cannot keep the file's session ids in a temporary file ({exc}); free some space in the "
+                "temporary folder, or set TMPDIR to a folder with room, and run the import again. Nothing was imported."
+            ) from None
+        return str(row[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 @dataclass
 class IncomingSession:
     """A validated session from a file; `id_hint` is its id in the journal it came from."""
@@ -395,7 +434,8 @@ class ImportOutcome:
     answers_added: int = 0
     unchanged: int = 0
     replaced: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)  # the first MAX_LISTED, to name
+    conflicting: int = 0  # how many sessions in all: a file of any size keeps only the few it names
     dry_run: bool = False
     notices: list[str] = field(default_factory=list)  # what opening the journal did (`Journal.notices`)
 
@@ -415,16 +455,9 @@ def import_sessions(
             # Into an empty journal every session is new (the caller refuses a uuid twice in
             # one file), so there is nothing to look up, and the sessions keep their ids.
             empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM sessions)").fetchone()[0] == 1
-            # Answers wait in a bare temp table and go into `answers` with one INSERT ... SELECT
-            # at the end: the triggers on `answers` (the search index) still see every row,
-            # at a fraction of the cost of firing them from half a million separate inserts.
-            conn.execute(f"DROP TABLE IF EXISTS {_STAGED}")
-            conn.execute(f"CREATE TABLE {_STAGED} (session_id, prompt_id, kind, value_num, value_text)")
+            answers = _Answers(conn, empty=empty)  # written in batches: memory stays flat
             set_ids: dict[str, int] = {}
-            staged: list[tuple[Any, ...]] = []  # written in batches: memory stays flat
             for item in incoming:
-                if len(staged) >= _BATCH:
-                    _stage(conn, staged)
                 s = item.session
                 if s.prompt_set_digest not in set_ids:
                     set_ids[s.prompt_set_digest] = journal._prompt_set_id(s)
@@ -435,19 +468,18 @@ def import_sessions(
                         "SELECT id, client, date, modality FROM sessions WHERE uuid = ?", (s.uuid,)
                     ).fetchone()
                 if row is None:
-                    _insert(conn, item, set_id, staged, keep_id=empty)
+                    outcome.answers_added += _insert(conn, item, set_id, answers, keep_id=empty)
                     outcome.added += 1
-                    outcome.answers_added += sum(1 for v in s.answers.values() if v is not None)
                 elif _same(conn, row, s):
                     outcome.unchanged += 1
                 elif replace:
-                    _replace(conn, row["id"], s, set_id, staged)
+                    _replace(conn, row["id"], s, set_id, answers)
                     outcome.replaced += 1
                 else:
-                    outcome.conflicts.append(Conflict(row["id"], str(s.uuid), row["date"], row["client"]))
-            _stage(conn, staged)
-            _add_staged(conn)
-            conn.execute(f"DROP TABLE {_STAGED}")
+                    outcome.conflicting += 1
+                    if len(outcome.conflicts) < MAX_LISTED:
+                        outcome.conflicts.append(Conflict(row["id"], str(s.uuid), row["date"], row["client"]))
+            answers.close()
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -456,6 +488,7 @@ def import_sessions(
 
 
 _BATCH = 5000
+_ON_INSERT = re.compile(r"\bINSERT\s+ON\b", re.IGNORECASE).search
 # The search index's insert trigger as this code knows it (store/migrations.py); written
 # answers are indexed in two statements instead when the journal has exactly this one.
 _INDEX_TRIGGER = "answers_search_insert"
@@ -470,41 +503,98 @@ _INDEX_TRIGGER_SQL = (
 )
 
 
-def _add_staged(conn: Any) -> None:
-    """The staged answers into `answers`, in the order they came, with one INSERT ... SELECT.
+class _Answers:
+    """The answers of an import, written straight into `answers` by `executemany` in batches.
 
-    The search index trigger, run once per written answer, costs about as much again as the
-    insert; when it is the one `_INDEX_TRIGGER_SQL` spells out, it is dropped for this one
-    statement and the index gets the same rows (the same ids, the same order) from two bulk
-    statements, then it is put back, all inside the import's transaction: a refused or
-    interrupted import rolls all of it back. Any other trigger fires as usual."""
-    found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,))
-    trigger = (found.fetchone() or [None])[0]
-    bulk = trigger is not None and " ".join(trigger.split()) == _INDEX_TRIGGER_SQL
-    if bulk:
-        conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
-    conn.execute(
-        "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) "
-        f"SELECT session_id, prompt_id, kind, value_num, value_text FROM {_STAGED} ORDER BY rowid"
-    )
-    if bulk:
-        first = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
-        conn.execute(
-            "INSERT INTO search_map (session_id, prompt_id, body) SELECT session_id, prompt_id, value_text "
-            f"FROM {_STAGED} WHERE kind = 'text' AND value_text IS NOT NULL ORDER BY rowid"
+    The search index's trigger, run once per written answer, costs about as much again as
+    the insert; when it is the one `_INDEX_TRIGGER_SQL` spells out, it is dropped for the
+    import and each batch's written answers go into the index in two bulk statements (the
+    same rows, ids and order as the trigger gives), then it is put back: all inside the
+    import's transaction, so a refused or interrupted import rolls all of it back. Any other
+    trigger fires as usual.
+
+    Into an empty journal, every answer it will hold comes from the file: its indexes that
+    only speed up reading (not a unique one) are dropped first and made again at the end, in
+    one sort, which costs less than keeping them up to date row by row."""
+
+    def __init__(self, conn: Any, *, empty: bool = False) -> None:
+        self.conn = conn
+        self.indexes: list[str] = []
+        if empty:
+            found = conn.execute(
+                "SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('answers') i ON i.name = m.name "
+                "WHERE m.type = 'index' AND m.sql IS NOT NULL AND i.[unique] = 0"
+            ).fetchall()
+            for name, sql in found:
+                conn.execute(f'DROP INDEX "{name}"')
+                self.indexes.append(sql)
+        found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,))
+        trigger = (found.fetchone() or [None])[0]
+        self.trigger: str | None = None
+        if trigger is not None and " ".join(trigger.split()) == _INDEX_TRIGGER_SQL:
+            self.trigger = trigger
+            conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
+        # Whether no trigger is left to fire on an insert into `answers`.
+        self.only_trigger = self.trigger is not None and not any(
+            _ON_INSERT(sql or "")
+            for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'answers'")
         )
-        conn.execute("INSERT INTO search_text (rowid, body) SELECT id, body FROM search_map WHERE id > ?", (first,))
-        conn.execute(trigger)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, session_id: int, s: NewSession) -> int:
+        """Queue one session's answers; how many."""
+        kinds = s.kinds
+        before = len(self.rows)
+        self.rows.extend(
+            (session_id, pid, kinds[pid], *to_columns(kinds[pid], v)) for pid, v in s.answers.items() if v is not None
+        )
+        added = len(self.rows) - before
+        if len(self.rows) >= _BATCH:
+            self.flush()
+        return added
+
+    def flush(self) -> None:
+        conn, rows = self.conn, self.rows
+        if not rows:
+            return
+        if self.only_trigger:
+            # Without a trigger that sees the order of the rows, numbers and texts go in by
+            # statements of their own (the table is ordered by its key): a NULL is not bound,
+            # which costs Python's sqlite3 a look for an adapter each time.
+            conn.executemany(
+                "INSERT INTO answers (session_id, prompt_id, kind, value_num) VALUES (?, ?, ?, ?)",
+                [r[:4] for r in rows if r[4] is None],
+            )
+            conn.executemany(
+                "INSERT INTO answers (session_id, prompt_id, kind, value_text) VALUES (?, ?, ?, ?)",
+                [(r[0], r[1], r[2], r[4]) for r in rows if r[3] is None and r[4] is not None],
+            )
+            rest = [r for r in rows if r[3] is not None and r[4] is not None]
+        else:
+            rest = rows
+        conn.executemany(
+            "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", rest
+        )
+        if self.trigger is not None:
+            # search_map's ids are its rowid: the new rows get ids above the largest one now.
+            first = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
+            conn.executemany(
+                "INSERT INTO search_map (session_id, prompt_id, body) VALUES (?, ?, ?)",
+                [(r[0], r[1], r[4]) for r in rows if r[2] == "text" and r[4] is not None],
+            )
+            conn.execute("INSERT INTO search_text (rowid, body) SELECT id, body FROM search_map WHERE id > ?", (first,))
+        rows.clear()
+
+    def close(self) -> None:
+        self.flush()
+        if self.trigger is not None:
+            self.conn.execute(self.trigger)
+        for sql in self.indexes:
+            self.conn.execute(sql)
 
 
-def _stage(conn: Any, staged: list[tuple[Any, ...]]) -> None:
-    conn.executemany(
-        f"INSERT INTO {_STAGED} (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", staged
-    )
-    staged.clear()
-
-
-def _insert(conn: Any, item: IncomingSession, set_id: int, staged: list[tuple[Any, ...]], *, keep_id: bool) -> None:
+def _insert(conn: Any, item: IncomingSession, set_id: int, answers: _Answers, *, keep_id: bool) -> int:
+    """Add the session and its answers; how many answers."""
     s = item.session
     row = [item.id_hint if keep_id else None, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at, set_id]
     row[5] = row[5] or now_iso()
@@ -518,14 +608,7 @@ def _insert(conn: Any, item: IncomingSession, set_id: int, staged: list[tuple[An
             raise
         row[0] = None  # the file holds the same id twice: this one gets a new id
         cur = conn.execute(sql, row)
-    _insert_answers(int(cur.lastrowid or 0), s, staged)
-
-
-def _insert_answers(session_id: int, s: NewSession, staged: list[tuple[Any, ...]]) -> None:
-    kinds = s.kinds
-    staged.extend(
-        (session_id, pid, kinds[pid], *to_columns(kinds[pid], v)) for pid, v in s.answers.items() if v is not None
-    )
+    return answers.add(int(cur.lastrowid or 0), s)
 
 
 def _same(conn: Any, row: Any, s: NewSession) -> bool:
@@ -540,10 +623,10 @@ def _same(conn: Any, row: Any, s: NewSession) -> bool:
     return stored == {pid: v for pid, v in s.answers.items() if v is not None}
 
 
-def _replace(conn: Any, session_id: int, s: NewSession, set_id: int, staged: list[tuple[Any, ...]]) -> None:
+def _replace(conn: Any, session_id: int, s: NewSession, set_id: int, answers: _Answers) -> None:
     conn.execute(
         "UPDATE sessions SET client = ?, date = ?, modality = ?, edited_at = ?, prompt_set_id = ? WHERE id = ?",
         (s.client, s.date.isoformat(), s.modality, now_iso(), set_id, session_id),
     )
     conn.execute("DELETE FROM answers WHERE session_id = ?", (session_id,))
-    _insert_answers(session_id, s, staged)
+    answers.add(session_id, s)
