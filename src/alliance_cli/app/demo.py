@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 DEMO_NAME = "demo.db"
 DEMO_SESSIONS = 800  # about four months of a full caseload
-DEMO_SEED = 8  # a seed whose last two weeks (to 2026-11-30) hold three cases for supervision: docs/brief.png
+DEMO_SEED = 8  # its last two weeks (to 2026-11-30) hold cases marked for supervision: docs/brief.png
 # The sample's learning goal, set a few weeks before the demo's today and still active.
 DEMO_GOAL = "Summarise once in every session and ask what I missed"
 DEMO_GOAL_PRINCIPLE = "active_listening"
