@@ -139,3 +139,23 @@ def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     monkeypatch.delenv("ALLIANCE_PASSPHRASE_FILE", raising=False)
     cipher._keys.clear()
+
+
+def passphrase_file(tmp_path: Path, text: str, name: str = "pass", mode: int = 0o600) -> Path:
+    """A passphrase file holding `text`, as a user keeps one (0600 unless `mode` says)."""
+    path = tmp_path / name
+    path.write_text(text + "\n")
+    path.chmod(mode)
+    return path
+
+
+@pytest.fixture
+def unlocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The passphrase file in use for this test ("correct horse"); the test is skipped, saying
+    so, where SQLCipher (the `encryption` extra) is not installed."""
+    pytest.importorskip("sqlcipher3", reason="sqlcipher3 (the encryption extra) is not installed")
+    from alliance_cli.store import cipher
+
+    path = passphrase_file(tmp_path, "correct horse")
+    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(path))
+    return path

@@ -119,14 +119,10 @@ def test_an_answer_written_in_the_editor_leaves_no_file_or_folder(db_path, tmp_p
     assert set(os.listdir(db_path.parent)) <= {"journal.db", "journal.db-wal", "journal.db-shm"}
 
 
-def test_an_encrypted_journal_s_editor_file_lives_in_the_session_s_runtime_folder(db_path, tmp_path, monkeypatch, run):
-    pytest.importorskip("sqlcipher3")
-    from alliance_cli.store import cipher
+def test_an_encrypted_journal_s_editor_file_lives_in_the_session_s_runtime_folder(
+    db_path, tmp_path, monkeypatch, run, unlocked
+):
 
-    passphrase = tmp_path / "pass"
-    passphrase.write_text("correct horse\n")
-    passphrase.chmod(0o600)
-    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(passphrase))
     runtime = tmp_path / "run-user"
     runtime.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))

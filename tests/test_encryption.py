@@ -21,7 +21,7 @@ from alliance_cli.settings.paths import bundled_prompts_path
 from alliance_cli.settings.prompts import load_prompt_set
 from alliance_cli.store import cipher
 from alliance_cli.store.journal import open_journal
-from conftest import FULL_ANSWERS, set_flags
+from conftest import FULL_ANSWERS, passphrase_file, set_flags
 
 pytest.importorskip("sqlcipher3")
 
@@ -35,21 +35,6 @@ ANSWERS: dict[str, Any] = {
     "active_listening": 5,
     "rupture": False,
 }
-
-
-def passphrase_file(tmp_path: Path, text: str, name: str = "pass", mode: int = 0o600) -> Path:
-    path = tmp_path / name
-    path.write_text(text + "\n")
-    path.chmod(mode)
-    return path
-
-
-@pytest.fixture
-def unlocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The passphrase file in use for this test ("correct horse")."""
-    path = passphrase_file(tmp_path, "correct horse")
-    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(path))
-    return path
 
 
 def seed(journal: Path, n: int) -> None:

@@ -105,16 +105,8 @@ def test_removing_a_word_of_the_old_form(run):
     assert "anna" not in load_watchlist() and "ben" in load_watchlist()
 
 
-def test_an_encrypted_journal_keeps_its_watch_list_inside_and_decrypt_moves_it_out(run, db_path, tmp_path, monkeypatch):
-    import pytest
+def test_an_encrypted_journal_keeps_its_watch_list_inside_and_decrypt_moves_it_out(run, db_path, tmp_path, unlocked):
 
-    pytest.importorskip("sqlcipher3")
-    from alliance_cli.store import cipher
-
-    passphrase = tmp_path / "pass"
-    passphrase.write_text("correct horse\n")
-    passphrase.chmod(0o600)
-    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(passphrase))
     assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
     assert run("watchlist", "add", "Marguerite", "Okonkwo").exit_code == 0
     encrypted = run("encrypt")
@@ -159,16 +151,9 @@ def test_a_plain_journal_keeps_no_list_inside(run, db_path):
     assert "watchlist" not in tables
 
 
-def test_a_refused_decrypt_keeps_the_watch_list_inside(run, db_path, tmp_path, monkeypatch):
-    import pytest
-
-    pytest.importorskip("sqlcipher3")
+def test_a_refused_decrypt_keeps_the_watch_list_inside(run, db_path, tmp_path, unlocked):
     from alliance_cli.store import cipher
 
-    passphrase = tmp_path / "pass"
-    passphrase.write_text("correct horse\n")
-    passphrase.chmod(0o600)
-    monkeypatch.setenv(cipher.PASSPHRASE_ENV, str(passphrase))
     assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0
     assert run("watchlist", "add", "Marguerite").exit_code == 0
     assert run("encrypt").exit_code == 0
