@@ -307,6 +307,14 @@ def spawn_form(alliance_exe, subprocess_env):
     )  # fmt: skip
 
 
+def through_the_form(child) -> None:
+    """The small form's questions after the start, answered plainly (only the rating typed)."""
+    answer(child, "Empathy:", "7\r")
+    for prompt, keys in [("say what was hard?", "\r"), ("open questions", "\r"), ("strain or rupture", "n\r"),
+                         ("What went well?", "\r")]:  # fmt: skip
+        answer(child, prompt, keys)
+
+
 def test_the_form_shows_headings_goes_back_and_changes_an_answer_at_the_end(alliance_exe, subprocess_env, db_path):
     child = spawn_form(alliance_exe, subprocess_env)
     child.expect_exact("Your journal is at")
@@ -343,11 +351,7 @@ def test_the_form_shows_headings_goes_back_and_changes_an_answer_at_the_end(alli
 def test_the_end_of_the_form_keeps_a_draft_or_discards_it(alliance_exe, subprocess_env, db_path, key, said, code):
     child = spawn_form(alliance_exe, subprocess_env)
     start(child, "C-014")
-    answer(child, "Empathy:", "7\r")
-    answer(child, "say what was hard?", "\r")
-    answer(child, "open questions", "\r")
-    answer(child, "strain or rupture", "n\r")
-    answer(child, "What went well?", "\r")
+    through_the_form(child)
     answer(child, "Save this session?", key + "\r")
     child.expect_exact(said)
     child.expect(pexpect.EOF)
@@ -369,11 +373,7 @@ def test_the_session_id_is_all_that_command_substitution_captures(alliance_exe, 
         "sh", ["-c", script], env=form_env(subprocess_env), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100)
     )
     start(child, "C-014")
-    answer(child, "Empathy:", "7\r")
-    answer(child, "say what was hard?", "\r")
-    answer(child, "open questions", "\r")
-    answer(child, "strain or rupture", "n\r")
-    answer(child, "What went well?", "\r")
+    through_the_form(child)
     child.expect_exact("Summary")  # shown on the terminal, not captured
     answer(child, "Save this session?", "\r")
     child.expect_exact("ID=[1]")
