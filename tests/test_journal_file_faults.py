@@ -423,6 +423,58 @@ def test_a_wal_being_written_and_checkpointed_is_never_taken_for_a_foreign_one(r
     assert listed == [0] * 10
 
 
+def _frames_sqlite_replays(db: Path, wal_bytes: bytes, tmp_path: Path) -> int:
+    """How many frames SQLite's own recovery takes from `wal_bytes`, on a copy of `db`."""
+    copy = tmp_path / f"copy-{len(list(tmp_path.iterdir()))}.db"
+    shutil.copyfile(db, copy)
+    Path(f"{copy}-wal").write_bytes(wal_bytes)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    try:
+        return int(conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+    finally:
+        conn.close()
+
+
+def _read_wal(wal_bytes: bytes, tmp_path: Path) -> wal.WalSummary:
+    path = tmp_path / "read.db-wal"
+    path.write_bytes(wal_bytes)
+    return wal.read_wal(path)
+
+
+def test_the_wal_is_read_as_far_as_sqlite_would_replay_it(tmp_path):
+    """Committed frames, then a large transaction a crash cut off (a killed import), then
+    frames left from before the WAL started afresh: what the check reads as committed is what
+    SQLite's recovery replays, also with a damaged frame in the middle."""
+    db = tmp_path / "journal.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("PRAGMA cache_size = 10")  # the open transaction spills its pages into the WAL
+    conn.execute("CREATE TABLE t (x)")
+    for i in range(3):
+        conn.execute("INSERT INTO t VALUES (?)", ("kept " * 300 + str(i),))
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO t VALUES (?)", [("cut off " * 200,)] * 400)
+    crashed = Path(f"{db}-wal").read_bytes()  # as a kill -9 leaves it, mid-transaction
+    conn.execute("ROLLBACK")
+    conn.close()
+
+    page = 4096 + 24
+    frames = (len(crashed) - 32) // page
+    summary = _read_wal(crashed, tmp_path)
+    assert frames > 100 and 0 < summary.committed < 10
+    assert summary.committed == _frames_sqlite_replays(db, crashed, tmp_path)
+
+    damaged = bytearray(crashed)
+    damaged[32 + 2 * page + 500] ^= 0xFF  # inside the third frame's page
+    assert _read_wal(bytes(damaged), tmp_path).committed == _frames_sqlite_replays(db, bytes(damaged), tmp_path)
+    assert _read_wal(bytes(damaged), tmp_path).committed < summary.committed
+
+    stale = bytearray(crashed)
+    stale[32 + page + 8 : 32 + page + 16] = b"\x00" * 8  # the second frame's salts from an older WAL
+    assert _read_wal(bytes(stale), tmp_path).committed == _frames_sqlite_replays(db, bytes(stale), tmp_path)
+
+
 def test_a_wal_with_another_page_size_is_refused(run, tmp_path):
     journal = journal_of(run, tmp_path / "journal" / "journal.db", ("C-1",))
     small = tmp_path / "small.db"

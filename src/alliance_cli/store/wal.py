@@ -21,10 +21,12 @@ Plain file reads: no SQL, no lock, nothing written; run before SQLite sees the f
 
 from __future__ import annotations
 
+import os
 import struct
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 WAL_MAGIC = 0x377F0682  # | 1 when the checksums use big-endian words
@@ -103,44 +105,70 @@ def _checksum(data: bytes, s0: int, s1: int, big: bool) -> tuple[int, int]:
 
 
 def read_wal(path: Path) -> WalSummary:
-    """The committed frames of the WAL at `path`, as SQLite's recovery finds them."""
+    """The committed frames of the WAL at `path`, as SQLite's recovery finds them.
+
+    SQLite keeps the frames up to the first one whose salts or running checksum break, and
+    replays them up to the last commit among those. The running checksum is the slow part
+    (Python, every word of every page), so the frame headers are read first: frames past
+    the first broken salt, or past the last commit before it, can never be replayed and are
+    not summed. A large transaction cut off by a crash (a killed import) leaves a WAL of
+    uncommitted frames that is then read in a moment. The file is read a frame at a time:
+    memory stays the size of a page, whatever the WAL's."""
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            return _read_wal(f)
     except OSError:
         return WalSummary()
-    if len(data) < 32:
+
+
+def _read_wal(f: BinaryIO) -> WalSummary:
+    head = f.read(32)
+    if len(head) < 32:
         return WalSummary()
-    magic, version, page_size, _, salt1, salt2, c0, c1 = struct.unpack(">8I", data[:32])
+    magic, version, page_size, _, salt1, salt2, c0, c1 = struct.unpack(">8I", head)
     if magic & ~1 != WAL_MAGIC or version != WAL_VERSION or page_size < 512 or page_size & (page_size - 1):
         return WalSummary()
     big = bool(magic & 1)
-    s0, s1 = _checksum(data[:24], 0, 0, big)
+    s0, s1 = _checksum(head[:24], 0, 0, big)
     if (s0, s1) != (c0, c1):
         return WalSummary()
     summary = WalSummary(valid=True, page_size=page_size, salts=(salt1, salt2))
-    pending: list[DbHeader] = []
     frame = 24 + page_size
-    offset, index = 32, 0
-    while offset + frame <= len(data):
-        page, commit, f1, f2, k0, k1 = struct.unpack(">6I", data[offset : offset + 24])
-        if (f1, f2) != (salt1, salt2):
-            break
-        s0, s1 = _checksum(data[offset : offset + 8], s0, s1, big)
-        s0, s1 = _checksum(data[offset + 24 : offset + frame], s0, s1, big)
+    last = _last_commit(f, frame, (salt1, salt2))
+    pending: list[DbHeader] = []
+    f.seek(32)
+    for index in range(1, last + 1):
+        data = f.read(frame)
+        page, commit, _, _, k0, k1 = struct.unpack(">6I", data[:24])
+        s0, s1 = _checksum(data[:8], s0, s1, big)
+        s0, s1 = _checksum(data[24:], s0, s1, big)
         if (s0, s1) != (k0, k1):
             break
-        index += 1
         if page == 1:
-            header = parse_header(data[offset + 24 : offset + 124])
+            header = parse_header(data[24:124])
             if header is not None:
                 pending.append(header)
         if commit:
             summary.committed = index
             summary.first_pages += pending
             pending = []
-        offset += frame
     return summary
+
+
+def _last_commit(f: BinaryIO, frame: int, salts: tuple[int, int]) -> int:
+    """The number of the last commit frame before the first frame that is cut short or has
+    other salts: no frame after it can be replayed, whatever the checksums say. Reads the
+    frames' headers only."""
+    whole = (os.fstat(f.fileno()).st_size - 32) // frame
+    last = 0
+    for index in range(1, whole + 1):
+        f.seek(32 + (index - 1) * frame)
+        _, commit, f1, f2 = struct.unpack(">4I", f.read(16))
+        if (f1, f2) != salts:
+            break
+        if commit:
+            last = index
+    return last
 
 
 def foreign_wal(db: Path) -> str | None:
