@@ -39,6 +39,7 @@ KNOWN_CLIENT = "C-0036"  # one of the generator's busiest clients: the recap has
 # With client and date given, the recap of the last session comes before the first question.
 KNOWN_LOG = ["log", "--client", KNOWN_CLIENT, "--date", "2026-11-20"]
 COMMON, RARE = "client", "strain"  # in about 2,800 and 64 written answers a year
+EDIT_ARGS = ["edit", "100", "--set", "went_well=Edited in the benchmark."]
 LOG_ARGS = [
     "log", "--client", "C-0014", "--date", "2026-11-20",
     "--set", "empathy=7", "--set", "respect=8", "--set", "genuineness=7", "--set", "positive_regard=8",
@@ -228,6 +229,7 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
     # the WAL, and every later run would time the check of that WAL, not the question.
     run_process(alliance_cmd(*LOG_ARGS), log_env)
     add("log (scripted)", proc(alliance_cmd(*LOG_ARGS), log_env), proc(REFERENCE, log_env))
+    add("edit (scripted)", proc(alliance_cmd(*EDIT_ARGS), log_env), proc(REFERENCE, log_env))
     add(
         "log: first question, new client",
         Runner(lambda: until_first_question(alliance_cmd("log"), log_env, "Client code")),
