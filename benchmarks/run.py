@@ -38,6 +38,9 @@ SESSIONS_A_YEAR = 2_500
 KNOWN_CLIENT = "C-0036"  # one of the generator's busiest clients: the recap has history to show
 # With client and date given, the recap of the last session comes before the first question.
 KNOWN_LOG = ["log", "--client", KNOWN_CLIENT, "--date", "2026-11-20"]
+# The review of the journals' last week (they end on Friday 2026-11-20): the week of the day
+# the benchmark runs would soon be an empty one, and time a review of nothing.
+LAST_WEEK = "2026-W47"
 COMMON, RARE = "client", "strain"  # in about 2,800 and 64 written answers a year
 EDIT_ARGS = ["edit", "100", "--set", "went_well=Edited in the benchmark."]
 LOG_ARGS = [
@@ -204,12 +207,12 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
         startup.append(("log --help", ["log", "--help"], [*REF_APP, "table", "--help"]))
     everyday = [
         ("list", ["list"]),
-        ("report", ["report"]),
-        ("report json", ["report", "--format", "json"]),
+        ("report", ["report", "--week", LAST_WEEK]),
+        ("report json", ["report", "--week", LAST_WEEK, "--format", "json"]),
         ("search common word", ["search", COMMON]),
         ("search rare word", ["search", RARE]),
         ("clients", ["clients"]),
-        ("report html", ["report", "--format", "html"]),
+        ("report html", ["report", "--week", LAST_WEEK, "--format", "html"]),
     ]
     if quick:
         everyday = [everyday[0], everyday[1], everyday[3], everyday[5]]
