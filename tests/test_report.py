@@ -434,3 +434,30 @@ def test_sessions_practised_count_the_answers_since_the_goal_began(db_path):
     from alliance_cli.ui.review import goal_lines
 
     assert "Practised in 2 of 3 sessions that gave the chance (partly in 1); 1 gave no opportunity." in goal_lines(goal)
+
+
+def _as_validated(part: Any) -> None:
+    """A part made without validation holds what validating its own JSON makes of it: the
+    same values, of the same types (a date not left as text, a mean not left whole)."""
+    text = part.model_dump_json(warnings="error")
+    again = type(part).model_validate_json(text)
+    assert again == part
+    assert again.model_dump_json() == text
+
+
+def test_every_part_of_a_filled_review_is_what_validation_would_make(tmp_path):
+    """The review makes its parts without validation, for speed (`core.report._Model`). Over
+    the demo journal (a goal, intentions, notes, ruptures, check-ins, client scores), every
+    part of the review of four weeks, one client's and the whole caseload's, is as
+    validation would have made it."""
+    from alliance_cli.app.demo import run_demo
+
+    demo = run_demo(tmp_path / "demo.db", today=date(2026, 11, 20))
+    with open_journal(demo.path) as journal:
+        for week in ("2026-W36", "2026-W41", "2026-W45", "2026-W47"):
+            report = load_report(journal, PS, parse_week(week), notes=True)
+            assert report.sessions and report.flags and report.ruptures and report.calibration
+            _as_validated(report)
+            client = report.flags[0].client
+            _as_validated(load_report(journal, PS, parse_week(week), client=client, notes=True))
+    assert report.goal and report.notes and report.intentions and report.follow_through.recorded

@@ -27,7 +27,7 @@ def load_report(
 ) -> Report:
     """The review of `period`: this module's queries, then `report.build_report` on the rows;
     client scores read on `measure` (the `client_measure` setting; the SRS when none is given)."""
-    limits = thresholds or Thresholds()
+    limits = thresholds or Thresholds.of()
     if period.start.year < FROM_THE_START_BEFORE:  # --until alone, or --since 0001-01-01: from the first session
         first = max(first_session_date(journal) or period.end, EARLIEST)  # a session before 1900 is a typo kept
         period = Period(max(period.start, min(first, period.end)), period.end)

@@ -145,7 +145,7 @@ def report(
     one = client[0] if client else None
     fmt = fmt or Format.table
     config = load_config()
-    thresholds = Thresholds.model_validate(config.report.thresholds())
+    thresholds = Thresholds.of(config.report.thresholds())
     with _open(db, readonly=True) as journal:
         ps = _prompt_set(prompts)[0] if prompts else journal_prompt_set(journal) or _prompt_set(None)[0]
         note_unknown_client(journal, one)

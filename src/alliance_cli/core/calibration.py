@@ -42,7 +42,10 @@ SESSIONS_SHOWN = 12  # a client's sparklines: their last sessions in the window
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """A part of the calibration: made without validation, as the review's parts are
+    (`core.report._Model`)."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class MeasureInfo(_Model):
@@ -107,12 +110,12 @@ class Calibration(_Model):
 
 
 def measure_info(measure: Measure) -> MeasureInfo:
-    return MeasureInfo(
+    return MeasureInfo.model_construct(
         name=measure.name,
-        min=measure.low,
-        max=measure.high,
-        cutoff=measure.cutoff,
-        drop=measure.drop,
+        min=float(measure.low),
+        max=float(measure.high),
+        cutoff=None if measure.cutoff is None else float(measure.cutoff),
+        drop=float(measure.drop),
         cutoff_source=measure.cutoff_source,
         drop_source=measure.drop_source,
     )
@@ -161,11 +164,11 @@ def score_alerts(
         if not (below or fell):
             continue
         out.setdefault(r["client"], []).append(
-            ScoreAlert(
+            ScoreAlert.model_construct(
                 session_id=r["session_id"],
                 date=day,
-                score=score,
-                previous=previous,
+                score=float(score),
+                previous=None if previous is None else float(previous),
                 below_cutoff=below,
                 fell=fell,
                 discordant=_discordant(below, self_mean, discordant_self),
@@ -263,14 +266,14 @@ def build_calibration(
         mine = by_client[client]
         paired = [s.gap or 0.0 for s in mine if s.gap is not None]
         clients.append(
-            ClientCalibration(
+            ClientCalibration.model_construct(
                 client=client,
                 pairs=len(paired),
                 mean_gap=_round(sum(paired) / len(paired)) if paired else None,
                 sessions=[_shown(s) for s in mine[-SESSIONS_SHOWN:]],
             )
         )
-    return Calibration(
+    return Calibration.model_construct(
         since=since,
         until=until,
         measure=measure_info(measure),

@@ -19,6 +19,7 @@ the Calibration section: your reads of the client beside their scores.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -28,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from alliance_cli.core.answers import from_columns
 from alliance_cli.core.calibration import Calibration, Scale, ScoreAlert, build_calibration, score_alerts
 from alliance_cli.core.periods import Period
-from alliance_cli.core.rules import DEFAULTS, below_baseline, falling, lowest_principle, percentile
+from alliance_cli.core.rules import DEFAULTS, SETTINGS, below_baseline, falling, lowest_principle, percentile
 from alliance_cli.core.ruptures import is_open
 
 if TYPE_CHECKING:
@@ -85,7 +86,12 @@ class ReportRows:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """A part of the review. The review computes every value itself, already of its field's
+    type, so its parts are made without validation (`model_construct`): the review on screen
+    never builds a validator, and `--format json` builds only the serializer, as it writes.
+    tests/test_report.py holds every part of a filled review to what validation would make."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 def _int(name: str) -> int:
@@ -99,6 +105,13 @@ def _float(name: str) -> float:
 class Thresholds(_Model):
     """Every number the review decides with (`core.rules`: defaults, bounds, what each decides;
     the README gives each one's rationale). Ratings are on 0 to 10."""
+
+    @classmethod
+    def of(cls, values: Mapping[str, float | int] = DEFAULTS) -> Thresholds:
+        """The thresholds from values `settings.config` has checked against `core.rules`
+        (each within its bounds, counts whole): made without validation, as every part is."""
+        typed: dict[str, Any] = {n: int(values[n]) if spec.whole else float(values[n]) for n, spec in SETTINGS.items()}
+        return cls.model_construct(**typed)
 
     baseline_weeks: int = Field(default=_int("baseline_weeks"), ge=1)
     below_baseline: float = Field(default=_float("below_baseline"), ge=0)
@@ -354,7 +367,7 @@ def build_report(
     from alliance_cli.core.measures import DEFAULT
     from alliance_cli.core.vocabulary import roles_of
 
-    limits = thresholds or Thresholds()
+    limits = thresholds or Thresholds.of()
     measure = measure or DEFAULT
     principles = _principles(rows, ps)
     roles = roles_of(ps)
@@ -379,9 +392,9 @@ def build_report(
     focus, no_focus = _focus(rows, principles, ps, limits, goal)
     ruptures = _ruptures(rows, limits)
     intentions = [_intention(r) for r in rows.intentions]
-    return Report(
-        period=Span(start=rows.period.start, end=rows.period.end, days=rows.period.days),
-        previous_period=Span(start=rows.previous.start, end=rows.previous.end, days=rows.previous.days),
+    return Report.model_construct(
+        period=Span.model_construct(start=rows.period.start, end=rows.period.end, days=rows.period.days),
+        previous_period=Span.model_construct(start=rows.previous.start, end=rows.previous.end, days=rows.previous.days),
         client=rows.client,
         sessions=rows.totals.get("sessions", 0),
         clients=rows.totals.get("clients", 0),
@@ -418,7 +431,7 @@ def _baseline(rows: ReportRows) -> Baseline:
         if r["mean"] is not None and r["week"] >= first:
             weeks.setdefault(r["week"], []).append(r["mean"])
     weekly = [sum(v) / len(v) for v in weeks.values()]
-    return Baseline(
+    return Baseline.model_construct(
         start=start,
         end=rows.period.end,
         mean=_round(sum(means) / len(means)) if means else None,
@@ -434,14 +447,14 @@ def _weekly_rates(rows: ReportRows, count: str, total: str) -> list[WeekRate]:
     for start in rows.week_starts:
         r = found.get(start.isoformat())
         c, t = (int(r[count] or 0), int(r[total] or 0)) if r else (0, 0)
-        out.append(WeekRate(week_start=start, count=c, total=t, rate=round(c / t, 2) if t else None))
+        out.append(WeekRate.model_construct(week_start=start, count=c, total=t, rate=round(c / t, 2) if t else None))
     return out
 
 
 def _follow_through(counts: dict[str, int]) -> FollowThrough:
     recorded = counts.get("recorded", 0)
     carried = counts.get("carried_out", 0)
-    return FollowThrough(
+    return FollowThrough.model_construct(
         came_up=counts.get("came_up", 0),
         recorded=recorded,
         carried_out=carried,
@@ -463,11 +476,10 @@ def _principles(rows: ReportRows, ps: PromptSet) -> list[PrincipleSummary]:
         weeks = []
         for start in rows.week_starts:
             row = weekly.get((prompt.id, start.isoformat()))
-            weeks.append(
-                WeekMean(week_start=start, mean=_round(row["mean"]) if row else None, n=row["n"] if row else 0)
-            )
+            mean_of_week = _round(row["mean"]) if row else None
+            weeks.append(WeekMean.model_construct(week_start=start, mean=mean_of_week, n=row["n"] if row else 0))
         out.append(
-            PrincipleSummary(
+            PrincipleSummary.model_construct(
                 id=prompt.principle or prompt.id,
                 title=area.title if area else prompt.id,
                 mean=mean,
@@ -500,7 +512,7 @@ def _focus(
     if goal is not None and goal.ended is None:
         chosen = summary.get(goal.principle or "")
         return (
-            Focus(
+            Focus.model_construct(
                 id=goal.principle or "",
                 title=goal.principle_title or goal.text,
                 reason="goal",
@@ -543,7 +555,7 @@ def _focus(
         return None, "none_stands_out"
     chosen = summary.get(pick)
     return (
-        Focus(
+        Focus.model_construct(
             id=pick,
             title=chosen.title if chosen else pick,
             reason="below_the_others",
@@ -568,7 +580,7 @@ def _flags(
     recent: dict[str, list[SessionMean]] = {}
     for r in rows.client_recent:
         recent.setdefault(r["client"], []).append(
-            SessionMean(session_id=r["id"], date=r["date"], mean=_round(r["mean"]))
+            SessionMean.model_construct(session_id=r["id"], date=date.fromisoformat(r["date"]), mean=_round(r["mean"]))
         )
     means = {r["client"]: r for r in rows.client_means}
     open_by = {r.client for r in ruptures if r.open} | set(rows.older_open_by_client)
@@ -620,7 +632,7 @@ def _flags(
             step = round(values[-1], 1) - round(values[-2], 1)
             direction = "up" if step > 0.05 else "down" if step < -0.05 else "same"
         flags.append(
-            ClientFlag(
+            ClientFlag.model_construct(
                 client=client,
                 reasons=reasons,
                 mean=mean,
@@ -659,7 +671,7 @@ def _ruptures(rows: ReportRows, limits: Thresholds) -> list[Rupture]:
         day = date.fromisoformat(r["date"])
         still_open = is_open(r["repaired"], bool(r["revisited"]))  # as of the period's end
         out.append(
-            Rupture(
+            Rupture.model_construct(
                 session_id=r["session_id"],
                 date=day,
                 client=r["client"],
@@ -693,7 +705,7 @@ def _strategies(ruptures: list[Rupture], ps: PromptSet, rows: ReportRows) -> lis
             t[0] += 1
             t[1] += r.response in good
     return [
-        StrategyOutcome(strategy=k, tried=v[0], re_engaged=v[1])
+        StrategyOutcome.model_construct(strategy=k, tried=v[0], re_engaged=v[1])
         for k, v in sorted(tally.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
     ]
 
@@ -712,8 +724,16 @@ def _intention(r: dict[str, Any]) -> Intention:
         followed: bool | str | None = r["followed_text"]
         if r["followed_num"] is not None:
             followed = bool(r["followed_num"])
-        nxt = NextSession(session_id=r["next_id"], date=r["next_date"], followed=followed)
-    return Intention(session_id=r["session_id"], date=r["date"], client=r["client"], text=r["text"], next_session=nxt)
+        nxt = NextSession.model_construct(
+            session_id=r["next_id"], date=date.fromisoformat(r["next_date"]), followed=followed
+        )
+    return Intention.model_construct(
+        session_id=r["session_id"],
+        date=date.fromisoformat(r["date"]),
+        client=r["client"],
+        text=r["text"],
+        next_session=nxt,
+    )
 
 
 def _practices(rows: ReportRows, ps: PromptSet) -> list[Practice]:
@@ -737,7 +757,7 @@ def _practices(rows: ReportRows, ps: PromptSet) -> list[Practice]:
         positive, answered, neutral_n = counts.get(prompt.id, [0, 0, 0])
         label = getattr(prompt, "label", None)
         out.append(
-            Practice(
+            Practice.model_construct(
                 prompt_id=prompt.id,
                 area=prompt.principle or "",
                 title=label or prompt.text,
@@ -759,7 +779,7 @@ def _goal(rows: ReportRows, ps: PromptSet) -> Goal | None:
     until = min(rows.period.end, ended or rows.period.end)
     area = ps.area(g["principle"] or "")
     done: dict[str, int] = g.get("practised") or {}
-    return Goal(
+    return Goal.model_construct(
         text=g["text"],
         principle=g["principle"],
         principle_title=area.title if area else None,
@@ -785,13 +805,21 @@ def _notes(rows: ReportRows, ps: PromptSet) -> list[NoteGroup]:
         rated = rating_of.get(prompt.principle) if prompt is not None and prompt.principle else None
         value = values.get((r["session_id"], rated)) if rated else None
         grouped.setdefault(r["prompt_id"], []).append(
-            Note(session_id=r["session_id"], date=r["date"], client=r["client"], text=r["text"], rating=value)
+            Note.model_construct(
+                session_id=r["session_id"],
+                date=date.fromisoformat(r["date"]),
+                client=r["client"],
+                text=r["text"],
+                rating=None if value is None else float(value),
+            )
         )
     out = []
     for p in ps.prompts:
         if p.id in grouped:
             area = ps.area(p.principle or "") if rating_of.get(p.principle) else None
             out.append(
-                NoteGroup(prompt_id=p.id, prompt=p.text, rating_title=area.title if area else None, notes=grouped[p.id])
+                NoteGroup.model_construct(
+                    prompt_id=p.id, prompt=p.text, rating_title=area.title if area else None, notes=grouped[p.id]
+                )
             )
     return out

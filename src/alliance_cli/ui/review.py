@@ -151,7 +151,7 @@ def flag_reason(flag: ClientFlag, report: Report) -> str:
     parts = []
     if flag.score_alerts and report.calibration is not None:
         parts += [score_alert_text(a, report.calibration.measure) for a in flag.score_alerts]
-    limits = report.thresholds.model_dump()
+    limits = dict(report.thresholds)  # its fields as they are: no serializer to build
     parts += [REASON_TEXT[r].format(**limits) for r in flag.reasons if r in REASON_TEXT]
     return "; ".join(parts)
 
