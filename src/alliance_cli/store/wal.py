@@ -139,6 +139,8 @@ def _read_wal(f: BinaryIO) -> WalSummary:
     f.seek(32)
     for index in range(1, last + 1):
         data = f.read(frame)
+        if len(data) < frame:  # cut short since the headers were read (a checkpoint emptied it)
+            break
         page, commit, _, _, k0, k1 = struct.unpack(">6I", data[:24])
         s0, s1 = _checksum(data[:8], s0, s1, big)
         s0, s1 = _checksum(data[24:], s0, s1, big)
@@ -163,7 +165,10 @@ def _last_commit(f: BinaryIO, frame: int, salts: tuple[int, int]) -> int:
     last = 0
     for index in range(1, whole + 1):
         f.seek(32 + (index - 1) * frame)
-        _, commit, f1, f2 = struct.unpack(">4I", f.read(16))
+        header = f.read(16)
+        if len(header) < 16:  # cut short while being read
+            break
+        _, commit, f1, f2 = struct.unpack(">4I", header)
         if (f1, f2) != salts:
             break
         if commit:
