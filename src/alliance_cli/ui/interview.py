@@ -28,6 +28,7 @@ from alliance_cli.core.answers import applies, coerce, follows
 from alliance_cli.core.draft import LogState
 from alliance_cli.core.inputs import MODALITIES, check_client_code, new_client_code, parse_session_date
 from alliance_cli.errors import InputError
+from alliance_cli.ui.select import select
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -252,7 +253,7 @@ class Interview:
         return parse_session_date(answer, today=today).isoformat()
 
     def _ask_modality(self, default: str) -> str:
-        return str(self._asked(questionary.select("Modality:", choices=list(MODALITIES), default=default, **self._io)))
+        return str(self._asked(select("Modality:", list(MODALITIES), default=default, **self._io)))
 
     def _asked(self, question: questionary.Question) -> Any:
         """`question.unsafe_ask()`; what was left to do meanwhile starts once it is on screen."""
@@ -488,9 +489,7 @@ class Interview:
                 Choice("Start a new log and keep the draft for later", value="new"),
                 Choice("Discard it and start a new log", value="discard"),
             ]
-        choice: Literal["resume", "new", "discard"] = questionary.select(
-            question, choices=choices, **self._io
-        ).unsafe_ask()
+        choice: Literal["resume", "new", "discard"] = select(question, choices, **self._io).unsafe_ask()
         return choice
 
     def ask_typed(self, question: str) -> str:
