@@ -162,11 +162,11 @@ def modules_at_first_question(env: dict[str, str], tmp_path: Path, question: str
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
 def test_the_first_question_of_log_loads_only_the_question(subprocess_env, run, tmp_path, private_home):
-    """Pinned (issue 17): the first question of an interactive log waits for questionary and
-    prompt_toolkit (the question itself) and nothing else heavy. Not pydantic: Typer's plain
-    options are coerced without its adapters (`cli.coercion`), and the prompt set comes from
-    the cache the scripted log below left, its models built once the question is on screen
-    (`settings.prompts.DeferredPromptSet`). Not Rich: a known client's recap is written as
+    """Pinned (issue 17): the first question of an interactive log waits for prompt_toolkit
+    (the question itself; questionary too for a new client's) and nothing else heavy. Not
+    pydantic: Typer's plain options are coerced without its adapters (`cli.coercion`), and the
+    prompt set comes from the cache the scripted log below left, its models built once the
+    question is on screen (`settings.prompts.DeferredPromptSet`). Not Rich: a known client's recap is written as
     plain styled lines. Not YAML: only the first log after the prompts file changes reads and
     validates it. A change here is a change to what every clinician waits for: make it on
     purpose, and update the sets."""
@@ -177,8 +177,9 @@ def test_the_first_question_of_log_loads_only_the_question(subprocess_env, run, 
     assert {m.split(".")[0] for m in new} & set(HEAVY) == {"questionary", "prompt_toolkit"}
     assert "alliance_cli.ui.recap" not in new and "alliance_cli.store.continuity" not in new
 
+    # A known client's first question is the modality, asked without questionary (`ui.select`).
     known = modules_at_first_question(subprocess_env, tmp_path, "Modality:", "log", "-c", "C-1", "--date", today)
-    assert {m.split(".")[0] for m in known} & set(HEAVY) == {"questionary", "prompt_toolkit"}
+    assert {m.split(".")[0] for m in known} & set(HEAVY) == {"prompt_toolkit"}
     assert {"alliance_cli.ui.recap", "alliance_cli.store.continuity"} <= known
     # Neither loads what only other commands need, nor the prompt set's models.
     for loaded in (new, known):

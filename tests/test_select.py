@@ -1,5 +1,6 @@
-"""The one-application select (`ui.select`) looks and answers as questionary's select does:
-the same keys give the same answer and the same bytes on the terminal."""
+"""The select the first question of a log with a known client uses (`ui.select`, without
+questionary) looks and answers as questionary's select does: the same keys give the same
+answer and the same bytes on the terminal."""
 
 from __future__ import annotations
 
@@ -18,17 +19,15 @@ from alliance_cli.ui.select import select
 ENTER, DOWN, UP, CTRL_C, CTRL_N = "\r", "\x1b[B", "\x1b[A", "\x03", "\x0e"
 
 MODALITY: dict[str, Any] = {"message": "Modality:", "choices": ["in person", "video", "phone"], "default": "video"}
-# A choice prompt as the log asks one: its number for the `?`, shortcut keys, an instruction
-# long enough to wrap on a narrow terminal, the optional "(skip)" the default.
-SKIP = Choice("(skip)", value="skip", shortcut_key="s")
-CHOICE: dict[str, Any] = {
-    "message": "Did you follow through on what you said you would do in the last session with them?",
-    "choices": [Choice(t, value=t, shortcut_key=t[0]) for t in ("yes", "partly", "no")] + [SKIP],
-    "default": SKIP,
-    "qmark": "3 of 18",
-    "instruction": "What you agreed to do. (keys or arrows, then Enter; Enter alone skips; < back)",
-    "use_shortcuts": True,
-    "use_jk_keys": False,
+# Whether to resume a draft: choices with values of their own, no default, and a question
+# too long for a narrow terminal's line.
+RESUME: dict[str, Any] = {
+    "message": "You have an unfinished log: C-014, 2026-11-20, 7 answers, last changed 5 minutes ago.",
+    "choices": [
+        ("Resume it", "resume"),
+        ("Start a new log and keep the draft for later", "new"),
+        ("Discard it and start a new log", "discard"),
+    ],
 }
 
 
@@ -48,7 +47,8 @@ def screen_and_answer(make: Any, keys: str, options: dict[str, Any]) -> tuple[st
 
 
 def questionary_select(message: str, choices: list[Any], **options: Any) -> questionary.Question:
-    return questionary.select(message, choices=choices, **options)
+    listed = [c if isinstance(c, str) else Choice(c[0], value=c[1]) for c in choices]
+    return questionary.select(message, choices=listed, **options)
 
 
 @pytest.mark.parametrize(
@@ -59,11 +59,10 @@ def questionary_select(message: str, choices: list[Any], **options: Any) -> ques
         (MODALITY, "j" + "x" + UP + ENTER, "video"),  # j and k move; a letter does nothing
         (MODALITY, "k" + CTRL_N + ENTER, "video"),
         (MODALITY, CTRL_C, KeyboardInterrupt),
-        (CHOICE, ENTER, "skip"),
-        (CHOICE, "p" + ENTER, "partly"),
-        (CHOICE, DOWN + "n" + ENTER, "no"),
-        (CHOICE, "j" + ENTER, "skip"),  # no j and k here: a choice could take them
-        (CHOICE, CTRL_C, KeyboardInterrupt),
+        (RESUME, ENTER, "resume"),
+        (RESUME, UP + ENTER, "discard"),  # round from the first choice to the last
+        (RESUME, "j" + DOWN + "q" + ENTER, "discard"),
+        (RESUME, CTRL_C, KeyboardInterrupt),
     ],
 )
 def test_the_select_shows_and_answers_as_questionary_does(options, keys, expected):

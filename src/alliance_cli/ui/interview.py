@@ -6,6 +6,10 @@ caller saves as a draft: whatever stops the conversation, nothing answered is lo
 
 `Interview` holds where the questions go (prompt_toolkit's input and output: the terminal,
 or a test's pipe input), so no function below passes them on by hand.
+
+questionary is imported by the questions that use it, not with the module: the modality and
+whether to resume a draft are asked with `ui.select`, so a log whose first question is one of
+them (a client seen before: the recap, then the modality) does not wait for questionary.
 """
 
 from __future__ import annotations
@@ -15,22 +19,20 @@ import shlex
 import subprocess
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-import questionary
 from prompt_toolkit.key_binding import KeyBindings
-from questionary import Choice
 
 from alliance_cli.core.answers import applies, coerce, follows
 from alliance_cli.core.draft import LogState
 from alliance_cli.core.inputs import MODALITIES, check_client_code, new_client_code, parse_session_date
 from alliance_cli.errors import InputError
-from alliance_cli.ui.select import select
+from alliance_cli.ui.select import Question, select
 
 if TYPE_CHECKING:
+    import questionary
     from prompt_toolkit.input import Input
     from prompt_toolkit.key_binding import KeyPressEvent
     from prompt_toolkit.output import Output
@@ -53,8 +55,7 @@ ASKED_CLIENT, ASKED_DATE, ASKED_MODALITY = ":client", ":date", ":modality"  # ne
 ScratchFile = Callable[[LogState, str], AbstractContextManager[Path]]
 
 
-@dataclass(frozen=True)
-class _Keeping:
+class _Keeping(NamedTuple):
     """What an answer written in the editor goes into, as soon as the editor returns or stops."""
 
     state: LogState
@@ -220,6 +221,8 @@ class Interview:
                     f"Use a pseudonymous code such as C-014, never a name ({NEW_CODE_WORD} makes one)."
                 ) from None
 
+        import questionary
+
         question = f"Client code {hint}:"
         validate = _validator(check)
         if clients:
@@ -240,6 +243,8 @@ class Interview:
         return check_client_code(code)
 
     def _ask_date(self, today: date, default: str = "today") -> str:
+        import questionary
+
         validate = _validator(lambda text: parse_session_date(text, today=today))
         answer = self._asked(
             questionary.text(
@@ -255,7 +260,7 @@ class Interview:
     def _ask_modality(self, default: str) -> str:
         return str(self._asked(select("Modality:", list(MODALITIES), default=default, **self._io)))
 
-    def _asked(self, question: questionary.Question) -> Any:
+    def _asked(self, question: Question) -> Any:
         """`question.unsafe_ask()`; what was left to do meanwhile starts once it is on screen."""
         meanwhile, self._meanwhile = self._meanwhile, None
         if meanwhile is not None:
@@ -276,6 +281,9 @@ class Interview:
         number and the count of questions, shown before it. Text written in the editor goes
         into `keeping`'s draft before anything else."""
         qmark = f"{place[0]} of {place[1]}" if place else "?"
+        import questionary
+        from questionary import Choice
+
         if prompt.kind == "choice":
             titles = list(prompt.choices or [])
             keys = shortcut_keys([*titles, SKIP] if not prompt.required else titles)
@@ -362,6 +370,8 @@ class Interview:
 
     def _print(self, message: str, style: str | None = None) -> None:
         """A line where the questions go (a test's DummyOutput, say)."""
+        import questionary
+
         if "output" in self._io:
             questionary.print(message, style=style, output=self._io["output"])
         else:
@@ -388,6 +398,9 @@ class Interview:
 
         `check(prompt_id, value)` says what was found ("an e-mail address"), never the text itself.
         """
+        import questionary
+        from questionary import Choice
+
         for prompt in ps.prompts:
             while prompt.id in state.answers and (found := check(prompt.id, state.answers[prompt.id])):
                 choice = questionary.select(
@@ -413,11 +426,16 @@ class Interview:
         return state
 
     def confirm(self, question: str, *, default: bool) -> bool:
+        import questionary
+
         return bool(questionary.confirm(question, default=default, **self._io).unsafe_ask())
 
     def ask_finish(self, question: str, *, discard: bool) -> Literal["save", "change", "draft", "discard"]:
         """The end of a log or an edit: save it, change an answer, keep it as a draft, or
         (with `discard`) throw it away. Enter saves."""
+        import questionary
+        from questionary import Choice
+
         choices = [
             Choice("Save it", value="save", shortcut_key="s"),
             Choice("Change an answer", value="change", shortcut_key="c"),
@@ -445,6 +463,9 @@ class Interview:
     def ask_change(self, ps: PromptSet, state: LogState) -> bool:
         """Which answer to change; that question is then asked again, starting from the answer
         (the questions that follow from it too, if they now apply). False: none was picked."""
+        import questionary
+        from questionary import Choice
+
         edit = ASKED_CLIENT in state.asked  # an edit asks the session's fields like its prompts
         fields = {ASKED_CLIENT: state.client, ASKED_DATE: state.date, ASKED_MODALITY: state.modality}
         choices = [Choice(f"{SESSION_FIELDS[key[1:]]}: {value}", value=key) for key, value in fields.items() if value]
@@ -478,22 +499,21 @@ class Interview:
         saved session)."""
         if edit:
             question = f"You have an unfinished edit of this session: {description}."
-            choices = [
-                Choice("Resume it", value="resume"),
-                Choice("Discard it and start again from the saved session", value="discard"),
-            ]
+            choices = [("Resume it", "resume"), ("Discard it and start again from the saved session", "discard")]
         else:
             question = f"You have an unfinished log: {description}."
             choices = [
-                Choice("Resume it", value="resume"),
-                Choice("Start a new log and keep the draft for later", value="new"),
-                Choice("Discard it and start a new log", value="discard"),
+                ("Resume it", "resume"),
+                ("Start a new log and keep the draft for later", "new"),
+                ("Discard it and start a new log", "discard"),
             ]
         choice: Literal["resume", "new", "discard"] = select(question, choices, **self._io).unsafe_ask()
         return choice
 
     def ask_typed(self, question: str) -> str:
         """Free text typed by the user (for example a code typed again to confirm an erasure)."""
+        import questionary
+
         return str(questionary.text(question, **self._io).unsafe_ask()).strip()
 
 

@@ -1,30 +1,30 @@
-"""A question with one answer to pick: questionary's `select`, in one prompt_toolkit application.
+"""A question with one answer to pick, as questionary's `select` asks it, in one prompt_toolkit
+application and without questionary.
 
-questionary's `select` lays its question line out by building two whole prompt sessions (each
-with its own application, buffers, toolbars and key bindings) and borrowing their layouts: about
-three times what a typed question costs, paid before the question shows. `select` here lays
-out the same lines itself, with questionary's own list of choices (`InquirerControl`) and style,
-so the question looks and answers the same: the `?` (or the question's number) and the
-question in bold, the instruction after it, `»` on the choice pointed at; arrows, j and k (when
-no choice takes them), Ctrl-N and Ctrl-P move, a choice's shortcut key points at it, Enter
-picks, Ctrl-C stops, and any other key does nothing. It returns a `questionary.Question`, asked
-with `unsafe_ask()` like every other question.
+The modality is the first question of a log with a client seen before (after the recap), and
+whether to resume an unfinished log the first of a log with a draft waiting. questionary's
+`select` lays its question line out by building two whole prompt sessions (each an application
+with its buffers, toolbars and key bindings) only to borrow their layouts, and importing
+questionary loads all its kinds of question: together about 15 ms before the question shows.
+`select` here draws the same lines itself: the `?` and the question in bold, the instruction
+after it, `»` before the choice pointed at, the default choice in reverse video, and once
+answered the answer after the question. It takes the same keys: the arrows, j and k, Ctrl-N
+and Ctrl-P move (round from the last choice to the first), Enter picks, Ctrl-C stops
+(KeyboardInterrupt), and any other key does nothing. `tests/test_select.py` holds it to
+questionary's own select, byte for byte.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prompt_toolkit.application import Application
 from prompt_toolkit.filters import is_done
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, HSplit, Layout, Window
-from questionary import Choice, Question
-from questionary.constants import DEFAULT_SELECTED_POINTER
-from questionary.prompts.common import InquirerControl
-from questionary.styles import merge_styles_default
+from prompt_toolkit.styles import Style
 
 if TYPE_CHECKING:
     from prompt_toolkit.formatted_text import StyleAndTextTuples
@@ -32,74 +32,125 @@ if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyPressEvent
     from prompt_toolkit.output import Output
 
+POINTER = "»"
+# questionary's default style (`questionary.constants.DEFAULT_STYLE`), the classes a select uses.
+STYLE = [
+    ("qmark", "fg:#5f819d"),
+    ("question", "bold"),
+    ("answer", "fg:#FF9D00 bold"),
+    ("pointer", ""),
+    ("selected", ""),
+    ("instruction", ""),
+    ("text", ""),
+]
+
+
+class Question(Protocol):
+    """A question ready to ask (`questionary.Question` has this shape too)."""
+
+    @property
+    def application(self) -> Application[Any]: ...
+
+    def unsafe_ask(self) -> Any:
+        """The answer; KeyboardInterrupt when the person stops (Ctrl-C), EOFError at Ctrl-D."""
+        ...
+
+
+class Select:
+    """The question `select` makes: its application, and `unsafe_ask()` to ask it."""
+
+    def __init__(self, application: Application[Any]) -> None:
+        self.application = application
+
+    def unsafe_ask(self) -> Any:
+        return self.application.run()
+
+
+class _Choices:
+    """The list of choices and which one is pointed at."""
+
+    def __init__(self, choices: Sequence[str | tuple[str, Any]], default: Any) -> None:
+        self.titles = [c if isinstance(c, str) else c[0] for c in choices]
+        self.values = [c if isinstance(c, str) else c[1] for c in choices]
+        if default is not None and default not in self.values:
+            raise ValueError(f"the default {default!r} is not one of the choices")
+        self.default = None if default is None else self.values.index(default)
+        self.pointed_at = self.default or 0
+        self.answered = False
+
+    def move(self, by: int) -> None:
+        self.pointed_at = (self.pointed_at + by) % len(self.values)
+
+    def lines(self) -> StyleAndTextTuples:
+        """As questionary's list draws them: the pointer, then the choice, styled by whether it
+        is the default (`selected`) or pointed at (`highlighted`)."""
+        tokens: StyleAndTextTuples = []
+        for i, title in enumerate(self.titles):
+            if i == self.pointed_at:
+                tokens += [("class:pointer", f" {POINTER} "), ("[SetCursorPosition]", "")]
+            else:
+                tokens.append(("class:text", " " * (2 + len(POINTER))))
+            if i == self.default:
+                tokens.append(("class:selected", title))
+            else:
+                tokens.append(("class:highlighted" if i == self.pointed_at else "class:text", title))
+            tokens.append(("", "\n"))
+        return tokens[:-1]
+
 
 def select(
     message: str,
-    choices: Sequence[str | Choice],
+    choices: Sequence[str | tuple[str, Any]],
     *,
-    default: str | Choice | None = None,
+    default: Any = None,
     qmark: str = "?",
     instruction: str | None = None,
-    use_shortcuts: bool = False,
-    use_jk_keys: bool = True,
     input: Input | None = None,
     output: Output | None = None,
-) -> Question:
-    """`questionary.select(message, choices, ...)` with these options, looking and answering as it does."""
-    control = InquirerControl(
-        choices,
-        default,
-        pointer=DEFAULT_SELECTED_POINTER,
-        use_indicator=False,
-        use_shortcuts=use_shortcuts,
-        show_selected=False,
-        show_description=True,
-        use_arrow_keys=True,
-        initial_choice=default,
-    )
-    how = instruction or ("(Use shortcuts or arrow keys)" if use_shortcuts else "(Use arrow keys)")
+) -> Select:
+    """Ask `message`, one of `choices` to pick (a title, or a title and the value it answers),
+    the pointer starting on `default` (a value)."""
+    listed = _Choices(choices, default)
+    how = instruction or "(Use arrow keys)"
 
     def question_line() -> StyleAndTextTuples:
         tokens: StyleAndTextTuples = [("class:qmark", qmark), ("class:question", f" {message} ")]
-        if control.is_answered:
-            title = control.get_pointed_at().title
-            tokens.append(("class:answer", "".join(t[1] for t in title) if isinstance(title, list) else str(title)))
+        if listed.answered:
+            tokens.append(("class:answer", listed.titles[listed.pointed_at]))
         else:
             tokens.append(("class:instruction", how))
-        # The prompt session's (hidden) cursor stands after the line, on a blank the screen
-        # leaves unwritten.
-        tokens.append(("[SetCursorPosition]", ""))
-        tokens.append(("", " "))
-        return tokens
+        # The prompt session's (hidden) cursor stands after the line, on a blank left unwritten.
+        return [*tokens, ("[SetCursorPosition]", ""), ("", " ")]
 
     layout = Layout(
         HSplit(
             [
-                # As questionary's prompt session draws it: one line (wrapped when wider than
-                # the terminal), no more, and no cursor on it.
+                # As questionary's prompt session draws it: wrapped when wider than the
+                # terminal, no taller than it needs, no cursor shown.
                 Window(
                     FormattedTextControl(question_line),
                     dont_extend_height=True,
                     always_hide_cursor=True,
                     wrap_lines=True,
                 ),
-                ConditionalContainer(Window(control), filter=~is_done),
+                ConditionalContainer(Window(FormattedTextControl(listed.lines)), filter=~is_done),
             ]
         )
     )
-    return Question(
+    return Select(
         Application(
             layout=layout,
-            key_bindings=_keys(control, use_shortcuts=use_shortcuts, use_jk_keys=use_jk_keys),
-            style=merge_styles_default([None]),
+            key_bindings=_keys(listed),
+            style=Style(STYLE),
             input=input,
             output=output,
         )
     )
 
 
-def _keys(control: InquirerControl, *, use_shortcuts: bool, use_jk_keys: bool) -> KeyBindings:
-    """questionary's keys for a select, in its order (the last binding added wins a tie)."""
+def _keys(listed: _Choices) -> KeyBindings:
+    """questionary's keys for a select, bound in its order (of two bindings for a key, the
+    one added last wins)."""
     bindings = KeyBindings()
 
     @bindings.add(Keys.ControlQ, eager=True)
@@ -107,43 +158,24 @@ def _keys(control: InquirerControl, *, use_shortcuts: bool, use_jk_keys: bool) -
     def stop(event: KeyPressEvent) -> None:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
 
-    if use_shortcuts:
-        for index, choice in enumerate(control.choices):
-            if isinstance(choice.shortcut_key, str) and not choice.disabled:
-                bindings.add(choice.shortcut_key, eager=True)(_pointer_to(control, index))
-
     def down(event: KeyPressEvent) -> None:
-        control.select_next()
-        while not control.is_selection_valid():
-            control.select_next()
+        listed.move(1)
 
     def up(event: KeyPressEvent) -> None:
-        control.select_previous()
-        while not control.is_selection_valid():
-            control.select_previous()
+        listed.move(-1)
 
-    bindings.add(Keys.Down, eager=True)(down)
-    bindings.add(Keys.Up, eager=True)(up)
-    if use_jk_keys:
-        bindings.add("j", eager=True)(down)
-        bindings.add("k", eager=True)(up)
-    bindings.add(Keys.ControlN, eager=True)(down)
-    bindings.add(Keys.ControlP, eager=True)(up)
+    for key in (Keys.Down, "j", Keys.ControlN):
+        bindings.add(key, eager=True)(down)
+    for key in (Keys.Up, "k", Keys.ControlP):
+        bindings.add(key, eager=True)(up)
 
     @bindings.add(Keys.ControlM, eager=True)
     def pick(event: KeyPressEvent) -> None:
-        control.is_answered = True
-        event.app.exit(result=control.get_pointed_at().value)
+        listed.answered = True
+        event.app.exit(result=listed.values[listed.pointed_at])
 
     @bindings.add(Keys.Any)
     def other(event: KeyPressEvent) -> None:
         """No text to type here."""
 
     return bindings
-
-
-def _pointer_to(control: InquirerControl, index: int) -> Any:
-    def point(event: KeyPressEvent) -> None:
-        control.pointed_at = index
-
-    return point
