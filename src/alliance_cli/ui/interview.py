@@ -493,10 +493,12 @@ class Interview:
             setattr(state, key[1:], None)
         return True
 
-    def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
+    def ask_resume(
+        self, description: str, *, edit: bool = False, meanwhile: Callable[[], None] | None = None
+    ) -> Literal["resume", "new", "discard"]:
         """What to do with an unfinished log: 'resume', 'new' (keep the draft for later) or
         'discard'; with `edit`, an unfinished edit: 'resume' or 'discard' (start again from the
-        saved session)."""
+        saved session). `meanwhile` starts once the question is on screen."""
         if edit:
             question = f"You have an unfinished edit of this session: {description}."
             choices = [("Resume it", "resume"), ("Discard it and start again from the saved session", "discard")]
@@ -507,7 +509,8 @@ class Interview:
                 ("Start a new log and keep the draft for later", "new"),
                 ("Discard it and start a new log", "discard"),
             ]
-        choice: Literal["resume", "new", "discard"] = select(question, choices, **self._io).unsafe_ask()
+        self._meanwhile = meanwhile
+        choice: Literal["resume", "new", "discard"] = self._asked(select(question, choices, **self._io))
         return choice
 
     def ask_typed(self, question: str) -> str:
