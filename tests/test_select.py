@@ -30,6 +30,18 @@ RESUME: dict[str, Any] = {
     ],
 }
 
+# A choice prompt of the log: its number for the `?`, a key for each choice, a long
+# instruction, the optional "(skip)" the default.
+CHOICE: dict[str, Any] = {
+    "message": "Did you carry out the intention you set last time?",
+    "choices": [("yes", "yes"), ("partly", "partly"), ("no", "no"), ("(skip)", "skip")],
+    "default": "skip",
+    "qmark": "3 of 18",
+    "instruction": "Your intention: follow up on the sleep diary. (keys or arrows, then Enter; Enter alone skips)",
+    "shortcuts": ["y", "p", "n", "s"],
+    "jk_keys": False,
+}
+
 
 def screen_and_answer(make: Any, keys: str, options: dict[str, Any]) -> tuple[str, Any]:
     """What the question writes on a 60-column terminal for `keys`, and its answer."""
@@ -46,9 +58,15 @@ def screen_and_answer(make: Any, keys: str, options: dict[str, Any]) -> tuple[st
     return written.getvalue(), answer
 
 
-def questionary_select(message: str, choices: list[Any], **options: Any) -> questionary.Question:
-    listed = [c if isinstance(c, str) else Choice(c[0], value=c[1]) for c in choices]
-    return questionary.select(message, choices=listed, **options)
+def questionary_select(
+    message: str, choices: list[Any], *, shortcuts: list[str] | None = None, jk_keys: bool = True, **options: Any
+) -> questionary.Question:
+    keys = shortcuts or [None] * len(choices)
+    listed = [
+        c if isinstance(c, str) else Choice(c[0], value=c[1], shortcut_key=k)
+        for c, k in zip(choices, keys, strict=True)
+    ]
+    return questionary.select(message, choices=listed, use_shortcuts=bool(shortcuts), use_jk_keys=jk_keys, **options)
 
 
 @pytest.mark.parametrize(
@@ -63,6 +81,11 @@ def questionary_select(message: str, choices: list[Any], **options: Any) -> ques
         (RESUME, UP + ENTER, "discard"),  # round from the first choice to the last
         (RESUME, "j" + DOWN + "q" + ENTER, "discard"),
         (RESUME, CTRL_C, KeyboardInterrupt),
+        (CHOICE, ENTER, "skip"),
+        (CHOICE, "p" + ENTER, "partly"),
+        (CHOICE, DOWN + "n" + UP + ENTER, "partly"),
+        (CHOICE, "j" + ENTER, "skip"),  # no j and k here: a choice could take them
+        (CHOICE, CTRL_C, KeyboardInterrupt),
     ],
 )
 def test_the_select_shows_and_answers_as_questionary_does(options, keys, expected):

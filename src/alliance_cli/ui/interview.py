@@ -32,7 +32,6 @@ from alliance_cli.errors import InputError
 from alliance_cli.ui.select import Question, select
 
 if TYPE_CHECKING:
-    import questionary
     from prompt_toolkit.input import Input
     from prompt_toolkit.key_binding import KeyPressEvent
     from prompt_toolkit.output import Output
@@ -286,19 +285,18 @@ class Interview:
 
         if prompt.kind == "choice":
             titles = list(prompt.choices or [])
-            keys = shortcut_keys([*titles, SKIP] if not prompt.required else titles)
-            choices = [Choice(c, value=c, shortcut_key=k) for c, k in zip(titles, keys, strict=False)]
-            skip = Choice(SKIP, value=SKIP_VALUE, shortcut_key=keys[-1])  # value=None would mean "the title"
+            options: list[tuple[str, Any]] = [(c, c) for c in titles]
             if not prompt.required:
-                choices.append(skip)  # and the default, so Enter skips an optional prompt
-            question = questionary.select(
+                options.append((SKIP, SKIP_VALUE))  # and the default, so Enter skips an optional prompt
+            keys = shortcut_keys([title for title, _ in options])
+            question: Question = select(
                 prompt.text,
-                choices=choices,
-                default=default if default in titles else (None if prompt.required else skip),
+                options,
+                default=default if default in titles else (None if prompt.required else SKIP_VALUE),
                 instruction=_choice_instruction(prompt, back=back),
                 qmark=qmark,
-                use_shortcuts=True,
-                use_jk_keys=False,
+                shortcuts=keys,
+                jk_keys=False,
                 **self._io,
             )
             typed_keys(question, keys, back=back)
@@ -398,17 +396,14 @@ class Interview:
 
         `check(prompt_id, value)` says what was found ("an e-mail address"), never the text itself.
         """
-        import questionary
-        from questionary import Choice
-
         for prompt in ps.prompts:
             while prompt.id in state.answers and (found := check(prompt.id, state.answers[prompt.id])):
-                choice = questionary.select(
+                choice = select(
                     f"Privacy check: your answer to “{prompt.text}” may hold {found}.",
-                    choices=[
-                        Choice("Edit the answer", value="edit"),
-                        Choice("Replace what was found with [redacted]", value="redact"),
-                        Choice("Keep it as it is", value="keep"),
+                    [
+                        ("Edit the answer", "edit"),
+                        ("Replace what was found with [redacted]", "redact"),
+                        ("Keep it as it is", "keep"),
                     ],
                     instruction="(details like these could identify a client)",
                     **self._io,
@@ -433,23 +428,17 @@ class Interview:
     def ask_finish(self, question: str, *, discard: bool) -> Literal["save", "change", "draft", "discard"]:
         """The end of a log or an edit: save it, change an answer, keep it as a draft, or
         (with `discard`) throw it away. Enter saves."""
-        import questionary
-        from questionary import Choice
-
-        choices = [
-            Choice("Save it", value="save", shortcut_key="s"),
-            Choice("Change an answer", value="change", shortcut_key="c"),
-            Choice("Keep it as a draft for later", value="draft", shortcut_key="k"),
-        ]
+        choices = [("Save it", "save"), ("Change an answer", "change"), ("Keep it as a draft for later", "draft")]
+        keys = ["s", "c", "k"]
         if discard:
-            choices.append(Choice("Discard it", value="discard", shortcut_key="d"))
-        keys = [str(c.shortcut_key) for c in choices]
-        asked = questionary.select(
+            choices.append(("Discard it", "discard"))
+            keys.append("d")
+        asked = select(
             question,
-            choices=choices,
+            choices,
             instruction=f"({', '.join(keys)} or arrows, then Enter; y saves, n keeps a draft)",
-            use_shortcuts=True,
-            use_jk_keys=False,
+            shortcuts=keys,
+            jk_keys=False,
             **self._io,
         )
         typed_keys(asked, keys, back=False)
@@ -570,7 +559,7 @@ def shortcut_keys(titles: list[str], *, digits_first: bool = False, taken: str =
     return keys
 
 
-def _extra_keys(question: questionary.Question, bindings: KeyBindings) -> None:
+def _extra_keys(question: Question, bindings: KeyBindings) -> None:
     """Add `bindings` to a question's own (they win where both bind a key)."""
     from prompt_toolkit.key_binding import merge_key_bindings
 
@@ -591,7 +580,7 @@ def _back_binding(bindings: KeyBindings, **options: Any) -> None:
         event.app.exit(result=BACK_VALUE)
 
 
-def typed_keys(question: questionary.Question, keys: list[str], *, back: bool) -> None:
+def typed_keys(question: Question, keys: list[str], *, back: bool) -> None:
     """A choice question: each choice's key points at it (questionary's shortcuts), `<` goes
     back when `back`, and any other key says which keys there are, so that a stray key then
     Enter never picks the choice the pointer happened to be on: that Enter only repeats the
@@ -634,7 +623,7 @@ def typed_keys(question: questionary.Question, keys: list[str], *, back: bool) -
         )
 
 
-def ticking_keys(question: questionary.Question, keys: list[str], *, back: bool) -> None:
+def ticking_keys(question: Question, keys: list[str], *, back: bool) -> None:
     """A question with boxes to tick: each choice's key ticks or unticks it (as Space does on
     the choice pointed at); `<` goes back when `back`."""
     from questionary.prompts.common import InquirerControl
@@ -660,7 +649,7 @@ def ticking_keys(question: questionary.Question, keys: list[str], *, back: bool)
     _extra_keys(question, bindings)
 
 
-def back_on_empty(question: questionary.Question) -> None:
+def back_on_empty(question: Question) -> None:
     """A typed question: `<` as the first key of an empty answer goes back."""
     from prompt_toolkit.filters import Condition
 
