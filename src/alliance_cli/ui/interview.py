@@ -7,8 +7,9 @@ caller saves as a draft: whatever stops the conversation, nothing answered is lo
 `Interview` holds where the questions go (prompt_toolkit's input and output: the terminal,
 or a test's pipe input), so no function below passes them on by hand.
 
-questionary is imported by the questions that use it, not with the module: the modality and
-whether to resume a draft are asked with `ui.select`, so a log whose first question is one of
+questionary is imported by the questions that use it, not with the module: a question with
+one answer to pick (the modality, whether to resume a draft, a choice prompt, the privacy
+check, the end of a log) is asked with `ui.select`, so a log whose first question is one of
 them (a client seen before: the recap, then the modality) does not wait for questionary.
 """
 
