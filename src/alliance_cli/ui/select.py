@@ -122,6 +122,8 @@ def select(
     the pointer starting on `default` (a value). `shortcuts`: a key for each choice, shown
     before it, that points at it; `jk_keys`: j and k move (leave them out when a choice's
     key is one of them)."""
+    if not choices:
+        raise ValueError("a question to pick from needs choices")
     listed = _Choices(choices, default, shortcuts)
     if jk_keys and {"j", "k"} & set(shortcuts):
         raise ValueError("j and k move the pointer: give the choices other keys, or leave out jk_keys")
