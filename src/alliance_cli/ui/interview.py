@@ -280,10 +280,10 @@ class Interview:
         BACK_VALUE when `back` allows going back and `<` was typed. `place` is the question's
         number and the count of questions, shown before it. Text written in the editor goes
         into `keeping`'s draft before anything else."""
-        qmark = f"{place[0]} of {place[1]}" if place else "?"
         import questionary
         from questionary import Choice
 
+        qmark = f"{place[0]} of {place[1]}" if place else "?"
         if prompt.kind == "choice":
             titles = list(prompt.choices or [])
             options: list[tuple[str, Any]] = [(c, c) for c in titles]
@@ -582,7 +582,7 @@ def _back_binding(bindings: KeyBindings, **options: Any) -> None:
 
 
 def typed_keys(question: Question, keys: list[str], *, back: bool) -> None:
-    """A choice question: each choice's key points at it (questionary's shortcuts), `<` goes
+    """A choice question: each choice's key points at it (the select's shortcuts), `<` goes
     back when `back`, and any other key says which keys there are, so that a stray key then
     Enter never picks the choice the pointer happened to be on: that Enter only repeats the
     keys, a second Enter picks."""
