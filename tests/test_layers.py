@@ -162,11 +162,11 @@ def modules_at_first_question(env: dict[str, str], tmp_path: Path, question: str
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
 def test_the_first_question_of_log_loads_only_the_question(subprocess_env, run, tmp_path, private_home):
-    """Pinned (issue 17): the first question of an interactive log waits for questionary and
-    prompt_toolkit (the question itself) and nothing else heavy. Not pydantic: Typer's plain
-    options are coerced without its adapters (`cli.coercion`), and the prompt set comes from
-    the cache the scripted log below left, its models built once the question is on screen
-    (`settings.prompts.DeferredPromptSet`). Not Rich: a known client's recap is written as
+    """Pinned (issue 17): the first question of an interactive log waits for prompt_toolkit
+    (the question itself; questionary too for a new client's) and nothing else heavy. Not
+    pydantic: Typer's plain options are coerced without its adapters (`cli.coercion`), and the
+    prompt set comes from the cache the scripted log below left, its models built once the
+    question is on screen (`settings.prompts.DeferredPromptSet`). Not Rich: a known client's recap is written as
     plain styled lines. Not YAML: only the first log after the prompts file changes reads and
     validates it. A change here is a change to what every clinician waits for: make it on
     purpose, and update the sets."""
@@ -177,8 +177,9 @@ def test_the_first_question_of_log_loads_only_the_question(subprocess_env, run, 
     assert {m.split(".")[0] for m in new} & set(HEAVY) == {"questionary", "prompt_toolkit"}
     assert "alliance_cli.ui.recap" not in new and "alliance_cli.store.continuity" not in new
 
+    # A known client's first question is the modality, asked without questionary (`ui.select`).
     known = modules_at_first_question(subprocess_env, tmp_path, "Modality:", "log", "-c", "C-1", "--date", today)
-    assert {m.split(".")[0] for m in known} & set(HEAVY) == {"questionary", "prompt_toolkit"}
+    assert {m.split(".")[0] for m in known} & set(HEAVY) == {"prompt_toolkit"}
     assert {"alliance_cli.ui.recap", "alliance_cli.store.continuity"} <= known
     # Neither loads what only other commands need, nor the prompt set's models.
     for loaded in (new, known):
@@ -192,21 +193,20 @@ def test_the_first_question_of_log_loads_only_the_question(subprocess_env, run, 
     assert "yaml" not in modules_at_first_question(subprocess_env, tmp_path, "Client code", "log")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
-def test_the_prompt_set_is_built_while_the_first_question_waits(subprocess_env, run, tmp_path):
-    """The models the questions after the first need are built while the first one waits for
-    its answer (a background thread), so no later question waits for them either."""
+def modules_once_built(env: dict[str, str], tmp_path: Path, question: str, *args: str) -> set[str]:
+    """The modules an interactive `alliance ARGS` has imported while `question` waits, asked
+    again and again until the prompt set's models are built (or 30 seconds have passed)."""
     import pexpect
 
-    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0  # the cache, kept
     out = tmp_path / "modules.json"
-    env = dict(subprocess_env, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", MODULES_OUT=str(out))
+    out.unlink(missing_ok=True)
+    env = dict(env, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", MODULES_OUT=str(out))
     child = pexpect.spawn(
-        sys.executable, ["-c", MODULES_AT_SIGNAL, "log"], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
+        sys.executable, ["-c", MODULES_AT_SIGNAL, *args], env=env, encoding="utf-8", timeout=30, dimensions=(40, 100)
     )
     loaded: set[str] = set()
     try:
-        child.expect_exact("Client code")
+        child.expect_exact(question)
         deadline = time.monotonic() + 30
         built = {"alliance_cli.core.models", "pydantic"}  # a module is listed as its import starts: wait for both
         while not built <= loaded and time.monotonic() < deadline:
@@ -217,7 +217,38 @@ def test_the_prompt_set_is_built_while_the_first_question_waits(subprocess_env, 
     finally:
         child.kill(signal.SIGKILL)
         child.close(force=True)
+    return loaded
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
+def test_the_prompt_set_is_built_while_the_first_question_waits(subprocess_env, run, tmp_path):
+    """The models the questions after the first need are built while the first one waits for
+    its answer (a background thread), so no later question waits for them either."""
+    assert run("log", "-c", "C-1", *set_flags(FULL_ANSWERS)).exit_code == 0  # the cache, kept
+    loaded = modules_once_built(subprocess_env, tmp_path, "Client code", "log")
     assert {"alliance_cli.core.models", "pydantic"} <= loaded
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
+def test_an_unfinished_log_is_asked_about_first_and_the_models_built_meanwhile(subprocess_env, run, tmp_path, db_path):
+    """With an unfinished log waiting, the first question is what to do with it: asked without
+    questionary or the prompt set's models, which are built while it waits, so resuming a
+    draft that knows its client, date and modality (whose next question is a prompt of the
+    set) does not wait for them after the answer."""
+    from alliance_cli.store.journal import open_journal
+
+    today = date.today().isoformat()
+    assert run("log", "-c", "C-1", "--date", today, *set_flags(FULL_ANSWERS)).exit_code == 0  # the cache, kept
+    with open_journal(db_path) as journal:
+        state = {"client": "C-1", "date": today, "modality": "video", "answers": {"empathy": 7}, "asked": ["empathy"]}
+        journal.save_draft(None, state)
+
+    first = modules_at_first_question(subprocess_env, tmp_path, "unfinished log", "log")
+    assert {m.split(".")[0] for m in first} & set(HEAVY) == {"prompt_toolkit"}
+    assert "alliance_cli.core.models" not in first
+    assert {"alliance_cli.core.models", "pydantic"} <= modules_once_built(
+        subprocess_env, tmp_path, "unfinished log", "log"
+    )
 
 
 def test_help_lists_the_everyday_commands_first(run):

@@ -123,8 +123,12 @@ class Conversation(Protocol):
         it again; False when none was picked."""
         ...
 
-    def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
-        """What to do with the unfinished log (or, with `edit`, edit) `description` tells of."""
+    def ask_resume(
+        self, description: str, *, edit: bool = False, meanwhile: Callable[[], None] | None = None
+    ) -> Literal["resume", "new", "discard"]:
+        """What to do with the unfinished log (or, with `edit`, edit) `description` tells of;
+        `meanwhile` is started once the question is on screen (work the answer will need,
+        done while the person reads)."""
         ...
 
     def ask_typed(self, question: str) -> str:

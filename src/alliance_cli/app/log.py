@@ -28,7 +28,7 @@ from alliance_cli.core.answers import validate_answers
 from alliance_cli.core.inputs import MODALITIES, check_client_code, parse_modality, parse_session_date
 from alliance_cli.core.messages import Stopped
 from alliance_cli.errors import AnswerError, InputError
-from alliance_cli.settings.prompts import prompt_set_snapshot
+from alliance_cli.settings.prompts import models_meanwhile, prompt_set_snapshot
 from alliance_cli.store.journal import Journal, NewSession, SavedSession
 
 if TYPE_CHECKING:
@@ -100,7 +100,11 @@ def log_command(
         from alliance_cli.core.draft import LogState
 
         waiting = describe_draft(draft.state, draft.updated_at)
-        choice = "resume" if request.resume else interruptible(lambda: conversation.ask_resume(waiting))
+        if request.resume:
+            choice = "resume"
+        else:  # the prompt set's models (a set read from the cache) are built while the question waits
+            meanwhile = models_meanwhile(ps)
+            choice = interruptible(lambda: conversation.ask_resume(waiting, meanwhile=meanwhile))
         if choice == "resume":
             state, draft_id = LogState.from_dict(draft.state), draft.id
         elif choice == "discard":

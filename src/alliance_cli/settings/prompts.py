@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, cast
 from alliance_cli.errors import PromptSetError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from alliance_cli.core.measures import Measure
     from alliance_cli.core.models import PromptSet
     from alliance_cli.core.vocabulary import Roles
@@ -199,6 +201,15 @@ class DeferredPromptSet:
         if name.startswith("_"):  # its own (before __init__, as copy makes it) or Python's: not the set's
             raise AttributeError(name)
         return getattr(self.built(), name)
+
+
+def models_meanwhile(ps: PromptSet) -> Callable[[], None] | None:
+    """What builds the models of a set read from the cache in the background, to be started
+    while a question waits for its answer (`DeferredPromptSet.build_in_background`); None
+    for a set whose models are built."""
+    if isinstance(ps, DeferredPromptSet):
+        return ps.build_in_background
+    return None
 
 
 def prompt_roles(ps: PromptSet) -> Roles:

@@ -6,6 +6,11 @@ caller saves as a draft: whatever stops the conversation, nothing answered is lo
 
 `Interview` holds where the questions go (prompt_toolkit's input and output: the terminal,
 or a test's pipe input), so no function below passes them on by hand.
+
+questionary is imported by the questions that use it, not with the module: a question with
+one answer to pick (the modality, whether to resume a draft, a choice prompt, the privacy
+check, the end of a log) is asked with `ui.select`, so a log whose first question is one of
+them (a client seen before: the recap, then the modality) does not wait for questionary.
 """
 
 from __future__ import annotations
@@ -15,19 +20,17 @@ import shlex
 import subprocess
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-import questionary
 from prompt_toolkit.key_binding import KeyBindings
-from questionary import Choice
 
 from alliance_cli.core.answers import applies, coerce, follows
 from alliance_cli.core.draft import LogState
 from alliance_cli.core.inputs import MODALITIES, check_client_code, new_client_code, parse_session_date
 from alliance_cli.errors import InputError
+from alliance_cli.ui.select import Question, select
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -52,8 +55,7 @@ ASKED_CLIENT, ASKED_DATE, ASKED_MODALITY = ":client", ":date", ":modality"  # ne
 ScratchFile = Callable[[LogState, str], AbstractContextManager[Path]]
 
 
-@dataclass(frozen=True)
-class _Keeping:
+class _Keeping(NamedTuple):
     """What an answer written in the editor goes into, as soon as the editor returns or stops."""
 
     state: LogState
@@ -219,6 +221,8 @@ class Interview:
                     f"Use a pseudonymous code such as C-014, never a name ({NEW_CODE_WORD} makes one)."
                 ) from None
 
+        import questionary
+
         question = f"Client code {hint}:"
         validate = _validator(check)
         if clients:
@@ -239,6 +243,8 @@ class Interview:
         return check_client_code(code)
 
     def _ask_date(self, today: date, default: str = "today") -> str:
+        import questionary
+
         validate = _validator(lambda text: parse_session_date(text, today=today))
         answer = self._asked(
             questionary.text(
@@ -252,9 +258,9 @@ class Interview:
         return parse_session_date(answer, today=today).isoformat()
 
     def _ask_modality(self, default: str) -> str:
-        return str(self._asked(questionary.select("Modality:", choices=list(MODALITIES), default=default, **self._io)))
+        return str(self._asked(select("Modality:", list(MODALITIES), default=default, **self._io)))
 
-    def _asked(self, question: questionary.Question) -> Any:
+    def _asked(self, question: Question) -> Any:
         """`question.unsafe_ask()`; what was left to do meanwhile starts once it is on screen."""
         meanwhile, self._meanwhile = self._meanwhile, None
         if meanwhile is not None:
@@ -274,22 +280,24 @@ class Interview:
         BACK_VALUE when `back` allows going back and `<` was typed. `place` is the question's
         number and the count of questions, shown before it. Text written in the editor goes
         into `keeping`'s draft before anything else."""
+        import questionary
+        from questionary import Choice
+
         qmark = f"{place[0]} of {place[1]}" if place else "?"
         if prompt.kind == "choice":
             titles = list(prompt.choices or [])
-            keys = shortcut_keys([*titles, SKIP] if not prompt.required else titles)
-            choices = [Choice(c, value=c, shortcut_key=k) for c, k in zip(titles, keys, strict=False)]
-            skip = Choice(SKIP, value=SKIP_VALUE, shortcut_key=keys[-1])  # value=None would mean "the title"
+            options: list[tuple[str, Any]] = [(c, c) for c in titles]
             if not prompt.required:
-                choices.append(skip)  # and the default, so Enter skips an optional prompt
-            question = questionary.select(
+                options.append((SKIP, SKIP_VALUE))  # and the default, so Enter skips an optional prompt
+            keys = shortcut_keys([title for title, _ in options])
+            question: Question = select(
                 prompt.text,
-                choices=choices,
-                default=default if default in titles else (None if prompt.required else skip),
+                options,
+                default=default if default in titles else (None if prompt.required else SKIP_VALUE),
                 instruction=_choice_instruction(prompt, back=back),
                 qmark=qmark,
-                use_shortcuts=True,
-                use_jk_keys=False,
+                shortcuts=keys,
+                jk_keys=False,
                 **self._io,
             )
             typed_keys(question, keys, back=back)
@@ -361,6 +369,8 @@ class Interview:
 
     def _print(self, message: str, style: str | None = None) -> None:
         """A line where the questions go (a test's DummyOutput, say)."""
+        import questionary
+
         if "output" in self._io:
             questionary.print(message, style=style, output=self._io["output"])
         else:
@@ -389,12 +399,12 @@ class Interview:
         """
         for prompt in ps.prompts:
             while prompt.id in state.answers and (found := check(prompt.id, state.answers[prompt.id])):
-                choice = questionary.select(
+                choice = select(
                     f"Privacy check: your answer to “{prompt.text}” may hold {found}.",
-                    choices=[
-                        Choice("Edit the answer", value="edit"),
-                        Choice("Replace what was found with [redacted]", value="redact"),
-                        Choice("Keep it as it is", value="keep"),
+                    [
+                        ("Edit the answer", "edit"),
+                        ("Replace what was found with [redacted]", "redact"),
+                        ("Keep it as it is", "keep"),
                     ],
                     instruction="(details like these could identify a client)",
                     **self._io,
@@ -412,25 +422,24 @@ class Interview:
         return state
 
     def confirm(self, question: str, *, default: bool) -> bool:
+        import questionary
+
         return bool(questionary.confirm(question, default=default, **self._io).unsafe_ask())
 
     def ask_finish(self, question: str, *, discard: bool) -> Literal["save", "change", "draft", "discard"]:
         """The end of a log or an edit: save it, change an answer, keep it as a draft, or
         (with `discard`) throw it away. Enter saves."""
-        choices = [
-            Choice("Save it", value="save", shortcut_key="s"),
-            Choice("Change an answer", value="change", shortcut_key="c"),
-            Choice("Keep it as a draft for later", value="draft", shortcut_key="k"),
-        ]
+        choices = [("Save it", "save"), ("Change an answer", "change"), ("Keep it as a draft for later", "draft")]
+        keys = ["s", "c", "k"]
         if discard:
-            choices.append(Choice("Discard it", value="discard", shortcut_key="d"))
-        keys = [str(c.shortcut_key) for c in choices]
-        asked = questionary.select(
+            choices.append(("Discard it", "discard"))
+            keys.append("d")
+        asked = select(
             question,
-            choices=choices,
+            choices,
             instruction=f"({', '.join(keys)} or arrows, then Enter; y saves, n keeps a draft)",
-            use_shortcuts=True,
-            use_jk_keys=False,
+            shortcuts=keys,
+            jk_keys=False,
             **self._io,
         )
         typed_keys(asked, keys, back=False)
@@ -444,6 +453,9 @@ class Interview:
     def ask_change(self, ps: PromptSet, state: LogState) -> bool:
         """Which answer to change; that question is then asked again, starting from the answer
         (the questions that follow from it too, if they now apply). False: none was picked."""
+        import questionary
+        from questionary import Choice
+
         edit = ASKED_CLIENT in state.asked  # an edit asks the session's fields like its prompts
         fields = {ASKED_CLIENT: state.client, ASKED_DATE: state.date, ASKED_MODALITY: state.modality}
         choices = [Choice(f"{SESSION_FIELDS[key[1:]]}: {value}", value=key) for key, value in fields.items() if value]
@@ -471,30 +483,30 @@ class Interview:
             setattr(state, key[1:], None)
         return True
 
-    def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
+    def ask_resume(
+        self, description: str, *, edit: bool = False, meanwhile: Callable[[], None] | None = None
+    ) -> Literal["resume", "new", "discard"]:
         """What to do with an unfinished log: 'resume', 'new' (keep the draft for later) or
         'discard'; with `edit`, an unfinished edit: 'resume' or 'discard' (start again from the
-        saved session)."""
+        saved session). `meanwhile` starts once the question is on screen."""
         if edit:
             question = f"You have an unfinished edit of this session: {description}."
-            choices = [
-                Choice("Resume it", value="resume"),
-                Choice("Discard it and start again from the saved session", value="discard"),
-            ]
+            choices = [("Resume it", "resume"), ("Discard it and start again from the saved session", "discard")]
         else:
             question = f"You have an unfinished log: {description}."
             choices = [
-                Choice("Resume it", value="resume"),
-                Choice("Start a new log and keep the draft for later", value="new"),
-                Choice("Discard it and start a new log", value="discard"),
+                ("Resume it", "resume"),
+                ("Start a new log and keep the draft for later", "new"),
+                ("Discard it and start a new log", "discard"),
             ]
-        choice: Literal["resume", "new", "discard"] = questionary.select(
-            question, choices=choices, **self._io
-        ).unsafe_ask()
+        self._meanwhile = meanwhile
+        choice: Literal["resume", "new", "discard"] = self._asked(select(question, choices, **self._io))
         return choice
 
     def ask_typed(self, question: str) -> str:
         """Free text typed by the user (for example a code typed again to confirm an erasure)."""
+        import questionary
+
         return str(questionary.text(question, **self._io).unsafe_ask()).strip()
 
 
@@ -548,7 +560,7 @@ def shortcut_keys(titles: list[str], *, digits_first: bool = False, taken: str =
     return keys
 
 
-def _extra_keys(question: questionary.Question, bindings: KeyBindings) -> None:
+def _extra_keys(question: Question, bindings: KeyBindings) -> None:
     """Add `bindings` to a question's own (they win where both bind a key)."""
     from prompt_toolkit.key_binding import merge_key_bindings
 
@@ -569,8 +581,8 @@ def _back_binding(bindings: KeyBindings, **options: Any) -> None:
         event.app.exit(result=BACK_VALUE)
 
 
-def typed_keys(question: questionary.Question, keys: list[str], *, back: bool) -> None:
-    """A choice question: each choice's key points at it (questionary's shortcuts), `<` goes
+def typed_keys(question: Question, keys: list[str], *, back: bool) -> None:
+    """A choice question: each choice's key points at it (the select's shortcuts), `<` goes
     back when `back`, and any other key says which keys there are, so that a stray key then
     Enter never picks the choice the pointer happened to be on: that Enter only repeats the
     keys, a second Enter picks."""
@@ -612,7 +624,7 @@ def typed_keys(question: questionary.Question, keys: list[str], *, back: bool) -
         )
 
 
-def ticking_keys(question: questionary.Question, keys: list[str], *, back: bool) -> None:
+def ticking_keys(question: Question, keys: list[str], *, back: bool) -> None:
     """A question with boxes to tick: each choice's key ticks or unticks it (as Space does on
     the choice pointed at); `<` goes back when `back`."""
     from questionary.prompts.common import InquirerControl
@@ -638,7 +650,7 @@ def ticking_keys(question: questionary.Question, keys: list[str], *, back: bool)
     _extra_keys(question, bindings)
 
 
-def back_on_empty(question: questionary.Question) -> None:
+def back_on_empty(question: Question) -> None:
     """A typed question: `<` as the first key of an empty answer goes back."""
     from prompt_toolkit.filters import Condition
 

@@ -135,8 +135,10 @@ class TerminalConversation:
     def ask_change(self, ps: PromptSet, state: LogState) -> bool:
         return self._questions().ask_change(ps, state)
 
-    def ask_resume(self, description: str, *, edit: bool = False) -> Literal["resume", "new", "discard"]:
-        return self._questions().ask_resume(description, edit=edit)
+    def ask_resume(
+        self, description: str, *, edit: bool = False, meanwhile: Callable[[], None] | None = None
+    ) -> Literal["resume", "new", "discard"]:
+        return self._questions().ask_resume(description, edit=edit, meanwhile=meanwhile)
 
     def ask_typed(self, question: str) -> str:
         return self._questions().ask_typed(question)
