@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -508,10 +508,10 @@ class _Answers:
 
     The search index's trigger, run once per written answer, costs about as much again as
     the insert; when it is the one `_INDEX_TRIGGER_SQL` spells out, it is dropped for the
-    import and each batch's written answers go into the index in two bulk statements (the
-    same rows, ids and order as the trigger gives), then it is put back: all inside the
-    import's transaction, so a refused or interrupted import rolls all of it back. Any other
-    trigger fires as usual.
+    import, each batch's written answers go into `search_map` by one `executemany` (the same
+    rows, ids and order as the trigger gives) and into the full-text index in one statement at
+    the end, then the trigger is put back: all inside the import's transaction, so a refused or
+    interrupted import rolls all of it back. Any other trigger fires as usual.
 
     Into an empty journal, every answer it will hold comes from the file: its indexes that
     only speed up reading (not a unique one) are dropped first and made again at the end, in
@@ -531,66 +531,117 @@ class _Answers:
         found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,))
         trigger = (found.fetchone() or [None])[0]
         self.trigger: str | None = None
+        # search_map's largest id before this import first wrote to it: the rows after it are this
+        # import's (taken when first writing, as `--replace` may have deleted the rows with the largest ids).
+        self.indexed_up_to: int | None = None
         if trigger is not None and " ".join(trigger.split()) == _INDEX_TRIGGER_SQL:
             self.trigger = trigger
             conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
-        # Whether no trigger is left to fire on an insert into `answers`.
+        # Whether no trigger is left to fire on an insert into `answers`: then the order of the
+        # rows is nobody's concern, and numbers and texts go in by statements of their own.
         self.only_trigger = self.trigger is not None and not any(
             _ON_INSERT(sql or "")
             for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'answers'")
         )
-        self.rows: list[tuple[Any, ...]] = []
+        self.rows: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_num, value_text), in order
+        self.numbers: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_num): `only_trigger`
+        self.texts: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_text): `only_trigger`
+        self.written: list[tuple[Any, ...]] = []  # (session_id, prompt_id, text) for the search index
+        self.kinds: Mapping[str, str] | None = None
+        self.column: dict[str, int] = {}  # prompt id -> _NUMBER, _TEXT or _OTHER (to_columns decides)
 
     def add(self, session_id: int, s: NewSession) -> int:
         """Queue one session's answers; how many."""
         kinds = s.kinds
-        before = len(self.rows)
-        self.rows.extend(
-            (session_id, pid, kinds[pid], *to_columns(kinds[pid], v)) for pid, v in s.answers.items() if v is not None
-        )
-        added = len(self.rows) - before
-        if len(self.rows) >= _BATCH:
+        if kinds is not self.kinds:  # the sessions of one file share their prompt set's mapping
+            self.kinds = kinds
+            self.column = {pid: _COLUMN.get(kind, _TEXT) for pid, kind in kinds.items()}
+        if not self.only_trigger:
+            before = len(self.rows)
+            self.rows.extend(
+                (session_id, pid, kinds[pid], *to_columns(kinds[pid], v))
+                for pid, v in s.answers.items()
+                if v is not None
+            )
+            added = len(self.rows) - before
+            if self.trigger is not None:
+                self.written.extend(
+                    (session_id, r[1], r[4]) for r in self.rows[before:] if r[2] == "text" and r[4] is not None
+                )
+        else:
+            added = self._split(session_id, s.answers, kinds)
+        if len(self.numbers) + len(self.texts) + len(self.rows) >= _BATCH:
             self.flush()
         return added
 
+    def _split(self, session_id: int, answers: Mapping[str, Any], kinds: Mapping[str, str]) -> int:
+        """Queue the answers as numbers and texts, as `to_columns` has them; how many."""
+        column, numbers, texts, written = self.column, self.numbers, self.texts, self.written
+        added = 0
+        for pid, value in answers.items():
+            if value is None:
+                continue
+            added += 1
+            where = column[pid]
+            if where == _NUMBER:
+                numbers.append((session_id, pid, kinds[pid], value))
+            elif where == _TEXT:
+                kind = kinds[pid]
+                text = str(value)
+                texts.append((session_id, pid, kind, text))
+                if kind == "text":
+                    written.append((session_id, pid, text))
+            else:
+                kind = kinds[pid]
+                num, text = to_columns(kind, value)
+                if text is None:
+                    numbers.append((session_id, pid, kind, num))
+                else:
+                    texts.append((session_id, pid, kind, text))
+        return added
+
     def flush(self) -> None:
-        conn, rows = self.conn, self.rows
-        if not rows:
-            return
-        if self.only_trigger:
-            # Without a trigger that sees the order of the rows, numbers and texts go in by
-            # statements of their own (the table is ordered by its key): a NULL is not bound,
-            # which costs Python's sqlite3 a look for an adapter each time.
+        conn = self.conn
+        if self.rows:
             conn.executemany(
-                "INSERT INTO answers (session_id, prompt_id, kind, value_num) VALUES (?, ?, ?, ?)",
-                [r[:4] for r in rows if r[4] is None],
+                "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
+                self.rows,
             )
+            self.rows.clear()
+        # A NULL is not bound by these two: it costs Python's sqlite3 a look for an adapter each time.
+        if self.numbers:
             conn.executemany(
-                "INSERT INTO answers (session_id, prompt_id, kind, value_text) VALUES (?, ?, ?, ?)",
-                [(r[0], r[1], r[2], r[4]) for r in rows if r[3] is None and r[4] is not None],
+                "INSERT INTO answers (session_id, prompt_id, kind, value_num) VALUES (?, ?, ?, ?)", self.numbers
             )
-            rest = [r for r in rows if r[3] is not None and r[4] is not None]
-        else:
-            rest = rows
-        conn.executemany(
-            "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", rest
-        )
-        if self.trigger is not None:
-            # search_map's ids are its rowid: the new rows get ids above the largest one now.
-            first = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
+            self.numbers.clear()
+        if self.texts:
             conn.executemany(
-                "INSERT INTO search_map (session_id, prompt_id, body) VALUES (?, ?, ?)",
-                [(r[0], r[1], r[4]) for r in rows if r[2] == "text" and r[4] is not None],
+                "INSERT INTO answers (session_id, prompt_id, kind, value_text) VALUES (?, ?, ?, ?)", self.texts
             )
-            conn.execute("INSERT INTO search_text (rowid, body) SELECT id, body FROM search_map WHERE id > ?", (first,))
-        rows.clear()
+            self.texts.clear()
+        if self.written:
+            if self.indexed_up_to is None:
+                self.indexed_up_to = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
+            conn.executemany("INSERT INTO search_map (session_id, prompt_id, body) VALUES (?, ?, ?)", self.written)
+            self.written.clear()
 
     def close(self) -> None:
         self.flush()
         if self.trigger is not None:
+            if self.indexed_up_to is not None:  # search_map's ids are its rowid: new rows have larger ones
+                self.conn.execute(
+                    "INSERT INTO search_text (rowid, body) SELECT id, body FROM search_map WHERE id > ?",
+                    (self.indexed_up_to,),
+                )
             self.conn.execute(self.trigger)
         for sql in self.indexes:
             self.conn.execute(sql)
+
+
+# Which column `to_columns` puts a kind's answer in, for the kinds it keeps as they are; any other
+# kind not listed (yes/no, several choices) goes through `to_columns` itself.
+_NUMBER, _TEXT, _OTHER = 0, 1, 2
+_COLUMN = {"rating": _NUMBER, "number": _NUMBER, "yesno": _OTHER, "multi": _OTHER}
 
 
 def _insert(conn: Any, item: IncomingSession, set_id: int, answers: _Answers, *, keep_id: bool) -> int:
