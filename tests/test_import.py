@@ -270,6 +270,32 @@ def test_truncated_json_is_refused_with_where_it_stops(source, db_path, tmp_path
     assert not db_path.exists()
 
 
+def test_a_json_key_given_twice_on_any_line_of_an_export_is_refused(source, db_path, tmp_path):
+    """An export's items, a line each, are read many at a time; a key given twice is still
+    found on whichever line it is, where reading the item alone would keep the last one."""
+    db, _ = source
+    lines = run_bytes("export", "-f", "json", db=db)[1].decode().split("\n")
+    assert lines[0] == "[" and lines[12].startswith('{"session_id"') and lines[12].endswith("},")
+    file = tmp_path / "twice.json"
+    for at, key in ((12, "client"), (20, "value")):  # the middle of the file, and its last item
+        changed = list(lines)
+        item = json.loads(changed[at].rstrip(","))
+        changed[at] = changed[at].replace("}", f", {json.dumps(key)}: {json.dumps(item[key])}}}", 1)
+        file.write_text("\n".join(changed))
+        refused([str(file)], db_path, f"item {at}: the key '{key}' is given twice.")
+        assert not db_path.exists()
+
+
+def test_written_answers_that_look_like_json_keys_come_back_as_written(tmp_path, db_path):
+    db = tmp_path / "source" / "journal.db"
+    went_well = 'They said "stop": we did. Then "go" : we went, "\\": a backslash, and {"a": 1}'
+    fill(db, bundled(), [("C-1", date(2026, 11, 2), "video", {**BASIC, "went_well": went_well})], delete=[])
+    exported = run_bytes("export", "-f", "json", db=db)[1]
+    assert run_bytes("import", "-", db=db_path, input=exported)[0] == 0
+    assert run_bytes("export", "-f", "json", db=db_path)[1] == exported
+    assert went_well in {row[0] for row in sqlite3.connect(db_path).execute("SELECT value_text FROM answers")}
+
+
 def test_bad_jsonl_line_and_wrong_keys_are_refused(source, db_path, tmp_path):
     db, _ = source
     lines = run_bytes("export", "-f", "jsonl", db=db)[1].decode().splitlines()

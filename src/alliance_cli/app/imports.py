@@ -217,6 +217,23 @@ _JSON_SPACE = re.compile(r"[ \t\r\n]*").match
 _NEXT_ITEM = re.compile(r"[ \t\r\n]*,[ \t\r\n]*").match
 
 
+# Many items decoded by one call of the C decoder, when each is on lines of its own (as an export
+# writes them): without `_object`, so keys given twice are counted instead (`_colons`).
+_BATCH_DECODER = json.JSONDecoder(parse_float=str)
+_BATCH_FAILURES = 16  # lines that do not decode as a batch: past this many, each item is decoded on its own
+_LOOSE_COLON = re.compile(r'"[ \t\r\n]+:')
+
+
+def _colons(text: str, keys: int) -> int:
+    """How many `"` in `text` have a `:` after them, past spaces or not: at least as many as
+    the keys written (a key's closing quote), more when a text holds `\\":` or starts with `:`.
+    Every colon counted first (one fast pass): when there are no more than `keys`, that is all."""
+    found = text.count(":")
+    if found <= keys:
+        return found
+    return text.count('":') + len(_LOOSE_COLON.findall(text))
+
+
 def _too_large() -> str:
     return f"longer than {MAX_ITEM >> 20} million characters, which no session is."
 
@@ -228,9 +245,11 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
     item is decoded in linear time, not once per chunk), up to MAX_ITEM characters."""
     scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]  # raw_decode without its wrapper
     buf, pos, lines_before, eof = "", 0, 0, False
+    base = 0  # where `buf` starts in the text (characters): `more` moves it on
+    single_until, batches_failed = -1, 0  # `batch`: the items before `single_until` are decoded one by one
 
     def more() -> bool:
-        nonlocal buf, pos, lines_before, eof
+        nonlocal buf, pos, lines_before, eof, base
         if eof:
             return False
         pending = len(buf) - pos  # what an item not decoded yet has: read as much again, up to MAX_ITEM
@@ -242,6 +261,7 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
             eof = True
             return False
         lines_before += buf.count("\n", 0, pos)
+        base += pos
         buf, pos = buf[pos:] + chunk, 0
         return True
 
@@ -265,9 +285,9 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
         if skip_space():
             raise error(pos, "unexpected text after the end of the array.")
         return
-    number = 0
-    while True:
-        number += 1
+
+    def yield_one() -> tuple[Any, int]:
+        """The item at `pos`, decoded on its own, and where it ends."""
         while True:
             try:
                 try:
@@ -288,9 +308,53 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
                 continue  # a number or word may go on in the next chunk
             if end - pos > MAX_ITEM:
                 raise error(pos, f"item {number}: {_too_large()}")
-            break
-        pos = end
-        yield Record("item", number, value)
+            return value, end
+
+    def batch() -> list[Any] | None:
+        """The whole items on the lines read from `pos` on, decoded by one call, or None:
+        then the next item is decoded on its own (`yield_one`), as is every item of lines
+        that did not decode as a batch, or whose keys could not be counted as unique."""
+        nonlocal pos, single_until, batches_failed
+        if batches_failed > _BATCH_FAILURES or base + pos < single_until:
+            return None
+        line_end = buf.rfind("\n", pos)
+        if line_end <= pos and len(buf) - pos < _CHUNK and more():  # the rest of a line: read on
+            line_end = buf.rfind("\n", pos)
+        if line_end <= pos:  # no line ends in what was read: these items are not a line each
+            single_until = base + len(buf)
+            batches_failed += 1
+            return None
+        body = buf[pos:line_end].rstrip(" \t\r\n")
+        if body.endswith("]"):  # the end of the array: the lines before it
+            body = buf[pos : max(pos, buf.rfind("\n", pos, line_end))].rstrip(" \t\r\n")
+        body = body[:-1] if body.endswith(",") else body  # the `,` before the next line's item
+        if not body or len(body) > MAX_ITEM:
+            return None
+        try:
+            values: list[Any] = _BATCH_DECODER.decode(f"[{body}]")
+        except (ValueError, RecursionError):  # each item then says what is wrong with it
+            values = []
+        # No key given twice (`_object`, which a batch does without): every key is a string
+        # followed by `:` after optional spaces, so there are at least as many of those as keys
+        # written; as many as the objects hold means none is given twice, and none is nested.
+        if not values or set(map(type, values)) != {dict} or _colons(body, keys := sum(map(len, values))) != keys:
+            single_until = base + pos + len(body)
+            batches_failed += 1
+            return None
+        pos += len(body)
+        return values
+
+    number = 0
+    while True:
+        values = batch()
+        if values is not None:
+            for value in values:
+                number += 1
+                yield Record("item", number, value)
+        else:
+            number += 1
+            value, pos = yield_one()
+            yield Record("item", number, value)
         following = _NEXT_ITEM(buf, pos)
         if following is not None and following.end() < len(buf):  # `,` and the next item's start, read
             pos = following.end()
