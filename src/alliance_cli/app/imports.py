@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
-from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, coerce, validate_answers
-from alliance_cli.core.inputs import MAX_ID, check_client_code, parse_modality, parse_session_date
+from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, MAX_TEXT, coerce, validate_answers
+from alliance_cli.core.inputs import MAX_ID, check_client_code, is_text, parse_modality, parse_session_date
 from alliance_cli.core.messages import MAX_LISTED, Hint, ProblemList, Stopped, count, ordinal, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
@@ -650,7 +650,7 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
         follows = None if when is None or when.history is not None else (when.prompt or "")
         asked = True if when is None or follows is not None else when.history in history
         remembered: dict[Any, Any] | None = None if p.kind in ("text", "multi") else {}
-        plan.append((p.id, p, remembered, follows, asked, p.required))
+        plan.append((p.id, p, remembered, follows, asked, p.required, p.kind == "text"))
     known = frozenset(p.id for p in ps.prompts)
     missing = object()
     decided: dict[tuple[str, type, Any], bool] = {}
@@ -659,10 +659,16 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
         if not known.issuperset(raw):
             return None
         answers: dict[str, Any] = {}
-        for pid, prompt, remembered, follows, asked, required in plan:
+        for pid, prompt, remembered, follows, asked, required, text in plan:
             given = raw.get(pid, missing)
             value = None
-            if given is not missing:
+            if given is missing or given == "":  # (a wide file's empty cell: no answer, as `coerce` has it)
+                pass
+            elif text and given.__class__ is str:  # `coerce` for written answers, inline
+                value = given.strip() or None
+                if value is not None and (len(value) > MAX_TEXT or not (value.isascii() or is_text(value))):
+                    return None
+            else:
                 cls = given.__class__
                 if remembered is not None and (cls is str or cls is int or cls is bool):
                     key = given if cls is str else (cls, given)  # JSON: 1 and true are not the same answer
