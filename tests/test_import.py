@@ -52,6 +52,45 @@ def test_import_into_a_fresh_journal_keeps_ids_uuids_and_fields(source, db_path)
     assert run_bytes("export", db=db_path)[1] == file.read_bytes()
 
 
+def test_sessions_whose_ids_clash_or_are_large_or_missing_come_in_whole(source, db_path):
+    """Into an empty journal sessions keep the file's ids; one the file gives twice gets a new
+    id, as do sessions without one, and every session keeps its own answers."""
+    db, file = source
+
+    def answers_by_uuid(path):
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute(
+                "SELECT s.uuid, a.prompt_id, a.kind, a.value_num, a.value_text FROM answers a "
+                "JOIN sessions s ON s.id = a.session_id ORDER BY 1, 2"
+            )
+            return rows.fetchall()
+
+    first, second, third = sessions(db)
+    large = 2**40
+
+    def clash(table):
+        for row in table[1:]:
+            row[0] = {first[1]: "7", second[1]: "7", third[1]: str(large)}[row[1]]
+
+    edit(file, clash)
+    code, _, err = run_bytes("import", str(file), db=db_path)
+    assert code == 0, err
+    ids = {uuid: sid for sid, uuid, *_ in sessions(db_path)}
+    assert ids[first[1]] == 7 and ids[third[1]] == large
+    assert ids[second[1]] not in (7, large)
+    assert answers_by_uuid(db_path) == answers_by_uuid(db)
+
+    def no_ids(table):
+        for row in table[1:]:
+            row[0] = ""
+
+    edit(file, no_ids)
+    other = db_path.parent / "other.db"
+    assert run_bytes("import", str(file), db=other)[0] == 0
+    assert sorted(uuid for _, uuid, *_ in sessions(other)) == sorted(s[1] for s in (first, second, third))
+    assert answers_by_uuid(other) == answers_by_uuid(db)
+
+
 def test_importing_the_same_file_twice_adds_nothing(source, db_path):
     _, file = source
     assert run_bytes("import", str(file), db=db_path)[0] == 0

@@ -543,6 +543,11 @@ class _Answers:
             _ON_INSERT(sql or "")
             for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'answers'")
         )
+        # Sessions with their ids as the file gives them (into an empty journal), written by one
+        # `executemany` before their answers, and which ids are taken, as bits: an id the file gives
+        # twice, or one past _QUEUED_IDS, goes in on its own (`_insert`), as does a session without one.
+        self.sessions: list[tuple[Any, ...]] = []
+        self.ids = bytearray(_QUEUED_IDS >> 3) if empty else bytearray()
         self.rows: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_num, value_text), in order
         self.numbers: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_num): `only_trigger`
         self.texts: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_text): `only_trigger`
@@ -600,8 +605,28 @@ class _Answers:
                     texts.append((session_id, pid, kind, text))
         return added
 
+    def queue_session(self, session_id: int, row: tuple[Any, ...]) -> bool:
+        """Queue a session that keeps its id, if no session has that id yet: whether it was."""
+        byte, bit = session_id >> 3, 1 << (session_id & 7)
+        if session_id >= len(self.ids) << 3 or self.ids[byte] & bit:
+            return False
+        self.ids[byte] |= bit
+        self.sessions.append(row)
+        return True
+
+    def taken(self, session_id: int) -> None:
+        """A session went in on its own with this id."""
+        if session_id < len(self.ids) << 3:
+            self.ids[session_id >> 3] |= 1 << (session_id & 7)
+
+    def flush_sessions(self) -> None:
+        if self.sessions:
+            self.conn.executemany(_SESSION_SQL, self.sessions)
+            self.sessions.clear()
+
     def flush(self) -> None:
         conn = self.conn
+        self.flush_sessions()
         if self.rows:
             conn.executemany(
                 "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
@@ -641,7 +666,13 @@ class _Answers:
 # Which column `to_columns` puts a kind's answer in, for the kinds it keeps as they are; any other
 # kind not listed (yes/no, several choices) goes through `to_columns` itself.
 _NUMBER, _TEXT, _OTHER = 0, 1, 2
+_QUEUED_IDS = 1 << 24  # session ids below this are kept track of as bits (2 MB) by an import into an empty journal
 _COLUMN = {"rating": _NUMBER, "number": _NUMBER, "yesno": _OTHER, "multi": _OTHER}
+
+
+_SESSION_SQL = (
+    "INSERT INTO sessions (id, uuid, client, date, modality, logged_at, prompt_set_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _insert(conn: Any, item: IncomingSession, set_id: int, answers: _Answers, *, keep_id: bool) -> int:
@@ -649,17 +680,19 @@ def _insert(conn: Any, item: IncomingSession, set_id: int, answers: _Answers, *,
     s = item.session
     row = [item.id_hint if keep_id else None, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at, set_id]
     row[5] = row[5] or now_iso()
-    sql = (
-        "INSERT INTO sessions (id, uuid, client, date, modality, logged_at, prompt_set_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    )
+    if row[0] is not None and answers.queue_session(row[0], tuple(row)):
+        return answers.add(row[0], s)
+    answers.flush_sessions()  # the sessions queued go in first: a new id comes after theirs
     try:
-        cur = conn.execute(sql, row)
+        cur = conn.execute(_SESSION_SQL, row)
     except cipher.IntegrityError:
         if row[0] is None:
             raise
         row[0] = None  # the file holds the same id twice: this one gets a new id
-        cur = conn.execute(sql, row)
-    return answers.add(int(cur.lastrowid or 0), s)
+        cur = conn.execute(_SESSION_SQL, row)
+    session_id = int(cur.lastrowid or 0)
+    answers.taken(session_id)
+    return answers.add(session_id, s)
 
 
 def _same(conn: Any, row: Any, s: NewSession) -> bool:
