@@ -678,10 +678,10 @@ _SESSION_SQL = (
 def _insert(conn: Any, item: IncomingSession, set_id: int, answers: _Answers, *, keep_id: bool) -> int:
     """Add the session and its answers; how many answers."""
     s = item.session
-    row = [item.id_hint if keep_id else None, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at, set_id]
-    row[5] = row[5] or now_iso()
-    if row[0] is not None and answers.queue_session(row[0], tuple(row)):
-        return answers.add(row[0], s)
+    hint = item.id_hint if keep_id else None
+    row = [hint, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at or now_iso(), set_id]
+    if hint is not None and answers.queue_session(hint, tuple(row)):
+        return answers.add(hint, s)
     answers.flush_sessions()  # the sessions queued go in first: a new id comes after theirs
     try:
         cur = conn.execute(_SESSION_SQL, row)
