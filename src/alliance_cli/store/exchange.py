@@ -546,12 +546,12 @@ class _Answers:
         # Sessions with their ids as the file gives them (into an empty journal), written by one
         # `executemany` before their answers, and which ids are taken, as bits: an id the file gives
         # twice, or one past _QUEUED_IDS, goes in on its own (`_insert`), as does a session without one.
-        self.sessions: list[tuple[Any, ...]] = []
+        self.sessions: list[Any] = []  # their columns one after another (_SESSION_COLUMNS), as all of these
         self.ids = bytearray(_QUEUED_IDS >> 3) if empty else bytearray()
         self.rows: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_num, value_text), in order
-        self.numbers: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_num): `only_trigger`
-        self.texts: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_text): `only_trigger`
-        self.written: list[tuple[Any, ...]] = []  # (session_id, prompt_id, text) for the search index
+        self.numbers: list[Any] = []  # session_id, prompt_id, kind, value_num, ...: `only_trigger`
+        self.texts: list[Any] = []  # session_id, prompt_id, kind, value_text, ...: `only_trigger`
+        self.written: list[Any] = []  # session_id, prompt_id, text, ...: for the search index
         self.kinds: Mapping[str, str] | None = None
         self.column: dict[str, int] = {}  # prompt id -> _NUMBER, _TEXT or _OTHER (to_columns decides)
 
@@ -570,12 +570,12 @@ class _Answers:
             )
             added = len(self.rows) - before
             if self.trigger is not None:
-                self.written.extend(
-                    (session_id, r[1], r[4]) for r in self.rows[before:] if r[2] == "text" and r[4] is not None
-                )
+                for r in self.rows[before:]:
+                    if r[2] == "text" and r[4] is not None:
+                        self.written += (session_id, r[1], r[4])
         else:
             added = self._split(session_id, s.answers, kinds)
-        if len(self.numbers) + len(self.texts) + len(self.rows) >= _BATCH:
+        if len(self.numbers) + len(self.texts) + 4 * len(self.rows) >= 4 * _BATCH:
             self.flush()
         return added
 
@@ -589,20 +589,20 @@ class _Answers:
             added += 1
             where = column[pid]
             if where == _NUMBER:
-                numbers.append((session_id, pid, kinds[pid], value))
+                numbers += (session_id, pid, kinds[pid], value)
             elif where == _TEXT:
                 kind = kinds[pid]
                 text = str(value)
-                texts.append((session_id, pid, kind, text))
+                texts += (session_id, pid, kind, text)
                 if kind == "text":
-                    written.append((session_id, pid, text))
+                    written += (session_id, pid, text)
             else:
                 kind = kinds[pid]
                 num, text = to_columns(kind, value)
                 if text is None:
-                    numbers.append((session_id, pid, kind, num))
+                    numbers += (session_id, pid, kind, num)
                 else:
-                    texts.append((session_id, pid, kind, text))
+                    texts += (session_id, pid, kind, text)
         return added
 
     def queue_session(self, session_id: int, row: tuple[Any, ...]) -> bool:
@@ -611,7 +611,7 @@ class _Answers:
         if session_id >= len(self.ids) << 3 or self.ids[byte] & bit:
             return False
         self.ids[byte] |= bit
-        self.sessions.append(row)
+        self.sessions += row
         return True
 
     def taken(self, session_id: int) -> None:
@@ -621,8 +621,7 @@ class _Answers:
 
     def flush_sessions(self) -> None:
         if self.sessions:
-            self.conn.executemany(_SESSION_SQL, self.sessions)
-            self.sessions.clear()
+            _insert_many(self.conn, _SESSIONS, self.sessions)
 
     def flush(self) -> None:
         conn = self.conn
@@ -635,20 +634,13 @@ class _Answers:
             self.rows.clear()
         # A NULL is not bound by these two: it costs Python's sqlite3 a look for an adapter each time.
         if self.numbers:
-            conn.executemany(
-                "INSERT INTO answers (session_id, prompt_id, kind, value_num) VALUES (?, ?, ?, ?)", self.numbers
-            )
-            self.numbers.clear()
+            _insert_many(conn, "answers (session_id, prompt_id, kind, value_num)", self.numbers)
         if self.texts:
-            conn.executemany(
-                "INSERT INTO answers (session_id, prompt_id, kind, value_text) VALUES (?, ?, ?, ?)", self.texts
-            )
-            self.texts.clear()
+            _insert_many(conn, "answers (session_id, prompt_id, kind, value_text)", self.texts)
         if self.written:
             if self.indexed_up_to is None:
                 self.indexed_up_to = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
-            conn.executemany("INSERT INTO search_map (session_id, prompt_id, body) VALUES (?, ?, ?)", self.written)
-            self.written.clear()
+            _insert_many(conn, "search_map (session_id, prompt_id, body)", self.written)
 
     def close(self) -> None:
         self.flush()
@@ -670,9 +662,27 @@ _QUEUED_IDS = 1 << 24  # session ids below this are kept track of as bits (2 MB)
 _COLUMN = {"rating": _NUMBER, "number": _NUMBER, "yesno": _OTHER, "multi": _OTHER}
 
 
-_SESSION_SQL = (
-    "INSERT INTO sessions (id, uuid, client, date, modality, logged_at, prompt_set_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
+_SESSIONS = "sessions (id, uuid, client, date, modality, logged_at, prompt_set_id)"
+_SESSION_SQL = f"INSERT INTO {_SESSIONS} VALUES (?, ?, ?, ?, ?, ?, ?)"
+_ROWS = 100  # rows a statement of `_insert_many`
+
+
+def _insert_many(conn: Any, table: str, values: list[Any]) -> None:
+    """INSERT INTO `table` (its columns named) the rows whose values follow one another in
+    `values`, _ROWS rows a statement: binding them costs less than one row a statement
+    (`executemany`), which SQLite then runs as many times; `values` is emptied."""
+    width = table.count(",") + 1
+    step = _ROWS * width
+    whole = len(values) - len(values) % step
+    row = "(" + ", ".join("?" * width) + ")"
+    if whole:
+        sql = f"INSERT INTO {table} VALUES " + ", ".join([row] * _ROWS)
+        for start in range(0, whole, step):
+            conn.execute(sql, values[start : start + step])
+    if whole < len(values):
+        rest = ", ".join([row] * ((len(values) - whole) // width))
+        conn.execute(f"INSERT INTO {table} VALUES {rest}", values[whole:])
+    values.clear()
 
 
 def _insert(conn: Any, item: IncomingSession, set_id: int, answers: _Answers, *, keep_id: bool) -> int:
