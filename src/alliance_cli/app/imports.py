@@ -517,7 +517,7 @@ class _Checker:
         day = self._field(where, "date", fields.get("date"), self._date)
         modality = self._field(where, "modality", fields.get("modality"), self._modality)
         id_hint = self._id_hint(where, fields.get("session_id"))
-        if self.unescape and any(map(_quoted, raw.values())):
+        if self.unescape and "\n'" in "\n" + "\n".join(map(str, raw.values())) and any(map(_quoted, raw.values())):
             raw = {pid: unescape_cell(v) if isinstance(v, str) else v for pid, v in raw.items()}
         try:
             answers = self.valid(raw)
@@ -871,6 +871,33 @@ def _wide_sessions(records: Iterator[Record], checker: _Checker) -> Iterator[Inc
             yield checker.session(record.where, record.values, raw, {})
 
 
+def _wide_csv_sessions(
+    header: list[str], rows: Iterator[list[str]], checker: _Checker
+) -> Iterator[IncomingSession | None]:
+    """`_wide_sessions` for a CSV file, on its rows as lists: each row's session columns and
+    answers are taken by position (the header was checked once)."""
+    width = len(header)
+    fields = [(i, name) for i, name in enumerate(header) if name in SESSION_COLUMNS]
+    answers = [(i, name) for i, name in enumerate(header) if name not in SESSION_COLUMNS]
+    field_names, answer_names = [name for _, name in fields], [name for _, name in answers]
+    field_of, answers_of = _cells([i for i, _ in fields]), _cells([i for i, _ in answers])
+    session = checker.session
+    for number, row in enumerate(rows, 2):
+        if len(row) != width:
+            if row:  # (an empty one is a blank line)
+                checker.well_formed(Record("row", number, _Ragged(len(row), width)))
+            continue
+        raw = dict(zip(answer_names, answers_of(row), strict=True))
+        yield session(f"row {number}", dict(zip(field_names, field_of(row), strict=True)), raw, {})
+
+
+def _cells(positions: list[int]) -> Callable[[list[str]], Any]:
+    """The cells at `positions` of a row, as a tuple (itemgetter's, whatever their number)."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda row: tuple(row[i] for i in positions)
+
+
 # -- the import --------------------------------------------------------------------------
 
 
@@ -957,6 +984,8 @@ def _read_sessions(
     checker = _Checker(ps, shape, name=name, check_keys=fmt != "csv", unescape=fmt == "csv" and not raw, today=today)
     if fmt == "csv" and shape == "long":
         grouped = _long_csv_sessions(columns, rows, checker)
+    elif fmt == "csv":
+        grouped = _wide_csv_sessions(columns, rows, checker)
     elif shape == "long":
         grouped = _long_sessions(records, checker)
     else:
