@@ -238,8 +238,9 @@ def _too_large() -> str:
     return f"longer than {MAX_ITEM >> 20} million characters, which no session is."
 
 
-def _json_records(text: IO[str], name: str) -> Iterator[Record]:
-    """The items of one JSON array, decoded one at a time so a large file is never held whole.
+def _json_batches(text: IO[str], name: str) -> Iterator[tuple[int, list[Any]]]:
+    """The items of one JSON array, a few hundred at a time or one by one (`batch`), each
+    batch with its first item's number, so a large file is never held whole.
 
     An item that does not fit in what was read is tried again with twice as much (so a large
     item is decoded in linear time, not once per chunk), up to MAX_ITEM characters."""
@@ -348,13 +349,12 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
     while True:
         values = batch()
         if values is not None:
-            for value in values:
-                number += 1
-                yield Record("item", number, value)
+            yield number + 1, values
+            number += len(values)
         else:
             number += 1
             value, pos = yield_one()
-            yield Record("item", number, value)
+            yield number, [value]
         following = _NEXT_ITEM(buf, pos)
         if following is not None and following.end() < len(buf):  # `,` and the next item's start, read
             pos = following.end()
@@ -715,32 +715,44 @@ def _str(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _long_sessions(records: Iterator[Record], checker: _Checker) -> Iterator[IncomingSession | None]:
-    """Group consecutive rows of the same uuid into one session each."""
-    group: list[Record] = []
+def _long_sessions(
+    batches: Iterator[tuple[int, list[Any]]], unit: str, checker: _Checker
+) -> Iterator[IncomingSession | None]:
+    """Group consecutive items of the same uuid into one session each. The items of a batch
+    that are all objects with every key of a long export (and only those) are taken as they
+    are; any other item is checked on its own first (`well_formed`)."""
+    items: list[Any] = []
+    numbers: list[int] = []
     current: Any = None
     well_formed = checker.well_formed
-    for record in records:
-        if not well_formed(record):
-            continue
-        key = record.values.get("uuid")
-        if group and key != current:
-            yield _long_group(group, checker)
-            group = []
-        current = key
-        group.append(record)
-    if group:
-        yield _long_group(group, checker)
+    allowed = checker.allowed
+    for start, values in batches:
+        whole = (
+            set(map(type, values)) == {dict}
+            and set(map(len, values)) == {len(allowed)}
+            and allowed.issuperset(chain.from_iterable(values))
+        )
+        for number, value in enumerate(values, start):
+            if not whole and not well_formed(Record(unit, number, value)):
+                continue
+            key = value.get("uuid")
+            if items and key != current:
+                yield _long_group(items, numbers, unit, checker)
+                items, numbers = [], []
+            current = key
+            items.append(value)
+            numbers.append(number)
+    if items:
+        yield _long_group(items, numbers, unit, checker)
 
 
 _PROMPT_ID, _VALUE = itemgetter("prompt_id"), itemgetter("value")
 
 
-def _long_group(group: list[Record], checker: _Checker) -> IncomingSession | None:
+def _long_group(items: list[Any], numbers: list[int], unit: str, checker: _Checker) -> IncomingSession | None:
     """`_long_session` for items (JSON) as `alliance export` writes them, from whole columns
     at once: the same session fields in each, each prompt once, every id known; any other
     group goes through `_long_session`, which finds and names every problem."""
-    items = [record.values for record in group]
     first = items[0]
     try:
         session_of = itemgetter(*(name for name in _LONG_SESSION_FIELDS if name in first))
@@ -751,11 +763,10 @@ def _long_group(group: list[Record], checker: _Checker) -> IncomingSession | Non
             and checker.prompt_ids.issuperset(pids)
         ):
             raw = dict(zip(pids, map(_VALUE, items), strict=True))
-            rows = _RowsOf(pids, [record.number for record in group], group[0].unit)
-            return checker.session(group[0].where, first, raw, rows)
+            return checker.session(f"{unit} {numbers[0]}", first, raw, _RowsOf(pids, numbers, unit))
     except (KeyError, TypeError):  # a field missing from a later item, a value that is a list
         pass
-    return _long_session(group, checker)
+    return _long_session([Record(unit, n, value) for n, value in zip(numbers, items, strict=True)], checker)
 
 
 _LONG_SESSION_FIELDS = ("session_id", "date", "client", "modality")
@@ -973,21 +984,27 @@ def _read_sessions(
         shape = check_columns(columns, ps, name)
         records = _csv_as_records(columns, rows)
     else:
-        items = _json_records(text, name) if fmt == "json" else _jsonl_records(text, name)
-        first = next(items, None)
-        if first is None:
+        unit = "item" if fmt == "json" else "line"
+        if fmt == "json":
+            batches = _json_batches(text, name)
+        else:
+            batches = ((record.number, [record.values]) for record in _jsonl_records(text, name))
+        started = next(batches, None)
+        if started is None:
             return
+        first = Record(unit, started[0], started[1][0])
         if not isinstance(first.values, dict):
             raise ImportFileError(f"{name}, {first.where}: expected an object with the keys `alliance export` writes.")
         shape = check_columns(list(first.values), ps, f"{name}, {first.where}", "key")
-        records = chain([first], items)
+        batches = chain([started], batches)
+        records = (Record(unit, n, value) for start, values in batches for n, value in enumerate(values, start))
     checker = _Checker(ps, shape, name=name, check_keys=fmt != "csv", unescape=fmt == "csv" and not raw, today=today)
     if fmt == "csv" and shape == "long":
         grouped = _long_csv_sessions(columns, rows, checker)
     elif fmt == "csv":
         grouped = _wide_csv_sessions(columns, rows, checker)
     elif shape == "long":
-        grouped = _long_sessions(records, checker)
+        grouped = _long_sessions(batches, unit, checker)
     else:
         grouped = _wide_sessions(records, checker)
     try:
