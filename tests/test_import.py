@@ -325,6 +325,19 @@ def test_a_json_key_given_twice_on_any_line_of_an_export_is_refused(source, db_p
         assert not db_path.exists()
 
 
+def test_wrong_keys_in_the_middle_of_a_json_export_are_named_by_item(source, db_path, tmp_path):
+    db, _ = source
+    items = json.loads(run_bytes("export", "-f", "json", db=db)[1])
+    items[5]["colour"] = "blue"
+    del items[5]["client"]
+    del items[9]["principle"]  # a key an export writes, but not one an import needs
+    file = tmp_path / "keys.json"
+    file.write_text("[\n" + ",\n".join(json.dumps(item) for item in items) + "\n]\n")
+    err = refused([str(file)], db_path, "item 6: client: missing.", "item 6: colour: not a key")
+    assert "item 10" not in err
+    assert not db_path.exists()
+
+
 def test_written_answers_that_look_like_json_keys_come_back_as_written(tmp_path, db_path):
     db = tmp_path / "source" / "journal.db"
     went_well = 'They said "stop": we did. Then "go" : we went, "\\": a backslash, and {"a": 1}'
