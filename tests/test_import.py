@@ -534,6 +534,45 @@ def test_a_journal_an_import_starts_has_every_index_and_trigger_a_new_journal_ha
     assert schema(imported)[1] == ("ok",)
 
 
+def test_the_quick_validation_agrees_with_validate_answers_in_any_order():
+    """The quick check goes through the answers as given when they come in the prompt set's
+    order, and through the whole prompt set when they do not (a file edited by hand): on
+    answer sets shuffled or not, it gives what `validate_answers` gives, or nothing."""
+    import random
+
+    from alliance_cli.app.imports import _quick_validation
+    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, validate_answers
+    from alliance_cli.errors import AnswerError
+
+    ps = bundled()
+    history = frozenset({EACH_MOMENT, KIND_AS_RECORDED, "open_rupture", "intention_set"})
+    quick = _quick_validation(ps, history)
+    rng = random.Random(29)
+    fits = {"rating": [str(n) for n in range(11)], "yesno": ["yes", "no"], "number": ["3", "4.5"]}
+    accepted = {False: 0, True: 0}
+    for case in range(4000):
+        raw = {}
+        for p in ps.prompts:
+            if p.required or rng.random() < 0.4:
+                raw[p.id] = rng.choice(fits.get(p.kind) or p.choices or ["A reflection.", "", "  "])
+        if rng.random() < 0.1:
+            raw[rng.choice(ps.prompts).id] = "not a fitting answer"
+        shuffled = case % 2 == 1
+        if shuffled:
+            items = list(raw.items())
+            rng.shuffle(items)
+            raw = dict(items)
+        try:
+            expected = validate_answers(ps, raw, history=history)
+        except AnswerError:
+            expected = None
+        got = quick(raw)
+        if got is not None:
+            accepted[shuffled] += 1
+            assert list(got.items()) == list((expected or {}).items())
+    assert accepted[False] > 100 and accepted[True] > 100
+
+
 @pytest.mark.parametrize("facts", ["import", "none"])
 def test_the_quick_validation_agrees_with_validate_answers(facts):
     """Import validates a session in one plain loop and hands anything wrong to

@@ -652,51 +652,93 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
         remembered: dict[Any, Any] | None = None if p.kind in ("text", "multi") else {}
         plan.append((p.id, p, remembered, follows, asked, p.required, p.kind == "text"))
     known = frozenset(p.id for p in ps.prompts)
+    position = {entry[0]: (i, *entry[1:]) for i, entry in enumerate(plan)}
+    # Required prompts always asked, checked once the given answers are; a required follow-up
+    # that is not answered sends the session through the loop over the whole prompt set.
+    required_always = [pid for pid, _, _, follows, asked, required, _ in plan if required and follows is None and asked]
+    required_follow_ups = [pid for pid, _, _, follows, _, required, _ in plan if required and follows is not None]
     missing = object()
     decided: dict[tuple[str, type, Any], bool] = {}
 
+    def typed(prompt: Prompt, remembered: dict[Any, Any] | None, text: bool, given: Any) -> Any:
+        """The typed answer, None for none, `missing` when it does not type."""
+        if given == "":  # (a wide file's empty cell: no answer, as `coerce` has it)
+            return None
+        if text and given.__class__ is str:  # `coerce` for written answers, inline
+            value = given.strip() or None
+            if value is not None and (len(value) > MAX_TEXT or not (value.isascii() or is_text(value))):
+                return missing
+            return value
+        cls = given.__class__
+        if remembered is not None and (cls is str or cls is int or cls is bool):
+            key = given if cls is str else (cls, given)  # JSON: 1 and true are not the same answer
+            value = remembered.get(key, missing)
+            if value is missing:
+                try:
+                    value = coerce(prompt, given)
+                except ValueError:
+                    return missing
+                if len(remembered) < _REMEMBERED:
+                    remembered[key] = value
+            return value
+        try:
+            return coerce(prompt, given)
+        except ValueError:
+            return missing
+
+    def is_asked(pid: str, prompt: Prompt, follows: str, answers: dict[str, Any]) -> bool:
+        earlier = answers.get(follows)
+        if earlier.__class__ is list or not one_answer:
+            return applies(prompt, answers, history)
+        key = (pid, earlier.__class__, earlier)
+        known_answer = decided.get(key)
+        if known_answer is None:
+            known_answer = applies(prompt, answers, history)
+            if len(decided) < _REMEMBERED:
+                decided[key] = known_answer
+        return known_answer
+
     def valid(raw: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The given answers one by one, when they come in the prompt set's order (as an
+        export writes them): what the loop over the whole prompt set (`in_order`) gives."""
         if not known.issuperset(raw):
             return None
         answers: dict[str, Any] = {}
+        last = -1
+        for pid, given in raw.items():
+            index, prompt, remembered, follows, asked, _, text = position[pid]
+            if index < last:
+                return in_order(raw)
+            last = index
+            if given == "":
+                continue
+            value = typed(prompt, remembered, text, given)
+            if value is None:
+                continue
+            if value is missing:
+                return None
+            if follows is not None:
+                asked = is_asked(pid, prompt, follows, answers)
+            if not asked:
+                return None
+            answers[pid] = value
+        for pid in required_always:
+            if pid not in answers:
+                return None
+        for pid in required_follow_ups:
+            if pid not in answers:
+                return in_order(raw)
+        return answers
+
+    def in_order(raw: Mapping[str, Any]) -> dict[str, Any] | None:
+        answers: dict[str, Any] = {}
         for pid, prompt, remembered, follows, asked, required, text in plan:
             given = raw.get(pid, missing)
-            value = None
-            if given is missing or given == "":  # (a wide file's empty cell: no answer, as `coerce` has it)
-                pass
-            elif text and given.__class__ is str:  # `coerce` for written answers, inline
-                value = given.strip() or None
-                if value is not None and (len(value) > MAX_TEXT or not (value.isascii() or is_text(value))):
-                    return None
-            else:
-                cls = given.__class__
-                if remembered is not None and (cls is str or cls is int or cls is bool):
-                    key = given if cls is str else (cls, given)  # JSON: 1 and true are not the same answer
-                    value = remembered.get(key, missing)
-                    if value is missing:
-                        try:
-                            value = coerce(prompt, given)
-                        except ValueError:
-                            return None
-                        if len(remembered) < _REMEMBERED:
-                            remembered[key] = value
-                else:
-                    try:
-                        value = coerce(prompt, given)
-                    except ValueError:
-                        return None
+            value = None if given is missing else typed(prompt, remembered, text, given)
+            if value is missing:
+                return None
             if follows is not None:
-                earlier = answers.get(follows)
-                if earlier.__class__ is list or not one_answer:
-                    asked = applies(prompt, answers, history)
-                else:
-                    key = (pid, earlier.__class__, earlier)
-                    known_answer = decided.get(key)
-                    if known_answer is None:
-                        known_answer = applies(prompt, answers, history)
-                        if len(decided) < _REMEMBERED:
-                            decided[key] = known_answer
-                    asked = known_answer
+                asked = is_asked(pid, prompt, follows, answers)
             if not asked:
                 if value is not None:
                     return None
