@@ -571,7 +571,7 @@ class _Checker:
         """The uuid in its usual form, and whether the file had it already."""
         text = _str(raw)
         try:
-            value = str(uuidlib.UUID(text))
+            value = text if _CANONICAL_UUID(text) else str(uuidlib.UUID(text))
         except ValueError:
             what = "missing" if not text else "not a session uuid such as `alliance export` writes"
             self.problems.add(where, "uuid", f"{what}; it is how a session is recognised when it comes back.")
@@ -602,6 +602,8 @@ class _Checker:
 
 
 _UNREAD = object()
+# A uuid as `str(uuid.UUID(...))` writes it (and `alliance export`): taken as it is.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
 _REMEMBERED = 50_000  # cells or answers remembered at most: memory stays flat whatever the file's size
 _quoted = methodcaller("startswith", "'")  # a CSV cell that `unescape_cell` may change (all cells are text)
 
