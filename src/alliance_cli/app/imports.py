@@ -442,9 +442,12 @@ class _Checker:
     def __init__(
         self, ps: PromptSet, shape: str, *, name: str, check_keys: bool, unescape: bool, today: date | None = None
     ) -> None:
+        from alliance_cli.core.records import NewSession
         from alliance_cli.settings.prompts import prompt_set_snapshot
-        from alliance_cli.store.exchange import SeenUuids
+        from alliance_cli.store.exchange import IncomingSession, SeenUuids
         from alliance_cli.store.journal import now_iso
+
+        self.new_session, self.incoming = NewSession, IncomingSession  # what `session` makes, imported once
 
         self.ps = ps
         self.unescape = unescape
@@ -504,9 +507,6 @@ class _Checker:
         self, where: str, fields: Mapping[str, Any], raw: dict[str, Any], rows: Mapping[str, str]
     ) -> IncomingSession | None:
         """One session's fields and raw answers (prompt id -> value, rows: prompt id -> where)."""
-        from alliance_cli.core.records import NewSession
-        from alliance_cli.store.exchange import IncomingSession
-
         problems = self.problems
         before = problems.count
         session_uuid, repeated = self._uuid(where, fields.get("uuid"))
@@ -517,7 +517,8 @@ class _Checker:
         day = self._field(where, "date", fields.get("date"), self._date)
         modality = self._field(where, "modality", fields.get("modality"), self._modality)
         id_hint = self._id_hint(where, fields.get("session_id"))
-        if self.unescape and "\n'" in "\n" + "\n".join(map(str, raw.values())) and any(map(_quoted, raw.values())):
+        # (A CSV file's cells are all text: a cell starting with ' is one after a line break.)
+        if self.unescape and "\n'" in "\n" + "\n".join(raw.values()) and any(map(_quoted, raw.values())):
             raw = {pid: unescape_cell(v) if isinstance(v, str) else v for pid, v in raw.items()}
         try:
             answers = self.valid(raw)
@@ -532,7 +533,7 @@ class _Checker:
                 problems.add(rows.get(pid, where), pid, message)
         if problems.count > before:
             return None
-        new: NewSession = NewSession(
+        new: NewSession = self.new_session(
             client=client,
             date=day,
             modality=modality,
@@ -544,7 +545,7 @@ class _Checker:
             uuid=session_uuid,
             logged_at=self.logged_at,
         )
-        return IncomingSession(new, id_hint)
+        return self.incoming(new, id_hint)
 
     def _field(self, where: str, name: str, cell: Any, parse: Callable[[str], Any]) -> Any:
         text = _str(cell)
