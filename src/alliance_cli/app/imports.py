@@ -800,7 +800,10 @@ def _long_group(items: list[Any], numbers: list[int], unit: str, checker: _Check
     group goes through `_long_session`, which finds and names every problem."""
     first = items[0]
     try:
-        session_of = itemgetter(*(name for name in _LONG_SESSION_FIELDS if name in first))
+        if len(first) == len(checker.allowed):  # every key (`_long_sessions`)
+            session_of = _SESSION_FIELDS
+        else:
+            session_of = itemgetter(*(name for name in _LONG_SESSION_FIELDS if name in first))
         pids = list(map(_PROMPT_ID, items))
         if (
             len(set(map(session_of, items))) == 1
@@ -815,6 +818,7 @@ def _long_group(items: list[Any], numbers: list[int], unit: str, checker: _Check
 
 
 _LONG_SESSION_FIELDS = ("session_id", "date", "client", "modality")
+_SESSION_FIELDS = itemgetter(*_LONG_SESSION_FIELDS)
 
 
 def _long_session(group: list[Record], checker: _Checker) -> IncomingSession | None:
@@ -943,7 +947,8 @@ def _wide_csv_sessions(
             if row:  # (an empty one is a blank line)
                 checker.well_formed(Record("row", number, _Ragged(len(row), width)))
             continue
-        raw = dict(zip(answer_names, answers_of(row), strict=True))
+        # An empty cell is no answer, to the checks as to `validate_answers`: it is left out.
+        raw = {pid: cell for pid, cell in zip(answer_names, answers_of(row), strict=True) if cell}
         yield session(f"row {number}", dict(zip(field_names, field_of(row), strict=True)), raw, {})
 
 
