@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sqlite3
+import sys
 from datetime import date
 from io import StringIO
 
@@ -453,6 +454,45 @@ def test_a_journal_that_cannot_be_opened_is_refused_in_one_line(source, tmp_path
     assert line.startswith(f"alliance: {not_a_journal} is encrypted (or is not an alliance journal")
     assert line.endswith("Left untouched.")
     assert not_a_journal.read_bytes() == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_session_ids_that_cannot_be_kept_on_disk_are_said_in_one_line(tmp_path, db_path, alliance_exe):
+    """The file's session uuids are kept in a private temporary file once past a small cache;
+    when that file cannot grow (here: a limit on the size of any file the process writes, as a
+    full disk would refuse it), the import stops with one line saying so, and nothing is written."""
+    import os
+    import random
+    import resource
+    import subprocess
+    import uuid
+
+    with sqlite3.connect("") as conn:
+        options = {row[0] for row in conn.execute("PRAGMA compile_options")}
+    if "TEMP_STORE=3" in options:
+        pytest.skip("this SQLite keeps temporary databases in memory: there is no file to fill")
+    rng = random.Random(3)
+    file = tmp_path / "many.csv"  # 60,000 sessions, each refused (a 30 February): no answer is read
+    rows = (f"{uuid.UUID(int=rng.getrandbits(128))},2026-02-30,C-1,video\n" for _ in range(60_000))
+    file.write_text("uuid,date,client,modality\n" + "".join(rows))
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 19, 1 << 19))
+
+    done = subprocess.run(
+        [*alliance_exe, "import", str(file)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ALLIANCE_DB": str(db_path)},
+        timeout=120,
+        preexec_fn=small_files,  # only sets a limit, in the child
+    )
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith("alliance: Cannot keep the file's session ids in a temporary file (")
+    assert line.endswith("Nothing was imported.")
+    assert "Traceback" not in done.stderr
+    assert not db_path.exists()
 
 
 def test_the_bulk_search_index_holds_what_the_per_answer_trigger_would(source, tmp_path):
