@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sqlite3
+import sys
 from datetime import date
 from io import StringIO
 
@@ -50,6 +51,45 @@ def test_import_into_a_fresh_journal_keeps_ids_uuids_and_fields(source, db_path)
     assert sessions(db_path) == sessions(db)
     assert db_path.stat().st_mode & 0o777 == 0o600
     assert run_bytes("export", db=db_path)[1] == file.read_bytes()
+
+
+def test_sessions_whose_ids_clash_or_are_large_or_missing_come_in_whole(source, db_path):
+    """Into an empty journal sessions keep the file's ids; one the file gives twice gets a new
+    id, as do sessions without one, and every session keeps its own answers."""
+    db, file = source
+
+    def answers_by_uuid(path):
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute(
+                "SELECT s.uuid, a.prompt_id, a.kind, a.value_num, a.value_text FROM answers a "
+                "JOIN sessions s ON s.id = a.session_id ORDER BY 1, 2"
+            )
+            return rows.fetchall()
+
+    first, second, third = sessions(db)
+    large = 2**40
+
+    def clash(table):
+        for row in table[1:]:
+            row[0] = {first[1]: "7", second[1]: "7", third[1]: str(large)}[row[1]]
+
+    edit(file, clash)
+    code, _, err = run_bytes("import", str(file), db=db_path)
+    assert code == 0, err
+    ids = {uuid: sid for sid, uuid, *_ in sessions(db_path)}
+    assert ids[first[1]] == 7 and ids[third[1]] == large
+    assert ids[second[1]] not in (7, large)
+    assert answers_by_uuid(db_path) == answers_by_uuid(db)
+
+    def no_ids(table):
+        for row in table[1:]:
+            row[0] = ""
+
+    edit(file, no_ids)
+    other = db_path.parent / "other.db"
+    assert run_bytes("import", str(file), db=other)[0] == 0
+    assert sorted(uuid for _, uuid, *_ in sessions(other)) == sorted(s[1] for s in (first, second, third))
+    assert answers_by_uuid(other) == answers_by_uuid(db)
 
 
 def test_importing_the_same_file_twice_adds_nothing(source, db_path):
@@ -270,6 +310,45 @@ def test_truncated_json_is_refused_with_where_it_stops(source, db_path, tmp_path
     assert not db_path.exists()
 
 
+def test_a_json_key_given_twice_on_any_line_of_an_export_is_refused(source, db_path, tmp_path):
+    """An export's items, a line each, are read many at a time; a key given twice is still
+    found on whichever line it is, where reading the item alone would keep the last one."""
+    db, _ = source
+    lines = run_bytes("export", "-f", "json", db=db)[1].decode().split("\n")
+    assert lines[0] == "[" and lines[12].startswith('{"session_id"') and lines[12].endswith("},")
+    file = tmp_path / "twice.json"
+    for at, key in ((12, "client"), (20, "value")):  # the middle of the file, and its last item
+        changed = list(lines)
+        item = json.loads(changed[at].rstrip(","))
+        changed[at] = changed[at].replace("}", f", {json.dumps(key)}: {json.dumps(item[key])}}}", 1)
+        file.write_text("\n".join(changed))
+        refused([str(file)], db_path, f"item {at}: the key '{key}' is given twice.")
+        assert not db_path.exists()
+
+
+def test_wrong_keys_in_the_middle_of_a_json_export_are_named_by_item(source, db_path, tmp_path):
+    db, _ = source
+    items = json.loads(run_bytes("export", "-f", "json", db=db)[1])
+    items[5]["colour"] = "blue"
+    del items[5]["client"]
+    del items[9]["principle"]  # a key an export writes, but not one an import needs
+    file = tmp_path / "keys.json"
+    file.write_text("[\n" + ",\n".join(json.dumps(item) for item in items) + "\n]\n")
+    err = refused([str(file)], db_path, "item 6: client: missing.", "item 6: colour: not a key")
+    assert "item 10" not in err
+    assert not db_path.exists()
+
+
+def test_written_answers_that_look_like_json_keys_come_back_as_written(tmp_path, db_path):
+    db = tmp_path / "source" / "journal.db"
+    went_well = 'They said "stop": we did. Then "go" : we went, "\\": a backslash, and {"a": 1}'
+    fill(db, bundled(), [("C-1", date(2026, 11, 2), "video", {**BASIC, "went_well": went_well})], delete=[])
+    exported = run_bytes("export", "-f", "json", db=db)[1]
+    assert run_bytes("import", "-", db=db_path, input=exported)[0] == 0
+    assert run_bytes("export", "-f", "json", db=db_path)[1] == exported
+    assert went_well in {row[0] for row in sqlite3.connect(db_path).execute("SELECT value_text FROM answers")}
+
+
 def test_bad_jsonl_line_and_wrong_keys_are_refused(source, db_path, tmp_path):
     db, _ = source
     lines = run_bytes("export", "-f", "jsonl", db=db)[1].decode().splitlines()
@@ -377,6 +456,45 @@ def test_a_journal_that_cannot_be_opened_is_refused_in_one_line(source, tmp_path
     assert not_a_journal.read_bytes() == before
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_session_ids_that_cannot_be_kept_on_disk_are_said_in_one_line(tmp_path, db_path, alliance_exe):
+    """The file's session uuids are kept in a private temporary file once past a small cache;
+    when that file cannot grow (here: a limit on the size of any file the process writes, as a
+    full disk would refuse it), the import stops with one line saying so, and nothing is written."""
+    import os
+    import random
+    import resource
+    import subprocess
+    import uuid
+
+    with sqlite3.connect("") as conn:
+        options = {row[0] for row in conn.execute("PRAGMA compile_options")}
+    if "TEMP_STORE=3" in options:
+        pytest.skip("this SQLite keeps temporary databases in memory: there is no file to fill")
+    rng = random.Random(3)
+    file = tmp_path / "many.csv"  # 60,000 sessions, each refused (a 30 February): no answer is read
+    rows = (f"{uuid.UUID(int=rng.getrandbits(128))},2026-02-30,C-1,video\n" for _ in range(60_000))
+    file.write_text("uuid,date,client,modality\n" + "".join(rows))
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 19, 1 << 19))
+
+    done = subprocess.run(
+        [*alliance_exe, "import", str(file)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ALLIANCE_DB": str(db_path)},
+        timeout=120,
+        preexec_fn=small_files,  # only sets a limit, in the child
+    )
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith("alliance: Cannot keep the file's session ids in a temporary file (")
+    assert line.endswith("Nothing was imported.")
+    assert "Traceback" not in done.stderr
+    assert not db_path.exists()
+
+
 def test_the_bulk_search_index_holds_what_the_per_answer_trigger_would(source, tmp_path):
     """Import indexes written answers in two statements when the journal's trigger is the known
     one; a journal whose trigger differs (here only by a comment) gets the trigger's own work.
@@ -454,6 +572,45 @@ def test_a_journal_an_import_starts_has_every_index_and_trigger_a_new_journal_ha
     assert run_bytes("import", str(file), db=imported)[0] == 0
     assert schema(imported) == schema(fresh) == before
     assert schema(imported)[1] == ("ok",)
+
+
+def test_the_quick_validation_agrees_with_validate_answers_in_any_order():
+    """The quick check goes through the answers as given when they come in the prompt set's
+    order, and through the whole prompt set when they do not (a file edited by hand): on
+    answer sets shuffled or not, it gives what `validate_answers` gives, or nothing."""
+    import random
+
+    from alliance_cli.app.imports import _quick_validation
+    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, validate_answers
+    from alliance_cli.errors import AnswerError
+
+    ps = bundled()
+    history = frozenset({EACH_MOMENT, KIND_AS_RECORDED, "open_rupture", "intention_set"})
+    quick = _quick_validation(ps, history)
+    rng = random.Random(29)
+    fits = {"rating": [str(n) for n in range(11)], "yesno": ["yes", "no"], "number": ["3", "4.5"]}
+    accepted = {False: 0, True: 0}
+    for case in range(4000):
+        raw = {}
+        for p in ps.prompts:
+            if p.required or rng.random() < 0.4:
+                raw[p.id] = rng.choice(fits.get(p.kind) or p.choices or ["A reflection.", "", "  "])
+        if rng.random() < 0.1:
+            raw[rng.choice(ps.prompts).id] = "not a fitting answer"
+        shuffled = case % 2 == 1
+        if shuffled:
+            items = list(raw.items())
+            rng.shuffle(items)
+            raw = dict(items)
+        try:
+            expected = validate_answers(ps, raw, history=history)
+        except AnswerError:
+            expected = None
+        got = quick(raw)
+        if got is not None:
+            accepted[shuffled] += 1
+            assert list(got.items()) == list((expected or {}).items())
+    assert accepted[False] > 100 and accepted[True] > 100
 
 
 @pytest.mark.parametrize("facts", ["import", "none"])

@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
-from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, coerce, validate_answers
-from alliance_cli.core.inputs import MAX_ID, check_client_code, parse_modality, parse_session_date
+from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, MAX_TEXT, coerce, validate_answers
+from alliance_cli.core.inputs import MAX_ID, check_client_code, is_text, parse_modality, parse_session_date
 from alliance_cli.core.messages import MAX_LISTED, Hint, ProblemList, Stopped, count, ordinal, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
@@ -217,20 +217,40 @@ _JSON_SPACE = re.compile(r"[ \t\r\n]*").match
 _NEXT_ITEM = re.compile(r"[ \t\r\n]*,[ \t\r\n]*").match
 
 
+# Many items decoded by one call of the C decoder, when each is on lines of its own (as an export
+# writes them): without `_object`, so keys given twice are counted instead (`_colons`).
+_BATCH_DECODER = json.JSONDecoder(parse_float=str)
+_BATCH_FAILURES = 16  # lines that do not decode as a batch: past this many, each item is decoded on its own
+_LOOSE_COLON = re.compile(r'"[ \t\r\n]+:')
+
+
+def _colons(text: str, keys: int) -> int:
+    """How many `"` in `text` have a `:` after them, past spaces or not: at least as many as
+    the keys written (a key's closing quote), more when a text holds `\\":` or starts with `:`.
+    Every colon counted first (one fast pass): when there are no more than `keys`, that is all."""
+    found = text.count(":")
+    if found <= keys:
+        return found
+    return text.count('":') + len(_LOOSE_COLON.findall(text))
+
+
 def _too_large() -> str:
     return f"longer than {MAX_ITEM >> 20} million characters, which no session is."
 
 
-def _json_records(text: IO[str], name: str) -> Iterator[Record]:
-    """The items of one JSON array, decoded one at a time so a large file is never held whole.
+def _json_batches(text: IO[str], name: str) -> Iterator[tuple[int, list[Any]]]:
+    """The items of one JSON array, a few hundred at a time or one by one (`batch`), each
+    batch with its first item's number, so a large file is never held whole.
 
     An item that does not fit in what was read is tried again with twice as much (so a large
     item is decoded in linear time, not once per chunk), up to MAX_ITEM characters."""
     scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]  # raw_decode without its wrapper
     buf, pos, lines_before, eof = "", 0, 0, False
+    base = 0  # where `buf` starts in the text (characters): `more` moves it on
+    single_until, batches_failed = -1, 0  # `batch`: the items before `single_until` are decoded one by one
 
     def more() -> bool:
-        nonlocal buf, pos, lines_before, eof
+        nonlocal buf, pos, lines_before, eof, base
         if eof:
             return False
         pending = len(buf) - pos  # what an item not decoded yet has: read as much again, up to MAX_ITEM
@@ -242,6 +262,7 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
             eof = True
             return False
         lines_before += buf.count("\n", 0, pos)
+        base += pos
         buf, pos = buf[pos:] + chunk, 0
         return True
 
@@ -265,9 +286,9 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
         if skip_space():
             raise error(pos, "unexpected text after the end of the array.")
         return
-    number = 0
-    while True:
-        number += 1
+
+    def yield_one() -> tuple[Any, int]:
+        """The item at `pos`, decoded on its own, and where it ends."""
         while True:
             try:
                 try:
@@ -288,9 +309,52 @@ def _json_records(text: IO[str], name: str) -> Iterator[Record]:
                 continue  # a number or word may go on in the next chunk
             if end - pos > MAX_ITEM:
                 raise error(pos, f"item {number}: {_too_large()}")
-            break
-        pos = end
-        yield Record("item", number, value)
+            return value, end
+
+    def batch() -> list[Any] | None:
+        """The whole items on the lines read from `pos` on, decoded by one call, or None:
+        then the next item is decoded on its own (`yield_one`), as is every item of lines
+        that did not decode as a batch, or whose keys could not be counted as unique."""
+        nonlocal pos, single_until, batches_failed
+        if batches_failed > _BATCH_FAILURES or base + pos < single_until:
+            return None
+        line_end = buf.rfind("\n", pos)
+        if line_end <= pos and len(buf) - pos < _CHUNK and more():  # the rest of a line: read on
+            line_end = buf.rfind("\n", pos)
+        if line_end <= pos:  # no line ends in what was read: these items are not a line each
+            single_until = base + len(buf)
+            batches_failed += 1
+            return None
+        body = buf[pos:line_end].rstrip(" \t\r\n")
+        if body.endswith("]"):  # the end of the array: the lines before it
+            body = buf[pos : max(pos, buf.rfind("\n", pos, line_end))].rstrip(" \t\r\n")
+        body = body[:-1] if body.endswith(",") else body  # the `,` before the next line's item
+        if not body or len(body) > MAX_ITEM:
+            return None
+        try:
+            values: list[Any] = _BATCH_DECODER.decode(f"[{body}]")
+        except (ValueError, RecursionError):  # each item then says what is wrong with it
+            values = []
+        # No key given twice (`_object`, which a batch does without): every key is a string
+        # followed by `:` after optional spaces, so there are at least as many of those as keys
+        # written; as many as the objects hold means none is given twice, and none is nested.
+        if not values or set(map(type, values)) != {dict} or _colons(body, keys := sum(map(len, values))) != keys:
+            single_until = base + pos + len(body)
+            batches_failed += 1
+            return None
+        pos += len(body)
+        return values
+
+    number = 0
+    while True:
+        values = batch()
+        if values is not None:
+            yield number + 1, values
+            number += len(values)
+        else:
+            number += 1
+            value, pos = yield_one()
+            yield number, [value]
         following = _NEXT_ITEM(buf, pos)
         if following is not None and following.end() < len(buf):  # `,` and the next item's start, read
             pos = following.end()
@@ -378,9 +442,12 @@ class _Checker:
     def __init__(
         self, ps: PromptSet, shape: str, *, name: str, check_keys: bool, unescape: bool, today: date | None = None
     ) -> None:
+        from alliance_cli.core.records import NewSession
         from alliance_cli.settings.prompts import prompt_set_snapshot
-        from alliance_cli.store.exchange import SeenUuids
+        from alliance_cli.store.exchange import IncomingSession, SeenUuids
         from alliance_cli.store.journal import now_iso
+
+        self.new_session, self.incoming = NewSession, IncomingSession  # what `session` makes, imported once
 
         self.ps = ps
         self.unescape = unescape
@@ -440,9 +507,6 @@ class _Checker:
         self, where: str, fields: Mapping[str, Any], raw: dict[str, Any], rows: Mapping[str, str]
     ) -> IncomingSession | None:
         """One session's fields and raw answers (prompt id -> value, rows: prompt id -> where)."""
-        from alliance_cli.core.records import NewSession
-        from alliance_cli.store.exchange import IncomingSession
-
         problems = self.problems
         before = problems.count
         session_uuid, repeated = self._uuid(where, fields.get("uuid"))
@@ -453,7 +517,8 @@ class _Checker:
         day = self._field(where, "date", fields.get("date"), self._date)
         modality = self._field(where, "modality", fields.get("modality"), self._modality)
         id_hint = self._id_hint(where, fields.get("session_id"))
-        if self.unescape and any(map(_quoted, raw.values())):
+        # (A CSV file's cells are all text: a cell starting with ' is one after a line break.)
+        if self.unescape and "\n'" in "\n" + "\n".join(raw.values()) and any(map(_quoted, raw.values())):
             raw = {pid: unescape_cell(v) if isinstance(v, str) else v for pid, v in raw.items()}
         try:
             answers = self.valid(raw)
@@ -468,7 +533,7 @@ class _Checker:
                 problems.add(rows.get(pid, where), pid, message)
         if problems.count > before:
             return None
-        new: NewSession = NewSession(
+        new: NewSession = self.new_session(
             client=client,
             date=day,
             modality=modality,
@@ -480,7 +545,7 @@ class _Checker:
             uuid=session_uuid,
             logged_at=self.logged_at,
         )
-        return IncomingSession(new, id_hint)
+        return self.incoming(new, id_hint)
 
     def _field(self, where: str, name: str, cell: Any, parse: Callable[[str], Any]) -> Any:
         text = _str(cell)
@@ -507,7 +572,7 @@ class _Checker:
         """The uuid in its usual form, and whether the file had it already."""
         text = _str(raw)
         try:
-            value = str(uuidlib.UUID(text))
+            value = text if _CANONICAL_UUID(text) else str(uuidlib.UUID(text))
         except ValueError:
             what = "missing" if not text else "not a session uuid such as `alliance export` writes"
             self.problems.add(where, "uuid", f"{what}; it is how a session is recognised when it comes back.")
@@ -538,6 +603,8 @@ class _Checker:
 
 
 _UNREAD = object()
+# A uuid as `str(uuid.UUID(...))` writes it (and `alliance export`): taken as it is.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
 _REMEMBERED = 50_000  # cells or answers remembered at most: memory stays flat whatever the file's size
 _quoted = methodcaller("startswith", "'")  # a CSV cell that `unescape_cell` may change (all cells are text)
 
@@ -586,47 +653,95 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
         follows = None if when is None or when.history is not None else (when.prompt or "")
         asked = True if when is None or follows is not None else when.history in history
         remembered: dict[Any, Any] | None = None if p.kind in ("text", "multi") else {}
-        plan.append((p.id, p, remembered, follows, asked, p.required))
+        plan.append((p.id, p, remembered, follows, asked, p.required, p.kind == "text"))
     known = frozenset(p.id for p in ps.prompts)
+    position = {entry[0]: (i, *entry[1:]) for i, entry in enumerate(plan)}
+    # Required prompts always asked, checked once the given answers are; a required follow-up
+    # that is not answered sends the session through the loop over the whole prompt set.
+    required_always = [pid for pid, _, _, follows, asked, required, _ in plan if required and follows is None and asked]
+    required_follow_ups = [pid for pid, _, _, follows, _, required, _ in plan if required and follows is not None]
     missing = object()
     decided: dict[tuple[str, type, Any], bool] = {}
 
+    def typed(prompt: Prompt, remembered: dict[Any, Any] | None, text: bool, given: Any) -> Any:
+        """The typed answer, None for none, `missing` when it does not type."""
+        if given == "":  # (a wide file's empty cell: no answer, as `coerce` has it)
+            return None
+        if text and given.__class__ is str:  # `coerce` for written answers, inline
+            value = given.strip() or None
+            if value is not None and (len(value) > MAX_TEXT or not (value.isascii() or is_text(value))):
+                return missing
+            return value
+        cls = given.__class__
+        if remembered is not None and (cls is str or cls is int or cls is bool):
+            key = given if cls is str else (cls, given)  # JSON: 1 and true are not the same answer
+            value = remembered.get(key, missing)
+            if value is missing:
+                try:
+                    value = coerce(prompt, given)
+                except ValueError:
+                    return missing
+                if len(remembered) < _REMEMBERED:
+                    remembered[key] = value
+            return value
+        try:
+            return coerce(prompt, given)
+        except ValueError:
+            return missing
+
+    def is_asked(pid: str, prompt: Prompt, follows: str, answers: dict[str, Any]) -> bool:
+        earlier = answers.get(follows)
+        if earlier.__class__ is list or not one_answer:
+            return applies(prompt, answers, history)
+        key = (pid, earlier.__class__, earlier)
+        known_answer = decided.get(key)
+        if known_answer is None:
+            known_answer = applies(prompt, answers, history)
+            if len(decided) < _REMEMBERED:
+                decided[key] = known_answer
+        return known_answer
+
     def valid(raw: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The given answers one by one, when they come in the prompt set's order (as an
+        export writes them): what the loop over the whole prompt set (`in_order`) gives."""
         if not known.issuperset(raw):
             return None
         answers: dict[str, Any] = {}
-        for pid, prompt, remembered, follows, asked, required in plan:
-            given = raw.get(pid, missing)
-            value = None
-            if given is not missing:
-                cls = given.__class__
-                if remembered is not None and (cls is str or cls is int or cls is bool):
-                    key = given if cls is str else (cls, given)  # JSON: 1 and true are not the same answer
-                    value = remembered.get(key, missing)
-                    if value is missing:
-                        try:
-                            value = coerce(prompt, given)
-                        except ValueError:
-                            return None
-                        if len(remembered) < _REMEMBERED:
-                            remembered[key] = value
-                else:
-                    try:
-                        value = coerce(prompt, given)
-                    except ValueError:
-                        return None
+        last = -1
+        for pid, given in raw.items():
+            index, prompt, remembered, follows, asked, _, text = position[pid]
+            if index < last:
+                return in_order(raw)
+            last = index
+            if given == "":
+                continue
+            value = typed(prompt, remembered, text, given)
+            if value is None:
+                continue
+            if value is missing:
+                return None
             if follows is not None:
-                earlier = answers.get(follows)
-                if earlier.__class__ is list or not one_answer:
-                    asked = applies(prompt, answers, history)
-                else:
-                    key = (pid, earlier.__class__, earlier)
-                    known_answer = decided.get(key)
-                    if known_answer is None:
-                        known_answer = applies(prompt, answers, history)
-                        if len(decided) < _REMEMBERED:
-                            decided[key] = known_answer
-                    asked = known_answer
+                asked = is_asked(pid, prompt, follows, answers)
+            if not asked:
+                return None
+            answers[pid] = value
+        for pid in required_always:
+            if pid not in answers:
+                return None
+        for pid in required_follow_ups:
+            if pid not in answers:
+                return in_order(raw)
+        return answers
+
+    def in_order(raw: Mapping[str, Any]) -> dict[str, Any] | None:
+        answers: dict[str, Any] = {}
+        for pid, prompt, remembered, follows, asked, required, text in plan:
+            given = raw.get(pid, missing)
+            value = None if given is missing else typed(prompt, remembered, text, given)
+            if value is missing:
+                return None
+            if follows is not None:
+                asked = is_asked(pid, prompt, follows, answers)
             if not asked:
                 if value is not None:
                     return None
@@ -645,35 +760,50 @@ def _str(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _long_sessions(records: Iterator[Record], checker: _Checker) -> Iterator[IncomingSession | None]:
-    """Group consecutive rows of the same uuid into one session each."""
-    group: list[Record] = []
+def _long_sessions(
+    batches: Iterator[tuple[int, list[Any]]], unit: str, checker: _Checker
+) -> Iterator[IncomingSession | None]:
+    """Group consecutive items of the same uuid into one session each. The items of a batch
+    that are all objects with every key of a long export (and only those) are taken as they
+    are; any other item is checked on its own first (`well_formed`)."""
+    items: list[Any] = []
+    numbers: list[int] = []
     current: Any = None
     well_formed = checker.well_formed
-    for record in records:
-        if not well_formed(record):
-            continue
-        key = record.values.get("uuid")
-        if group and key != current:
-            yield _long_group(group, checker)
-            group = []
-        current = key
-        group.append(record)
-    if group:
-        yield _long_group(group, checker)
+    allowed = checker.allowed
+    for start, values in batches:
+        whole = (
+            set(map(type, values)) == {dict}
+            and set(map(len, values)) == {len(allowed)}
+            and allowed.issuperset(chain.from_iterable(values))
+        )
+        for number, value in enumerate(values, start):
+            if not whole and not well_formed(Record(unit, number, value)):
+                continue
+            key = value.get("uuid")
+            if items and key != current:
+                yield _long_group(items, numbers, unit, checker)
+                items, numbers = [], []
+            current = key
+            items.append(value)
+            numbers.append(number)
+    if items:
+        yield _long_group(items, numbers, unit, checker)
 
 
 _PROMPT_ID, _VALUE = itemgetter("prompt_id"), itemgetter("value")
 
 
-def _long_group(group: list[Record], checker: _Checker) -> IncomingSession | None:
+def _long_group(items: list[Any], numbers: list[int], unit: str, checker: _Checker) -> IncomingSession | None:
     """`_long_session` for items (JSON) as `alliance export` writes them, from whole columns
     at once: the same session fields in each, each prompt once, every id known; any other
     group goes through `_long_session`, which finds and names every problem."""
-    items = [record.values for record in group]
     first = items[0]
     try:
-        session_of = itemgetter(*(name for name in _LONG_SESSION_FIELDS if name in first))
+        if len(first) == len(checker.allowed):  # every key (`_long_sessions`)
+            session_of = _SESSION_FIELDS
+        else:
+            session_of = itemgetter(*(name for name in _LONG_SESSION_FIELDS if name in first))
         pids = list(map(_PROMPT_ID, items))
         if (
             len(set(map(session_of, items))) == 1
@@ -681,14 +811,14 @@ def _long_group(group: list[Record], checker: _Checker) -> IncomingSession | Non
             and checker.prompt_ids.issuperset(pids)
         ):
             raw = dict(zip(pids, map(_VALUE, items), strict=True))
-            rows = _RowsOf(pids, [record.number for record in group], group[0].unit)
-            return checker.session(group[0].where, first, raw, rows)
+            return checker.session(f"{unit} {numbers[0]}", first, raw, _RowsOf(pids, numbers, unit))
     except (KeyError, TypeError):  # a field missing from a later item, a value that is a list
         pass
-    return _long_session(group, checker)
+    return _long_session([Record(unit, n, value) for n, value in zip(numbers, items, strict=True)], checker)
 
 
 _LONG_SESSION_FIELDS = ("session_id", "date", "client", "modality")
+_SESSION_FIELDS = itemgetter(*_LONG_SESSION_FIELDS)
 
 
 def _long_session(group: list[Record], checker: _Checker) -> IncomingSession | None:
@@ -801,6 +931,34 @@ def _wide_sessions(records: Iterator[Record], checker: _Checker) -> Iterator[Inc
             yield checker.session(record.where, record.values, raw, {})
 
 
+def _wide_csv_sessions(
+    header: list[str], rows: Iterator[list[str]], checker: _Checker
+) -> Iterator[IncomingSession | None]:
+    """`_wide_sessions` for a CSV file, on its rows as lists: each row's session columns and
+    answers are taken by position (the header was checked once)."""
+    width = len(header)
+    fields = [(i, name) for i, name in enumerate(header) if name in SESSION_COLUMNS]
+    answers = [(i, name) for i, name in enumerate(header) if name not in SESSION_COLUMNS]
+    field_names, answer_names = [name for _, name in fields], [name for _, name in answers]
+    field_of, answers_of = _cells([i for i, _ in fields]), _cells([i for i, _ in answers])
+    session = checker.session
+    for number, row in enumerate(rows, 2):
+        if len(row) != width:
+            if row:  # (an empty one is a blank line)
+                checker.well_formed(Record("row", number, _Ragged(len(row), width)))
+            continue
+        # An empty cell is no answer, to the checks as to `validate_answers`: it is left out.
+        raw = {pid: cell for pid, cell in zip(answer_names, answers_of(row), strict=True) if cell}
+        yield session(f"row {number}", dict(zip(field_names, field_of(row), strict=True)), raw, {})
+
+
+def _cells(positions: list[int]) -> Callable[[list[str]], Any]:
+    """The cells at `positions` of a row, as a tuple (itemgetter's, whatever their number)."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda row: tuple(row[i] for i in positions)
+
+
 # -- the import --------------------------------------------------------------------------
 
 
@@ -876,19 +1034,27 @@ def _read_sessions(
         shape = check_columns(columns, ps, name)
         records = _csv_as_records(columns, rows)
     else:
-        items = _json_records(text, name) if fmt == "json" else _jsonl_records(text, name)
-        first = next(items, None)
-        if first is None:
+        unit = "item" if fmt == "json" else "line"
+        if fmt == "json":
+            batches = _json_batches(text, name)
+        else:
+            batches = ((record.number, [record.values]) for record in _jsonl_records(text, name))
+        started = next(batches, None)
+        if started is None:
             return
+        first = Record(unit, started[0], started[1][0])
         if not isinstance(first.values, dict):
             raise ImportFileError(f"{name}, {first.where}: expected an object with the keys `alliance export` writes.")
         shape = check_columns(list(first.values), ps, f"{name}, {first.where}", "key")
-        records = chain([first], items)
+        batches = chain([started], batches)
+        records = (Record(unit, n, value) for start, values in batches for n, value in enumerate(values, start))
     checker = _Checker(ps, shape, name=name, check_keys=fmt != "csv", unescape=fmt == "csv" and not raw, today=today)
     if fmt == "csv" and shape == "long":
         grouped = _long_csv_sessions(columns, rows, checker)
+    elif fmt == "csv":
+        grouped = _wide_csv_sessions(columns, rows, checker)
     elif shape == "long":
-        grouped = _long_sessions(records, checker)
+        grouped = _long_sessions(batches, unit, checker)
     else:
         grouped = _wide_sessions(records, checker)
     try:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -508,10 +508,10 @@ class _Answers:
 
     The search index's trigger, run once per written answer, costs about as much again as
     the insert; when it is the one `_INDEX_TRIGGER_SQL` spells out, it is dropped for the
-    import and each batch's written answers go into the index in two bulk statements (the
-    same rows, ids and order as the trigger gives), then it is put back: all inside the
-    import's transaction, so a refused or interrupted import rolls all of it back. Any other
-    trigger fires as usual.
+    import, each batch's written answers go into `search_map` by one `executemany` (the same
+    rows, ids and order as the trigger gives) and into the full-text index in one statement at
+    the end, then the trigger is put back: all inside the import's transaction, so a refused or
+    interrupted import rolls all of it back. Any other trigger fires as usual.
 
     Into an empty journal, every answer it will hold comes from the file: its indexes that
     only speed up reading (not a unique one) are dropped first and made again at the end, in
@@ -531,84 +531,178 @@ class _Answers:
         found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,))
         trigger = (found.fetchone() or [None])[0]
         self.trigger: str | None = None
+        # search_map's largest id before this import first wrote to it: the rows after it are this
+        # import's (taken when first writing, as `--replace` may have deleted the rows with the largest ids).
+        self.indexed_up_to: int | None = None
         if trigger is not None and " ".join(trigger.split()) == _INDEX_TRIGGER_SQL:
             self.trigger = trigger
             conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
-        # Whether no trigger is left to fire on an insert into `answers`.
+        # Whether no trigger is left to fire on an insert into `answers`: then the order of the
+        # rows is nobody's concern, and numbers and texts go in by statements of their own.
         self.only_trigger = self.trigger is not None and not any(
             _ON_INSERT(sql or "")
             for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'answers'")
         )
-        self.rows: list[tuple[Any, ...]] = []
+        # Sessions with their ids as the file gives them (into an empty journal), written by one
+        # `executemany` before their answers, and which ids are taken, as bits: an id the file gives
+        # twice, or one past _QUEUED_IDS, goes in on its own (`_insert`), as does a session without one.
+        self.sessions: list[Any] = []  # their columns one after another (_SESSION_COLUMNS), as all of these
+        self.ids = bytearray(_QUEUED_IDS >> 3) if empty else bytearray()
+        self.rows: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_num, value_text), in order
+        self.numbers: list[Any] = []  # session_id, prompt_id, kind, value_num, ...: `only_trigger`
+        self.texts: list[Any] = []  # session_id, prompt_id, kind, value_text, ...: `only_trigger`
+        self.written: list[Any] = []  # session_id, prompt_id, text, ...: for the search index
+        self.kinds: Mapping[str, str] | None = None
+        self.column: dict[str, int] = {}  # prompt id -> _NUMBER, _TEXT or _OTHER (to_columns decides)
 
     def add(self, session_id: int, s: NewSession) -> int:
         """Queue one session's answers; how many."""
         kinds = s.kinds
-        before = len(self.rows)
-        self.rows.extend(
-            (session_id, pid, kinds[pid], *to_columns(kinds[pid], v)) for pid, v in s.answers.items() if v is not None
-        )
-        added = len(self.rows) - before
-        if len(self.rows) >= _BATCH:
+        if kinds is not self.kinds:  # the sessions of one file share their prompt set's mapping
+            self.kinds = kinds
+            self.column = {pid: _COLUMN.get(kind, _TEXT) for pid, kind in kinds.items()}
+        if not self.only_trigger:
+            before = len(self.rows)
+            self.rows.extend(
+                (session_id, pid, kinds[pid], *to_columns(kinds[pid], v))
+                for pid, v in s.answers.items()
+                if v is not None
+            )
+            added = len(self.rows) - before
+            if self.trigger is not None:
+                for r in self.rows[before:]:
+                    if r[2] == "text" and r[4] is not None:
+                        self.written += (session_id, r[1], r[4])
+        else:
+            added = self._split(session_id, s.answers, kinds)
+        if len(self.numbers) + len(self.texts) + 4 * len(self.rows) >= 4 * _BATCH:
             self.flush()
         return added
 
+    def _split(self, session_id: int, answers: Mapping[str, Any], kinds: Mapping[str, str]) -> int:
+        """Queue the answers as numbers and texts, as `to_columns` has them; how many."""
+        column, numbers, texts, written = self.column, self.numbers, self.texts, self.written
+        added = 0
+        for pid, value in answers.items():
+            if value is None:
+                continue
+            added += 1
+            where = column[pid]
+            if where == _NUMBER:
+                numbers += (session_id, pid, kinds[pid], value)
+            elif where == _TEXT:
+                kind = kinds[pid]
+                text = str(value)
+                texts += (session_id, pid, kind, text)
+                if kind == "text":
+                    written += (session_id, pid, text)
+            else:
+                kind = kinds[pid]
+                num, text = to_columns(kind, value)
+                if text is None:
+                    numbers += (session_id, pid, kind, num)
+                else:
+                    texts += (session_id, pid, kind, text)
+        return added
+
+    def queue_session(self, session_id: int, row: tuple[Any, ...]) -> bool:
+        """Queue a session that keeps its id, if no session has that id yet: whether it was."""
+        byte, bit = session_id >> 3, 1 << (session_id & 7)
+        if session_id >= len(self.ids) << 3 or self.ids[byte] & bit:
+            return False
+        self.ids[byte] |= bit
+        self.sessions += row
+        return True
+
+    def taken(self, session_id: int) -> None:
+        """A session went in on its own with this id."""
+        if session_id < len(self.ids) << 3:
+            self.ids[session_id >> 3] |= 1 << (session_id & 7)
+
+    def flush_sessions(self) -> None:
+        if self.sessions:
+            _insert_many(self.conn, _SESSIONS, self.sessions)
+
     def flush(self) -> None:
-        conn, rows = self.conn, self.rows
-        if not rows:
-            return
-        if self.only_trigger:
-            # Without a trigger that sees the order of the rows, numbers and texts go in by
-            # statements of their own (the table is ordered by its key): a NULL is not bound,
-            # which costs Python's sqlite3 a look for an adapter each time.
+        conn = self.conn
+        self.flush_sessions()
+        if self.rows:
             conn.executemany(
-                "INSERT INTO answers (session_id, prompt_id, kind, value_num) VALUES (?, ?, ?, ?)",
-                [r[:4] for r in rows if r[4] is None],
+                "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
+                self.rows,
             )
-            conn.executemany(
-                "INSERT INTO answers (session_id, prompt_id, kind, value_text) VALUES (?, ?, ?, ?)",
-                [(r[0], r[1], r[2], r[4]) for r in rows if r[3] is None and r[4] is not None],
-            )
-            rest = [r for r in rows if r[3] is not None and r[4] is not None]
-        else:
-            rest = rows
-        conn.executemany(
-            "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)", rest
-        )
-        if self.trigger is not None:
-            # search_map's ids are its rowid: the new rows get ids above the largest one now.
-            first = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
-            conn.executemany(
-                "INSERT INTO search_map (session_id, prompt_id, body) VALUES (?, ?, ?)",
-                [(r[0], r[1], r[4]) for r in rows if r[2] == "text" and r[4] is not None],
-            )
-            conn.execute("INSERT INTO search_text (rowid, body) SELECT id, body FROM search_map WHERE id > ?", (first,))
-        rows.clear()
+            self.rows.clear()
+        # A NULL is not bound by these two: it costs Python's sqlite3 a look for an adapter each time.
+        if self.numbers:
+            _insert_many(conn, "answers (session_id, prompt_id, kind, value_num)", self.numbers)
+        if self.texts:
+            _insert_many(conn, "answers (session_id, prompt_id, kind, value_text)", self.texts)
+        if self.written:
+            if self.indexed_up_to is None:
+                self.indexed_up_to = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
+            _insert_many(conn, "search_map (session_id, prompt_id, body)", self.written)
 
     def close(self) -> None:
         self.flush()
         if self.trigger is not None:
+            if self.indexed_up_to is not None:  # search_map's ids are its rowid: new rows have larger ones
+                self.conn.execute(
+                    "INSERT INTO search_text (rowid, body) SELECT id, body FROM search_map WHERE id > ?",
+                    (self.indexed_up_to,),
+                )
             self.conn.execute(self.trigger)
         for sql in self.indexes:
             self.conn.execute(sql)
 
 
+# Which column `to_columns` puts a kind's answer in, for the kinds it keeps as they are; any other
+# kind not listed (yes/no, several choices) goes through `to_columns` itself.
+_NUMBER, _TEXT, _OTHER = 0, 1, 2
+_QUEUED_IDS = 1 << 24  # session ids below this are kept track of as bits (2 MB) by an import into an empty journal
+_COLUMN = {"rating": _NUMBER, "number": _NUMBER, "yesno": _OTHER, "multi": _OTHER}
+
+
+_SESSIONS = "sessions (id, uuid, client, date, modality, logged_at, prompt_set_id)"
+_SESSION_SQL = f"INSERT INTO {_SESSIONS} VALUES (?, ?, ?, ?, ?, ?, ?)"
+_ROWS = 100  # rows a statement of `_insert_many`
+
+
+def _insert_many(conn: Any, table: str, values: list[Any]) -> None:
+    """INSERT INTO `table` (its columns named) the rows whose values follow one another in
+    `values`, _ROWS rows a statement: binding them costs less than one row a statement
+    (`executemany`), which SQLite then runs as many times; `values` is emptied."""
+    width = table.count(",") + 1
+    step = _ROWS * width
+    whole = len(values) - len(values) % step
+    row = "(" + ", ".join("?" * width) + ")"
+    if whole:
+        sql = f"INSERT INTO {table} VALUES " + ", ".join([row] * _ROWS)
+        for start in range(0, whole, step):
+            conn.execute(sql, values[start : start + step])
+    if whole < len(values):
+        rest = ", ".join([row] * ((len(values) - whole) // width))
+        conn.execute(f"INSERT INTO {table} VALUES {rest}", values[whole:])
+    values.clear()
+
+
 def _insert(conn: Any, item: IncomingSession, set_id: int, answers: _Answers, *, keep_id: bool) -> int:
     """Add the session and its answers; how many answers."""
     s = item.session
-    row = [item.id_hint if keep_id else None, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at, set_id]
-    row[5] = row[5] or now_iso()
-    sql = (
-        "INSERT INTO sessions (id, uuid, client, date, modality, logged_at, prompt_set_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    )
+    hint = item.id_hint if keep_id else None
+    row = [hint, s.uuid, s.client, s.date.isoformat(), s.modality, s.logged_at or now_iso(), set_id]
+    if hint is not None and answers.queue_session(hint, tuple(row)):
+        return answers.add(hint, s)
+    answers.flush_sessions()  # the sessions queued go in first: a new id comes after theirs
     try:
-        cur = conn.execute(sql, row)
+        cur = conn.execute(_SESSION_SQL, row)
     except cipher.IntegrityError:
         if row[0] is None:
             raise
         row[0] = None  # the file holds the same id twice: this one gets a new id
-        cur = conn.execute(sql, row)
-    return answers.add(int(cur.lastrowid or 0), s)
+        cur = conn.execute(_SESSION_SQL, row)
+    session_id = int(cur.lastrowid or 0)
+    answers.taken(session_id)
+    return answers.add(session_id, s)
 
 
 def _same(conn: Any, row: Any, s: NewSession) -> bool:
