@@ -461,3 +461,18 @@ def test_every_part_of_a_filled_review_is_what_validation_would_make(tmp_path):
             client = report.flags[0].client
             _as_validated(load_report(journal, PS, parse_week(week), client=client, notes=True))
     assert report.goal and report.notes and report.intentions and report.follow_through.recorded
+
+
+def test_the_reviews_json_is_pydantics_own(tmp_path):
+    """`--format json` writes the review's data without building pydantic's serializer
+    (`core.report.report_data`): the same JSON, key for key and in order, as pydantic's."""
+    import json
+
+    from alliance_cli.app.demo import run_demo
+    from alliance_cli.core.report import report_data
+
+    demo = run_demo(tmp_path / "demo.db", today=date(2026, 11, 20))
+    with open_journal(demo.path) as journal:
+        for week in ("2026-W41", "2026-W47"):
+            report = load_report(journal, PS, parse_week(week), notes=True)
+            assert json.dumps(report_data(report)) == json.dumps(report.model_dump(mode="json"))

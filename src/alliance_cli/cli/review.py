@@ -63,6 +63,7 @@ def note_unknown_client(journal: "Journal", client: str | None) -> None:
 
 
 def _show(report: "Report", fmt: Format, *, pager: bool = True) -> None:
+    from alliance_cli.core.report import report_data
     from alliance_cli.ui import review
     from alliance_cli.ui.formats import emit
 
@@ -73,7 +74,7 @@ def _show(report: "Report", fmt: Format, *, pager: bool = True) -> None:
         fmt,
         view=lambda width: review.report_view(report, width),
         markdown=lambda: review.report_markdown(report),
-        document=lambda: report.model_dump(mode="json"),
+        document=lambda: report_data(report),
     )
 
 
@@ -128,7 +129,7 @@ def report(
     from alliance_cli.app.review import guard_review, load_report
     from alliance_cli.app.watchlist import journal_watchlist
     from alliance_cli.core.periods import resolve_period
-    from alliance_cli.core.report import Thresholds
+    from alliance_cli.core.report import Thresholds, report_data
     from alliance_cli.errors import UsageError
     from alliance_cli.settings.config import load_config, privacy_region
     from alliance_cli.store.review import journal_prompt_set
@@ -171,7 +172,7 @@ def report(
         from alliance_cli.ui.review import report_markdown
 
         _write(
-            report_markdown(result) if fmt == Format.markdown else json_document(result.model_dump(mode="json")) + "\n",
+            report_markdown(result) if fmt == Format.markdown else json_document(report_data(result)) + "\n",
             output,
         )
     else:

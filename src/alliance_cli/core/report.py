@@ -339,6 +339,25 @@ class Report(_Model):
     calibration: Calibration | None = None  # null when the prompt set has no client-score prompt
 
 
+def report_data(report: Report) -> dict[str, Any]:
+    """The review as JSON data: what `report.model_dump(mode="json")` gives for the values the
+    review makes (its fields in their order, dates as ISO text), without building pydantic's
+    serializer for it first (tests/test_report.py holds the two to the same JSON)."""
+    data = _data(report)
+    assert isinstance(data, dict)
+    return data
+
+
+def _data(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return {name: _data(field_value) for name, field_value in value}
+    if isinstance(value, list):
+        return [_data(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def practice_prompts(ps: PromptSet) -> list[Prompt]:
     """Prompts of a practice that have a notion of "done" (yes/no, or `positive:` answers)."""
     areas = {a.id for a in ps.practices}
