@@ -654,3 +654,40 @@ def test_the_quick_validation_agrees_with_validate_answers(facts):
     assert agreed == 3000
     if facts == "import":
         assert accepted > 0  # the quick loop does the work for an import
+
+
+def test_the_quick_validation_agrees_with_validate_answers_on_json_values():
+    """A JSON file gives numbers, true/false, null, lists and objects where a CSV file gives
+    text: the quick check remembers what each typed as (1 and true apart, "1" and 1 apart) and
+    gives what `validate_answers` gives, the first time a value is seen and every time after."""
+    import random
+
+    from alliance_cli.app.imports import _quick_validation
+    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, validate_answers
+    from alliance_cli.errors import AnswerError
+
+    ps = bundled()
+    history = frozenset({EACH_MOMENT, KIND_AS_RECORDED})
+    quick = _quick_validation(ps, history)
+    rng = random.Random(41)
+    pool = [0, 1, 5, 10, 11, -1, True, False, None, "1", "yes", "no", "true", [1], {"a": 1}, [], "4.5", 4]
+    accepted = 0
+    for _ in range(3000):
+        raw = {}
+        for p in ps.prompts:
+            if p.required or (p.when is None and rng.random() < 0.5):
+                fits = {"rating": list(range(11)), "yesno": [True, False], "number": [3, 12, "4.5"]}.get(p.kind)
+                if p.kind == "multi":
+                    fits = [[choice] for choice in p.choices or []]
+                fits = fits or p.choices or ["A reflection."]
+                raw[p.id] = rng.choice(fits if rng.random() < 0.95 else pool)
+        try:
+            expected = validate_answers(ps, raw, history=history)
+        except AnswerError:
+            expected = None
+        for _ in range(2):  # the second time from what was remembered
+            got = quick(raw)
+            if got is not None:
+                assert list(got.items()) == list((expected or {}).items())
+        accepted += got is not None
+    assert accepted > 100

@@ -28,7 +28,7 @@ import re
 import sys
 import tempfile
 import uuid as uuidlib
-from collections.abc import Callable, Collection, Generator, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -674,7 +674,7 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
             return value
         cls = given.__class__
         if remembered is not None and (cls is str or cls is int or cls is bool):
-            key = given if cls is str else (cls, given)  # JSON: 1 and true are not the same answer
+            key = (cls, given) if cls is bool else given  # JSON: 1 and true are not the same answer ("1" is not 1)
             value = remembered.get(key, missing)
             if value is missing:
                 try:
@@ -715,7 +715,13 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
             last = index
             if given == "":
                 continue
-            value = typed(prompt, remembered, text, given)
+            # What `typed` gives, looked up here first for a value typed before (a rating, a choice)
+            cls = given.__class__
+            value = missing
+            if remembered is not None and (cls is str or cls is int or cls is bool):
+                value = remembered.get((cls, given) if cls is bool else given, missing)
+            if value is missing:
+                value = typed(prompt, remembered, text, given)
             if value is None:
                 continue
             if value is missing:
@@ -864,18 +870,22 @@ def _long_csv_sessions(
     every problem is found and named as it would be there."""
     width = len(header)
     at = {name: i for i, name in enumerate(header)}
-    uuid_of, pid_of, value_of = itemgetter(at["uuid"]), itemgetter(at["prompt_id"]), itemgetter(at["value"])
-    session_of = itemgetter(*(at[name] for name in _LONG_SESSION_FIELDS if name in at))
+    uuid_of, pid_at, value_at = itemgetter(at["uuid"]), at["prompt_id"], at["value"]
+    same_at = [at[name] for name in _LONG_SESSION_FIELDS if name in at]
     known = checker.prompt_ids
     group: list[list[str]] = []
     numbers: list[int] = []
     current: Any = None
 
+    def same(column: tuple[str, ...]) -> bool:
+        return column.count(column[0]) == len(column)
+
     def session() -> IncomingSession | None:
-        pids = list(map(pid_of, group))
-        if len(set(map(session_of, group))) == 1 and len(set(pids)) == len(pids) and known.issuperset(pids):
+        columns = list(zip(*group, strict=True))  # the group's cells, column by column, in one call
+        pids = columns[pid_at]
+        if all(map(same, map(columns.__getitem__, same_at))) and len(set(pids)) == len(pids) and known.issuperset(pids):
             where = f"row {numbers[0]}"
-            raw = dict(zip(pids, map(value_of, group), strict=True))
+            raw = dict(zip(pids, columns[value_at], strict=True))
             rows = _RowsOf(pids, numbers, "row")
             return checker.session(where, dict(zip(header, group[0], strict=True)), raw, rows)
         records = [Record("row", n, dict(zip(header, r, strict=True))) for n, r in zip(numbers, group, strict=True)]
@@ -900,7 +910,7 @@ def _long_csv_sessions(
 class _RowsOf(Mapping[str, str]):
     """Where each prompt's answer is (`row N`, `item N`), worked out only for a problem to name."""
 
-    def __init__(self, pids: list[str], numbers: list[int], unit: str) -> None:
+    def __init__(self, pids: Sequence[str], numbers: list[int], unit: str) -> None:
         self.pids, self.numbers, self.unit = pids, numbers, unit
 
     def __getitem__(self, pid: str) -> str:
