@@ -691,3 +691,42 @@ def test_the_quick_validation_agrees_with_validate_answers_on_json_values():
                 assert list(got.items()) == list((expected or {}).items())
         accepted += got is not None
     assert accepted > 100
+
+
+def test_dates_in_a_file_are_read_as_alliance_log_reads_them(tmp_path, db_path):
+    """A date as an export writes it is taken as it is; one that is not a day, is in the future or
+    before 1900 is refused with the reason `alliance log` gives, and never repeated."""
+    ratings = ("empathy", "respect", "genuineness", "positive_regard", "active_listening")
+
+    def rows(number, day):
+        uuid = f"8b53e1b4-28d3-4bf6-9227-{number:012d}"
+        cells = [(pid, "rating", "7") for pid in ratings] + [("rupture", "yesno", "no")]
+        return [
+            f"{number},{uuid},{day},C-{number},{number},video,{pid},{pid},{kind},{value}" for pid, kind, value in cells
+        ]
+
+    def write(days):
+        file = tmp_path / "dates.csv"
+        lines = [LONG_HEADER] + [row for number, day in enumerate(days, 1) for row in rows(number, day)]
+        file.write_text("\r\n".join(lines) + "\r\n", newline="")
+        return file
+
+    good = ["2024-02-29", "2026-11-2", "1900-01-01", " 2026-01-05 ", date.today().isoformat()]
+    code, _, err = run_bytes("import", str(write(good)), db=db_path)
+    assert code == 0, err
+    with sqlite3.connect(db_path) as conn:
+        kept = [d for (d,) in conn.execute("SELECT date FROM sessions ORDER BY id")]
+    assert kept == ["2024-02-29", "2026-11-02", "1900-01-01", "2026-01-05", date.today().isoformat()]
+
+    bad = ["2026-02-29", "2999-01-01", "1899-12-31", "0000-01-01", "2026-13-01", "2026-11-02"]
+    err = refused(
+        [str(write(bad))],
+        tmp_path / "other.db",
+        "row 2: date: the value given is not a date; ",
+        "row 8: date: The date is in the future",
+        "row 14: date: The date is too far back",
+        "row 20: date: the value given is not a date",
+        "row 26: date: the value given is not a date",
+    )
+    assert "row 32" not in err
+    assert not any(day in err for day in bad[:5])
