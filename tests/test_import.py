@@ -730,3 +730,46 @@ def test_dates_in_a_file_are_read_as_alliance_log_reads_them(tmp_path, db_path):
     )
     assert "row 32" not in err
     assert not any(day in err for day in bad[:5])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_prompt_given_twice_or_a_field_that_changes_within_a_session_is_named_by_row(source, db_path, tmp_path, fmt):
+    """A long file's session is its run of rows with one uuid: a prompt answered twice in it,
+    or a date, client or modality that changes part way, is named by its row (JSON: item) and
+    the row it repeats or differs from; a session field that is a list in every item is
+    refused as the field it is. Nothing is imported."""
+    db, _ = source
+    if fmt == "csv":
+        table = list(csv.reader(io.StringIO(run_bytes("export", db=db)[1].decode(), newline="")))
+        items = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+        unit, offset = "row", 2
+    else:
+        items = json.loads(run_bytes("export", "-f", "json", db=db)[1])
+        unit, offset = "item", 1
+    uuids = list(dict.fromkeys(item["uuid"] for item in items))
+    at = {uuid: [i for i, item in enumerate(items) if item["uuid"] == uuid] for uuid in uuids}
+    first, second, third = (at[uuid] for uuid in uuids)
+    items[first[2]]["prompt_id"] = items[first[1]]["prompt_id"]
+    items[third[-1]]["client"] = "C-77"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerows([table[0], *([item[name] for name in table[0]] for item in items)])
+        file = tmp_path / "long.csv"
+        file.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    else:
+        items[second[0]]["modality"] = items[second[1]]["modality"] = ["video"]
+        for i in second[2:]:
+            items[i]["modality"] = ["video"]
+        file = tmp_path / "long.json"
+        file.write_text("[\n" + ",\n".join(json.dumps(item) for item in items) + "\n]\n", encoding="utf-8")
+    pid = items[first[1]]["prompt_id"]
+    expected = [
+        f"{unit} {first[2] + offset}: prompt_id: '{pid}' is answered twice for this session",
+        f"this session ({unit} {first[1] + offset})",
+        f"{unit} {third[-1] + offset}: client: differs from the same session's first row ({unit} {third[0] + offset})",
+    ]
+    if fmt == "json":
+        expected.append(f"{unit} {second[0] + offset}: modality: the value given is not a modality")
+    refused([str(file)], db_path, *expected, "Nothing was imported from")
+    assert not db_path.exists()

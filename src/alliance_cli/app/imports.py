@@ -822,10 +822,9 @@ def _long_group(items: list[Any], numbers: list[int], unit: str, checker: _Check
         pids = list(map(_PROMPT_ID, items))
         if (
             list(map(session_of, items)).count(session_of(first)) == len(items)  # (no hashing: a list is a value too)
-            and len(set(pids)) == len(pids)
-            and checker.prompt_ids.issuperset(pids)
+            and len(raw := dict(zip(pids, map(_VALUE, items), strict=True))) == len(pids)  # no prompt given twice
+            and checker.prompt_ids.issuperset(raw)
         ):
-            raw = dict(zip(pids, map(_VALUE, items), strict=True))
             return checker.session(f"{unit} {numbers[0]}", first, raw, _RowsOf(pids, numbers, unit))
     except (KeyError, TypeError):  # a field missing from a later item, a value that is a list
         pass
@@ -892,9 +891,13 @@ def _long_csv_sessions(
     def session() -> IncomingSession | None:
         columns = list(zip(*group, strict=True))  # the group's cells, column by column, in one call
         pids = columns[pid_at]
-        if all(map(same, map(columns.__getitem__, same_at))) and len(set(pids)) == len(pids) and known.issuperset(pids):
+        # (`raw` has as many answers as the group rows when no prompt is given twice)
+        if (
+            all(map(same, map(columns.__getitem__, same_at)))
+            and len(raw := dict(zip(pids, columns[value_at], strict=True))) == len(pids)
+            and known.issuperset(raw)
+        ):
             where = f"row {numbers[0]}"
-            raw = dict(zip(pids, columns[value_at], strict=True))
             rows = _RowsOf(pids, numbers, "row")
             return checker.session(where, dict(zip(header, group[0], strict=True)), raw, rows)
         records = [Record("row", n, dict(zip(header, r, strict=True))) for n, r in zip(numbers, group, strict=True)]
