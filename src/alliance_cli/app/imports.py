@@ -826,7 +826,7 @@ def _long_group(items: list[Any], numbers: list[int], unit: str, checker: _Check
             and checker.prompt_ids.issuperset(raw)
         ):
             return checker.session(f"{unit} {numbers[0]}", first, raw, _RowsOf(pids, numbers, unit))
-    except (KeyError, TypeError):  # a field missing from a later item, a value that is a list
+    except (KeyError, TypeError):  # a field missing from a later item, a prompt id that is a list
         pass
     return _long_session([Record(unit, n, value) for n, value in zip(numbers, items, strict=True)], checker)
 
