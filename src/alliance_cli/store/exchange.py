@@ -664,9 +664,12 @@ class _Answers:
         if self.sessions:
             _insert_many(self.conn, _SESSIONS, self.sessions)
 
-    def flush(self) -> None:
+    def flush(self, *, last: bool = False) -> None:
+        """Write what is queued: the sessions all, the answers and search rows (until `last`)
+        by whole statements of `_ROWS` rows, the few left over waiting for the next batch,
+        so that every statement but the last ones is the same, prepared once."""
         conn = self.conn
-        self.flush_sessions()
+        self.flush_sessions()  # all of them: their answers need them
         if self.rows:
             conn.executemany(
                 "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
@@ -675,16 +678,16 @@ class _Answers:
             self.rows.clear()
         # A NULL is not bound by these two: it costs Python's sqlite3 a look for an adapter each time.
         if self.numbers:
-            _insert_many(conn, "answers (session_id, prompt_id, kind, value_num)", self.numbers)
+            _insert_many(conn, "answers (session_id, prompt_id, kind, value_num)", self.numbers, rest=last)
         if self.texts:
-            _insert_many(conn, "answers (session_id, prompt_id, kind, value_text)", self.texts)
-        if self.written:
+            _insert_many(conn, "answers (session_id, prompt_id, kind, value_text)", self.texts, rest=last)
+        if len(self.written) >= (1 if last else 3 * _ROWS):
             if self.indexed_up_to is None:
                 self.indexed_up_to = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
-            _insert_many(conn, "search_map (session_id, prompt_id, body)", self.written)
+            _insert_many(conn, "search_map (session_id, prompt_id, body)", self.written, rest=last)
 
     def close(self) -> None:
-        self.flush()
+        self.flush(last=True)
         if self.trigger is not None:
             if self.indexed_up_to is not None:  # search_map's ids are its rowid: new rows have larger ones
                 self.conn.execute(
@@ -708,10 +711,11 @@ _SESSION_SQL = f"INSERT INTO {_SESSIONS} VALUES (?, ?, ?, ?, ?, ?, ?)"
 _ROWS = 100  # rows a statement of `_insert_many`
 
 
-def _insert_many(conn: Any, table: str, values: list[Any]) -> None:
+def _insert_many(conn: Any, table: str, values: list[Any], *, rest: bool = True) -> None:
     """INSERT INTO `table` (its columns named) the rows whose values follow one another in
     `values`, _ROWS rows a statement: binding them costs less than one row a statement
-    (`executemany`), which SQLite then runs as many times; `values` is emptied."""
+    (`executemany`), which SQLite then runs as many times. The written rows leave `values`;
+    the last ones, fewer than _ROWS, are written only with `rest`."""
     width = table.count(",") + 1
     step = _ROWS * width
     whole = len(values) - len(values) % step
@@ -720,9 +724,12 @@ def _insert_many(conn: Any, table: str, values: list[Any]) -> None:
         sql = f"INSERT INTO {table} VALUES " + ", ".join([row] * _ROWS)
         for start in range(0, whole, step):
             conn.execute(sql, values[start : start + step])
+    if not rest:
+        del values[:whole]
+        return
     if whole < len(values):
-        rest = ", ".join([row] * ((len(values) - whole) // width))
-        conn.execute(f"INSERT INTO {table} VALUES {rest}", values[whole:])
+        left = ", ".join([row] * ((len(values) - whole) // width))
+        conn.execute(f"INSERT INTO {table} VALUES {left}", values[whole:])
     values.clear()
 
 
