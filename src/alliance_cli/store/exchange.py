@@ -385,7 +385,13 @@ class SeenUuids:
     in a Python set, so an import's memory stays flat however many sessions a file holds.
     It holds uuids and row numbers, never an answer, and it is not the journal: a refused
     import has nothing to undo in it (the journal's first session is read before the
-    journal is opened, so its own transaction cannot hold this)."""
+    journal is opened, so its own transaction cannot hold this).
+
+    A uuid goes in with others, `_SEEN_BATCH` at a time by statements of many rows
+    (`_insert_many`), rather than by a statement of its own: a fixed table of bits (one per
+    hash value of a uuid, 1 MB) tells a uuid never given before without asking SQLite, and
+    only a uuid whose bit is already set (given before, or sharing its bit with one that
+    was) is looked up, the waiting ones written first."""
 
     def __init__(self) -> None:
         self.conn = sqlite3.connect("", isolation_level=None)
@@ -394,22 +400,54 @@ class SeenUuids:
         self.conn.execute("CREATE TABLE seen (uuid TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
         self.conn.execute("BEGIN")
         self._add = "INSERT INTO seen (uuid, at) VALUES (?, ?) ON CONFLICT DO NOTHING"
+        self.bits = bytearray(_SEEN_BITS >> 3)
+        self.waiting: dict[str, str] = {}  # uuid -> where, not yet in `seen` (none of them is)
 
     def first(self, uuid: str, where: str) -> str | None:
         """None the first time `uuid` is given (kept with `where`), else where it was first."""
+        h = hash(uuid) & (_SEEN_BITS - 1)
+        byte, bit = h >> 3, 1 << (h & 7)
+        waiting = self.waiting
+        if not self.bits[byte] & bit:  # never given before
+            self.bits[byte] |= bit
+            waiting[uuid] = where
+            if len(waiting) >= _SEEN_BATCH:
+                self._write()
+            return None
+        if uuid in waiting:
+            return waiting[uuid]
         try:
+            self._write()
             if self.conn.execute(self._add, (uuid, where)).rowcount == 1:
                 return None
             row = self.conn.execute("SELECT at FROM seen WHERE uuid = ?", (uuid,)).fetchone()
-        except sqlite3.Error as exc:  # the temporary folder is full or cannot be written
-            raise JournalError(
-                f"Cannot keep the file's session ids in a temporary file ({exc}); free some space in the "
-                "temporary folder, or set TMPDIR to a folder with room, and run the import again. Nothing was imported."
-            ) from None
+        except sqlite3.Error as exc:
+            raise _no_room(exc) from None
         return str(row[0])
+
+    def _write(self) -> None:
+        if self.waiting:
+            try:
+                # None of them is in `seen` (their bits were not set), nor twice in `waiting`.
+                _insert_many(self.conn, "seen (uuid, at)", [v for item in self.waiting.items() for v in item])
+            except sqlite3.Error as exc:
+                raise _no_room(exc) from None
+            self.waiting.clear()
 
     def close(self) -> None:
         self.conn.close()
+
+
+_SEEN_BITS = 1 << 23  # SeenUuids' table of bits, one per hash value (a power of two)
+_SEEN_BATCH = 1000  # uuids SeenUuids writes at once
+
+
+def _no_room(exc: sqlite3.Error) -> JournalError:
+    """The temporary folder is full or cannot be written."""
+    return JournalError(
+        f"Cannot keep the file's session ids in a temporary file ({exc}); free some space in the "
+        "temporary folder, or set TMPDIR to a folder with room, and run the import again. Nothing was imported."
+    )
 
 
 @dataclass
@@ -513,16 +551,19 @@ class _Answers:
     the end, then the trigger is put back: all inside the import's transaction, so a refused or
     interrupted import rolls all of it back. Any other trigger fires as usual.
 
-    Into an empty journal, every answer it will hold comes from the file: its indexes that
-    only speed up reading (not a unique one) are dropped first and made again at the end, in
-    one sort, which costs less than keeping them up to date row by row."""
+    Into an empty journal, every answer and session it will hold comes from the file: the
+    indexes of `answers` and `sessions` that only speed up reading (not a unique one) are
+    dropped first and made again at the end, each in one sort, which costs less than keeping
+    them up to date row by row."""
 
     def __init__(self, conn: Any, *, empty: bool = False) -> None:
         self.conn = conn
         self.indexes: list[str] = []
         if empty:
             found = conn.execute(
-                "SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('answers') i ON i.name = m.name "
+                "SELECT m.name, m.sql FROM sqlite_master m "
+                "JOIN (SELECT name, [unique] FROM pragma_index_list('answers') "
+                "UNION ALL SELECT name, [unique] FROM pragma_index_list('sessions')) i ON i.name = m.name "
                 "WHERE m.type = 'index' AND m.sql IS NOT NULL AND i.[unique] = 0"
             ).fetchall()
             for name, sql in found:
@@ -623,9 +664,12 @@ class _Answers:
         if self.sessions:
             _insert_many(self.conn, _SESSIONS, self.sessions)
 
-    def flush(self) -> None:
+    def flush(self, *, last: bool = False) -> None:
+        """Write what is queued: the sessions all, the answers and search rows (until `last`)
+        by whole statements of `_ROWS` rows, the few left over waiting for the next batch,
+        so that every statement but the last ones is the same, prepared once."""
         conn = self.conn
-        self.flush_sessions()
+        self.flush_sessions()  # all of them: their answers need them
         if self.rows:
             conn.executemany(
                 "INSERT INTO answers (session_id, prompt_id, kind, value_num, value_text) VALUES (?, ?, ?, ?, ?)",
@@ -634,16 +678,16 @@ class _Answers:
             self.rows.clear()
         # A NULL is not bound by these two: it costs Python's sqlite3 a look for an adapter each time.
         if self.numbers:
-            _insert_many(conn, "answers (session_id, prompt_id, kind, value_num)", self.numbers)
+            _insert_many(conn, "answers (session_id, prompt_id, kind, value_num)", self.numbers, rest=last)
         if self.texts:
-            _insert_many(conn, "answers (session_id, prompt_id, kind, value_text)", self.texts)
-        if self.written:
+            _insert_many(conn, "answers (session_id, prompt_id, kind, value_text)", self.texts, rest=last)
+        if len(self.written) >= (1 if last else 3 * _ROWS):
             if self.indexed_up_to is None:
                 self.indexed_up_to = conn.execute("SELECT coalesce(max(id), 0) FROM search_map").fetchone()[0]
-            _insert_many(conn, "search_map (session_id, prompt_id, body)", self.written)
+            _insert_many(conn, "search_map (session_id, prompt_id, body)", self.written, rest=last)
 
     def close(self) -> None:
-        self.flush()
+        self.flush(last=True)
         if self.trigger is not None:
             if self.indexed_up_to is not None:  # search_map's ids are its rowid: new rows have larger ones
                 self.conn.execute(
@@ -667,10 +711,11 @@ _SESSION_SQL = f"INSERT INTO {_SESSIONS} VALUES (?, ?, ?, ?, ?, ?, ?)"
 _ROWS = 100  # rows a statement of `_insert_many`
 
 
-def _insert_many(conn: Any, table: str, values: list[Any]) -> None:
+def _insert_many(conn: Any, table: str, values: list[Any], *, rest: bool = True) -> None:
     """INSERT INTO `table` (its columns named) the rows whose values follow one another in
     `values`, _ROWS rows a statement: binding them costs less than one row a statement
-    (`executemany`), which SQLite then runs as many times; `values` is emptied."""
+    (`executemany`), which SQLite then runs as many times. The written rows leave `values`;
+    the last ones, fewer than _ROWS, are written only with `rest`."""
     width = table.count(",") + 1
     step = _ROWS * width
     whole = len(values) - len(values) % step
@@ -679,9 +724,12 @@ def _insert_many(conn: Any, table: str, values: list[Any]) -> None:
         sql = f"INSERT INTO {table} VALUES " + ", ".join([row] * _ROWS)
         for start in range(0, whole, step):
             conn.execute(sql, values[start : start + step])
+    if not rest:
+        del values[:whole]
+        return
     if whole < len(values):
-        rest = ", ".join([row] * ((len(values) - whole) // width))
-        conn.execute(f"INSERT INTO {table} VALUES {rest}", values[whole:])
+        left = ", ".join([row] * ((len(values) - whole) // width))
+        conn.execute(f"INSERT INTO {table} VALUES {left}", values[whole:])
     values.clear()
 
 
