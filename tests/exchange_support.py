@@ -82,3 +82,30 @@ def run_bytes(*args: str, db: Path, input: bytes | None = None) -> tuple[int, by
 
     result = CliRunner().invoke(app, list(args), input=input, env={"ALLIANCE_DB": str(db)}, catch_exceptions=False)
     return result.exit_code, result.stdout_bytes, result.stderr
+
+
+def validated(ps: PromptSet, raw: Mapping[str, Any], history: frozenset[str]) -> dict[str, Any] | None:
+    """What `validate_answers` makes of `raw`, or None where it refuses it: what import's quick
+    check must agree with."""
+    from alliance_cli.errors import AnswerError
+
+    try:
+        return validate_answers(ps, dict(raw), history=history)
+    except AnswerError:
+        return None
+
+
+def bulk_and_per_answer(folder: Path) -> tuple[Path, Path]:
+    """Two new journals in `folder`: one whose search index trigger is the one import knows
+    (filled in bulk), one whose trigger differs by a comment only (filled answer by answer)."""
+    import sqlite3
+
+    bulk, per_answer = folder / "bulk.db", folder / "per-answer.db"
+    for db in (bulk, per_answer):
+        with open_journal(db, create=True):
+            pass
+    with sqlite3.connect(per_answer) as conn:
+        (trigger,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'answers_search_insert'").fetchone()
+        conn.execute("DROP TRIGGER answers_search_insert")
+        conn.execute(trigger.replace("BEGIN", "BEGIN -- one answer at a time\n", 1))
+    return bulk, per_answer

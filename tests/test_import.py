@@ -13,7 +13,7 @@ from io import StringIO
 import pytest
 from rich.console import Console
 
-from exchange_support import BASIC, bundled, count, fill, run_bytes
+from exchange_support import BASIC, bulk_and_per_answer, bundled, count, fill, run_bytes, validated
 
 LONG_HEADER = "session_id,uuid,date,client,session_number,modality,prompt_id,principle,kind,value"
 
@@ -501,17 +501,9 @@ def test_the_bulk_search_index_holds_what_the_per_answer_trigger_would(source, t
     """Import indexes written answers in two statements when the journal's trigger is the known
     one; a journal whose trigger differs (here only by a comment) gets the trigger's own work.
     Both end with the same index rows, and search finds the same answers in both."""
-    from alliance_cli.store.journal import open_journal
 
     _, file = source
-    bulk, per_answer = tmp_path / "bulk.db", tmp_path / "per-answer.db"
-    for db in (bulk, per_answer):
-        with open_journal(db, create=True):
-            pass
-    with sqlite3.connect(per_answer) as conn:
-        (trigger,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'answers_search_insert'").fetchone()
-        conn.execute("DROP TRIGGER answers_search_insert")
-        conn.execute(trigger.replace("BEGIN", "BEGIN -- one answer at a time\n", 1))
+    bulk, per_answer = bulk_and_per_answer(tmp_path)
     for db in (bulk, per_answer):
         assert run_bytes("import", str(file), db=db)[0] == 0
 
@@ -583,8 +575,7 @@ def test_the_quick_validation_agrees_with_validate_answers_in_any_order():
     import random
 
     from alliance_cli.app.imports import _quick_validation
-    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, validate_answers
-    from alliance_cli.errors import AnswerError
+    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED
 
     ps = bundled()
     history = frozenset({EACH_MOMENT, KIND_AS_RECORDED, "open_rupture", "intention_set"})
@@ -604,10 +595,7 @@ def test_the_quick_validation_agrees_with_validate_answers_in_any_order():
             items = list(raw.items())
             rng.shuffle(items)
             raw = dict(items)
-        try:
-            expected = validate_answers(ps, raw, history=history)
-        except AnswerError:
-            expected = None
+        expected = validated(ps, raw, history)
         got = quick(raw)
         if got is not None:
             accepted[shuffled] += 1
@@ -623,8 +611,7 @@ def test_the_quick_validation_agrees_with_validate_answers(facts):
     import random
 
     from alliance_cli.app.imports import _quick_validation
-    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, validate_answers
-    from alliance_cli.errors import AnswerError
+    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED
 
     ps = bundled()
     history = frozenset({EACH_MOMENT, KIND_AS_RECORDED}) if facts == "import" else frozenset()
@@ -644,10 +631,7 @@ def test_the_quick_validation_agrees_with_validate_answers(facts):
             else:
                 pool = valid.get(p.kind) or p.choices or ["A reflection."]
             raw[p.id] = rng.choice(pool)
-        try:
-            expected = validate_answers(ps, raw, history=history)
-        except AnswerError:
-            expected = None
+        expected = validated(ps, raw, history)
         got = quick(raw)
         if got is not None:
             accepted += 1
@@ -665,8 +649,7 @@ def test_the_quick_validation_agrees_with_validate_answers_on_json_values():
     import random
 
     from alliance_cli.app.imports import _quick_validation
-    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, validate_answers
-    from alliance_cli.errors import AnswerError
+    from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED
 
     ps = bundled()
     history = frozenset({EACH_MOMENT, KIND_AS_RECORDED})
@@ -683,10 +666,7 @@ def test_the_quick_validation_agrees_with_validate_answers_on_json_values():
                     fits = [[choice] for choice in p.choices or []]
                 fits = fits or p.choices or ["A reflection."]
                 raw[p.id] = rng.choice(fits if rng.random() < 0.95 else pool)
-        try:
-            expected = validate_answers(ps, raw, history=history)
-        except AnswerError:
-            expected = None
+        expected = validated(ps, raw, history)
         for _ in range(2):  # the second time from what was remembered
             got = quick(raw)
             if got is not None:

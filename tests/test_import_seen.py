@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from exchange_support import BASIC, bundled, count, fill, run_bytes
+from exchange_support import BASIC, bulk_and_per_answer, bundled, count, fill, run_bytes
 
 
 @pytest.fixture(scope="module")
@@ -115,16 +115,8 @@ def test_a_large_import_and_its_replacement_index_as_the_per_answer_trigger_woul
     """Answers and search rows are written by whole statements, the few left over waiting for
     the next batch: an import of many sessions, and a `--replace` of many of them, end with the
     same answers and search index as the per-answer trigger gives, and export as they came."""
-    from alliance_cli.store.journal import open_journal
 
-    bulk, per_answer = tmp_path / "bulk.db", tmp_path / "per-answer.db"
-    for db in (bulk, per_answer):
-        with open_journal(db, create=True):
-            pass
-    with sqlite3.connect(per_answer) as conn:
-        (trigger,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'answers_search_insert'").fetchone()
-        conn.execute("DROP TRIGGER answers_search_insert")
-        conn.execute(trigger.replace("BEGIN", "BEGIN -- one answer at a time\n", 1))
+    bulk, per_answer = bulk_and_per_answer(tmp_path)
     for db in (bulk, per_answer):
         assert run_bytes("import", str(big_export), db=db)[0] == 0
     assert search_rows(bulk) == search_rows(per_answer)
