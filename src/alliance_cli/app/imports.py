@@ -39,7 +39,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
 from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, MAX_TEXT, coerce, validate_answers
-from alliance_cli.core.inputs import EARLIEST, MAX_ID, check_client_code, is_text, parse_modality, parse_session_date
+from alliance_cli.core.inputs import MAX_ID, check_client_code, is_text, parse_modality, parse_session_date
 from alliance_cli.core.messages import MAX_LISTED, Hint, ProblemList, Stopped, count, ordinal, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
@@ -562,14 +562,6 @@ class _Checker:
         return value
 
     def _date(self, text: str) -> date:
-        if _ISO_DAY(text):  # as `alliance export` writes a date: read as `parse_session_date` reads it
-            try:
-                value = date.fromisoformat(text)
-            except ValueError:  # no such day: said as `parse_session_date` says it
-                pass
-            else:
-                if EARLIEST <= value <= (self.today or date.today()):
-                    return value
         return parse_session_date(text, today=self.today, echo=False)
 
     @staticmethod
@@ -611,7 +603,6 @@ class _Checker:
 
 
 _UNREAD = object()
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 # A uuid as `str(uuid.UUID(...))` writes it (and `alliance export`): taken as it is.
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
 _REMEMBERED = 50_000  # cells or answers remembered at most: memory stays flat whatever the file's size

@@ -30,6 +30,11 @@ def _refused(text: str, echo: bool | None, noun: str) -> str:
 def parse_date(text: str, *, today: date | None = None, echo: bool | None = True) -> date:
     """A day as people say it: ISO (2026-11-2 too), today, yesterday, friday, last friday,
     3 days ago (`core.dates`); `echo` as in `_refused`."""
+    if len(text) == 10 and text[4] == text[7] == "-":  # 2026-11-02, as an export writes it: read at once
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # not a day: said by `parse_day`
+            pass
     from alliance_cli.core.dates import ADVICE, DateProblem, parse_day
 
     try:
