@@ -755,3 +755,40 @@ def test_a_prompt_given_twice_or_a_field_that_changes_within_a_session_is_named_
         expected.append(f"{unit} {second[0] + offset}: modality: the value given is not a modality")
     refused([str(file)], db_path, *expected, "Nothing was imported from")
     assert not db_path.exists()
+
+
+def test_a_session_deleted_after_an_import_takes_its_answers_with_it(source, db_path):
+    """The import checks the journal's links once at its end rather than at every row; the
+    same journal, open after it, still deletes a session's answers with the session."""
+    from alliance_cli.app.imports import read_sessions
+    from alliance_cli.store.exchange import import_sessions
+    from alliance_cli.store.journal import open_journal
+    from alliance_cli.store.sessions import delete_sessions
+
+    _, file = source
+    fill(db_path, bundled(), [("C-9", date(2026, 10, 1), "video", BASIC)])
+    with open_journal(db_path) as journal, file.open("rb") as binary:
+        outcome = import_sessions(journal, read_sessions(binary, file.name, bundled()))
+        assert outcome.added == 3
+        last, its = journal.conn.execute(
+            "SELECT session_id, COUNT(*) FROM answers WHERE session_id = (SELECT max(id) FROM sessions)"
+        ).fetchone()
+        assert its > 0
+        before = count(db_path, "answers")
+        delete_sessions(journal, [last])
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM answers WHERE session_id = ?", (last,)).fetchone() == (0,)
+    assert count(db_path, "answers") == before - its
+
+
+def test_an_import_into_a_journal_with_answers_without_a_session_is_refused_whole(source, db_path):
+    """Answers whose session is gone (another program wrote them with SQLite's foreign keys
+    off) are found by the import's check of the whole journal, which then keeps nothing."""
+    _, file = source
+    fill(db_path, bundled(), [("C-9", date(2026, 10, 1), "video", BASIC)])
+    with sqlite3.connect(db_path) as conn:  # foreign keys are off in a plain connection
+        conn.execute("INSERT INTO answers (session_id, prompt_id, kind, value_num) VALUES (99, 'empathy', 'rating', 5)")
+    before = (count(db_path), count(db_path, "answers"))
+    err = refused([str(file)], db_path, "has answers without a session", "alliance doctor")
+    assert len(err.strip().splitlines()) == 1
+    assert (count(db_path), count(db_path, "answers")) == before

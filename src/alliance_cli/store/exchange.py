@@ -8,7 +8,7 @@ table holds the wanted prompts with their position as its rowid, and the query l
 sessions (date index) x prompts (rowid order) x answer (primary key lookup). Memory stays
 flat however large the journal is.
 
-Import writes everything in one `Journal.write()` transaction. The sessions it is given
+Import writes everything in one `Journal.write_checked_once()` transaction. The sessions it is given
 are validated lazily by the caller's generator, which raises at the end when any row had a
 problem: the exception rolls the transaction back, so a refused file leaves nothing behind.
 A dry run rolls back on purpose. Sessions are matched by uuid: an identical one is skipped,
@@ -489,7 +489,7 @@ def import_sessions(
     """Write the sessions in one transaction; any exception from `incoming` rolls it all back."""
     outcome = ImportOutcome(dry_run=dry_run)
     try:
-        with journal.write() as conn:
+        with journal.write_checked_once() as conn:
             # Into an empty journal every session is new (the caller refuses a uuid twice in
             # one file), so there is nothing to look up, and the sessions keep their ids.
             empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM sessions)").fetchone()[0] == 1
@@ -715,13 +715,18 @@ def _insert_many(conn: Any, table: str, values: list[Any], *, rest: bool = True)
     """INSERT INTO `table` (its columns named) the rows whose values follow one another in
     `values`, _ROWS rows a statement: binding them costs less than one row a statement
     (`executemany`), which SQLite then runs as many times. The written rows leave `values`;
-    the last ones, fewer than _ROWS, are written only with `rest`."""
+    the last ones, fewer than _ROWS, are written only with `rest`.
+
+    OR FAIL: a statement that fails keeps the rows before the failing one instead of undoing
+    them, so SQLite need not copy the pages each statement changes (in a transaction whose
+    foreign keys are checked once, `Journal.write_checked_once`). Every caller's transaction
+    is rolled back whole on any error."""
     width = table.count(",") + 1
     step = _ROWS * width
     whole = len(values) - len(values) % step
     row = "(" + ", ".join("?" * width) + ")"
     if whole:
-        sql = f"INSERT INTO {table} VALUES " + ", ".join([row] * _ROWS)
+        sql = f"INSERT OR FAIL INTO {table} VALUES " + ", ".join([row] * _ROWS)
         for start in range(0, whole, step):
             conn.execute(sql, values[start : start + step])
     if not rest:
@@ -729,7 +734,7 @@ def _insert_many(conn: Any, table: str, values: list[Any], *, rest: bool = True)
         return
     if whole < len(values):
         left = ", ".join([row] * ((len(values) - whole) // width))
-        conn.execute(f"INSERT INTO {table} VALUES {left}", values[whole:])
+        conn.execute(f"INSERT OR FAIL INTO {table} VALUES {left}", values[whole:])
     values.clear()
 
 

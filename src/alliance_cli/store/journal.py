@@ -442,15 +442,11 @@ class Journal:
             return
         self._configure()
         try:
-            # Foreign keys off while the schema changes, as SQLite's procedure for rebuilding a
-            # table asks (a dropped table must not cascade to its answers); checked after.
-            self.conn.execute("PRAGMA foreign_keys = OFF")
-            with self.write():
+            # Foreign keys checked once, after the schema changes, as SQLite's procedure for
+            # rebuilding a table asks: a dropped table must not cascade to its answers.
+            with self.write_checked_once():
                 if self._schema_state() == "pending":
                     migrations.apply(self.conn)
-                    if self.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-                        raise JournalError(f"The journal {self.path} has answers without a session; {Hint.DOCTOR}.")
-            self.conn.execute("PRAGMA foreign_keys = ON")
         except cipher.Error as exc:
             raise describe_sqlite_error(exc, self.path) from None
 
@@ -528,6 +524,25 @@ class Journal:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextmanager
+    def write_checked_once(self) -> Iterator[sqlite3.Connection]:
+        """`write`, with every foreign key checked once before the commit instead of at each
+        row written (SQLite turns the checks on and off only outside a transaction).
+
+        For a migration, and for an import's million rows: with no key to check at each row,
+        and statements that keep the rows before one that fails (`INSERT OR FAIL`, whose
+        transaction is then rolled back whole), SQLite keeps no copy of the pages each
+        statement changes to undo it alone. A session's answers are deleted by the writer
+        itself meanwhile, not by the cascade."""
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.write() as conn:
+                yield conn
+                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise JournalError(f"The journal {self.path} has answers without a session; {Hint.DOCTOR}.")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     # -- sessions --------------------------------------------------------------------------
 
