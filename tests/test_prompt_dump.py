@@ -39,3 +39,30 @@ def test_the_review_reads_the_set_the_last_session_was_logged_with(run, db_path)
         read is not None
         and read.rating_prompts()[0].labels == load_prompt_set(bundled_prompts_path()).rating_prompts()[0].labels
     )
+
+
+def _sets():
+    from alliance_cli.core.measures import DEFAULT, parse_measure, with_measure
+    from alliance_cli.settings.prompts import parse_prompt_set
+    from exchange_support import TRICKY_PROMPTS
+
+    sets = [load_prompt_set(p) for p in (bundled_prompts_path(), DATA / "form_prompts.yaml")]
+    sets += [load_prompt_set(DATA / "prompts-before-issue-14.yaml"), parse_prompt_set(TRICKY_PROMPTS, "tricky.yaml")]
+    measures = [DEFAULT, parse_measure("WAI-SR"), parse_measure("My scale 0 to 100, cutoff 70")]
+    measures.append(parse_measure("SRS, cutoff 35.5, drop 2"))
+    return [with_measure(ps, m) for ps in sets for m in measures]
+
+
+def test_the_dump_of_a_set_is_pydantics_to_the_byte():
+    """Each session's snapshot (and its digest, which says whether a set is new to the
+    journal) is written without pydantic's serializer: the same text as pydantic's dump,
+    keys in the same order, every number as it was (1.0 stays 1.0, 0 stays 0)."""
+    from alliance_cli.core.prompt_dump import prompt_set_dump
+
+    for ps in _sets():
+        expected = ps.model_dump(mode="json", exclude_none=True)
+        assert json.dumps(prompt_set_dump(ps)) == json.dumps(expected)
+        rebuilt = prompt_set_from_dump(json.loads(json.dumps(expected)))
+        assert json.dumps(prompt_set_dump(rebuilt)) == json.dumps(expected)
+        snapshot, digest = prompt_set_snapshot(ps)
+        assert snapshot == json.dumps(expected, sort_keys=True, separators=(",", ":"))

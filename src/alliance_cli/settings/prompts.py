@@ -223,9 +223,10 @@ def prompt_roles(ps: PromptSet) -> Roles:
 
 def _keep(cache: Path, key: str, ps: PromptSet) -> None:
     """Keep a validated set for the next command; a cache that cannot be written is no error."""
+    from alliance_cli.core.prompt_dump import prompt_set_dump
     from alliance_cli.settings.files import write_private
 
-    body = json.dumps({"key": key, "set": ps.model_dump(mode="json", exclude_none=True)}, separators=(",", ":"))
+    body = json.dumps({"key": key, "set": prompt_set_dump(ps)}, separators=(",", ":"))
     try:
         write_private(cache, body)
     except OSError:
@@ -616,5 +617,7 @@ def _line_of(node: Any, loc: Loc) -> int | None:
 
 def prompt_set_snapshot(ps: PromptSet) -> tuple[str, str]:
     """The set as canonical JSON and its digest, stored beside each session it was answered with."""
-    body = json.dumps(ps.model_dump(mode="json", exclude_none=True), sort_keys=True, separators=(",", ":"))
+    from alliance_cli.core.prompt_dump import prompt_set_dump
+
+    body = json.dumps(prompt_set_dump(ps), sort_keys=True, separators=(",", ":"))
     return body, hashlib.sha256(body.encode()).hexdigest()
