@@ -56,7 +56,8 @@ def _sets():
 def test_the_dump_of_a_set_is_pydantics_to_the_byte():
     """Each session's snapshot (and its digest, which says whether a set is new to the
     journal) is written without pydantic's serializer: the same text as pydantic's dump,
-    keys in the same order, every number as it was (1.0 stays 1.0, 0 stays 0)."""
+    keys in the same order, every value as pydantic writes it (a measure's 0 in a `float`
+    field as 0.0, yes/no conditions as true and false)."""
     from alliance_cli.core.prompt_dump import prompt_set_dump
 
     for ps in _sets():
@@ -64,5 +65,5 @@ def test_the_dump_of_a_set_is_pydantics_to_the_byte():
         assert json.dumps(prompt_set_dump(ps)) == json.dumps(expected)
         rebuilt = prompt_set_from_dump(json.loads(json.dumps(expected)))
         assert json.dumps(prompt_set_dump(rebuilt)) == json.dumps(expected)
-        snapshot, digest = prompt_set_snapshot(ps)
+        snapshot, _ = prompt_set_snapshot(ps)
         assert snapshot == json.dumps(expected, sort_keys=True, separators=(",", ":"))

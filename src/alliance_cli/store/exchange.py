@@ -8,9 +8,10 @@ table holds the wanted prompts with their position as its rowid, and the query l
 sessions (date index) x prompts (rowid order) x answer (primary key lookup). Memory stays
 flat however large the journal is.
 
-Import writes everything in one `Journal.write_checked_once()` transaction. The sessions it is given
-are validated lazily by the caller's generator, which raises at the end when any row had a
-problem: the exception rolls the transaction back, so a refused file leaves nothing behind.
+Import writes everything in one `Journal.write_checked_once()` transaction. The sessions
+it is given are validated lazily by the caller's generator, which raises at the end when any
+row had a problem: the exception rolls the transaction back, so a refused file leaves
+nothing behind.
 A dry run rolls back on purpose. Sessions are matched by uuid: an identical one is skipped,
 a different one is a conflict unless `replace` is set. Into an empty journal the sessions
 keep their ids, so a whole export imported into a fresh journal exports byte for byte the
