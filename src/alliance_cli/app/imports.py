@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from alliance_cli.app.export import LONG_COLUMNS, SESSION_COLUMNS
-from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, MAX_TEXT, coerce, validate_answers
-from alliance_cli.core.inputs import MAX_ID, check_client_code, is_text, parse_modality, parse_session_date
+from alliance_cli.core.answers import EACH_MOMENT, KIND_AS_RECORDED, coerce, validate_answers, written
+from alliance_cli.core.inputs import MAX_ID, check_client_code, parse_modality, parse_session_date
 from alliance_cli.core.messages import MAX_LISTED, Hint, ProblemList, Stopped, count, ordinal, plural
 from alliance_cli.errors import AnswerError, InputError, Interrupted
 from alliance_cli.ui.formats import unescape_cell
@@ -667,11 +667,11 @@ def _quick_validation(ps: PromptSet, history: frozenset[str]) -> Callable[[Mappi
         """The typed answer, None for none, `missing` when it does not type."""
         if given == "":  # (a wide file's empty cell: no answer, as `coerce` has it)
             return None
-        if text and given.__class__ is str:  # `coerce` for written answers, inline
-            value = given.strip() or None
-            if value is not None and (len(value) > MAX_TEXT or not (value.isascii() or is_text(value))):
+        if text and given.__class__ is str:  # `coerce` for written answers, past its tests of the kind
+            try:
+                return written(given)
+            except ValueError:
                 return missing
-            return value
         cls = given.__class__
         if remembered is not None and (cls is str or cls is int or cls is bool):
             key = (cls, given) if cls is bool else given  # JSON: 1 and true are not the same answer ("1" is not 1)

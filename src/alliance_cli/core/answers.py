@@ -58,15 +58,20 @@ def coerce(prompt: Prompt, raw: Any) -> Any:
         if wrong:
             raise ValueError(f"choose from: {', '.join(prompt.choices or [])} (separate several with ';')")
         return [c for c in (prompt.choices or []) if c in values] or None
-    text = raw if isinstance(raw, str) else None
-    if text is None:
+    return written(raw)
+
+
+def written(raw: Any) -> str | None:
+    """A written answer as it is kept (stripped; None when blank), or ValueError saying why
+    it cannot be: not text, not valid UTF-8, or too long."""
+    if not isinstance(raw, str):
         raise ValueError("expected text")
-    if not is_text(text):
+    if not is_text(raw):
         raise ValueError("is not valid UTF-8 text")
-    text = text.strip()
+    text = raw.strip()
     if len(text) > MAX_TEXT:
         raise ValueError(f"is longer than {MAX_TEXT} characters")
-    return text
+    return text or None
 
 
 def _choice_text(raw: Any) -> str:

@@ -543,11 +543,11 @@ _INDEX_TRIGGER_SQL = (
 
 
 class _Answers:
-    """The answers of an import, written straight into `answers` by `executemany` in batches.
+    """The answers of an import, written straight into `answers` in batches (`_insert_many`).
 
     The search index's trigger, run once per written answer, costs about as much again as
     the insert; when it is the one `_INDEX_TRIGGER_SQL` spells out, it is dropped for the
-    import, each batch's written answers go into `search_map` by one `executemany` (the same
+    import, each batch's written answers go into `search_map` by `_insert_many` (the same
     rows, ids and order as the trigger gives) and into the full-text index in one statement at
     the end, then the trigger is put back: all inside the import's transaction, so a refused or
     interrupted import rolls all of it back. Any other trigger fires as usual.
@@ -585,10 +585,10 @@ class _Answers:
             _ON_INSERT(sql or "")
             for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'answers'")
         )
-        # Sessions with their ids as the file gives them (into an empty journal), written by one
-        # `executemany` before their answers, and which ids are taken, as bits: an id the file gives
+        # Sessions with their ids as the file gives them (into an empty journal), written by
+        # `_insert_many` before their answers, and which ids are taken, as bits: an id the file gives
         # twice, or one past _QUEUED_IDS, goes in on its own (`_insert`), as does a session without one.
-        self.sessions: list[Any] = []  # their columns one after another (_SESSION_COLUMNS), as all of these
+        self.sessions: list[Any] = []  # their columns one after another (_SESSIONS), as all of these
         self.ids = bytearray(_QUEUED_IDS >> 3) if empty else bytearray()
         self.rows: list[tuple[Any, ...]] = []  # (session_id, prompt_id, kind, value_num, value_text), in order
         self.numbers: list[Any] = []  # session_id, prompt_id, kind, value_num, ...: `only_trigger`
@@ -700,8 +700,8 @@ class _Answers:
             self.conn.execute(sql)
 
 
-# Which column `to_columns` puts a kind's answer in, for the kinds it keeps as they are; any other
-# kind not listed (yes/no, several choices) goes through `to_columns` itself.
+# Which column `to_columns` puts a kind's answer in: a rating or a number stays a number, a kind not
+# listed (text, one choice) stays text, and yes/no and several choices go through `to_columns` itself.
 _NUMBER, _TEXT, _OTHER = 0, 1, 2
 _QUEUED_IDS = 1 << 24  # session ids below this are kept track of as bits (2 MB) by an import into an empty journal
 _COLUMN = {"rating": _NUMBER, "number": _NUMBER, "yesno": _OTHER, "multi": _OTHER}
