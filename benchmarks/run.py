@@ -34,6 +34,7 @@ from timing import HERE, REFERENCE, alliance_cmd
 REF_APP = [sys.executable, str(HERE / "reference_app.py")]
 FLOOR = [sys.executable, str(HERE / "reference_export.py")]
 CHECK_FLOOR = [sys.executable, str(HERE / "reference_check.py")]
+IMPORT_FLOOR = [sys.executable, str(HERE / "reference_import.py")]
 CACHE = Path(tempfile.gettempdir()) / "alliance-bench"
 SESSIONS_A_YEAR = 2_500
 KNOWN_CLIENT = "C-0036"  # one of the generator's busiest clients: the recap has history to show
@@ -285,7 +286,18 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
 
-        add(f"import {shape} vs its export", proc(alliance_cmd("import", str(made)), imp_env), proc(export), fresh)
+        importing = proc(alliance_cmd("import", str(made)), imp_env)
+        add(f"import {shape} vs its export", importing, proc(export), fresh)
+        # and beside a bare script reading the same file into the same schema, unchecked
+        plain = proc([*IMPORT_FLOOR, str(made), str(work / f"plain-{tag}.db"), str(db)])
+
+        def both_fresh(target: Path = target, plain: Path = work / f"plain-{tag}.db") -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+                Path(f"{plain}{suffix}").unlink(missing_ok=True)
+
+        both_fresh()
+        add(f"import {shape} vs floor", importing, plain, both_fresh)
     return out
 
 
