@@ -33,6 +33,8 @@ from timing import HERE, REFERENCE, alliance_cmd
 
 REF_APP = [sys.executable, str(HERE / "reference_app.py")]
 FLOOR = [sys.executable, str(HERE / "reference_export.py")]
+CHECK_FLOOR = [sys.executable, str(HERE / "reference_check.py")]
+IMPORT_FLOOR = [sys.executable, str(HERE / "reference_import.py")]
 CACHE = Path(tempfile.gettempdir()) / "alliance-bench"
 SESSIONS_A_YEAR = 2_500
 KNOWN_CLIENT = "C-0036"  # one of the generator's busiest clients: the recap has history to show
@@ -175,6 +177,7 @@ def pairs(name: str, ours: Runner, theirs: Runner, runs: int, reset: Callable[[]
 def journal(years: int) -> Path:
     """The cached journal of `years` years, built on first use."""
     CACHE.mkdir(exist_ok=True)
+    CACHE.chmod(0o700)  # private, as a journal's folder is (else `doctor` finds it open to others)
     path = CACHE / f"journal-{years}y.db"
     if not path.exists():
         print(f"building {path} ({years * SESSIONS_A_YEAR} sessions) ...", file=sys.stderr, flush=True)
@@ -226,6 +229,7 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
         ("search common word", ["search", COMMON]),
         ("search rare word", ["search", RARE]),
         ("clients", ["clients"]),
+        ("clients --all", ["clients", "--all"]),
         ("report html", ["report", "--week", LAST_WEEK, "--format", "html"]),
     ]
     if quick:
@@ -262,6 +266,8 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
     exports.append(("json", ["export", "--format", "json"], "json"))
     if quick:
         exports = exports[:1]
+    if not quick:  # the whole file checked: beside SQLite's own check of it, bare
+        add("doctor vs floor", proc(alliance_cmd("doctor")), proc([*CHECK_FLOOR, str(db)]))
     floor = [*FLOOR, str(db)]
     for shape, args, _ext in exports:
         export = alliance_cmd(*args)
@@ -280,7 +286,18 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
 
-        add(f"import {shape} vs its export", proc(alliance_cmd("import", str(made)), imp_env), proc(export), fresh)
+        importing = proc(alliance_cmd("import", str(made)), imp_env)
+        add(f"import {shape} vs its export", importing, proc(export), fresh)
+        # and beside a bare script reading the same file into the same schema, unchecked
+        plain = proc([*IMPORT_FLOOR, str(made), str(work / f"plain-{tag}.db"), str(db)])
+
+        def both_fresh(target: Path = target, plain: Path = work / f"plain-{tag}.db") -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+                Path(f"{plain}{suffix}").unlink(missing_ok=True)
+
+        both_fresh()
+        add(f"import {shape} vs floor", importing, plain, both_fresh)
     return out
 
 

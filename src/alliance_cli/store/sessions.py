@@ -21,6 +21,8 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from alliance_cli.core.answers import to_columns
@@ -37,7 +39,6 @@ from alliance_cli.store.journal import (
     journal_roles,
     now_iso,
     rated_sessions,
-    rating_rows,
 )
 
 RECENT_SESSIONS = 3  # the summary's mean covers a client's last three sessions
@@ -150,25 +151,29 @@ def client_summaries(
         seen = "SELECT DISTINCT client FROM (SELECT client FROM sessions WHERE date >= ? ORDER BY date)"
         where = f"WHERE s.client IN ({seen})"
         params.append(seen_since.isoformat())
-    rows = rating_rows(journal, roles.ratings, where, params, "ORDER BY s.client, s.date, s.id")
+    # Each session's sum and count of its ratings, summed by SQLite: one row per session.
+    marks = ", ".join("?" * len(roles.ratings))
+    rows = journal.conn.execute(
+        "SELECT s.client, s.date, coalesce(sum(a.value_num), 0), count(a.value_num) FROM sessions s "
+        f"LEFT JOIN answers a ON a.session_id = s.id AND a.prompt_id IN ({marks}) {where} "
+        "GROUP BY s.id ORDER BY s.client, s.date, s.id",
+        [*(prompt_id for _, prompt_id in roles.ratings), *params],
+    ).fetchall()
     ruptures = open_rupture_counts(journal, roles, seen_since=seen_since)
-    grouped: dict[str, list[tuple[str, float, int]]] = {}  # client -> (date, sum of ratings, how many)
-    for _, day, client, *ratings in rows:
-        values = [v for v in ratings if v is not None]
-        grouped.setdefault(client, []).append((day, sum(values), len(values)))
     summaries = []
-    for client, sessions in grouped.items():
+    for client, group in groupby(rows, itemgetter(0)):
+        sessions = list(group)  # (client, date, sum of ratings, how many), oldest first
         recent = sessions[-RECENT_SESSIONS:]
-        total = sum(t for _, t, _ in recent)
-        count = sum(n for _, _, n in recent)
+        total = sum(row[2] for row in recent)
+        count = sum(row[3] for row in recent)
         summaries.append(
             ClientSummary(
                 client=client,
                 sessions=len(sessions),
-                first_date=sessions[0][0],
-                last_date=sessions[-1][0],
+                first_date=sessions[0][1],
+                last_date=sessions[-1][1],
                 recent_mean=round(total / count, 2) if count else None,
-                session_means=[round(t / n, 2) if n else None for _, t, n in sessions],
+                session_means=[round(t / n, 2) if n else None for _, _, t, n in sessions],
                 open_ruptures=ruptures.get(client, 0),
             )
         )

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from alliance_cli.core.text import visible
 from alliance_cli.ui.columns import Cell, columns_text
+from alliance_cli.ui.lines import StyledLines
 from alliance_cli.ui.sparkline import sparkline
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 SPARK_SESSIONS = 12  # the sparkline shows a client's most recent sessions
 
 
-def clients_table(summaries: Sequence[ClientSummary], width: int = 100) -> Text:
+def clients_table(summaries: Sequence[ClientSummary], width: int = 100) -> StyledLines:
     headers = ["Client", "Sessions", "First", "Last", "Recent", "Trend", "Open ruptures"]
     rows: list[list[Cell]] = [
         [

@@ -207,7 +207,14 @@ def stdout_console() -> Console:
 
 def show(console: Console, renderable: Any) -> None:
     """Print a Rich renderable: on a terminal as Rich lays it out; into a pipe or a file
-    without the spaces Rich pads each line with, so that no line ends in spaces."""
+    without the spaces Rich pads each line with, so that no line ends in spaces. Lines laid
+    out already (`StyledLines`) that fit are written as they are, as Rich would write them."""
+    from alliance_cli.ui.lines import StyledLines
+
+    if isinstance(renderable, StyledLines) and (console.is_terminal or console.color_system is None):
+        styled = console.color_system is not None
+        if renderable.write(console.file, console.width, styled=styled, strip=not console.is_terminal):
+            return
     if console.is_terminal:
         console.print(renderable)
         return

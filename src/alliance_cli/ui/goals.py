@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 from alliance_cli.ui.columns import Cell, columns_text
 
 if TYPE_CHECKING:
-    from rich.text import Text
-
     from alliance_cli.core.records import Goal
+    from alliance_cli.ui.lines import StyledLines
 
 
-def goals_table(goals: Sequence[Goal], width: int = 100) -> Text:
+def goals_table(goals: Sequence[Goal], width: int = 100) -> StyledLines:
     """One row per goal, the oldest first; the active one's end reads "active"."""
     headers = ["ID", "Set", "Done", "Principle", "Goal"]
     rows: list[list[Cell]] = [

@@ -8,13 +8,13 @@ is laid out by Rich (`recap`), which wraps and expands them.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, TextIO
 
 from alliance_cli.core.answers import format_value
 from alliance_cli.core.messages import count
 from alliance_cli.core.text import visible
 from alliance_cli.ui.headers import rating_header
+from alliance_cli.ui.lines import Line, StyledLines, styled, terminal_width
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -22,11 +22,6 @@ if TYPE_CHECKING:
     from alliance_cli.core.continuity import Continuity
 
 REPAIRED_WORDS = {"no": "not repaired", "partly": "partly repaired", None: "repair not recorded"}
-
-Line = list[tuple[str, str]]  # a line of the recap: its pieces, each with its style ("" for none)
-
-# The terminal's codes for the recap's styles (Select Graphic Rendition), as Rich writes them.
-SGR = {"bold": "1", "italic": "3", "dim": "2"}
 
 
 def recap_lines(found: Continuity) -> list[Line]:
@@ -79,58 +74,11 @@ def recap(found: Continuity) -> Group:
 
 def show_recap(found: Continuity, file: TextIO) -> None:
     """Write the recap on `file` (the terminal): plain lines when each fits its width, else Rich."""
-    lines = recap_lines(found)
-    width = _width()
-    texts = ["".join(text for text, _ in line) for line in lines]
-    if any("\t" in text or "\n" in text or _cells(text) > width for text in texts):
+    if not StyledLines(recap_lines(found)).write(file, terminal_width(), styled=styled(file)):
         from rich.console import Console
 
         Console(file=file, highlight=False, markup=False).print(recap(found))
-        return
-    styled = _styled(file)
-    out = []
-    for line in lines:
-        out.append(
-            "".join(f"\x1b[{SGR[style]}m{text}\x1b[0m" if style and styled else text for text, style in line) + "\n"
-        )
-    file.write("".join(out))
     file.flush()
-
-
-def _cells(text: str) -> int:
-    """Columns `text` takes on the terminal (more than any terminal has when unknown)."""
-    if text.isascii():
-        return len(text)
-    from wcwidth import wcswidth
-
-    cells: int = wcswidth(text)
-    return cells if cells >= 0 else 1 << 30
-
-
-def _width() -> int:
-    """The terminal's width, found as Rich finds it: COLUMNS, else the first standard stream
-    that is a terminal, else 80."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    for fd in (0, 1, 2):
-        try:
-            return os.get_terminal_size(fd).columns or 80
-        except OSError:
-            continue
-    return 80
-
-
-def _styled(file: TextIO) -> bool:
-    """Whether Rich would style text on `file`: a terminal (or FORCE_COLOR), not a dumb one."""
-    if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return file.isatty()
-    except (OSError, ValueError):
-        return False
 
 
 def client_voice(found: Continuity) -> str:

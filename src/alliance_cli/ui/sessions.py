@@ -17,6 +17,7 @@ from alliance_cli.core.answers import format_value
 from alliance_cli.core.text import visible
 from alliance_cli.ui.columns import Cell, columns_text
 from alliance_cli.ui.headers import CLIENT_HEADERS, rating_header
+from alliance_cli.ui.lines import StyledLines
 
 if TYPE_CHECKING:
     from alliance_cli.core.draft import LogState
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 def sessions_table(
     rows: Sequence[Mapping[str, Any]], principles: Sequence[str], width: int = 100, extra: Sequence[str] = ()
-) -> Text:
+) -> StyledLines:
     """Sessions as `rated_sessions` gives them, with one rating column per principle (then the
     `extra` columns: your read, their score)."""
     principles = [*principles, *extra]
