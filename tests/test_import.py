@@ -404,6 +404,17 @@ def test_rows_with_the_wrong_number_of_cells_and_scattered_sessions_are_refused(
     )
 
 
+@pytest.mark.parametrize("ending", ["\r\n", "\n", "\r"])
+@pytest.mark.parametrize("length", [(16 << 20) + 1, 17 << 20])  # one character too many, and many more
+def test_a_row_too_long_to_be_a_session_is_named_by_its_row_whatever_the_line_ends(source, db_path, ending, length):
+    _, file = source
+    lines = file.read_text(encoding="utf-8").splitlines()
+    lines.insert(5, "1" + "," * (length - 1 - len(ending)))  # row 6, its line end included: commas
+    file.write_text(ending.join(lines) + ending, encoding="utf-8", newline="")
+    refused([str(file)], db_path, "row 6: longer than 16 million characters")
+    assert not db_path.exists()
+
+
 def test_not_utf8_empty_and_missing_files_are_refused(tmp_path, db_path):
     file = tmp_path / "latin1.csv"
     file.write_bytes((LONG_HEADER + "\r\n1,x,2026-11-02,C-1,1,video,went_well,,text,caf\xe9\r\n").encode("latin-1"))
