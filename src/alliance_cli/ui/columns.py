@@ -27,7 +27,12 @@ def columns_text(headers: list[str], rows: list[list[Cell]], width: int, right: 
     Every cell is shown through `core.text.visible`: a control character in an answer is a
     picture of itself, never an instruction to the terminal.
     """
-    from rich.cells import cell_len as cells  # as Rich measures, should it lay the lines out
+    from rich.cells import cell_len
+
+    def cells(text: str) -> int:
+        """Columns `text` takes, as Rich measures them (should Rich lay the lines out): a
+        printable ASCII character takes one, counted in C without Rich's look at each one."""
+        return len(text) if text.isascii() and text.isprintable() else cell_len(text)
 
     rows = [[(visible(cell), style) for cell, style in row] for row in rows]
     right = right or set()
