@@ -211,7 +211,12 @@ def show(console: Console, renderable: Any) -> None:
     out already (`StyledLines`) that fit are written as they are, as Rich would write them."""
     from alliance_cli.ui.lines import StyledLines
 
-    if isinstance(renderable, StyledLines) and (console.is_terminal or console.color_system is None):
+    # (Not on an old Windows console, which Rich styles by calls, not by codes in the text.)
+    if (
+        isinstance(renderable, StyledLines)
+        and not console.legacy_windows
+        and (console.is_terminal or console.color_system is None)
+    ):
         styled = console.color_system is not None
         if renderable.write(console.file, console.width, styled=styled, strip=not console.is_terminal):
             return
