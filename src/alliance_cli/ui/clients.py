@@ -10,13 +10,13 @@ from rich.text import Text
 
 from alliance_cli.core.text import visible
 from alliance_cli.ui.columns import Cell, columns_text
-from alliance_cli.ui.lines import StyledLines
 from alliance_cli.ui.sparkline import sparkline
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions
 
     from alliance_cli.core.records import ClientSummary
+    from alliance_cli.ui.lines import StyledLines
 
 SPARK_SESSIONS = 12  # the sparkline shows a client's most recent sessions
 

@@ -32,10 +32,6 @@ class StyledLines:
         self.lines = lines
         self.measure = measure or cells  # columns a line takes: the measure it was laid out by
 
-    @property
-    def plain(self) -> str:
-        return "\n".join("".join(text for text, _ in line) for line in self.lines)
-
     def text(self) -> Text:
         from rich.text import Text
 

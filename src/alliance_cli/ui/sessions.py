@@ -17,12 +17,12 @@ from alliance_cli.core.answers import format_value
 from alliance_cli.core.text import visible
 from alliance_cli.ui.columns import Cell, columns_text
 from alliance_cli.ui.headers import CLIENT_HEADERS, rating_header
-from alliance_cli.ui.lines import StyledLines
 
 if TYPE_CHECKING:
     from alliance_cli.core.draft import LogState
     from alliance_cli.core.models import PromptSet
     from alliance_cli.core.records import StoredSession
+    from alliance_cli.ui.lines import StyledLines
 
 
 def sessions_table(
