@@ -3,8 +3,8 @@
     python benchmarks/reference_check.py JOURNAL
 
 No alliance code: the integrity check `doctor` runs, on a read-only connection, its
-findings printed. What `doctor` adds beside them (the folder's
-permissions, the settings, the prompt set, the schema's steps) is what the ratio shows.
+findings printed. What `doctor` adds beside it (the folder's permissions, the settings, the
+prompt set, the schema's steps, stored text that is not valid UTF-8) is what the ratio shows.
 """
 
 import sqlite3

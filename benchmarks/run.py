@@ -7,7 +7,9 @@
 Journals are built with generate.py (2,500 sessions a year) and kept in the temp folder, so
 a second run reuses them. Each row times whole processes in alternating pairs (reference,
 alliance, reference, ...): the reference app (a minimal Typer + Rich app) for everyday
-commands, the plain sqlite3 + csv script for exports, the matching export for imports. The
+commands, the plain sqlite3 + csv script for exports, the matching export for imports (and a
+bare script that reads the same file unchecked, reference_import.py), SQLite's integrity
+check alone for `doctor` (reference_check.py). The
 ratio is alliance's median over the reference's; the range is alliance's min-max; memory is
 the peak resident size (ru_maxrss) of alliance's child process. For an interactive `log` the
 time is until its first question appears in a pseudo-terminal (pexpect), beside the reference
