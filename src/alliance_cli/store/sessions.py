@@ -39,6 +39,7 @@ from alliance_cli.store.journal import (
     journal_roles,
     now_iso,
     rated_sessions,
+    tuples,
 )
 
 RECENT_SESSIONS = 3  # the summary's mean covers a client's last three sessions
@@ -153,12 +154,16 @@ def client_summaries(
         params.append(seen_since.isoformat())
     # Each session's sum and count of its ratings, summed by SQLite: one row per session.
     marks = ", ".join("?" * len(roles.ratings))
-    rows = journal.conn.execute(
-        "SELECT s.client, s.date, coalesce(sum(a.value_num), 0), count(a.value_num) FROM sessions s "
-        f"LEFT JOIN answers a ON a.session_id = s.id AND a.prompt_id IN ({marks}) {where} "
-        "GROUP BY s.id ORDER BY s.client, s.date, s.id",
-        [*(prompt_id for _, prompt_id in roles.ratings), *params],
-    ).fetchall()
+    rows = (
+        tuples(journal)
+        .execute(
+            "SELECT s.client, s.date, coalesce(sum(a.value_num), 0), count(a.value_num) FROM sessions s "
+            f"LEFT JOIN answers a ON a.session_id = s.id AND a.prompt_id IN ({marks}) {where} "
+            "GROUP BY s.id ORDER BY s.client, s.date, s.id",
+            [*(prompt_id for _, prompt_id in roles.ratings), *params],
+        )
+        .fetchall()
+    )
     ruptures = open_rupture_counts(journal, roles, seen_since=seen_since)
     summaries = []
     for client, group in groupby(rows, itemgetter(0)):
