@@ -45,6 +45,7 @@ KNOWN_LOG = ["log", "--client", KNOWN_CLIENT, "--date", "2026-11-20"]
 # The review of the journals' last week (they end on Friday 2026-11-20): the week of the day
 # the benchmark runs would soon be an empty one, and time a review of nothing.
 LAST_WEEK = "2026-W47"
+LAST_MONTH = "2026-10"  # their last whole month
 COMMON, RARE = "client", "strain"  # in about 2,800 and 64 written answers a year
 EDIT_ARGS = ["edit", "100", "--set", "went_well=Edited in the benchmark."]
 LOG_ARGS = [
@@ -233,6 +234,8 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
         ("clients", ["clients"]),
         ("clients --all", ["clients", "--all"]),
         ("report html", ["report", "--week", LAST_WEEK, "--format", "html"]),
+        # a month for a supervisor or a script: what a month holds, whatever the years before it
+        ("export, one month", ["export", "--month", LAST_MONTH, "-o", os.devnull]),
     ]
     if quick:
         everyday = [everyday[0], everyday[1], everyday[3], everyday[5]]

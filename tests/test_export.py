@@ -133,6 +133,51 @@ def test_last_counts_back_from_today(db_path):
     assert [(r[2], r[4]) for r in rows(out.decode())[1:]] == [((today - timedelta(days=3)).isoformat(), "2")]
 
 
+def test_a_filtered_export_numbers_each_session_among_all_its_clients_sessions(db_path):
+    # Sessions logged out of date order, several on one day, three clients: a session's number is
+    # its place among all its client's sessions by date (the same day: in the order logged),
+    # whatever the export leaves out before it or after it.
+    import random
+
+    rng = random.Random(20261130)
+    start = date(2025, 1, 6)
+    logged = [(rng.choice(["C-1", "C-2", "C-3"]), start + timedelta(days=rng.randrange(60))) for _ in range(45)]
+    logged += [("C-2", date(2025, 2, 3))] * 3  # three on the day a window starts
+    fill(db_path, bundled(), [(client, day, "video", BASIC) for client, day in logged])
+    expected = {}  # (client, date, k-th that day) -> number
+    for client in {c for c, _ in logged}:
+        order = sorted((day, i) for i, (c, day) in enumerate(logged) if c == client)
+        for number, (day, i) in enumerate(order, 1):
+            expected[client, day.isoformat(), sum(1 for d, j in order if d == day and j < i)] = number
+
+    def numbers(*flags):
+        code, out, err = run_bytes("export", "--shape", "wide", *flags, db=db_path)
+        assert code == 0, err
+        seen, got = {}, {}
+        for r in rows(out.decode())[1:]:
+            k = seen[r[3], r[2]] = seen.get((r[3], r[2]), -1) + 1
+            got[r[3], r[2], k] = int(r[4])
+        return got
+
+    everything = numbers()
+    assert everything == expected
+    for flags in (
+        ["--since", "2025-02-03"],
+        ["--since", "2025-02-03", "--until", "2025-02-20"],
+        ["--until", "2025-01-31"],
+        ["--client", "C-2", "--since", "2025-02-03"],
+        ["--since", "2025-03-01"],
+    ):
+        window = numbers(*flags)
+        since = flags[flags.index("--since") + 1] if "--since" in flags else "0000"
+        until = flags[flags.index("--until") + 1] if "--until" in flags else "9999"
+        client = flags[flags.index("--client") + 1] if "--client" in flags else None
+        assert window == {
+            key: n for key, n in expected.items() if since <= key[1] <= until and client in (None, key[0])
+        }, flags
+        assert window, flags
+
+
 def test_unknown_prompt_and_clashing_periods_are_refused(journal):
     code, out, err = run_bytes("export", "--prompt", "empathyy", db=journal)
     assert code == 1 and out == b""

@@ -75,7 +75,7 @@ def export_prompts(journal: Journal, current: Sequence[ExportPrompt]) -> list[Ex
     has them), so no answer is left out of an export.
     """
     known = {p.id for p in current}
-    stored = [r[0] for r in journal.conn.execute("SELECT DISTINCT prompt_id FROM answers ORDER BY prompt_id")]
+    stored = [r[0] for r in journal.conn.execute(_STORED_PROMPTS) if r[0] is not None]
     extra = [pid for pid in stored if pid not in known]
     principles: dict[str, str | None] = {}
     if extra:
@@ -85,14 +85,23 @@ def export_prompts(journal: Journal, current: Sequence[ExportPrompt]) -> list[Ex
     return [*current, *(ExportPrompt(pid, principles.get(pid)) for pid in extra)]
 
 
+# The prompt ids the answers hold, in order: one step down the `answers_prompt` index per id (a
+# skip scan), not a pass over every answer as `SELECT DISTINCT` takes, which grows with the journal.
+_STORED_PROMPTS = (
+    "WITH RECURSIVE ids(id) AS (SELECT min(prompt_id) FROM answers UNION ALL "
+    "SELECT (SELECT min(prompt_id) FROM answers WHERE prompt_id > ids.id) FROM ids WHERE ids.id IS NOT NULL) "
+    "SELECT id FROM ids"
+)
+
+
 @contextmanager
 def _reading(journal: Journal, query: ExportQuery, prompts: Sequence[ExportPrompt]) -> Iterator[Any]:
     """One read transaction (every cursor sees the same journal) with the helper tables filled.
 
     `exchange_prompts` holds the wanted prompts with their position as rowid;
-    `exchange_numbers` each session's number with its client, counted over the whole
-    journal by a window function, so exporting one month still says "session 37". Both
-    live in SQLite's temp store and vanish with the transaction.
+    `exchange_numbers` each exported session's number with its client, counted over the
+    whole journal, so exporting one month still says "session 37" (`_BEFORE`). Both live
+    in SQLite's temp store and vanish with the transaction.
     """
     conn = journal.conn
     try:
@@ -105,13 +114,14 @@ def _reading(journal: Journal, query: ExportQuery, prompts: Sequence[ExportPromp
             [(i, p.id, p.principle) for i, p in enumerate(prompts)],
         )
         conn.execute(f"CREATE TABLE {_NUMBERS} (id INTEGER PRIMARY KEY, session_number INTEGER NOT NULL, head TEXT)")
-        conn.execute(
-            f"INSERT INTO {_NUMBERS} (id, session_number) "
-            "SELECT id, ROW_NUMBER() OVER (PARTITION BY client ORDER BY date, id) FROM sessions"
-            + (" WHERE client = ?" if query.client is not None else ""),
-            [query.client] if query.client is not None else [],
-        )
         where, _, params = _where(query)
+        before = _BEFORE if query.since is not None else ""
+        conn.execute(
+            f"INSERT INTO {_NUMBERS} (id, session_number) SELECT s.id, "
+            f"ROW_NUMBER() OVER (PARTITION BY s.client ORDER BY s.date, s.id){before} "
+            f"FROM sessions s {where}",
+            [query.since.isoformat(), *params] if query.since is not None else params,  # (`_BEFORE` comes first)
+        )
         damaged = damaged_answers(conn, where, params)
         if damaged:  # read with U+FFFD for the bad bytes, and say which sessions (the strict decoding is faster)
             journal.read_tolerantly(sid for sid, _ in damaged)
@@ -121,6 +131,13 @@ def _reading(journal: Journal, query: ExportQuery, prompts: Sequence[ExportPromp
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")  # nothing was written to the journal; this drops the helper tables
+
+
+# A session's number counts its client's sessions up to it. For the sessions an export holds,
+# that is their place among the client's sessions it holds, plus, from `--since` on, the
+# client's sessions before that day (the sessions after `--until` come later): found in the
+# `sessions_client_date` index, so a month's export costs what a month holds, not the years.
+_BEFORE = " + (SELECT count(*) FROM sessions b WHERE b.client = s.client AND b.date < ?)"
 
 
 def _where(query: ExportQuery) -> tuple[str, str, list[Any]]:
@@ -324,12 +341,14 @@ def long_lines(
 
 def _text_answers(conn: Any, query: ExportQuery) -> Iterator[tuple[int, str, str]]:
     """(session id, prompt id, text) of the written answers an export holds, in no set order:
-    one scan of the answers table, the filters applied by SQLite."""
-    where, _, params = _where(query)
-    sessions = f" AND a.session_id IN (SELECT s.id FROM sessions s {where})" if where else ""
+    one scan of the answers table for the whole journal, else the answers of the sessions
+    the filters keep."""
+    where, index, params = _where(query)
+    # The whole journal: one scan of the answers; some sessions: their answers, found by session.
+    answers = f"sessions s INDEXED BY {index} CROSS JOIN answers a ON a.session_id = s.id" if where else "answers a"
     rows: Iterator[tuple[int, str, str]] = conn.execute(
-        "SELECT a.session_id, a.prompt_id, a.value_text FROM answers a WHERE a.kind = 'text' "
-        f"AND a.value_text IS NOT NULL AND a.prompt_id IN (SELECT prompt_id FROM {_PROMPTS})" + sessions,
+        f"SELECT a.session_id, a.prompt_id, a.value_text FROM {answers} {where or 'WHERE 1'} AND a.kind = 'text' "
+        f"AND a.value_text IS NOT NULL AND a.prompt_id IN (SELECT prompt_id FROM {_PROMPTS})",
         params,
     )
     return rows

@@ -89,8 +89,10 @@ def damaged_answers(conn: sqlite3.Connection, where: str = "", params: Sequence[
     `where` filters the sessions `s`. Every stored text is decoded once, as bytes (about
     75 ms for a ten-year journal); SQLite has no test of its own for valid UTF-8."""
     conn.create_function(_UNDECODABLE, 1, _undecodable_bytes, deterministic=True)
+    # Some sessions: their answers, found by session; the whole journal: one scan of the answers.
+    answers = "sessions s CROSS JOIN answers a ON" if where else "answers a JOIN sessions s ON"
     sql = (
-        "SELECT a.session_id, CAST(a.prompt_id AS BLOB) FROM answers a JOIN sessions s ON s.id = a.session_id "
+        f"SELECT a.session_id, CAST(a.prompt_id AS BLOB) FROM {answers} s.id = a.session_id "
         f"{where} {'AND' if where else 'WHERE'} a.value_text IS NOT NULL "
         f"AND {_UNDECODABLE}(CAST(a.value_text AS BLOB)) ORDER BY a.session_id, a.prompt_id"
     )
