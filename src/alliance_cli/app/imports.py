@@ -1181,12 +1181,30 @@ def _import(
     today: date | None,
     privacy: ImportPrivacy | None = None,
 ) -> ImportOutcome:
+    from alliance_cli.app import reading
     from alliance_cli.store.exchange import import_sessions
     from alliance_cli.store.journal import open_journal
 
     with ExitStack() as stack:
-        binary, name, _ = stack.enter_context(_source(source))
-        sessions = read_sessions(binary, name, ps, fmt=fmt, raw=raw, on_progress=on_progress, today=today)
+        binary, name, size = stack.enter_context(_source(source))
+        sessions: Generator[IncomingSession, None, None] | reading.Reader
+        if reading.worth_it(size):  # read and checked in a process of its own while this one writes
+
+            def read() -> Iterator[IncomingSession | None]:
+                found = read_sessions(binary, name, ps, fmt=fmt, raw=raw, today=today)
+                return found if privacy is None else privacy.watch(found)
+
+            sessions = reading.read_apart(
+                read,
+                name=name,
+                position=_position(binary),
+                error=ImportFileError,
+                privacy=privacy,
+                on_progress=on_progress,
+            )
+            privacy = None  # watched by the reader
+        else:
+            sessions = read_sessions(binary, name, ps, fmt=fmt, raw=raw, on_progress=on_progress, today=today)
         # Closed before the file it reads (the stack unwinds in reverse), also when the journal
         # cannot be opened: left to the garbage collector, it would detach a closed file.
         stack.callback(sessions.close)
