@@ -142,8 +142,9 @@ def test_the_privacy_guard_counts_what_the_reader_found(tmp_path, run, monkeypat
 
 @pytest.fixture(scope="module")
 def large_file(tmp_path_factory) -> Path:
-    """A long CSV export above reading.MIN_SIZE: a sample journal's sessions, repeated with new
-    uuids and ids until the file is large enough."""
+    """A long CSV export of 16 MB, well above reading.MIN_SIZE and long enough to read (about
+    1.5 s) for its reader to be stopped in the middle: a sample journal's sessions, repeated
+    with new uuids and ids."""
     folder = tmp_path_factory.mktemp("large")
     rows = list(csv.reader(io.StringIO(sample_export(folder, 200).read_text(encoding="utf-8"), newline="")))
     header, body = rows[0], rows[1:]
@@ -152,7 +153,7 @@ def large_file(tmp_path_factory) -> Path:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     copy = 0
-    while out.tell() < 2 * reading.MIN_SIZE:
+    while out.tell() < max(16 << 20, 2 * reading.MIN_SIZE):
         fresh = {old: str(uuid.uuid4()) for old in ids}
         for row in body:
             writer.writerow([str(ids[row[1]] + copy * 1000), fresh[row[1]], *row[2:]])

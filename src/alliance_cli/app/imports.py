@@ -1189,20 +1189,20 @@ def _import(
         binary, name, size = stack.enter_context(_source(source))
         sessions: Generator[IncomingSession, None, None] | reading.Reader
         if reading.worth_it(size):  # read and checked in a process of its own while this one writes
+            guard, privacy = privacy, None  # the reader runs the privacy guard; its counts come back
 
             def read() -> Iterator[IncomingSession | None]:
                 found = read_sessions(binary, name, ps, fmt=fmt, raw=raw, today=today)
-                return found if privacy is None else privacy.watch(found)
+                return found if guard is None else guard.watch(found)
 
             sessions = reading.read_apart(
                 read,
                 name=name,
                 position=_position(binary),
                 error=ImportFileError,
-                privacy=privacy,
+                privacy=guard,
                 on_progress=on_progress,
             )
-            privacy = None  # watched by the reader
         else:
             sessions = read_sessions(binary, name, ps, fmt=fmt, raw=raw, on_progress=on_progress, today=today)
         # Closed before the file it reads (the stack unwinds in reverse), also when the journal

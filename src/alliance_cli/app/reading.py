@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from alliance_cli.errors import AllianceError, AnswerError, InputError, JournalError
 
-MIN_SIZE = 4 << 20  # bytes: a smaller file is read in one process (a fork and a pipe would cost more)
+MIN_SIZE = 512 << 10  # bytes: a smaller file is read in one process (a fork and a pipe would save nothing)
 BATCH = 100  # sessions a message (about 100 KB)
 _BUFFER = 1 << 16
 _PIPE = 1 << 20  # bytes the pipe holds (Linux's limit for a user, /proc/sys/fs/pipe-max-size)
