@@ -3,8 +3,9 @@
     python benchmarks/faults.py [--rounds 200] [--writers 8] [--logs 50] [--seed N]
 
 Kill rounds, on a temporary journal: each round runs one writing command as a separate
-`alliance` process (a scripted log, a scripted edit, delete, import, backup, restore,
-clients rename, clients forget, watchlist add; in turn, then at random) and sends it
+`alliance` process (a scripted log, a scripted edit, delete, import of a small file and of
+one large enough to be read in a second process, backup, restore, clients rename, clients
+forget, watchlist add; in turn, then at random) and sends it
 SIGKILL after a random delay between a tenth of its usual run time and a little over all of
 it (some rounds finish first). After each round:
 
@@ -13,8 +14,9 @@ it (some rounds finish first). After each round:
 - every session whose id was acknowledged (printed on stdout, or "Saved session N" on
   stderr) before the kill is present, unless a delete or forget asked for it to go;
 - no session is partial (every session holds all its answers), an edited answer holds
-  its old value or its new one, an import is all there or not at all, every finished
-  backup is an intact journal, and the watch-list still loads.
+  its old value or its new one, an import is all there or not at all (and no process is
+  left reading its file), every finished backup is an intact journal, and the watch-list
+  still loads.
 
 Writers at once: WRITERS threads each run LOGS scripted `alliance log` processes one after
 another, all on the same journal; every id printed must be in the journal at the end.
@@ -37,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +53,7 @@ FULL = {
     "rupture": "no",
 }
 ANSWERS_PER_SESSION = len(FULL)
-COMMANDS = ("log", "edit", "delete", "import", "backup", "restore", "rename", "forget", "watchlist")
+COMMANDS = ("log", "edit", "delete", "import", "import large", "backup", "restore", "rename", "forget", "watchlist")
 PROBE_TIMEOUT_S = 30.0
 RUN_TIMEOUT_S = 60.0
 TROUBLE = ("Traceback", "unexpected error")
@@ -232,6 +235,40 @@ class Lab:
             uuids = {row["uuid"] for row in csv.DictReader(handle)}
         return target, uuids
 
+    def large_import_file(self) -> tuple[Path, set[str]]:
+        """An export of two new sessions, their rows repeated with fresh uuids until the file is
+        twice the size an import reads in a second process (`app.reading`), and their uuids."""
+        from alliance_cli.app.reading import MIN_SIZE
+
+        small, _ = self.import_file()
+        with small.open(encoding="utf-8", newline="") as handle:
+            header, *body = list(csv.reader(handle))
+        target = self.folder / f"large-{small.stem}.csv"
+        uuids: set[str] = set()
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow(header)
+            while handle.tell() < 2 * MIN_SIZE:
+                fresh = {old: str(uuid.uuid4()) for old in {row[1] for row in body}}
+                uuids.update(fresh.values())
+                writer.writerows([row[0], fresh[row[1]], *row[2:]] for row in body)
+        return target, uuids
+
+    def readers_left(self, path: Path) -> int:
+        """Processes still running an import of `path` a few seconds after it ended (Linux): a
+        reader forked by an import that was killed must end on its own."""
+        deadline = time.monotonic() + 5
+        while True:
+            found = 0
+            for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    found += str(path).encode() in cmdline.read_bytes()
+                except OSError:
+                    continue
+            if not found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
 
 def _text(data: str | bytes | None) -> str:
     if data is None:
@@ -288,9 +325,10 @@ def one_round(lab: Lab, command: str, figures: Figures) -> None:
         session = lab.rng.choice(sorted(lab.acked))
         lab.acked.discard(session)  # may go or stay
         args = ["delete", str(session), "--yes"]
-    elif command == "import":
-        path, uuids = lab.import_file()
+    elif command in ("import", "import large"):
+        path, uuids = lab.import_file() if command == "import" else lab.large_import_file()
         expect["import"] = uuids
+        expect["file"] = path
         args = ["import", str(path)]
     elif command == "backup":
         args = ["backup"]
@@ -378,7 +416,9 @@ def check(lab: Lab, command: str, figures: Figures, expect: dict[str, object]) -
         there = lab.query(f"SELECT COUNT(*) FROM sessions WHERE uuid IN ({marks})", tuple(uuids))[0][0]
         if there not in (0, len(uuids)):
             figures.partial += 1
-            figures.problems.append(f"import: {there} of {len(uuids)} sessions of one file arrived")
+            figures.problems.append(f"{command}: {there} of {len(uuids)} sessions of one file arrived")
+        if sys.platform == "linux" and (left := lab.readers_left(expect["file"])):  # type: ignore[arg-type]
+            figures.problems.append(f"{command}: {left} process(es) still reading the file after it ended")
     backups = lab.db.parent / "backups"
     for made in sorted(backups.glob("*.db")) if backups.is_dir() else []:
         conn = sqlite3.connect(f"file:{made}?mode=ro", uri=True)
