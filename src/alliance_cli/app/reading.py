@@ -3,7 +3,7 @@
 An import's time is about half reading (decoding the file, checking every cell against the
 prompt set, the privacy guard) and half writing (SQLite), and one Python process does one at
 a time. For a large file, the import forks: the child reads and checks, and hands the parent
-the checked sessions through a pipe, a few hundred at a time; the parent writes them in its
+the checked sessions through a pipe, a hundred at a time; the parent writes them in its
 one transaction while the child reads on. Nothing is written to disk on the way (the pipe
 holds answers only in memory), and all of the import still stands or falls together:
 
@@ -189,19 +189,25 @@ class Reader(Iterator[Any]):
             elif kind == _END:
                 if privacy is not None and message[1] is not None:
                     privacy.answers, privacy.sessions, privacy.found = message[1]
+                _wait(self.pid)  # it has sent its last word and is ending
                 return
             else:
                 _, cls, text, problems = message
                 raise _ERRORS.get(cls, self.error)(text, problems)
 
 
+def _wait(pid: int) -> int | None:
+    """The child's status once it has ended (None: already waited for)."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
+
+
 def _interrupted(pid: int) -> bool:
     """Whether the child ended by Ctrl-C (waiting for it to end)."""
-    try:
-        _, status = os.waitpid(pid, 0)
-    except ChildProcessError:
-        return False
-    return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT
+    status = _wait(pid)
+    return status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT
 
 
 def _reap(pid: int) -> None:
