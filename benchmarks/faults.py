@@ -5,9 +5,9 @@
 Kill rounds, on a temporary journal: each round runs one writing command as a separate
 `alliance` process (a scripted log, a scripted edit, delete, import of a small file and of
 one large enough to be read in a second process, backup, restore, clients rename, clients
-forget, watchlist add; in turn, then at random) and sends it
-SIGKILL after a random delay between a tenth of its usual run time and a little over all of
-it (some rounds finish first). After each round:
+forget, watchlist add; in turn, then at random) and sends it SIGKILL after a random delay
+between a tenth of its usual run time and a little over all of it (some rounds finish
+first). After each round:
 
 - the journal opens (`alliance list` ends with 0, within 30 s) and passes
   `PRAGMA integrity_check`;
