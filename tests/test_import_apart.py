@@ -78,7 +78,7 @@ def exported(db: Path) -> bytes:
 
 @pytest.mark.parametrize(("fmt", "shape"), [("csv", "long"), ("csv", "wide"), ("json", "long")])
 def test_many_batches_read_apart_give_the_journal_one_process_gives(tmp_path, monkeypatch, fmt, shape):
-    # 1,300 sessions: the reader's sessions come in three messages.
+    # 1,300 sessions: the reader's sessions come in 13 messages of 100.
     source = sample_export(tmp_path, 1300, fmt, shape)
     one = import_file(tmp_path / "one.db", bundled(), source, today=TODAY)
     forked: list[int] = []
