@@ -5,7 +5,7 @@ first time the option is processed, given or not: every command paid for importi
 pydantic and building an adapter per option (about 35 ms before the first question of
 `alliance log`, which needs none of it, and all of pydantic for `list`, `clients` and
 `search`). Here an option of a plain type (a string, a flag, a list of strings, a path, a
-whole number without bounds, a choice of words, `--format` once its own parser has read
+whole number without bounds or a list of them, a choice of words, `--format` once its own parser has read
 it) is coerced as the adapter would coerce it, by the same code Typer's path adapter calls;
 an option not given costs nothing; any other type, or a value of an unexpected kind, goes
 to Typer's own adapter as before. `install()` puts it in place once, from `cli.root`.
@@ -26,7 +26,7 @@ from typer.core import _TyperParameter
 
 @dataclass(frozen=True)
 class _Plain(coercion.RuntimeParam):
-    """A str, bool, int, list[str], Path or str-valued Enum option: values of that kind
+    """A str, bool, int, list[str], list[int], Path or str-valued Enum option: values of that kind
     coerced here, others by Typer."""
 
     shape: str = "str"
@@ -35,8 +35,10 @@ class _Plain(coercion.RuntimeParam):
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
         if (self.shape == "str" and isinstance(value, str)) or (self.shape == "bool" and isinstance(value, bool)):
             return value
-        if self.shape == "int" and (type(value) is int or isinstance(value, str) and _WHOLE.fullmatch(value)):
+        if self.shape == "int" and _whole(value):
             return int(value)
+        if self.shape == "ints" and isinstance(value, list | tuple) and all(map(_whole, value)):
+            return [int(v) for v in value]
         if self.shape == "parsed":
             made = _parsed(self.parameter_info.parser, value)
             if isinstance(made, self.annotation):
@@ -55,6 +57,11 @@ class _Plain(coercion.RuntimeParam):
 
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def _whole(value: Any) -> bool:
+    """A whole number, or its digits as typed (anything else, e.g. "1_000", goes to Typer)."""
+    return type(value) is int or isinstance(value, str) and _WHOLE.fullmatch(value) is not None
 
 
 def _parsed(parser: Any, value: Any) -> Any:
@@ -97,6 +104,8 @@ def _plain_shape(descriptor: coercion.TypeDescriptor) -> str | None:
         return "enum"
     if annotation == list[str]:
         return "list"
+    if annotation == list[int] and info.min is None and info.max is None and not info.clamp:
+        return "ints"
     if annotation is Path and routes_to_path(annotation, info) and getattr(info, "path_type", None) is None:
         return "path"
     return None
