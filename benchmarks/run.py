@@ -9,7 +9,11 @@ a second run reuses them. Each row times whole processes in alternating pairs (r
 alliance, reference, ...): the reference app (a minimal Typer + Rich app) for everyday
 commands, the plain sqlite3 + csv script for exports, the matching export for imports (and a
 bare script that reads the same file unchecked, reference_import.py), SQLite's integrity
-check alone for `doctor` (reference_check.py). The
+check alone for `doctor` (reference_check.py). The commands whose work is the whole journal
+are also timed beside a bare script doing that work: `clients --all` beside the same CSV
+written by sqlite3 and csv (reference_clients.py), `backup` beside SQLite's backup API and
+a check of the copy (reference_backup.py), `delete` and `clients forget` beside the same
+erasure (reference_erase.py: secure delete, the search index rewritten, the log emptied). The
 ratio is alliance's median over the reference's; the range is alliance's min-max; memory is
 the peak resident size (ru_maxrss) of alliance's child process. For an interactive `log` the
 time is until its first question appears in a pseudo-terminal (pexpect), beside the reference
@@ -37,6 +41,9 @@ REF_APP = [sys.executable, str(HERE / "reference_app.py")]
 FLOOR = [sys.executable, str(HERE / "reference_export.py")]
 CHECK_FLOOR = [sys.executable, str(HERE / "reference_check.py")]
 IMPORT_FLOOR = [sys.executable, str(HERE / "reference_import.py")]
+CLIENTS_FLOOR = [sys.executable, str(HERE / "reference_clients.py")]
+BACKUP_FLOOR = [sys.executable, str(HERE / "reference_backup.py")]
+ERASE_FLOOR = [sys.executable, str(HERE / "reference_erase.py")]
 CACHE = Path(tempfile.gettempdir()) / "alliance-bench"
 SESSIONS_A_YEAR = 2_500
 KNOWN_CLIENT = "C-0036"  # one of the generator's busiest clients: the recap has history to show
@@ -267,6 +274,9 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
         proc(REFERENCE),
     )
 
+    if not quick:
+        whole_journal_rows(db, tag, work, env, runs, only, add)
+
     exports = [("long", ["export"], "csv"), ("wide", ["export", "--shape", "wide"], "csv")]
     exports.append(("json", ["export", "--format", "json"], "json"))
     if quick:
@@ -304,6 +314,83 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
         both_fresh()
         add(f"import {shape} vs floor", importing, plain, both_fresh)
     return out
+
+
+def whole_journal_rows(
+    db: Path,
+    tag: str,
+    work: Path,
+    env: dict[str, str],
+    runs: int,
+    only: str,
+    add: Callable[[str, Runner, Runner], None],
+) -> None:
+    """The commands whose work is the whole journal, each beside a bare script doing that
+    work; `add(name, ours, theirs)` times a row (as in `rows_for`)."""
+
+    def proc(
+        cmd: Sequence[str] | Callable[[], Sequence[str]],
+        e: dict[str, str] = env,
+        before: Callable[[], None] | None = None,
+    ) -> Runner:
+        """A runner of `cmd` (or of the next command `cmd()` gives); `before()` untimed first."""
+
+        def made() -> Sequence[str]:
+            if before is not None:
+                before()
+            return cmd() if callable(cmd) else cmd
+
+        return Runner(lambda: run_process(made(), e), lambda: peak_mb(made(), e))
+
+    floor = [*CLIENTS_FLOOR, str(db)]
+    add("clients --all, csv vs floor", proc(alliance_cmd("clients", "--all", "--format", "csv")), proc(floor))
+    add("clients --all, table vs floor", proc(alliance_cmd("clients", "--all")), proc(floor))
+
+    ours_copy, their_copy = work / f"backup-{tag}.db", work / f"floor-backup-{tag}.db"
+    add(
+        "backup vs floor",
+        proc(alliance_cmd("backup", str(ours_copy)), before=lambda: ours_copy.unlink(missing_ok=True)),
+        proc([*BACKUP_FLOOR, str(db), str(their_copy)], before=lambda: their_copy.unlink(missing_ok=True)),
+    )
+    ours_copy.unlink(missing_ok=True)
+    their_copy.unlink(missing_ok=True)
+
+    # Erasures on one copy, taking turns: each run erases a session (or client) of its own,
+    # alliance the even ones of a list, the floor the odd ones, so every run has work to do.
+    if any(only in name for name in ("delete vs floor", "clients forget vs floor")):
+        copy = work / f"erase-{tag}.db"
+        shutil.copy(db, copy)
+        erase_env = dict(env, ALLIANCE_DB=str(copy))
+        sessions = iter(range(1000, 10**9))
+        add(
+            "delete vs floor",
+            proc(lambda: alliance_cmd("delete", str(next(sessions)), "--yes"), erase_env),
+            proc(lambda: [*ERASE_FLOOR, str(copy), "session", str(next(sessions))], erase_env),
+        )
+        clients = iter(middle_clients(copy, 2 * runs + 8))
+        add(
+            "clients forget vs floor",
+            proc(lambda: alliance_cmd("clients", "forget", next(clients), "--yes"), erase_env),
+            proc(lambda: [*ERASE_FLOOR, str(copy), "client", next(clients)], erase_env),
+        )
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+
+
+def middle_clients(path: Path, n: int) -> list[str]:
+    """`n` client codes of the journal with about the median count of sessions, in pairs of
+    like counts: the runs taking turns erase clients of the same size."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        codes = [
+            c for c, _ in conn.execute("SELECT client, COUNT(*) AS k FROM sessions GROUP BY client ORDER BY k, client")
+        ]
+    finally:
+        conn.close()
+    start = max(len(codes) // 2 - n // 2, 0)
+    return codes[start : start + n]
 
 
 HEADER = (
