@@ -23,6 +23,7 @@ app's whole run; memory is the child's high-water mark then (VmHWM, Linux).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -30,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,11 @@ KNOWN_LOG = ["log", "--client", KNOWN_CLIENT, "--date", "2026-11-20"]
 LAST_WEEK = "2026-W47"
 LAST_MONTH = "2026-10"  # their last whole month
 COMMON, RARE = "client", "strain"  # in about 2,800 and 64 written answers a year
-EDIT_ARGS = ["edit", "100", "--set", "went_well=Edited in the benchmark."]
+# Each run of an edit changes the answer (the value alternates), as a person's edit does: an
+# edit to the value already there changes nothing. A new text also rewrites the search index,
+# so that the old words leave the file, as `delete` does.
+EDIT_RATING = ["edit", "100", "--set", "empathy={}"], ("6", "7")
+EDIT_TEXT = ["edit", "100", "--set", "went_well=Edited in the benchmark, {}."], ("once", "again")
 LOG_ARGS = [
     "log", "--client", "C-0014", "--date", "2026-11-20",
     "--set", "empathy=7", "--set", "respect=8", "--set", "genuineness=7", "--set", "positive_regard=8",
@@ -262,7 +267,15 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
     # the WAL, and every later run would time the check of that WAL, not the question.
     run_process(alliance_cmd(*LOG_ARGS), log_env)
     add("log (scripted)", proc(alliance_cmd(*LOG_ARGS), log_env), proc(REFERENCE, log_env))
-    add("edit (scripted)", proc(alliance_cmd(*EDIT_ARGS), log_env), proc(REFERENCE, log_env))
+    for what, (args, values) in (("a rating", EDIT_RATING), ("a text", EDIT_TEXT)):
+        turns = itertools.cycle(values)
+
+        def edit(args: list[str] = args, turns: Iterator[str] = turns) -> list[str]:
+            value = next(turns)
+            return alliance_cmd(*(a.format(value) for a in args))
+
+        editing = Runner(lambda edit=edit: run_process(edit(), log_env), lambda edit=edit: peak_mb(edit(), log_env))
+        add(f"edit (scripted), {what}", editing, proc(REFERENCE, log_env))
     add(
         "log: first question, new client",
         Runner(lambda: until_first_question(alliance_cmd("log"), log_env, "Client code")),
