@@ -143,7 +143,6 @@ def clients(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from dataclasses import asdict
     from datetime import date, timedelta
 
     from alliance_cli.store.sessions import client_summaries, count_clients
@@ -161,7 +160,7 @@ def clients(
 
     def records() -> Iterator[dict[str, Any]]:
         for summary in summaries:
-            record = asdict(summary)
+            record = dict(vars(summary))  # not `asdict`: its deep copy of every trend took 0.1 s at 40 years
             if fmt is Format.csv:  # a list of numbers in one cell: space-separated
                 record["session_means"] = " ".join("" if m is None else f"{m:g}" for m in summary.session_means)
             yield record
