@@ -368,8 +368,8 @@ def whole_journal_rows(
     ours_copy.unlink(missing_ok=True)
     their_copy.unlink(missing_ok=True)
 
-    # Erasures on one copy, taking turns: each run erases a session (or client) of its own,
-    # alliance the even ones of a list, the floor the odd ones, so every run has work to do.
+    # Erasures on one copy, taking turns: each run, alliance's or the floor's, erases the next
+    # session (or client) of one list, so every run has work of the same size to do.
     if any(only in name for name in ("delete vs floor", "clients forget vs floor")):
         copy = work / f"erase-{tag}.db"
         shutil.copy(db, copy)

@@ -5,10 +5,11 @@ first time the option is processed, given or not: every command paid for importi
 pydantic and building an adapter per option (about 35 ms before the first question of
 `alliance log`, which needs none of it, and all of pydantic for `list`, `clients` and
 `search`). Here an option of a plain type (a string, a flag, a list of strings, a path, a
-whole number without bounds or a list of them, a choice of words, `--format` once its own parser has read
-it) is coerced as the adapter would coerce it, by the same code Typer's path adapter calls;
-an option not given costs nothing; any other type, or a value of an unexpected kind, goes
-to Typer's own adapter as before. `install()` puts it in place once, from `cli.root`.
+whole number without bounds or a list of them, a choice of words, `--format` once its own
+parser has read it) is coerced as the adapter would coerce it, by the same code Typer's
+path adapter calls; an option not given costs nothing; any other type, or a value of an
+unexpected kind, goes to Typer's own adapter as before. `install()` puts it in place once,
+from `cli.root`.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from typer.core import _TyperParameter
 
 @dataclass(frozen=True)
 class _Plain(coercion.RuntimeParam):
-    """A str, bool, int, list[str], list[int], Path or str-valued Enum option: values of that kind
-    coerced here, others by Typer."""
+    """A str, bool, int, list[str], list[int], Path or str-valued Enum option: values of
+    that kind coerced here, others by Typer."""
 
     shape: str = "str"
     _typer: list[coercion.RuntimeParam] = field(default_factory=list, compare=False)
