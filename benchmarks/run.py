@@ -213,6 +213,22 @@ def up_to_date(path: Path) -> None:
         pass
 
 
+def process_runner(
+    cmd: Sequence[str] | Callable[[], Sequence[str]],
+    env: dict[str, str],
+    before: Callable[[], None] | None = None,
+) -> Runner:
+    """Whole runs of `cmd` (or of the next command `cmd()` gives, a new one each run), with
+    `before()` done untimed before each."""
+
+    def made() -> Sequence[str]:
+        if before is not None:
+            before()
+        return cmd() if callable(cmd) else cmd
+
+    return Runner(lambda: run_process(made(), env), lambda: peak_mb(made(), env))
+
+
 def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", skip: str = "") -> list[Row]:
     db = journal(years)
     # The prompt cache (settings.prompts) in the run's own folder: warm after the first run of
@@ -221,8 +237,8 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
     env.pop("ALLIANCE_PROMPTS", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an install has its bytecode compiled
 
-    def proc(cmd: Sequence[str], e: dict[str, str] = env) -> Runner:
-        return Runner(lambda: run_process(cmd, e), lambda: peak_mb(cmd, e))
+    def proc(cmd: Sequence[str] | Callable[[], Sequence[str]], e: dict[str, str] = env) -> Runner:
+        return process_runner(cmd, e)
 
     tag = f"{years}y"
     out: list[Row] = []
@@ -274,8 +290,7 @@ def rows_for(years: int, runs: int, quick: bool, work: Path, only: str = "", ski
             value = next(turns)
             return alliance_cmd(*(a.format(value) for a in args))
 
-        editing = Runner(lambda edit=edit: run_process(edit(), log_env), lambda edit=edit: peak_mb(edit(), log_env))
-        add(f"edit (scripted), {what}", editing, proc(REFERENCE, log_env))
+        add(f"edit (scripted), {what}", proc(edit, log_env), proc(REFERENCE, log_env))
     add(
         "log: first question, new client",
         Runner(lambda: until_first_question(alliance_cmd("log"), log_env, "Client code")),
@@ -341,29 +356,15 @@ def whole_journal_rows(
     """The commands whose work is the whole journal, each beside a bare script doing that
     work; `add(name, ours, theirs)` times a row (as in `rows_for`)."""
 
-    def proc(
-        cmd: Sequence[str] | Callable[[], Sequence[str]],
-        e: dict[str, str] = env,
-        before: Callable[[], None] | None = None,
-    ) -> Runner:
-        """A runner of `cmd` (or of the next command `cmd()` gives); `before()` untimed first."""
-
-        def made() -> Sequence[str]:
-            if before is not None:
-                before()
-            return cmd() if callable(cmd) else cmd
-
-        return Runner(lambda: run_process(made(), e), lambda: peak_mb(made(), e))
-
-    floor = [*CLIENTS_FLOOR, str(db)]
-    add("clients --all, csv vs floor", proc(alliance_cmd("clients", "--all", "--format", "csv")), proc(floor))
-    add("clients --all, table vs floor", proc(alliance_cmd("clients", "--all")), proc(floor))
+    floor = process_runner([*CLIENTS_FLOOR, str(db)], env)
+    add("clients --all, csv vs floor", process_runner(alliance_cmd("clients", "--all", "--format", "csv"), env), floor)
+    add("clients --all, table vs floor", process_runner(alliance_cmd("clients", "--all"), env), floor)
 
     ours_copy, their_copy = work / f"backup-{tag}.db", work / f"floor-backup-{tag}.db"
     add(
         "backup vs floor",
-        proc(alliance_cmd("backup", str(ours_copy)), before=lambda: ours_copy.unlink(missing_ok=True)),
-        proc([*BACKUP_FLOOR, str(db), str(their_copy)], before=lambda: their_copy.unlink(missing_ok=True)),
+        process_runner(alliance_cmd("backup", str(ours_copy)), env, lambda: ours_copy.unlink(missing_ok=True)),
+        process_runner([*BACKUP_FLOOR, str(db), str(their_copy)], env, lambda: their_copy.unlink(missing_ok=True)),
     )
     ours_copy.unlink(missing_ok=True)
     their_copy.unlink(missing_ok=True)
@@ -377,14 +378,14 @@ def whole_journal_rows(
         sessions = iter(range(1000, 10**9))
         add(
             "delete vs floor",
-            proc(lambda: alliance_cmd("delete", str(next(sessions)), "--yes"), erase_env),
-            proc(lambda: [*ERASE_FLOOR, str(copy), "session", str(next(sessions))], erase_env),
+            process_runner(lambda: alliance_cmd("delete", str(next(sessions)), "--yes"), erase_env),
+            process_runner(lambda: [*ERASE_FLOOR, str(copy), "session", str(next(sessions))], erase_env),
         )
         clients = iter(middle_clients(copy, 2 * runs + 8))
         add(
             "clients forget vs floor",
-            proc(lambda: alliance_cmd("clients", "forget", next(clients), "--yes"), erase_env),
-            proc(lambda: [*ERASE_FLOOR, str(copy), "client", next(clients)], erase_env),
+            process_runner(lambda: alliance_cmd("clients", "forget", next(clients), "--yes"), erase_env),
+            process_runner(lambda: [*ERASE_FLOOR, str(copy), "client", next(clients)], erase_env),
         )
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
